@@ -1,0 +1,24 @@
+# timeline: PGXS build
+EXTENSION = timeline
+MODULE_big = timeline
+OBJS = \
+	src/timeline.o \
+	src/timeline_io.o \
+	src/timeline_agg.o \
+	src/detoast_cache.o \
+	src/lookup.o \
+	src/sparkline.o
+
+DATA = timeline--0.1.sql
+PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"
+
+# one pg_regress file per concern; zones runs the time tests in other zones
+REGRESS = install io agg lookup sparkline zones oracle_lookup parallel_agg
+REGRESS_OPTS = --inputdir=. --load-extension=timeline
+
+PG_CONFIG ?= pg_config
+# -Wno-unused-parameter: PostgreSQL 15 headers (lib/ilist.h) trip -Wextra on it
+PG_CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Isrc
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

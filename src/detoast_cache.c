@@ -1,0 +1,153 @@
+/*-------------------------------------------------------------------------
+ *
+ * detoast_cache.c
+ *	  Reuse of detoasted timeline arguments within one call site.
+ *
+ * A point-in-time join calls value_at(f.tl, s.time) once per spine row, and
+ * the same stored timeline arrives again and again, each time as the same
+ * on-disk TOAST pointer.  Detoasting it on every call would copy the whole
+ * timeline per probe.  Instead each call site (FmgrInfo) keeps, in fn_extra,
+ * a small cache of detoasted values keyed by the TOAST pointer's identity
+ * (toast relation, value OID), evicted least-recently-used once the cached
+ * bytes exceed work_mem.  The most recent value is always kept, whatever its
+ * size, so probing one large timeline many times in a row costs one detoast.
+ *
+ * Correctness: a TOAST value is immutable and its value OID is not reused
+ * while a snapshot can still see it, so within one query a pointer identity
+ * always names the same bytes.  The cache lives in fn_mcxt, which the
+ * executor frees with the query.
+ *
+ * Values that are not on-disk TOAST pointers (inline, or in memory) are
+ * detoasted the usual way; with the type's STORAGE external they are never
+ * compressed, so that costs at most a copy of a short value.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/detoast.h"
+#include "lib/ilist.h"
+#include "miscadmin.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+#include "timeline.h"
+
+typedef struct DetoastKey
+{
+	Oid			toastrelid;
+	Oid			valueid;
+} DetoastKey;
+
+typedef struct DetoastEntry
+{
+	DetoastKey	key;			/* hash key, must be first */
+	Timeline   *value;
+	Size		size;
+	dlist_node	lru;			/* head = most recently used */
+} DetoastEntry;
+
+typedef struct DetoastCache
+{
+	MemoryContext cxt;
+	HTAB	   *entries;
+	dlist_head	lru;
+	Size		bytes;
+	DetoastEntry *last;			/* fast path: same pointer as last call */
+} DetoastCache;
+
+/* Creates the cache of one call site in its fn_mcxt. */
+static DetoastCache *
+DetoastCacheCreate(FmgrInfo *flinfo)
+{
+	DetoastCache *cache;
+	HASHCTL		ctl;
+
+	cache = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(DetoastCache));
+	cache->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "timeline detoast cache",
+									   ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = sizeof(DetoastKey);
+	ctl.entrysize = sizeof(DetoastEntry);
+	ctl.hcxt = cache->cxt;
+	cache->entries = hash_create("timeline detoast cache", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	dlist_init(&cache->lru);
+	return cache;
+}
+
+/* Evicts least recently used values until the cache fits its budget. */
+static void
+DetoastCacheShrink(DetoastCache *cache, Size budget)
+{
+	while (cache->bytes > budget && !dlist_is_empty(&cache->lru))
+	{
+		DetoastEntry *victim = dlist_tail_element(DetoastEntry, lru, &cache->lru);
+
+		if (victim == cache->last)
+			break;				/* never evict the value in use */
+		dlist_delete(&victim->lru);
+		cache->bytes -= victim->size;
+		pfree(victim->value);
+		hash_search(cache->entries, &victim->key, HASH_REMOVE, NULL);
+	}
+}
+
+/*
+ * Returns argument argno of the current call as a detoasted timeline, from
+ * the call site's cache when it is an on-disk TOAST pointer.  The caller must
+ * not free the result.
+ */
+Timeline *
+TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(argno);
+	DetoastCache *cache;
+	struct varatt_external ptr;
+	DetoastKey	key;
+	DetoastEntry *entry;
+	bool		found;
+
+	if (!VARATT_IS_EXTERNAL_ONDISK(raw))
+		return (Timeline *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	VARATT_EXTERNAL_GET_POINTER(ptr, raw);
+	cache = (DetoastCache *) fcinfo->flinfo->fn_extra;
+	if (cache == NULL)
+	{
+		cache = DetoastCacheCreate(fcinfo->flinfo);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->last != NULL &&
+		cache->last->key.valueid == ptr.va_valueid &&
+		cache->last->key.toastrelid == ptr.va_toastrelid)
+		return cache->last->value;
+
+	memset(&key, 0, sizeof(key));
+	key.toastrelid = ptr.va_toastrelid;
+	key.valueid = ptr.va_valueid;
+	entry = hash_search(cache->entries, &key, HASH_ENTER, &found);
+	if (found)
+		dlist_delete(&entry->lru);
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(cache->cxt);
+
+		PG_TRY();
+		{
+			entry->value = (Timeline *) detoast_attr(raw);
+		}
+		PG_CATCH();
+		{
+			hash_search(cache->entries, &key, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(old);
+		entry->size = VARSIZE(entry->value);
+		cache->bytes += entry->size;
+	}
+	dlist_push_head(&cache->lru, &entry->lru);
+	cache->last = entry;
+	DetoastCacheShrink(cache, (Size) work_mem * 1024);
+	return entry->value;
+}

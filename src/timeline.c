@@ -1,0 +1,248 @@
+/*-------------------------------------------------------------------------
+ *
+ * timeline.c
+ *	  The timeline value itself: size arithmetic, validation of points,
+ *	  the builder every producer goes through, and binary search.
+ *
+ * Invariants of a stored timeline (see timeline.h for the layout):
+ *	- every time is finite and a valid timestamptz;
+ *	- times are non-decreasing; with explicit seqs, (time, seq) is strictly
+ *	  increasing, so a position identifies one point;
+ *	- reserved flag bits and the reserved word are zero;
+ *	- values of NULL points are stored as 0, so equal timelines are equal
+ *	  byte for byte apart from the seq representation.
+ * TimelineBuilderAppend checks the first two as points arrive; the text and
+ * binary input functions and the aggregate all build through it, so they
+ * share exactly one set of validators.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "utils/memutils.h"
+
+#include "timeline.h"
+
+PG_MODULE_MAGIC;
+
+/* Returns the varlena size of a timeline of npoints points with flags. */
+Size
+TimelineSize(int32 npoints, uint16 flags)
+{
+	Size		per_point = sizeof(int64) + sizeof(float8);
+	Size		size;
+
+	CheckPointCount(npoints);
+	if (flags & TL_F_SEQ)
+		per_point += sizeof(int64);
+	size = TL_HEADER_SIZE + per_point * (Size) npoints;
+	if (flags & TL_F_NULLS)
+		size += ((Size) npoints + 7) / 8;
+	return size;
+}
+
+/* Rejects a point count outside what one timeline value can hold. */
+void
+CheckPointCount(int64 npoints)
+{
+	if (npoints < 0)
+		elog(ERROR, "negative point count " INT64_FORMAT, npoints);
+	if (npoints > TL_MAX_POINTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("timeline would have too many points"),
+				 errdetail("A timeline holds at most %d points; this one would have " INT64_FORMAT ".",
+						   TL_MAX_POINTS, npoints),
+				 errhint("Split the data by entity or by time before building timelines.")));
+}
+
+/* Rejects infinite and out-of-range times. */
+void
+CheckTimelineTime(TimestampTz t, int errcode_malformed)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timeline points cannot have infinite times"),
+				 errhint("Filter out rows whose time is infinity or -infinity.")));
+	if (!IS_VALID_TIMESTAMP(t))
+		ereport(ERROR,
+				(errcode(errcode_malformed),
+				 errmsg("timeline point time is out of range"),
+				 errdetail("The raw time value is " INT64_FORMAT ".", t)));
+}
+
+/* Prepares an empty builder; expected is a capacity hint. */
+void
+TimelineBuilderInit(TimelineBuilder *b, bool explicit_seq, int errcode_malformed,
+					int32 expected)
+{
+	memset(b, 0, sizeof(*b));
+	b->explicit_seq = explicit_seq;
+	b->malformed_code = errcode_malformed;
+	b->cap = Max(expected, 8);
+	CheckPointCount(b->cap);
+	b->times = palloc_extended(sizeof(int64) * b->cap, MCXT_ALLOC_HUGE);
+	b->values = palloc_extended(sizeof(float8) * b->cap, MCXT_ALLOC_HUGE);
+	b->nulls = palloc_extended(sizeof(bool) * b->cap, MCXT_ALLOC_HUGE);
+	if (explicit_seq)
+		b->seqs = palloc_extended(sizeof(int64) * b->cap, MCXT_ALLOC_HUGE);
+}
+
+/* Doubles the builder's arrays. */
+static void
+TimelineBuilderGrow(TimelineBuilder *b)
+{
+	int64		newcap = (int64) b->cap * 2;
+
+	if (newcap > TL_MAX_POINTS)
+		newcap = TL_MAX_POINTS;
+	if (newcap <= b->n)
+		CheckPointCount((int64) b->n + 1);
+	b->times = repalloc_huge(b->times, sizeof(int64) * newcap);
+	b->values = repalloc_huge(b->values, sizeof(float8) * newcap);
+	b->nulls = repalloc_huge(b->nulls, sizeof(bool) * newcap);
+	if (b->explicit_seq)
+		b->seqs = repalloc_huge(b->seqs, sizeof(int64) * newcap);
+	b->cap = (int32) newcap;
+}
+
+/*
+ * Appends one point after validating its time and its position against the
+ * previous point.  seq is ignored unless the builder has explicit seqs.
+ */
+void
+TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t, int64 seq,
+					  float8 value, bool isnull)
+{
+	CheckTimelineTime(t, b->malformed_code);
+	if (b->n > 0)
+	{
+		TimestampTz prev = b->times[b->n - 1];
+
+		if (t < prev)
+			ereport(ERROR,
+					(errcode(b->malformed_code),
+					 errmsg("timeline points are not in time order"),
+					 errdetail("Point %d comes before point %d in time.",
+							   b->n + 1, b->n),
+					 errhint("Write the points of a timeline in increasing time order.")));
+		if (b->explicit_seq && t == prev && seq <= b->seqs[b->n - 1])
+			ereport(ERROR,
+					(errcode(b->malformed_code),
+					 errmsg(seq == b->seqs[b->n - 1]
+							? "timeline has two points at the same position"
+							: "timeline points are not in position order"),
+					 errdetail("Points %d and %d share a time and have seqs " INT64_FORMAT " and " INT64_FORMAT ".",
+							   b->n, b->n + 1, b->seqs[b->n - 1], seq),
+					 errhint("Points of one time need distinct, increasing seqs, such as event ids.")));
+	}
+	if (b->n >= b->cap)
+		TimelineBuilderGrow(b);
+	b->times[b->n] = t;
+	if (b->explicit_seq)
+		b->seqs[b->n] = seq;
+	b->values[b->n] = isnull ? 0.0 : value;
+	b->nulls[b->n] = isnull;
+	b->has_nulls |= isnull;
+	b->n++;
+}
+
+/* Lays the builder's points out as a Timeline and frees the builder. */
+Timeline *
+TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
+{
+	uint16		flags = 0;
+	Size		size;
+	Timeline   *tl;
+	int32		n = b->n;
+
+	if (continuous)
+		flags |= TL_F_CONTINUOUS;
+	if (b->explicit_seq)
+		flags |= TL_F_SEQ;
+	if (b->has_nulls)
+		flags |= TL_F_NULLS;
+	size = TimelineSize(n, flags);
+	tl = palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	SET_VARSIZE(tl, size);
+	tl->version = TL_VERSION;
+	tl->flags = flags;
+	tl->npoints = n;
+	if (n > 0)
+	{
+		memcpy(TimelineTimes(tl), b->times, sizeof(int64) * n);
+		if (b->explicit_seq)
+			memcpy(TimelineSeqs(tl), b->seqs, sizeof(int64) * n);
+		memcpy(TimelineValues(tl), b->values, sizeof(float8) * n);
+		if (b->has_nulls)
+		{
+			bits8	   *nulls = TimelineNulls(tl);
+
+			for (int32 i = 0; i < n; i++)
+				if (b->nulls[i])
+					nulls[i >> 3] |= (bits8) (1 << (i & 7));
+		}
+	}
+	pfree(b->times);
+	pfree(b->values);
+	pfree(b->nulls);
+	if (b->seqs)
+		pfree(b->seqs);
+	b->times = NULL;
+	b->values = NULL;
+	b->seqs = NULL;
+	b->nulls = NULL;
+	return tl;
+}
+
+/* Returns a new timeline with no points. */
+Timeline *
+TimelineEmpty(bool continuous)
+{
+	TimelineBuilder b;
+
+	TimelineBuilderInit(&b, false, ERRCODE_INTERNAL_ERROR, 0);
+	return TimelineBuilderFinish(&b, continuous);
+}
+
+/* Returns the index of the first point whose time is > t (n if none). */
+int32
+TimelineUpperBound(const Timeline *tl, TimestampTz t)
+{
+	const int64 *times = TimelineTimes(tl);
+	int32		lo = 0,
+				hi = tl->npoints;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Returns the index of the first point whose time is >= t (n if none). */
+int32
+TimelineLowerBound(const Timeline *tl, TimestampTz t)
+{
+	const int64 *times = TimelineTimes(tl);
+	int32		lo = 0,
+				hi = tl->npoints;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
