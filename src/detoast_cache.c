@@ -81,6 +81,7 @@ DetoastCacheShrink(DetoastCache *cache, Size budget)
 {
 	while (cache->bytes > budget && !dlist_is_empty(&cache->lru))
 	{
+		/* cppcheck-suppress nullPointer ; dlist_tail_element uses offsetof */
 		DetoastEntry *victim = dlist_tail_element(DetoastEntry, lru, &cache->lru);
 
 		if (victim == cache->last)

@@ -86,8 +86,9 @@ TimelineSeqs(const Timeline *tl)
 static inline float8 *
 TimelineValues(const Timeline *tl)
 {
-	return (float8 *) (TimelineTimes(tl) +
-					   ((tl->flags & TL_F_SEQ) ? 2 : 1) * (Size) tl->npoints);
+	/* cppcheck-suppress invalidPointerCast ; the layout puts float8s there */
+	return (float8 *) ((char *) tl + TL_HEADER_SIZE +
+					   ((tl->flags & TL_F_SEQ) ? 2 : 1) * sizeof(int64) * (Size) tl->npoints);
 }
 
 /* NULL when no point is NULL */

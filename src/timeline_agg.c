@@ -3,9 +3,10 @@
  * timeline_agg.c
  *	  The timeline_agg aggregate: builds a discrete timeline from rows.
  *
- * Transition: append (time, seq, value) to an unsorted array in the
- * aggregate context; rows with a NULL time are skipped, infinite times are
- * rejected.  Final: sort into position order and lay out the timeline.
+ * Transition: append (time, value) to an unsorted array (seqs and a null
+ * bitmap in side arrays, only when needed); rows with a NULL time are
+ * skipped, infinite times are rejected.  Final: sort into position order
+ * and lay out the timeline.
  *
  * Determinism (SEMANTICS.md s1): with a seq, points are ordered by
  * (time, seq) and two points at one (time, seq) are an error.  Without a
@@ -16,9 +17,9 @@
  * order in which partial states are combined.
  *
  * Parallel aggregation: combine concatenates, serial/deserial write a
- * versioned bytea:
- *	  uint8 version (1), uint8 has_seq (0/1), int32 n, then per point
- *	  int64 time, [int64 seq], uint8 isnull, float8 value.
+ * versioned bytea that only travels between processes of one server:
+ *	  uint8 version (2), uint8 flags (1 seqs, 2 nulls), int32 n, then the raw
+ *	  arrays: (time, value) pairs, [seqs], [null bitmap].
  *
  *-------------------------------------------------------------------------
  */
@@ -42,23 +43,51 @@ PG_FUNCTION_INFO_V1(timeline_agg_serialfn);
 PG_FUNCTION_INFO_V1(timeline_agg_deserialfn);
 PG_FUNCTION_INFO_V1(timeline_agg_finalfn);
 
-#define AGG_SERIAL_VERSION	1
+#define AGG_SERIAL_VERSION	2
 
-typedef struct AggPoint
+/* One point as accumulated; seqs and nulls live in side arrays. */
+typedef struct AggPair
 {
 	int64		time;
-	int64		seq;
 	float8		value;
-	bool		isnull;
-} AggPoint;
+} AggPair;
 
+/*
+ * The transition state of one group.  The point arrays live in a context of
+ * their own (PointContext), not in the aggregate context: a hash aggregate
+ * keeps its group keys in the aggregate context, and interleaving them with
+ * large point arrays would scatter the hash table over hundreds of
+ * megabytes, turning every lookup into a cache miss.
+ */
 typedef struct AggState
 {
 	bool		has_seq;
-	int64		n;
-	int64		cap;
-	AggPoint   *points;
+	bool		has_nulls;
+	int32		n;
+	int32		cap;
+	AggPair    *pairs;
+	int64	   *seqs;			/* only with has_seq */
+	bits8	   *nulls;			/* allocated at the first NULL value */
+	MemoryContext cxt;			/* where the arrays live */
 } AggState;
+
+/* Per call site: the point context of the current aggregate context. */
+typedef struct PointContextCache
+{
+	MemoryContext aggcxt;
+	MemoryContext pointcxt;
+	MemoryContextCallback reset_cb;
+} PointContextCache;
+
+/* Forgets the point context when its parent aggregate context is reset. */
+static void
+PointContextForget(void *arg)
+{
+	PointContextCache *cache = (PointContextCache *) arg;
+
+	cache->aggcxt = NULL;
+	cache->pointcxt = NULL;
+}
 
 /* Returns the aggregate memory context, or errors if not called as one. */
 static MemoryContext
@@ -71,30 +100,87 @@ AggContext(FunctionCallInfo fcinfo)
 	return aggcxt;
 }
 
-/* Creates an empty state in the aggregate context. */
+/*
+ * Returns the context for point arrays: a child of the aggregate context,
+ * created once per aggregate context and remembered in fn_extra until that
+ * context is reset (which deletes the child).
+ */
+static MemoryContext
+PointContext(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	PointContextCache *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PointContextCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->aggcxt != aggcxt || cache->pointcxt == NULL)
+	{
+		cache->pointcxt = AllocSetContextCreate(aggcxt, "timeline_agg points",
+												ALLOCSET_DEFAULT_SIZES);
+		cache->aggcxt = aggcxt;
+		cache->reset_cb.func = PointContextForget;
+		cache->reset_cb.arg = cache;
+		MemoryContextRegisterResetCallback(aggcxt, &cache->reset_cb);
+	}
+	return cache->pointcxt;
+}
+
+/* Creates an empty state: header in aggcxt, arrays in pointcxt. */
 static AggState *
-AggStateCreate(MemoryContext aggcxt, bool has_seq, int64 cap)
+AggStateCreate(MemoryContext aggcxt, MemoryContext pointcxt, bool has_seq, int64 cap)
 {
 	AggState   *state = MemoryContextAllocZero(aggcxt, sizeof(AggState));
 
+	CheckPointCount(cap);
 	state->has_seq = has_seq;
-	state->cap = Max(cap, 8);
-	CheckPointCount(state->cap);
-	state->points = MemoryContextAllocHuge(aggcxt, sizeof(AggPoint) * state->cap);
+	state->cap = (int32) Max(cap, 4);
+	state->cxt = pointcxt;
+	state->pairs = MemoryContextAllocHuge(pointcxt, sizeof(AggPair) * state->cap);
+	if (has_seq)
+		state->seqs = MemoryContextAllocHuge(pointcxt, sizeof(int64) * state->cap);
 	return state;
+}
+
+/* Allocates the null bitmap (all not-null) for the current capacity. */
+static void
+AggStateAddNulls(AggState *state)
+{
+	state->nulls = MemoryContextAllocExtended(state->cxt, (state->cap + 7) / 8,
+											  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	state->has_nulls = true;
 }
 
 /* Makes room for extra more points. */
 static void
 AggStateReserve(AggState *state, int64 extra)
 {
-	int64		need = state->n + extra;
+	int64		need = (int64) state->n + extra;
+	int64		newcap;
 
 	if (need <= state->cap)
 		return;
 	CheckPointCount(need);
-	state->cap = Min(Max(state->cap * 2, need), (int64) TL_MAX_POINTS);
-	state->points = repalloc_huge(state->points, sizeof(AggPoint) * state->cap);
+	newcap = Min(Max((int64) state->cap * 2, need), (int64) TL_MAX_POINTS);
+	state->pairs = repalloc_huge(state->pairs, sizeof(AggPair) * newcap);
+	if (state->has_seq)
+		state->seqs = repalloc_huge(state->seqs, sizeof(int64) * newcap);
+	if (state->has_nulls)
+	{
+		Size		oldbytes = (state->cap + 7) / 8;
+		Size		newbytes = (newcap + 7) / 8;
+
+		state->nulls = repalloc_huge(state->nulls, newbytes);
+		memset(state->nulls + oldbytes, 0, newbytes - oldbytes);
+	}
+	state->cap = (int32) newcap;
+}
+
+static inline bool
+AggIsNull(const AggState *state, int64 i)
+{
+	return state->has_nulls && (state->nulls[i >> 3] & (1 << (i & 7))) != 0;
 }
 
 /* The shared transition step of every overload. */
@@ -104,10 +190,11 @@ AggTransition(FunctionCallInfo fcinfo, bool is_bool, bool has_seq)
 	MemoryContext aggcxt = AggContext(fcinfo);
 	AggState   *state = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
 	TimestampTz t;
-	AggPoint   *p;
+	AggPair    *p;
+	int32		i;
 
 	if (state == NULL)
-		state = AggStateCreate(aggcxt, has_seq, 8);
+		state = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), has_seq, 4);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);	/* NULL time: skipped */
 	t = PG_GETARG_TIMESTAMPTZ(1);
@@ -119,12 +206,18 @@ AggTransition(FunctionCallInfo fcinfo, bool is_bool, bool has_seq)
 				 errhint("Pass a non-NULL seq such as an event id, or use the two-argument form.")));
 
 	AggStateReserve(state, 1);
-	p = &state->points[state->n++];
+	i = state->n++;
+	p = &state->pairs[i];
 	p->time = t;
-	p->seq = has_seq ? PG_GETARG_INT64(3) : 0;
-	p->isnull = PG_ARGISNULL(2);
-	if (p->isnull)
+	if (has_seq)
+		state->seqs[i] = PG_GETARG_INT64(3);
+	if (PG_ARGISNULL(2))
+	{
+		if (!state->has_nulls)
+			AggStateAddNulls(state);
+		state->nulls[i >> 3] |= (bits8) (1 << (i & 7));
 		p->value = 0.0;
+	}
 	else if (is_bool)
 		p->value = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
 	else
@@ -160,6 +253,25 @@ timeline_agg_bool_seq_transfn(PG_FUNCTION_ARGS)
 	return AggTransition(fcinfo, true, true);
 }
 
+/* Appends the points of src to dst. */
+static void
+AggStateAppend(AggState *dst, const AggState *src)
+{
+	AggStateReserve(dst, src->n);
+	memcpy(dst->pairs + dst->n, src->pairs, sizeof(AggPair) * src->n);
+	if (dst->has_seq)
+		memcpy(dst->seqs + dst->n, src->seqs, sizeof(int64) * src->n);
+	if (src->has_nulls)
+	{
+		if (!dst->has_nulls)
+			AggStateAddNulls(dst);
+		for (int32 i = 0; i < src->n; i++)
+			if (AggIsNull(src, i))
+				dst->nulls[(dst->n + i) >> 3] |= (bits8) (1 << ((dst->n + i) & 7));
+	}
+	dst->n += src->n;
+}
+
 /* Merges two partial states (parallel aggregation). */
 Datum
 timeline_agg_combinefn(PG_FUNCTION_ARGS)
@@ -171,16 +283,17 @@ timeline_agg_combinefn(PG_FUNCTION_ARGS)
 	if (s2 == NULL)
 		PG_RETURN_POINTER(s1);
 	if (s1 == NULL)
-		s1 = AggStateCreate(aggcxt, s2->has_seq, s2->n);
+		s1 = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), s2->has_seq, s2->n);
 	if (s1->has_seq != s2->has_seq)
 		elog(ERROR, "cannot combine timeline_agg states with and without seq");
-	AggStateReserve(s1, s2->n);
-	memcpy(s1->points + s1->n, s2->points, sizeof(AggPoint) * s2->n);
-	s1->n += s2->n;
+	AggStateAppend(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
 
-/* Writes a partial state as bytea. */
+/*
+ * Writes a partial state as bytea: the arrays are copied raw (the state
+ * only travels between processes of one server), behind a version byte.
+ */
 Datum
 timeline_agg_serialfn(PG_FUNCTION_ARGS)
 {
@@ -189,18 +302,13 @@ timeline_agg_serialfn(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, AGG_SERIAL_VERSION);
-	pq_sendbyte(&buf, state->has_seq ? 1 : 0);
-	pq_sendint32(&buf, (int32) state->n);
-	for (int64 i = 0; i < state->n; i++)
-	{
-		const AggPoint *p = &state->points[i];
-
-		pq_sendint64(&buf, p->time);
-		if (state->has_seq)
-			pq_sendint64(&buf, p->seq);
-		pq_sendbyte(&buf, p->isnull ? 1 : 0);
-		pq_sendfloat8(&buf, p->value);
-	}
+	pq_sendbyte(&buf, (state->has_seq ? 1 : 0) | (state->has_nulls ? 2 : 0));
+	pq_sendint32(&buf, state->n);
+	pq_sendbytes(&buf, (const char *) state->pairs, sizeof(AggPair) * state->n);
+	if (state->has_seq)
+		pq_sendbytes(&buf, (const char *) state->seqs, sizeof(int64) * state->n);
+	if (state->has_nulls)
+		pq_sendbytes(&buf, (const char *) state->nulls, (state->n + 7) / 8);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -212,7 +320,7 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	int			version;
-	bool		has_seq;
+	int			flags;
 	int32		n;
 	AggState   *state;
 
@@ -220,24 +328,32 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	version = pq_getmsgbyte(&buf);
 	if (version != AGG_SERIAL_VERSION)
 		elog(ERROR, "unsupported timeline_agg state version %d", version);
-	has_seq = pq_getmsgbyte(&buf) != 0;
+	flags = pq_getmsgbyte(&buf);
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0)
 		elog(ERROR, "corrupt timeline_agg state: %d points", n);
-	state = AggStateCreate(aggcxt, has_seq, n);
-	for (int32 i = 0; i < n; i++)
+	state = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), (flags & 1) != 0, n);
+	pq_copymsgbytes(&buf, (char *) state->pairs, sizeof(AggPair) * n);
+	if (state->has_seq)
+		pq_copymsgbytes(&buf, (char *) state->seqs, sizeof(int64) * n);
+	if (flags & 2)
 	{
-		AggPoint   *p = &state->points[i];
-
-		p->time = pq_getmsgint64(&buf);
-		p->seq = has_seq ? pq_getmsgint64(&buf) : 0;
-		p->isnull = pq_getmsgbyte(&buf) != 0;
-		p->value = pq_getmsgfloat8(&buf);
+		AggStateAddNulls(state);
+		pq_copymsgbytes(&buf, (char *) state->nulls, (n + 7) / 8);
 	}
 	state->n = n;
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(state);
 }
+
+/* A point with every sort key, for the final sort. */
+typedef struct AggPoint
+{
+	int64		time;
+	int64		seq;
+	float8		value;
+	bool		isnull;
+} AggPoint;
 
 /* Orders points by (time, seq). */
 static int
@@ -267,6 +383,18 @@ CompareByValue(const void *a, const void *b)
 	return float8_cmp_internal(pa->value, pb->value);
 }
 
+/* Orders pairs by (time, value); used when there is no seq and no NULL. */
+static int
+ComparePairs(const void *a, const void *b)
+{
+	const AggPair *pa = a;
+	const AggPair *pb = b;
+
+	if (pa->time != pb->time)
+		return pa->time < pb->time ? -1 : 1;
+	return float8_cmp_internal(pa->value, pb->value);
+}
+
 /* Sorts the points and lays them out as a discrete timeline. */
 Datum
 timeline_agg_finalfn(PG_FUNCTION_ARGS)
@@ -279,16 +407,31 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 	if (state == NULL || state->n == 0)
 		PG_RETURN_NULL();		/* no row with a time, like other aggregates */
 
-	/* sorting in place is safe: the state is not used after the final call */
-	qsort(state->points, state->n, sizeof(AggPoint),
-		  state->has_seq ? CompareBySeq : CompareByValue);
-
-	TimelineBuilderInit(&b, state->has_seq, ERRCODE_UNIQUE_VIOLATION, (int32) state->n);
-	for (int64 i = 0; i < state->n; i++)
+	TimelineBuilderInit(&b, state->has_seq, ERRCODE_UNIQUE_VIOLATION, state->n);
+	if (!state->has_seq && !state->has_nulls)
 	{
-		const AggPoint *p = &state->points[i];
+		/* common case: sorting the pairs in place is enough */
+		qsort(state->pairs, state->n, sizeof(AggPair), ComparePairs);
+		for (int32 i = 0; i < state->n; i++)
+			TimelineBuilderAppend(&b, state->pairs[i].time, 0, state->pairs[i].value, false);
+	}
+	else
+	{
+		AggPoint   *points = palloc_extended(sizeof(AggPoint) * state->n, MCXT_ALLOC_HUGE);
 
-		TimelineBuilderAppend(&b, p->time, p->seq, p->value, p->isnull);
+		for (int32 i = 0; i < state->n; i++)
+		{
+			points[i].time = state->pairs[i].time;
+			points[i].value = state->pairs[i].value;
+			points[i].seq = state->has_seq ? state->seqs[i] : 0;
+			points[i].isnull = AggIsNull(state, i);
+		}
+		qsort(points, state->n, sizeof(AggPoint),
+			  state->has_seq ? CompareBySeq : CompareByValue);
+		for (int32 i = 0; i < state->n; i++)
+			TimelineBuilderAppend(&b, points[i].time, points[i].seq,
+								  points[i].value, points[i].isnull);
+		pfree(points);
 	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinish(&b, false));
 }

@@ -51,7 +51,7 @@ PG_FUNCTION_INFO_V1(timeline_kind);
 #define TL_BINARY_KNOWN_FLAGS	(TL_F_CONTINUOUS | TL_F_SEQ)
 
 /* Reports malformed timeline text. */
-static void
+static pg_attribute_noreturn() void
 ReportSyntax(const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -77,7 +77,7 @@ ParseTime(const char *token, const char *input)
 	char	   *field[MAXDATEFIELDS];
 	int			ftype[MAXDATEFIELDS];
 	int			nf,
-				dtype,
+				dtype = 0,
 				tz;
 	struct pg_tm tt;
 	fsec_t		fsec;
@@ -137,6 +137,8 @@ timeline_in(PG_FUNCTION_ARGS)
 	TimelineBuilder b;
 	bool		builder_ready = false;
 	Timeline   *result;
+
+	memset(&b, 0, sizeof(b));
 
 	if (pg_strncasecmp(p, "discrete", 8) == 0)
 		p += 8;
@@ -294,7 +296,7 @@ timeline_out(PG_FUNCTION_ARGS)
 }
 
 /* Reports malformed binary input. */
-static void
+static pg_attribute_noreturn() void
 ReportBinary(const char *detail)
 {
 	ereport(ERROR,

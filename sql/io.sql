@@ -1,0 +1,155 @@
+-- io: text and binary forms of the timeline type, and whole-value equality
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+
+-- runs a statement, returns 'ok' or its SQLSTATE, message and detail
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' / ' || nullif(detail, ''), '');
+END $$;
+
+-- feeds a payload to timeline_recv through a binary COPY file
+CREATE TEMP TABLE recv_target (tl timeline);
+CREATE FUNCTION pg_temp.recv(payload bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    lo oid;
+    result text;
+    detail text;
+BEGIN
+    lo := lo_from_bytea(0,
+        '\x5047434f50590aff0d0a00'::bytea          -- PGCOPY signature
+        || '\x0000000000000000'::bytea             -- flags, header extension
+        || '\x0001'::bytea                         -- one column
+        || int4send(length(payload)) || payload
+        || '\xffff'::bytea);                       -- trailer
+    PERFORM lo_export(lo, '/tmp/timeline_regress_recv.bin');
+    PERFORM lo_unlink(lo);
+    TRUNCATE recv_target;
+    COPY recv_target FROM '/tmp/timeline_regress_recv.bin' (FORMAT binary);
+    SELECT tl::text INTO result FROM recv_target;
+    RETURN result;
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' / ' || nullif(detail, ''), '');
+END $$;
+
+-- canonical output, both kinds, explicit seqs, NULL values, empty
+SELECT 'discrete{2024-01-01T00:00:00+00:00=>1.5, 2024-01-02T00:00:00+00:00=>NULL}'::timeline;
+SELECT 'continuous{2024-01-01T00:00:00+00:00#7=>1, 2024-01-01T00:00:00+00:00#9=>2}'::timeline;
+SELECT 'discrete{}'::timeline, 'continuous{}'::timeline;
+-- liberal input: kind word optional (discrete), case, spacing, any timestamptz syntax
+SELECT '{2024-01-01 10:00=>1}'::timeline;
+SELECT '  CONTINUOUS {  2024-01-01 00:00:00+02 # -3 =>  4 ,2024-01-01 00:00:00+02#5=>null } '::timeline;
+SELECT 'discrete{epoch=>0}'::timeline;
+SELECT 'discrete{Jan 2 2024 03:04:05.123456 PST=>-0}'::timeline;
+-- floats: shortest exact form, special values
+SELECT 'discrete{2024-01-01=>0.1, 2024-01-02=>1e300, 2024-01-03=>-2.5e-310, 2024-01-04=>NaN, 2024-01-05=>Infinity, 2024-01-06=>-inf}'::timeline;
+-- ties without seqs keep the written order
+SELECT 'discrete{2024-01-01=>3, 2024-01-01=>1, 2024-01-01=>NULL}'::timeline;
+-- extreme but valid times
+SELECT 'discrete{4713-11-24 00:00:00+00 BC=>1, 294276-12-31 23:59:59.999999+00=>2}'::timeline;
+
+-- text round trip: out(in(x)) = x for a spread of values
+WITH v(x) AS (VALUES
+    ('discrete{2024-01-01T00:00:00+00:00=>1.5, 2024-01-02T00:00:00+00:00=>NULL}'),
+    ('continuous{2024-01-01T00:00:00.000001+00:00#-9223372036854775808=>0.30000000000000004, 2024-01-01T00:00:00.000001+00:00#9223372036854775807=>-1.7976931348623157e+308}'),
+    ('discrete{}'),
+    ('discrete{2024-02-29T23:59:59.5+00:00=>NaN}'))
+SELECT x::timeline::text = x AS round_trips, x FROM v;
+
+-- binary round trip through send and recv (COPY BINARY)
+CREATE TEMP TABLE bin_src AS
+SELECT * FROM (VALUES
+    (1, 'discrete{2024-01-01T00:00:00+00:00=>1.5, 2024-01-02T00:00:00+00:00=>NULL}'::timeline),
+    (2, 'continuous{2024-01-01T00:00:00+00:00#7=>1, 2024-01-01T00:00:00+00:00#9=>NaN}'),
+    (3, 'discrete{}'),
+    (4, NULL)) v(id, tl);
+SELECT id, timeline_send(tl) FROM bin_src ORDER BY id;
+SELECT id, pg_temp.recv(timeline_send(tl)) = tl::text AS binary_round_trips FROM bin_src WHERE tl IS NOT NULL ORDER BY id;
+
+-- equality is whole-value: kind, positions (logical seqs), values
+SELECT 'discrete{2024-01-01=>1}'::timeline = 'discrete{2024-01-01=>1}'::timeline AS same,
+       'discrete{2024-01-01=>1}'::timeline = 'continuous{2024-01-01=>1}'::timeline AS other_kind,
+       'discrete{2024-01-01=>1}'::timeline = 'discrete{2024-01-01=>2}'::timeline AS other_value,
+       'discrete{2024-01-01=>1}'::timeline = 'discrete{2024-01-01=>NULL}'::timeline AS null_value,
+       'discrete{2024-01-01=>NULL}'::timeline = 'discrete{2024-01-01=>NULL}'::timeline AS both_null,
+       'discrete{2024-01-01#0=>1, 2024-01-01#1=>2}'::timeline = 'discrete{2024-01-01=>1, 2024-01-01=>2}'::timeline AS implicit_seq,
+       'discrete{2024-01-01#0=>1, 2024-01-01#5=>2}'::timeline = 'discrete{2024-01-01=>1, 2024-01-01=>2}'::timeline AS other_seq,
+       'discrete{2024-01-01=>NaN}'::timeline = 'discrete{2024-01-01=>NaN}'::timeline AS nan,
+       'discrete{2024-01-01=>0}'::timeline = 'discrete{2024-01-01=>-0}'::timeline AS zero,
+       'discrete{2024-01-01=>1}'::timeline <> 'discrete{2024-01-01=>1, 2024-01-02=>1}'::timeline AS ne;
+SELECT NULL::timeline = 'discrete{}'::timeline AS null_eq;
+
+-- malformed text input: SQLSTATE and message for each
+SELECT input, pg_temp.try(format('SELECT %L::timeline.timeline', input)) AS result
+FROM (VALUES
+    (''),
+    ('discrete'),
+    ('discrete{'),
+    ('discrete{2024-01-01=>1'),
+    ('discrete{2024-01-01=>1,}'),
+    ('discrete{2024-01-01=>1} x'),
+    ('discreet{2024-01-01=>1}'),
+    ('discrete[2024-01-01=>1]'),
+    ('discrete{=>1}'),
+    ('discrete{2024-01-01}'),
+    ('discrete{2024-01-01=>}'),
+    ('discrete{2024-01-01=>abc}'),
+    ('discrete{2024-01-01=>1.5.5}'),
+    ('discrete{2024-01-01=>1e999}'),
+    ('discrete{not a time=>1}'),
+    ('discrete{2024-13-01=>1}'),
+    ('discrete{infinity=>1}'),
+    ('discrete{-infinity=>1}'),
+    ('discrete{2024-01-02=>1, 2024-01-01=>2}'),
+    ('discrete{2024-01-01#1=>1, 2024-01-01=>2}'),
+    ('discrete{2024-01-01=>1, 2024-01-01#1=>2}'),
+    ('discrete{2024-01-01#x=>1}'),
+    ('discrete{2024-01-01#=>1}'),
+    ('discrete{2024-01-01#99999999999999999999=>1}'),
+    ('discrete{2024-01-01#2=>1, 2024-01-01#1=>2}'),
+    ('discrete{2024-01-01#1=>1, 2024-01-01#1=>2}'),
+    ('discrete{2024-01-01#1 2=>1}'),
+    ('discrete{294277-01-01=>1}')
+) v(input);
+
+-- malformed binary input: SQLSTATE and message for each
+SELECT name, pg_temp.recv(payload) AS result
+FROM (VALUES
+    ('empty',               '\x'::bytea),
+    ('short header',        '\x000100'::bytea),
+    ('version 2',           '\x000200000000000000'::bytea),
+    ('version 0',           '\x000000000000000000'::bytea),
+    ('unknown flag',        '\x000100040000000000'::bytea),
+    ('negative count',      '\x00010000ffffffff'::bytea),
+    ('huge count',          '\x000100007fffffff'::bytea),
+    ('count beyond data',   '\x0001000000000002'::bytea || '\x000000000000000000' || '\x3ff0000000000000'::bytea),
+    ('truncated value',     '\x0001000000000001'::bytea || '\x0000000000000000' || '\x00' || '\x3ff0'::bytea),
+    ('bad null flag',       '\x0001000000000001'::bytea || '\x0000000000000000' || '\x02'::bytea),
+    ('trailing bytes',      '\x0001000000000001'::bytea || '\x0000000000000000' || '\x01' || '\x00'::bytea),
+    ('infinite time',       '\x0001000000000001'::bytea || '\x7fffffffffffffff' || '\x01'::bytea),
+    ('-infinite time',      '\x0001000000000001'::bytea || '\x8000000000000000' || '\x01'::bytea),
+    ('time out of range',   '\x0001000000000001'::bytea || '\x7ffffffffffffffe' || '\x01'::bytea),
+    ('times out of order',  '\x0001000000000002'::bytea || '\x0000000000000001' || '\x01' || '\x0000000000000000' || '\x01'::bytea),
+    ('seqs out of order',   '\x0001000200000002'::bytea || '\x0000000000000000' || '\x0000000000000002' || '\x01' || '\x0000000000000000' || '\x0000000000000001' || '\x01'::bytea),
+    ('duplicate position',  '\x0001000200000002'::bytea || '\x0000000000000000' || '\x0000000000000002' || '\x01' || '\x0000000000000000' || '\x0000000000000002' || '\x01'::bytea),
+    ('valid, for contrast', '\x0001000300000002'::bytea || '\x0000000000000000' || '\x0000000000000001' || '\x01' || '\x0000000000000000' || '\x0000000000000002' || '\x00' || '\x4000000000000000'::bytea)
+) v(name, payload);
+
+-- the kind of a timeline
+SELECT kind('discrete{}'), kind('continuous{2024-01-01=>1}');
+
+-- large values are stored out of line, uncompressed (STORAGE external), and read back whole
+CREATE TEMP TABLE big AS
+SELECT timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g) AS tl
+FROM generate_series(1, 100000) g;
+SELECT pg_column_size(tl) AS stored_bytes, num_points(tl), value_at(tl, '2024-01-01 01:00') FROM big;
+SELECT tl = (SELECT tl::text::timeline FROM big) AS text_round_trip FROM big;

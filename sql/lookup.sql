@@ -1,0 +1,86 @@
+-- lookup: value_at, values_at, points, num_points, first_time, last_time, slice
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' / ' || nullif(detail, ''), '');
+END $$;
+
+CREATE TEMP TABLE t (name text, tl timeline);
+INSERT INTO t VALUES
+    ('a', 'discrete{2024-01-01=>1, 2024-01-02=>2, 2024-01-02=>3, 2024-01-03=>NULL, 2024-01-05=>5}'),
+    ('empty', 'discrete{}'),
+    ('cont', 'continuous{2024-01-01 12:00=>7}');
+
+-- as of, inclusive: before the first point, exactly at points, between, at a tie, at a NULL point, after the last
+SELECT name, t0 AS at, value_at(tl, t0)
+FROM t, unnest(ARRAY['2023-12-31', '2024-01-01', '2024-01-01 23:59:59.999999', '2024-01-02',
+                     '2024-01-03', '2024-01-04', '2024-01-05', '2100-01-01']::timestamptz[]) t0
+ORDER BY name, t0;
+-- NULL arguments (strict)
+SELECT value_at(NULL, '2024-01-01') IS NULL AS null_tl, value_at(tl, NULL) IS NULL AS null_time FROM t WHERE name = 'a';
+-- infinite probe times are fine: nothing is after infinity, nothing before -infinity
+SELECT value_at(tl, 'infinity'), value_at(tl, '-infinity') FROM t WHERE name = 'a';
+
+-- max_age: NULL when the latest point is older than t - max_age (a point exactly that old still counts)
+SELECT m AS max_age, value_at(tl, '2024-01-05 12:00', m) AS at_noon, value_at(tl, '2024-01-04 00:00', m) AS at_4th
+FROM t, unnest(ARRAY['0', '12 hours', '1 day', '2 days', '1 month']::interval[]) m
+WHERE name = 'a' ORDER BY m;
+-- the latest point is NULL: the answer is NULL whatever the age
+SELECT value_at(tl, '2024-01-03 01:00', '1 day') FROM t WHERE name = 'a';
+SELECT value_at(tl, 'infinity', '1 day') AS at_infinity, value_at(tl, '-infinity', '1 day') AS at_minus_infinity FROM t WHERE name = 'a';
+SELECT pg_temp.try($$SELECT value_at('discrete{}'::timeline.timeline, now(), '-1 second')$$) AS negative_max_age;
+
+-- values_at: same order and shape as the input, NULL times give NULL
+SELECT values_at(tl, ARRAY['2024-01-02', NULL, '2023-01-01', '2024-01-05', '2024-01-01']::timestamptz[]) FROM t WHERE name = 'a';
+SELECT values_at(tl, '{}'::timestamptz[]) FROM t WHERE name = 'a';
+SELECT values_at(tl, '[0:1]={2024-01-01,2024-01-05}'::timestamptz[]) FROM t WHERE name = 'a';
+SELECT values_at(tl, '{{2024-01-01,2024-01-02},{2024-01-03,2024-01-05}}'::timestamptz[]) FROM t WHERE name = 'a';
+
+-- points, in position order
+SELECT name, p.* FROM t, points(tl) p ORDER BY name;
+SELECT count(*) FROM points('discrete{}');
+
+-- counts and bounds
+SELECT name, num_points(tl), first_time(tl), last_time(tl), kind(tl) FROM t ORDER BY name;
+
+-- slice: from <= time < to, NULL bound unbounded, kind and seqs kept
+SELECT slice(tl, '2024-01-02', '2024-01-05') FROM t WHERE name = 'a';
+SELECT slice(tl, NULL, '2024-01-02') FROM t WHERE name = 'a';
+SELECT slice(tl, '2024-01-03', NULL) FROM t WHERE name = 'a';
+SELECT slice(tl, NULL, NULL) = tl AS whole FROM t WHERE name = 'a';
+SELECT slice(tl, '2024-01-02', '2024-01-02') FROM t WHERE name = 'a';
+SELECT slice(tl, '2024-01-01', '2024-01-02') FROM t WHERE name = 'cont';
+SELECT slice('continuous{2024-01-01#5=>1, 2024-01-01#6=>2, 2024-01-02#1=>3}', '2024-01-01', '2024-01-01 00:00:01');
+SELECT slice(NULL, '2024-01-01', '2024-01-02') IS NULL AS null_tl;
+SELECT pg_temp.try($$SELECT timeline.slice('discrete{}', '2024-01-02', '2024-01-01')$$) AS reversed_bounds;
+
+-- a stored, out-of-line timeline probed many times in one query gives the same
+-- answers as probing an in-memory copy (the detoast cache is transparent)
+CREATE TEMP TABLE stored AS
+SELECT k, timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g + k) AS tl
+FROM generate_series(1, 3) k, generate_series(1, 20000) g GROUP BY k;
+CREATE TEMP TABLE probes AS
+SELECT (i % 3) + 1 AS k, timestamptz '2024-01-01' + (i * 7 % 25000) * interval '1 minute' AS ts
+FROM generate_series(1, 30000) i;
+SELECT count(*) AS probes,
+       count(*) FILTER (WHERE value_at(s.tl, p.ts) IS DISTINCT FROM
+                              CASE WHEN p.ts < '2024-01-01 00:01' THEN NULL
+                                   ELSE least(extract(epoch FROM p.ts - '2024-01-01') / 60, 20000) + p.k END) AS wrong
+FROM probes p JOIN stored s USING (k);
+-- the same with a cache far smaller than one timeline (always keeps the last one)
+SET work_mem = '64kB';
+SELECT count(*) FILTER (WHERE value_at(s.tl, p.ts) IS DISTINCT FROM
+                              CASE WHEN p.ts < '2024-01-01 00:01' THEN NULL
+                                   ELSE least(extract(epoch FROM p.ts - '2024-01-01') / 60, 20000) + p.k END) AS wrong
+FROM probes p JOIN stored s USING (k);
+RESET work_mem;

@@ -1,0 +1,247 @@
+-- parallel_agg: timeline_agg gives exactly the same timeline whatever the plan:
+-- serial, forced parallel (Partial/Finalize aggregate with serialized states,
+-- hashed or sorted, spilling or not), or with the input in any order.
+-- Every overload: (ts, v), (ts, v, seq), (ts, bool), (ts, bool, seq).
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+SET jit = off;
+
+-- 200,000 rows for 400 entities (plus entity 0, whose rows all have a NULL
+-- time), in random physical order so every worker sees every entity.  Times
+-- come from 50 instants (many ties per entity and time), 5% NULL times, 10%
+-- NULL values, some NaN and infinite values; id is a unique seq.
+SELECT setseed(0.25);
+CREATE TABLE pagg (entity int, ts timestamptz, v float8, b boolean, id bigint);
+INSERT INTO pagg
+SELECT CASE WHEN i <= 100 THEN 0 ELSE 1 + floor(random() * 400)::int END,
+       CASE WHEN i <= 100 OR random() < 0.05 THEN NULL
+            ELSE '2023-12-31 22:00:00+00'::timestamptz
+                 + floor(random() * 50)::int * interval '37 minutes 30.000001 seconds' END,
+       CASE WHEN r < 0.10 THEN NULL
+            WHEN r < 0.11 THEN 'NaN'::float8
+            WHEN r < 0.115 THEN 'Infinity'::float8
+            WHEN r < 0.12 THEN '-Infinity'::float8
+            WHEN r < 0.30 THEN round((random() * 2000 - 1000)::numeric, 2)::float8
+            ELSE floor(random() * 10) END,
+       CASE WHEN random() < 0.1 THEN NULL ELSE random() < 0.5 END,
+       (i - 100000) * 3
+FROM (SELECT i, random() AS r FROM generate_series(1, 200000) i) s
+ORDER BY random();
+ANALYZE pagg;
+
+SELECT count(*) AS rows, count(DISTINCT entity) AS entities,
+       count(*) FILTER (WHERE ts IS NULL) > 0 AS null_times,
+       count(*) FILTER (WHERE v IS NULL) > 0 AS null_values,
+       count(*) FILTER (WHERE b IS NULL) > 0 AS null_bools,
+       count(DISTINCT ts) AS instants,
+       count(DISTINCT id) AS ids
+FROM pagg;
+-- ties: rows per (entity, time)
+SELECT min(n) >= 1 AND max(n) >= 15 AS many_ties
+FROM (SELECT entity, ts, count(*) AS n FROM pagg WHERE ts IS NOT NULL GROUP BY entity, ts) g;
+
+-- Runs a query under EXPLAIN ANALYZE and reports how many workers it
+-- launched and whether a hash aggregate spilled to disk.
+CREATE FUNCTION pg_temp.run_facts(q text, OUT workers_launched int, OUT spilled bool)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+BEGIN
+    workers_launched := 0;
+    spilled := false;
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+        IF line ~ 'Workers Launched: ' THEN
+            workers_launched := workers_launched
+                + substring(line FROM 'Workers Launched: (\d+)')::int;
+        END IF;
+        IF line ~ 'Disk Usage: ' THEN
+            spilled := true;
+        END IF;
+    END LOOP;
+END
+$fn$;
+
+-- Entities whose timelines differ: both must be NULL or equal by the
+-- timeline = operator (kind, positions and values).
+CREATE FUNCTION pg_temp.differ(a timeline, b timeline) RETURNS bool
+LANGUAGE sql IMMUTABLE AS $$ SELECT NOT coalesce(a = b, a IS NULL AND b IS NULL) $$;
+
+--
+-- serial reference
+--
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
+CREATE TABLE agg_serial AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+CREATE TABLE agg_serial AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+
+-- the reference is sane: every row with a time is a point, entity 0 has no
+-- timeline, no two entities have equal timelines, the boolean overload
+-- stores 1/0
+SELECT count(*) AS entities,
+       count(*) FILTER (WHERE tl IS NULL) AS null_timelines,
+       sum(num_points(tl)) = (SELECT count(ts) FROM pagg) AS all_points,
+       sum(num_points(tl_seq)) = (SELECT count(ts) FROM pagg) AS all_points_seq,
+       sum(num_points(tl_b)) = (SELECT count(ts) FROM pagg) AS all_points_bool,
+       sum(num_points(tl_bseq)) = (SELECT count(ts) FROM pagg) AS all_points_bool_seq
+FROM agg_serial;
+SELECT count(*) AS equal_pairs
+FROM agg_serial a JOIN agg_serial b ON a.entity < b.entity
+WHERE a.tl = b.tl OR a.tl_seq = b.tl_seq OR a.tl_b = b.tl_b OR a.tl_bseq = b.tl_bseq;
+SELECT count(*) AS entities,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_b, x.tl_b_as_float)) AS bool_vs_float_differ
+FROM agg_serial s
+JOIN (SELECT entity, timeline_agg(ts, b::int) AS tl_b_as_float FROM pagg GROUP BY entity) x
+  USING (entity);
+
+--
+-- forced parallel, hashed: Finalize HashAggregate <- Gather <- Partial HashAggregate
+--
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET enable_sort = off;
+EXPLAIN (COSTS OFF)
+CREATE TABLE agg_parallel AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+CREATE TABLE agg_parallel AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+SELECT workers_launched > 0 AS parallel_ran
+FROM pg_temp.run_facts($$
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity $$);
+
+SELECT count(*) AS entities,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl, p.tl)) AS differ,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, p.tl_seq)) AS differ_seq,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_b, p.tl_b)) AS differ_bool,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_bseq, p.tl_bseq)) AS differ_bool_seq,
+       count(*) FILTER (WHERE s.tl::text IS DISTINCT FROM p.tl::text
+                           OR s.tl_seq::text IS DISTINCT FROM p.tl_seq::text
+                           OR s.tl_b::text IS DISTINCT FROM p.tl_b::text
+                           OR s.tl_bseq::text IS DISTINCT FROM p.tl_bseq::text) AS differ_as_text
+FROM agg_serial s FULL JOIN agg_parallel p USING (entity);
+
+--
+-- forced parallel, hashed, with the smallest work_mem: the hash aggregates
+-- spill, so partial states are also built and combined batch by batch
+--
+SET work_mem = '64kB';
+SELECT workers_launched > 0 AS parallel_ran, spilled
+FROM pg_temp.run_facts($$
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity $$);
+SELECT count(*) AS entities,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl, p.tl)) AS differ,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, p.tl_seq)) AS differ_seq,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_b, p.tl_b)) AS differ_bool,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_bseq, p.tl_bseq)) AS differ_bool_seq
+FROM agg_serial s
+FULL JOIN (SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+                  timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+           FROM pagg GROUP BY entity) p USING (entity);
+RESET work_mem;
+
+--
+-- forced parallel, sorted: Finalize GroupAggregate <- Gather Merge <- Sort <-
+-- Partial GroupAggregate? No: Partial GroupAggregate <- Sort <- Parallel Seq Scan
+--
+SET enable_sort = on;
+SET enable_hashagg = off;
+EXPLAIN (COSTS OFF)
+CREATE TABLE agg_parallel_sorted AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+CREATE TABLE agg_parallel_sorted AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
+SELECT count(*) AS entities,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl, p.tl)) AS differ,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, p.tl_seq)) AS differ_seq,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_b, p.tl_b)) AS differ_bool,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_bseq, p.tl_bseq)) AS differ_bool_seq
+FROM agg_serial s FULL JOIN agg_parallel_sorted p USING (entity);
+RESET enable_hashagg;
+
+--
+-- one timeline of the whole table (no GROUP BY):
+-- Finalize Aggregate <- Gather <- Partial Aggregate
+--
+EXPLAIN (COSTS OFF)
+SELECT timeline_agg(ts, v), timeline_agg(ts, v, id), timeline_agg(ts, b), timeline_agg(ts, b, id)
+FROM pagg;
+CREATE TABLE whole_parallel AS
+SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg;
+SELECT workers_launched > 0 AS parallel_ran
+FROM pg_temp.run_facts($$
+SELECT timeline_agg(ts, v), timeline_agg(ts, v, id), timeline_agg(ts, b), timeline_agg(ts, b, id)
+FROM pagg $$);
+
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE whole_serial AS
+SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg;
+SELECT num_points(s.tl) AS points,
+       s.tl = p.tl AS equal, s.tl_seq = p.tl_seq AS equal_seq,
+       s.tl_b = p.tl_b AS equal_bool, s.tl_bseq = p.tl_bseq AS equal_bool_seq,
+       md5(s.tl::text) = md5(p.tl::text) AND md5(s.tl_seq::text) = md5(p.tl_seq::text)
+           AND md5(s.tl_b::text) = md5(p.tl_b::text)
+           AND md5(s.tl_bseq::text) = md5(p.tl_bseq::text) AS equal_as_text
+FROM whole_serial s, whole_parallel p;
+
+--
+-- the input in different orders (serial, so the aggregate sees the rows in
+-- the subquery's order): the same timelines
+--
+SELECT o.input_order, count(*) AS entities,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl, o.tl)) AS differ,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, o.tl_seq)) AS differ_seq,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_b, o.tl_b)) AS differ_bool,
+       count(*) FILTER (WHERE pg_temp.differ(s.tl_bseq, o.tl_bseq)) AS differ_bool_seq
+FROM agg_serial s
+JOIN (SELECT 'random' AS input_order, entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+             timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+      FROM (SELECT * FROM pagg ORDER BY random()) r GROUP BY entity
+      UNION ALL
+      SELECT 'time desc, value, id desc', entity, timeline_agg(ts, v), timeline_agg(ts, v, id),
+             timeline_agg(ts, b), timeline_agg(ts, b, id)
+      FROM (SELECT * FROM pagg ORDER BY ts DESC, v NULLS FIRST, b NULLS FIRST, id DESC) r GROUP BY entity
+      UNION ALL
+      SELECT 'value desc, time, id', entity, timeline_agg(ts, v), timeline_agg(ts, v, id),
+             timeline_agg(ts, b), timeline_agg(ts, b, id)
+      FROM (SELECT * FROM pagg ORDER BY v DESC NULLS LAST, b DESC, ts, id) r GROUP BY entity
+      UNION ALL
+      SELECT 'id', entity, timeline_agg(ts, v), timeline_agg(ts, v, id),
+             timeline_agg(ts, b), timeline_agg(ts, b, id)
+      FROM (SELECT * FROM pagg ORDER BY id) r GROUP BY entity) o
+  ON o.entity = s.entity
+GROUP BY o.input_order ORDER BY o.input_order;
+
+-- the whole table in random order
+SELECT s.tl = o.tl AS equal, s.tl_seq = o.tl_seq AS equal_seq,
+       s.tl_b = o.tl_b AS equal_bool, s.tl_bseq = o.tl_bseq AS equal_bool_seq
+FROM whole_serial s,
+     (SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+             timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+      FROM (SELECT * FROM pagg ORDER BY random()) r) o;
+
+DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_sorted, whole_serial, whole_parallel;

@@ -1,0 +1,86 @@
+-- test/demo.sql: the main job of the README's first command.
+-- A reproducible purchases table, one timeline per user, and a
+-- point-in-time question answered for 100,000 observation rows.
+\set ON_ERROR_STOP 1
+\set QUIET on
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS timeline;
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+\pset footer off
+
+\echo
+\echo '== 1. a synthetic purchases table: 100,000 users, 2,000,000 events (a few users are very active)'
+SELECT setseed(0.2024) \gset
+DROP TABLE IF EXISTS purchases, observations, user_spend;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TABLE purchases AS
+SELECT g AS purchase_id,
+       least(99999, floor(100000 * pow(random(), 2)))::int AS user_id,
+       timestamptz '2024-01-01' + floor(random() * 366 * 86400) * interval '1 second' AS ts,
+       round((5 + random() * random() * 200)::numeric, 2)::float8 AS amount
+FROM generate_series(1, 2000000) g;
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "generated in ms",
+       sum(n) AS purchases, count(*) AS users,
+       max(n) AS "most purchases by one user", round(avg(n), 1) AS "mean per user"
+FROM (SELECT user_id, count(*) AS n FROM purchases GROUP BY user_id) s;
+
+\echo
+\echo '== 2. one timeline per user: the amount of every purchase, in time order'
+SELECT clock_timestamp() AS t0 \gset
+CREATE TABLE user_spend AS
+SELECT user_id, timeline_agg(ts, amount, purchase_id) AS spend
+FROM purchases GROUP BY user_id;
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "built in ms",
+       count(*) AS timelines, sum(num_points(spend)) AS points,
+       pg_size_pretty(pg_total_relation_size('user_spend')) AS "stored size"
+FROM user_spend;
+
+\echo
+\echo '== 3. 100,000 observations: what was each user''s latest purchase as of that moment?'
+CREATE TABLE observations AS
+SELECT g AS observation_id,
+       least(99999, floor(100000 * pow(random(), 2)))::int AS user_id,
+       timestamptz '2024-01-01' + random() * interval '400 days' AS observed_at
+FROM generate_series(1, 100000) g;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE answers AS
+SELECT o.observation_id, o.user_id, o.observed_at,
+       value_at(u.spend, o.observed_at) AS last_amount,
+       value_at(u.spend, o.observed_at, interval '30 days') AS last_amount_within_30_days
+FROM observations o LEFT JOIN user_spend u USING (user_id);
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "answered in ms",
+       count(*) AS observations,
+       count(last_amount) AS "with a purchase before",
+       count(last_amount_within_30_days) AS "with one in the last 30 days"
+FROM answers;
+
+\echo
+\echo '== 4. the same question the usual way (LATERAL + index), for comparison'
+CREATE INDEX ON purchases (user_id, ts);
+VACUUM ANALYZE purchases;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE answers_lateral AS
+SELECT o.observation_id, f.amount AS last_amount
+FROM observations o
+LEFT JOIN LATERAL (SELECT p.amount FROM purchases p
+                   WHERE p.user_id = o.user_id AND p.ts <= o.observed_at
+                   ORDER BY p.ts DESC, p.purchase_id DESC LIMIT 1) f ON true;
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "LATERAL answered in ms",
+       count(*) FILTER (WHERE a.last_amount IS DISTINCT FROM l.last_amount) AS "answers that differ"
+FROM answers a JOIN answers_lateral l USING (observation_id);
+
+\echo
+\echo '== 5. a few users: purchases as a sparkline, and their answers'
+SELECT a.user_id, num_points(u.spend) AS purchases, sparkline(u.spend, 30) AS "amount over time",
+       a.observed_at::date AS "observed", a.last_amount, a.last_amount_within_30_days AS "within 30d"
+FROM answers a JOIN user_spend u USING (user_id)
+WHERE a.observation_id IN (1, 2, 3, 5, 8, 13, 21, 34)
+ORDER BY a.observation_id;
+
+\echo
+\echo '== 6. the most active user''s timeline (first points)'
+SELECT user_id, num_points(spend), first_time(spend), last_time(spend),
+       left(slice(spend, NULL, '2024-01-01 06:00')::text, 160) || ' ...' AS "text form"
+FROM user_spend ORDER BY num_points(spend) DESC LIMIT 1;
