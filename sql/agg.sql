@@ -61,3 +61,27 @@ SELECT pg_temp.try($$SELECT timeline_agg(ts, v, entity) FROM ev$$) AS duplicate_
 SELECT count(*) AS groups, sum(num_points(tl)) AS points, min(num_points(tl)), max(num_points(tl))
 FROM (SELECT g % 100 AS k, timeline_agg(timestamptz '2024-01-01' + (g % 37) * interval '1 hour', g) AS tl
       FROM generate_series(1, 100000) g GROUP BY 1) s;
+
+-- grouping sets: a MixedAggregate plan (hashed and sorted sets in one node)
+-- gives each set its own memory context; this once looped forever
+CREATE TEMP TABLE gs AS SELECT i % 3 AS a, i AS b, timestamptz '2024-01-01' AS ts, 1.0::float8 AS v
+FROM generate_series(1, 1000) i;
+CREATE INDEX ON gs (a);
+ANALYZE gs;
+SET enable_seqscan = off;
+SET enable_sort = off;
+SET statement_timeout = '60s';
+EXPLAIN (COSTS OFF)
+SELECT a, b, num_points(timeline_agg(ts, v)) FROM gs GROUP BY GROUPING SETS ((a), (b));
+SELECT count(*) AS groups, sum(n) AS points
+FROM (SELECT a, b, num_points(timeline_agg(ts, v)) AS n FROM gs GROUP BY GROUPING SETS ((a), (b))) s;
+RESET statement_timeout;
+RESET enable_seqscan;
+RESET enable_sort;
+
+-- values that compare equal but print differently still get one order
+CREATE TEMP TABLE zero (ts timestamptz, v float8, o int);
+INSERT INTO zero VALUES ('2024-01-01', 0, 1), ('2024-01-01', '-0', 2);
+SELECT timeline_agg(ts, v ORDER BY o)::text = timeline_agg(ts, v ORDER BY o DESC)::text AS same_text,
+       timeline_agg(ts, v ORDER BY o)
+FROM zero;

@@ -10,25 +10,36 @@ SET jit = off;
 
 -- 200,000 rows for 400 entities (plus entity 0, whose rows all have a NULL
 -- time), in random physical order so every worker sees every entity.  Times
--- come from 50 instants (many ties per entity and time), 5% NULL times, 10%
--- NULL values, some NaN and infinite values; id is a unique seq.
+-- come from 50 instants (many ties per entity and time), 5% NULL times, some
+-- NaN and infinite values; id is a unique seq.  NULL values (and NULL
+-- booleans): none for entities 1, 11, 21, ...; about 2 each for entities
+-- 2, 12, 22, ... (so some partial states of an entity have NULLs and others
+-- do not); 10% for the rest.
 SELECT setseed(0.25);
 CREATE TABLE pagg (entity int, ts timestamptz, v float8, b boolean, id bigint);
+-- every draw is its own column of the inner subquery: at one query level,
+-- ORDER BY random() would be matched to the other random() calls of the
+-- target list and they would all return the same value
 INSERT INTO pagg
-SELECT CASE WHEN i <= 100 THEN 0 ELSE 1 + floor(random() * 400)::int END,
-       CASE WHEN i <= 100 OR random() < 0.05 THEN NULL
+SELECT entity,
+       CASE WHEN i <= 100 OR r_null_t < 0.05 THEN NULL
             ELSE '2023-12-31 22:00:00+00'::timestamptz
-                 + floor(random() * 50)::int * interval '37 minutes 30.000001 seconds' END,
-       CASE WHEN r < 0.10 THEN NULL
-            WHEN r < 0.11 THEN 'NaN'::float8
-            WHEN r < 0.115 THEN 'Infinity'::float8
-            WHEN r < 0.12 THEN '-Infinity'::float8
-            WHEN r < 0.30 THEN round((random() * 2000 - 1000)::numeric, 2)::float8
-            ELSE floor(random() * 10) END,
-       CASE WHEN random() < 0.1 THEN NULL ELSE random() < 0.5 END,
+                 + floor(r_t * 50)::int * interval '37 minutes 30.000001 seconds' END,
+       CASE WHEN r_null_v < null_p THEN NULL
+            WHEN r_v < 0.01 THEN 'NaN'::float8
+            WHEN r_v < 0.015 THEN 'Infinity'::float8
+            WHEN r_v < 0.02 THEN '-Infinity'::float8
+            WHEN r_v < 0.20 THEN round((r_v2 * 2000 - 1000)::numeric, 2)::float8
+            ELSE floor(r_v2 * 10) END,
+       CASE WHEN r_null_b < null_p THEN NULL ELSE r_b < 0.5 END,
        (i - 100000) * 3
-FROM (SELECT i, random() AS r FROM generate_series(1, 200000) i) s
-ORDER BY random();
+FROM (SELECT *, CASE entity % 10 WHEN 1 THEN 0 WHEN 2 THEN 0.004 ELSE 0.1 END AS null_p
+      FROM (SELECT *, CASE WHEN i <= 100 THEN 0 ELSE 1 + floor(r_entity * 400)::int END AS entity
+            FROM (SELECT i, random() AS r_entity, random() AS r_null_t, random() AS r_t,
+                         random() AS r_null_v, random() AS r_v, random() AS r_v2,
+                         random() AS r_null_b, random() AS r_b, random() AS r_order
+                  FROM generate_series(1, 200000) i) d) e) s
+ORDER BY r_order;
 ANALYZE pagg;
 
 SELECT count(*) AS rows, count(DISTINCT entity) AS entities,
@@ -38,9 +49,13 @@ SELECT count(*) AS rows, count(DISTINCT entity) AS entities,
        count(DISTINCT ts) AS instants,
        count(DISTINCT id) AS ids
 FROM pagg;
--- ties: rows per (entity, time)
-SELECT min(n) >= 1 AND max(n) >= 15 AS many_ties
+-- ties: rows per (entity, time); entities without NULLs and with a few
+SELECT max(n) >= 15 AS many_ties
 FROM (SELECT entity, ts, count(*) AS n FROM pagg WHERE ts IS NOT NULL GROUP BY entity, ts) g;
+SELECT count(*) FILTER (WHERE nulls = 0) AS entities_without_nulls,
+       count(*) FILTER (WHERE nulls BETWEEN 1 AND 5) > 20 AS many_entities_with_few_nulls
+FROM (SELECT entity, count(*) FILTER (WHERE v IS NULL OR b IS NULL) AS nulls
+      FROM pagg WHERE ts IS NOT NULL GROUP BY entity) g;
 
 -- Runs a query under EXPLAIN ANALYZE and reports how many workers it
 -- launched and whether a hash aggregate spilled to disk.
@@ -102,7 +117,9 @@ JOIN (SELECT entity, timeline_agg(ts, b::int) AS tl_b_as_float FROM pagg GROUP B
   USING (entity);
 
 --
--- forced parallel, hashed: Finalize HashAggregate <- Gather <- Partial HashAggregate
+-- forced parallel, hashed: Finalize HashAggregate <- Gather <- Partial
+-- HashAggregate.  The table is built under EXPLAIN ANALYZE, which shows that
+-- workers really ran.
 --
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -114,12 +131,9 @@ CREATE TABLE agg_parallel AS
 SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg GROUP BY entity;
-CREATE TABLE agg_parallel AS
-SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
-       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
-FROM pagg GROUP BY entity;
 SELECT workers_launched > 0 AS parallel_ran
 FROM pg_temp.run_facts($$
+CREATE TABLE agg_parallel AS
 SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg GROUP BY entity $$);
@@ -136,12 +150,19 @@ SELECT count(*) AS entities,
 FROM agg_serial s FULL JOIN agg_parallel p USING (entity);
 
 --
--- forced parallel, hashed, with the smallest work_mem: the hash aggregates
--- spill, so partial states are also built and combined batch by batch
+-- forced parallel, hashed, 4 workers and the smallest work_mem: the hash
+-- aggregates spill to disk, so groups are also aggregated batch by batch
 --
 SET work_mem = '64kB';
+SET max_parallel_workers_per_gather = 4;
+EXPLAIN (COSTS OFF)
+CREATE TABLE agg_parallel_spill AS
+SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY entity;
 SELECT workers_launched > 0 AS parallel_ran, spilled
 FROM pg_temp.run_facts($$
+CREATE TABLE agg_parallel_spill AS
 SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg GROUP BY entity $$);
@@ -150,15 +171,13 @@ SELECT count(*) AS entities,
        count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, p.tl_seq)) AS differ_seq,
        count(*) FILTER (WHERE pg_temp.differ(s.tl_b, p.tl_b)) AS differ_bool,
        count(*) FILTER (WHERE pg_temp.differ(s.tl_bseq, p.tl_bseq)) AS differ_bool_seq
-FROM agg_serial s
-FULL JOIN (SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
-                  timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
-           FROM pagg GROUP BY entity) p USING (entity);
+FROM agg_serial s FULL JOIN agg_parallel_spill p USING (entity);
 RESET work_mem;
+SET max_parallel_workers_per_gather = 2;
 
 --
--- forced parallel, sorted: Finalize GroupAggregate <- Gather Merge <- Sort <-
--- Partial GroupAggregate? No: Partial GroupAggregate <- Sort <- Parallel Seq Scan
+-- forced parallel, sorted: Finalize GroupAggregate <- Gather Merge <-
+-- Partial GroupAggregate <- Sort <- Parallel Seq Scan
 --
 SET enable_sort = on;
 SET enable_hashagg = off;
@@ -167,10 +186,12 @@ CREATE TABLE agg_parallel_sorted AS
 SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg GROUP BY entity;
+SELECT workers_launched > 0 AS parallel_ran
+FROM pg_temp.run_facts($$
 CREATE TABLE agg_parallel_sorted AS
 SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
-FROM pagg GROUP BY entity;
+FROM pagg GROUP BY entity $$);
 SELECT count(*) AS entities,
        count(*) FILTER (WHERE pg_temp.differ(s.tl, p.tl)) AS differ,
        count(*) FILTER (WHERE pg_temp.differ(s.tl_seq, p.tl_seq)) AS differ_seq,
@@ -184,29 +205,59 @@ RESET enable_hashagg;
 -- Finalize Aggregate <- Gather <- Partial Aggregate
 --
 EXPLAIN (COSTS OFF)
-SELECT timeline_agg(ts, v), timeline_agg(ts, v, id), timeline_agg(ts, b), timeline_agg(ts, b, id)
-FROM pagg;
 CREATE TABLE whole_parallel AS
 SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg;
 SELECT workers_launched > 0 AS parallel_ran
 FROM pg_temp.run_facts($$
-SELECT timeline_agg(ts, v), timeline_agg(ts, v, id), timeline_agg(ts, b), timeline_agg(ts, b, id)
+CREATE TABLE whole_parallel AS
+SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg $$);
 
 SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
 CREATE TABLE whole_serial AS
 SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
        timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
 FROM pagg;
-SELECT num_points(s.tl) AS points,
+CREATE TABLE whole_serial AS
+SELECT timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+       timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg;
+SELECT num_points(s.tl) = (SELECT count(ts) FROM pagg) AS all_points,
        s.tl = p.tl AS equal, s.tl_seq = p.tl_seq AS equal_seq,
        s.tl_b = p.tl_b AS equal_bool, s.tl_bseq = p.tl_bseq AS equal_bool_seq,
        md5(s.tl::text) = md5(p.tl::text) AND md5(s.tl_seq::text) = md5(p.tl_seq::text)
            AND md5(s.tl_b::text) = md5(p.tl_b::text)
            AND md5(s.tl_bseq::text) = md5(p.tl_bseq::text) AS equal_as_text
 FROM whole_serial s, whole_parallel p;
+
+--
+-- sorted grouping sets (serial): GroupAggregate over ROLLUP (entity) runs
+-- two groupings at once, each in its own aggregate memory context; the
+-- per-entity rows equal the GROUP BY ones, the total row the whole-table one
+--
+SET enable_hashagg = off;
+EXPLAIN (COSTS OFF)
+SELECT entity, GROUPING(entity) AS total, timeline_agg(ts, v) AS tl,
+       timeline_agg(ts, v, id) AS tl_seq, timeline_agg(ts, b) AS tl_b,
+       timeline_agg(ts, b, id) AS tl_bseq
+FROM pagg GROUP BY ROLLUP (entity);
+SELECT r.total, count(*) AS groups,
+       count(*) FILTER (WHERE pg_temp.differ(r.tl, CASE r.total WHEN 0 THEN s.tl ELSE w.tl END)) AS differ,
+       count(*) FILTER (WHERE pg_temp.differ(r.tl_seq, CASE r.total WHEN 0 THEN s.tl_seq ELSE w.tl_seq END)) AS differ_seq,
+       count(*) FILTER (WHERE pg_temp.differ(r.tl_b, CASE r.total WHEN 0 THEN s.tl_b ELSE w.tl_b END)) AS differ_bool,
+       count(*) FILTER (WHERE pg_temp.differ(r.tl_bseq, CASE r.total WHEN 0 THEN s.tl_bseq ELSE w.tl_bseq END)) AS differ_bool_seq
+FROM (SELECT entity, GROUPING(entity) AS total, timeline_agg(ts, v) AS tl,
+             timeline_agg(ts, v, id) AS tl_seq, timeline_agg(ts, b) AS tl_b,
+             timeline_agg(ts, b, id) AS tl_bseq
+      FROM pagg GROUP BY ROLLUP (entity)) r
+LEFT JOIN agg_serial s ON r.total = 0 AND s.entity = r.entity
+CROSS JOIN whole_serial w
+GROUP BY r.total ORDER BY r.total;
+RESET enable_hashagg;
 
 --
 -- the input in different orders (serial, so the aggregate sees the rows in
@@ -244,4 +295,5 @@ FROM whole_serial s,
              timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
       FROM (SELECT * FROM pagg ORDER BY random()) r) o;
 
-DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_sorted, whole_serial, whole_parallel;
+DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_spill, agg_parallel_sorted,
+    whole_serial, whole_parallel;

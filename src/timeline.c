@@ -9,8 +9,9 @@
  *	- times are non-decreasing; with explicit seqs, (time, seq) is strictly
  *	  increasing, so a position identifies one point;
  *	- reserved flag bits and the reserved word are zero;
- *	- values of NULL points are stored as 0, so equal timelines are equal
- *	  byte for byte apart from the seq representation.
+ *	- values of NULL points are stored as 0.
+ * Equal timelines (timeline_eq) need not be equal byte for byte: seqs may be
+ * explicit or implicit, and -0/0 or NaNs with other payloads compare equal.
  * TimelineBuilderAppend checks the first two as points arrive; the text and
  * binary input functions and the aggregate all build through it, so they
  * share exactly one set of validators.

@@ -71,22 +71,30 @@ typedef struct AggState
 	MemoryContext cxt;			/* where the arrays live */
 } AggState;
 
-/* Per call site: the point context of the current aggregate context. */
-typedef struct PointContextCache
+/*
+ * Per call site, per aggregate context: the point context.  One call site
+ * can see several aggregate contexts (grouping sets: one per sorted set and
+ * one for the hashed sets), so each gets an entry and a reset callback of
+ * its own.  A reset of the aggregate context deletes the point context (its
+ * child) and fires the callback, which clears the entry; PostgreSQL removes
+ * a callback from the context's list before calling it, so registering the
+ * same entry's callback again after that is safe.
+ */
+typedef struct PointContextEntry
 {
 	MemoryContext aggcxt;
-	MemoryContext pointcxt;
+	MemoryContext pointcxt;		/* NULL after a reset */
 	MemoryContextCallback reset_cb;
-} PointContextCache;
+	struct PointContextEntry *next;
+} PointContextEntry;
 
 /* Forgets the point context when its parent aggregate context is reset. */
 static void
 PointContextForget(void *arg)
 {
-	PointContextCache *cache = (PointContextCache *) arg;
+	PointContextEntry *entry = (PointContextEntry *) arg;
 
-	cache->aggcxt = NULL;
-	cache->pointcxt = NULL;
+	entry->pointcxt = NULL;
 }
 
 /* Returns the aggregate memory context, or errors if not called as one. */
@@ -108,23 +116,28 @@ AggContext(FunctionCallInfo fcinfo)
 static MemoryContext
 PointContext(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 {
-	PointContextCache *cache = fcinfo->flinfo->fn_extra;
+	PointContextEntry **head = (PointContextEntry **) &fcinfo->flinfo->fn_extra;
+	PointContextEntry *entry;
 
-	if (cache == NULL)
+	for (entry = *head; entry != NULL; entry = entry->next)
+		if (entry->aggcxt == aggcxt)
+			break;
+	if (entry == NULL)
 	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PointContextCache));
-		fcinfo->flinfo->fn_extra = cache;
+		entry = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PointContextEntry));
+		entry->aggcxt = aggcxt;
+		entry->reset_cb.func = PointContextForget;
+		entry->reset_cb.arg = entry;
+		entry->next = *head;
+		*head = entry;
 	}
-	if (cache->aggcxt != aggcxt || cache->pointcxt == NULL)
+	if (entry->pointcxt == NULL)
 	{
-		cache->pointcxt = AllocSetContextCreate(aggcxt, "timeline_agg points",
+		entry->pointcxt = AllocSetContextCreate(aggcxt, "timeline_agg points",
 												ALLOCSET_DEFAULT_SIZES);
-		cache->aggcxt = aggcxt;
-		cache->reset_cb.func = PointContextForget;
-		cache->reset_cb.arg = cache;
-		MemoryContextRegisterResetCallback(aggcxt, &cache->reset_cb);
+		MemoryContextRegisterResetCallback(aggcxt, &entry->reset_cb);
 	}
-	return cache->pointcxt;
+	return entry->pointcxt;
 }
 
 /* Creates an empty state: header in aggcxt, arrays in pointcxt. */
@@ -355,6 +368,25 @@ typedef struct AggPoint
 	bool		isnull;
 } AggPoint;
 
+/*
+ * Orders values by float8's total order, then by bit pattern, so values that
+ * compare equal but print differently (-0 and 0, NaNs with other sign or
+ * payload bits) still get an order that does not depend on input order.
+ */
+static inline int
+CompareValues(float8 a, float8 b)
+{
+	int			cmp = float8_cmp_internal(a, b);
+	uint64		ba,
+				bb;
+
+	if (cmp != 0)
+		return cmp;
+	memcpy(&ba, &a, sizeof(ba));
+	memcpy(&bb, &b, sizeof(bb));
+	return ba < bb ? -1 : (ba > bb ? 1 : 0);
+}
+
 /* Orders points by (time, seq). */
 static int
 CompareBySeq(const void *a, const void *b)
@@ -380,7 +412,7 @@ CompareByValue(const void *a, const void *b)
 		return pa->time < pb->time ? -1 : 1;
 	if (pa->isnull || pb->isnull)
 		return (int) pa->isnull - (int) pb->isnull;
-	return float8_cmp_internal(pa->value, pb->value);
+	return CompareValues(pa->value, pb->value);
 }
 
 /* Orders pairs by (time, value); used when there is no seq and no NULL. */
@@ -392,7 +424,7 @@ ComparePairs(const void *a, const void *b)
 
 	if (pa->time != pb->time)
 		return pa->time < pb->time ? -1 : 1;
-	return float8_cmp_internal(pa->value, pb->value);
+	return CompareValues(pa->value, pb->value);
 }
 
 /* Sorts the points and lays them out as a discrete timeline. */

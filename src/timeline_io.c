@@ -22,7 +22,9 @@
  *	  [int64 seq], int8 isnull (0 or 1), [float8 value unless null].
  *
  * Both input functions feed points to TimelineBuilderAppend, which runs the
- * same validators for both; text errors are 22P02, binary errors 08P01.
+ * same validators for both; malformed text is 22P02, malformed binary
+ * 08P01, infinite or out-of-range times 22008 (and PostgreSQL's own time
+ * parser may raise its codes, such as 22023 for an unknown zone).
  *
  *-------------------------------------------------------------------------
  */
