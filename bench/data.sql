@@ -1,7 +1,9 @@
 -- bench/data.sql: reproducible data for the lookup benchmark (bench/lookup.sh).
 --
 -- psql variables: scale (1.0 = 10,000,000 events over 100,000 users and
--- 1,000,000 probes), seed (a float in [-1, 1] for setseed).
+-- 1,000,000 probes), seed (a float in [-1, 1] for setseed), covering (1: index
+-- events (user_id, ts, amount) instead of (user_id, ts), so the baseline can
+-- use an index-only scan; default 0).
 -- Needs the timeline extension and search_path = timeline, public.
 --
 -- events: user_id skewed (least(n-1, floor(n * random()^2))), so user 0 has
@@ -12,6 +14,8 @@
 -- probes: same skew, times over 2023-12-01 .. 2025-01-31, rounded to the
 --   second (some before a user's first event, some exactly at an event).
 -- user_tl: one stored timeline per user, built before anything is timed.
+
+\if :{?covering} \else \set covering 0 \endif
 
 SELECT round(10000000 * :scale)::bigint AS n_events,
        greatest(1, round(100000 * :scale))::int AS n_users,
@@ -40,7 +44,11 @@ SELECT g::bigint AS probe_id,
            + floor(random() * 428 * 86400) * interval '1 second' AS ts
 FROM generate_series(1, :n_probes) g;
 
+\if :covering
+CREATE INDEX events_user_id_ts_amount_idx ON events (user_id, ts, amount);
+\else
 CREATE INDEX events_user_id_ts_idx ON events (user_id, ts);
+\endif
 VACUUM ANALYZE events;
 VACUUM ANALYZE probes;
 
