@@ -7,7 +7,12 @@ OBJS = \
 	src/timeline_agg.o \
 	src/detoast_cache.o \
 	src/lookup.o \
-	src/sparkline.o
+	src/sparkline.o \
+	src/merge.o \
+	src/combine.o \
+	src/window.o \
+	src/shift.o \
+	src/ticks.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

@@ -52,7 +52,11 @@ CREATE TYPE timeline.timeline (
     SEND = timeline.timeline_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
-    STORAGE = external
+    STORAGE = external,
+    -- category T (timespan), not preferred: in sum(tl, '7 days') the literal
+    -- resolves to interval, the preferred type of that category, rather than
+    -- to timeline (the since-window form takes a timeline: cast a literal)
+    CATEGORY = 'T'
 );
 COMMENT ON TYPE timeline.timeline IS
 'how a numeric value changes over time for one entity: points (time, value) in position order, discrete or continuous';
@@ -283,3 +287,855 @@ AS 'MODULE_PATHNAME', 'timeline_sparkline'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.sparkline(timeline.timeline, pg_catalog.int4) IS
 'a one-line picture of the values, at most width characters (runs of points show their mean)';
+
+--
+-- Aggregations over a timeline (continuous results, SEMANTICS.md s3)
+--
+CREATE FUNCTION timeline.count(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count(timeline.timeline) IS
+'number of non-NULL values, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.count(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count(timeline.timeline, pg_catalog.interval) IS
+'number of non-NULL values, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.count(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count(timeline.timeline, timeline.timeline) IS
+'number of non-NULL values, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.count(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'number of non-NULL values, over the last periods reset periods';
+
+CREATE FUNCTION timeline.count_if(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_if'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count_if(timeline.timeline) IS
+'number of values that are true (neither NULL nor 0), lifetime (cumulative)';
+
+CREATE FUNCTION timeline.count_if(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_if_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count_if(timeline.timeline, pg_catalog.interval) IS
+'number of values that are true (neither NULL nor 0), over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.count_if(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_if_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count_if(timeline.timeline, timeline.timeline) IS
+'number of values that are true (neither NULL nor 0), since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.count_if(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_count_if_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.count_if(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'number of values that are true (neither NULL nor 0), over the last periods reset periods';
+
+CREATE FUNCTION timeline.sum(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sum'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.sum(timeline.timeline) IS
+'sum of the non-NULL values; NULL when there is none, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.sum(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sum_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.sum(timeline.timeline, pg_catalog.interval) IS
+'sum of the non-NULL values; NULL when there is none, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.sum(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sum_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.sum(timeline.timeline, timeline.timeline) IS
+'sum of the non-NULL values; NULL when there is none, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.sum(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sum_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.sum(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'sum of the non-NULL values; NULL when there is none, over the last periods reset periods';
+
+CREATE FUNCTION timeline.mean(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mean'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.mean(timeline.timeline) IS
+'mean of the non-NULL values; NULL when there is none, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.mean(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mean_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.mean(timeline.timeline, pg_catalog.interval) IS
+'mean of the non-NULL values; NULL when there is none, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.mean(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mean_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.mean(timeline.timeline, timeline.timeline) IS
+'mean of the non-NULL values; NULL when there is none, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.mean(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mean_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.mean(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'mean of the non-NULL values; NULL when there is none, over the last periods reset periods';
+
+CREATE FUNCTION timeline.min(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_min'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.min(timeline.timeline) IS
+'smallest non-NULL value, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.min(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_min_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.min(timeline.timeline, pg_catalog.interval) IS
+'smallest non-NULL value, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.min(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_min_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.min(timeline.timeline, timeline.timeline) IS
+'smallest non-NULL value, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.min(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_min_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.min(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'smallest non-NULL value, over the last periods reset periods';
+
+CREATE FUNCTION timeline.max(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_max'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.max(timeline.timeline) IS
+'largest non-NULL value, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.max(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_max_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.max(timeline.timeline, pg_catalog.interval) IS
+'largest non-NULL value, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.max(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_max_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.max(timeline.timeline, timeline.timeline) IS
+'largest non-NULL value, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.max(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_max_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.max(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'largest non-NULL value, over the last periods reset periods';
+
+CREATE FUNCTION timeline.first(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_first'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.first(timeline.timeline) IS
+'first non-NULL value, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.first(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_first_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.first(timeline.timeline, pg_catalog.interval) IS
+'first non-NULL value, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.first(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_first_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.first(timeline.timeline, timeline.timeline) IS
+'first non-NULL value, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.first(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_first_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.first(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'first non-NULL value, over the last periods reset periods';
+
+CREATE FUNCTION timeline.last(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_last'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.last(timeline.timeline) IS
+'last non-NULL value, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.last(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_last_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.last(timeline.timeline, pg_catalog.interval) IS
+'last non-NULL value, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.last(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_last_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.last(timeline.timeline, timeline.timeline) IS
+'last non-NULL value, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.last(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_last_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.last(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'last non-NULL value, over the last periods reset periods';
+
+CREATE FUNCTION timeline.var_samp(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_samp'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_samp(timeline.timeline) IS
+'sample variance of the non-NULL values (NULL below 2 values), lifetime (cumulative)';
+
+CREATE FUNCTION timeline.var_samp(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_samp_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_samp(timeline.timeline, pg_catalog.interval) IS
+'sample variance of the non-NULL values (NULL below 2 values), over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.var_samp(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_samp_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_samp(timeline.timeline, timeline.timeline) IS
+'sample variance of the non-NULL values (NULL below 2 values), since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.var_samp(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_samp_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_samp(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'sample variance of the non-NULL values (NULL below 2 values), over the last periods reset periods';
+
+CREATE FUNCTION timeline.var_pop(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_pop'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_pop(timeline.timeline) IS
+'population variance of the non-NULL values, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.var_pop(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_pop_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_pop(timeline.timeline, pg_catalog.interval) IS
+'population variance of the non-NULL values, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.var_pop(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_pop_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_pop(timeline.timeline, timeline.timeline) IS
+'population variance of the non-NULL values, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.var_pop(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_var_pop_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.var_pop(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'population variance of the non-NULL values, over the last periods reset periods';
+
+CREATE FUNCTION timeline.stddev_samp(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_samp'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_samp(timeline.timeline) IS
+'sample standard deviation of the non-NULL values (NULL below 2 values), lifetime (cumulative)';
+
+CREATE FUNCTION timeline.stddev_samp(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_samp_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_samp(timeline.timeline, pg_catalog.interval) IS
+'sample standard deviation of the non-NULL values (NULL below 2 values), over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.stddev_samp(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_samp_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_samp(timeline.timeline, timeline.timeline) IS
+'sample standard deviation of the non-NULL values (NULL below 2 values), since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.stddev_samp(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_samp_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_samp(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'sample standard deviation of the non-NULL values (NULL below 2 values), over the last periods reset periods';
+
+CREATE FUNCTION timeline.stddev_pop(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_pop'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_pop(timeline.timeline) IS
+'population standard deviation of the non-NULL values, lifetime (cumulative)';
+
+CREATE FUNCTION timeline.stddev_pop(timeline.timeline, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_pop_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_pop(timeline.timeline, pg_catalog.interval) IS
+'population standard deviation of the non-NULL values, over the trailing window (t - width, t], exact at every instant';
+
+CREATE FUNCTION timeline.stddev_pop(timeline.timeline, reset timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_pop_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_pop(timeline.timeline, timeline.timeline) IS
+'population standard deviation of the non-NULL values, since the last position where reset was true, strictly before the current one';
+
+CREATE FUNCTION timeline.stddev_pop(timeline.timeline, reset timeline.timeline, periods pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_stddev_pop_sliding'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.stddev_pop(timeline.timeline, timeline.timeline, pg_catalog.int4) IS
+'population standard deviation of the non-NULL values, over the last periods reset periods';
+
+--
+-- Arithmetic and comparisons, pointwise over the union of positions (SEMANTICS.md s5)
+--
+CREATE FUNCTION timeline.timeline_add(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_add'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_add(timeline.timeline, timeline.timeline) IS
+'pointwise sum of two timelines';
+
+CREATE FUNCTION timeline.timeline_add_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_add_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_add_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise sum of a timeline and a number';
+
+CREATE FUNCTION timeline.timeline_num_add(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_add'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_add(pg_catalog.float8, timeline.timeline) IS
+'pointwise sum of a number and a timeline';
+
+CREATE OPERATOR timeline.+ (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_add,
+    COMMUTATOR = OPERATOR(timeline.+)
+);
+COMMENT ON OPERATOR timeline.+ (timeline.timeline, timeline.timeline) IS
+'pointwise sum';
+
+CREATE OPERATOR timeline.+ (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_add_num,
+    COMMUTATOR = OPERATOR(timeline.+)
+);
+COMMENT ON OPERATOR timeline.+ (timeline.timeline, pg_catalog.float8) IS
+'pointwise sum';
+
+CREATE OPERATOR timeline.+ (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_add,
+    COMMUTATOR = OPERATOR(timeline.+)
+);
+COMMENT ON OPERATOR timeline.+ (pg_catalog.float8, timeline.timeline) IS
+'pointwise sum';
+
+CREATE FUNCTION timeline.timeline_sub(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sub'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_sub(timeline.timeline, timeline.timeline) IS
+'pointwise difference of two timelines';
+
+CREATE FUNCTION timeline.timeline_sub_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_sub_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_sub_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise difference of a timeline and a number';
+
+CREATE FUNCTION timeline.timeline_num_sub(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_sub'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_sub(pg_catalog.float8, timeline.timeline) IS
+'pointwise difference of a number and a timeline';
+
+CREATE OPERATOR timeline.- (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_sub
+);
+COMMENT ON OPERATOR timeline.- (timeline.timeline, timeline.timeline) IS
+'pointwise difference';
+
+CREATE OPERATOR timeline.- (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_sub_num
+);
+COMMENT ON OPERATOR timeline.- (timeline.timeline, pg_catalog.float8) IS
+'pointwise difference';
+
+CREATE OPERATOR timeline.- (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_sub
+);
+COMMENT ON OPERATOR timeline.- (pg_catalog.float8, timeline.timeline) IS
+'pointwise difference';
+
+CREATE FUNCTION timeline.timeline_mul(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mul'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_mul(timeline.timeline, timeline.timeline) IS
+'pointwise product of two timelines';
+
+CREATE FUNCTION timeline.timeline_mul_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_mul_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_mul_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise product of a timeline and a number';
+
+CREATE FUNCTION timeline.timeline_num_mul(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_mul'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_mul(pg_catalog.float8, timeline.timeline) IS
+'pointwise product of a number and a timeline';
+
+CREATE OPERATOR timeline.* (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_mul,
+    COMMUTATOR = OPERATOR(timeline.*)
+);
+COMMENT ON OPERATOR timeline.* (timeline.timeline, timeline.timeline) IS
+'pointwise product';
+
+CREATE OPERATOR timeline.* (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_mul_num,
+    COMMUTATOR = OPERATOR(timeline.*)
+);
+COMMENT ON OPERATOR timeline.* (timeline.timeline, pg_catalog.float8) IS
+'pointwise product';
+
+CREATE OPERATOR timeline.* (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_mul,
+    COMMUTATOR = OPERATOR(timeline.*)
+);
+COMMENT ON OPERATOR timeline.* (pg_catalog.float8, timeline.timeline) IS
+'pointwise product';
+
+CREATE FUNCTION timeline.timeline_div(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_div'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_div(timeline.timeline, timeline.timeline) IS
+'pointwise quotient (NULL where the divisor is 0) of two timelines';
+
+CREATE FUNCTION timeline.timeline_div_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_div_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_div_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise quotient (NULL where the divisor is 0) of a timeline and a number';
+
+CREATE FUNCTION timeline.timeline_num_div(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_div'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_div(pg_catalog.float8, timeline.timeline) IS
+'pointwise quotient (NULL where the divisor is 0) of a number and a timeline';
+
+CREATE OPERATOR timeline./ (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_div
+);
+COMMENT ON OPERATOR timeline./ (timeline.timeline, timeline.timeline) IS
+'pointwise quotient (NULL where the divisor is 0)';
+
+CREATE OPERATOR timeline./ (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_div_num
+);
+COMMENT ON OPERATOR timeline./ (timeline.timeline, pg_catalog.float8) IS
+'pointwise quotient (NULL where the divisor is 0)';
+
+CREATE OPERATOR timeline./ (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_div
+);
+COMMENT ON OPERATOR timeline./ (pg_catalog.float8, timeline.timeline) IS
+'pointwise quotient (NULL where the divisor is 0)';
+
+CREATE FUNCTION timeline.lt(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_lt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.lt(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is less than the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_lt_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_lt_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_lt_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (less than)';
+
+CREATE FUNCTION timeline.timeline_num_lt(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_lt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_lt(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (less than)';
+
+CREATE OPERATOR timeline.< (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_lt_num,
+    COMMUTATOR = OPERATOR(timeline.>)
+);
+COMMENT ON OPERATOR timeline.< (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.< (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_lt,
+    COMMUTATOR = OPERATOR(timeline.>)
+);
+COMMENT ON OPERATOR timeline.< (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE FUNCTION timeline.le(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_le'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.le(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is less than or equal the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_le_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_le_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_le_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (less than or equal)';
+
+CREATE FUNCTION timeline.timeline_num_le(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_le'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_le(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (less than or equal)';
+
+CREATE OPERATOR timeline.<= (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_le_num,
+    COMMUTATOR = OPERATOR(timeline.>=)
+);
+COMMENT ON OPERATOR timeline.<= (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.<= (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_le,
+    COMMUTATOR = OPERATOR(timeline.>=)
+);
+COMMENT ON OPERATOR timeline.<= (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE FUNCTION timeline.eq(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_eq_pointwise'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.eq(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is equal the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_eq_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_eq_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_eq_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (equal)';
+
+CREATE FUNCTION timeline.timeline_num_eq(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_eq'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_eq(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (equal)';
+
+CREATE OPERATOR timeline.= (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_eq_num,
+    COMMUTATOR = OPERATOR(timeline.=)
+);
+COMMENT ON OPERATOR timeline.= (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.= (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_eq,
+    COMMUTATOR = OPERATOR(timeline.=)
+);
+COMMENT ON OPERATOR timeline.= (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE FUNCTION timeline.ne(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ne_pointwise'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.ne(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is not equal the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_ne_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ne_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_ne_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (not equal)';
+
+CREATE FUNCTION timeline.timeline_num_ne(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_ne'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_ne(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (not equal)';
+
+CREATE OPERATOR timeline.<> (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_ne_num,
+    COMMUTATOR = OPERATOR(timeline.<>)
+);
+COMMENT ON OPERATOR timeline.<> (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.<> (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_ne,
+    COMMUTATOR = OPERATOR(timeline.<>)
+);
+COMMENT ON OPERATOR timeline.<> (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE FUNCTION timeline.ge(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ge'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.ge(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is greater than or equal the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_ge_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ge_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_ge_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (greater than or equal)';
+
+CREATE FUNCTION timeline.timeline_num_ge(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_ge'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_ge(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (greater than or equal)';
+
+CREATE OPERATOR timeline.>= (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_ge_num,
+    COMMUTATOR = OPERATOR(timeline.<=)
+);
+COMMENT ON OPERATOR timeline.>= (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.>= (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_ge,
+    COMMUTATOR = OPERATOR(timeline.<=)
+);
+COMMENT ON OPERATOR timeline.>= (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE FUNCTION timeline.gt(timeline.timeline, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_gt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.gt(timeline.timeline, timeline.timeline) IS
+'pointwise comparison: 1 where the first is greater than the second, 0 where not, NULL where either is NULL';
+
+CREATE FUNCTION timeline.timeline_gt_num(timeline.timeline, pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_gt_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_gt_num(timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison with a number (greater than)';
+
+CREATE FUNCTION timeline.timeline_num_gt(pg_catalog.float8, timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_num_gt'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_num_gt(pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison of a number with a timeline (greater than)';
+
+CREATE OPERATOR timeline.> (
+    LEFTARG = timeline.timeline,
+    RIGHTARG = pg_catalog.float8,
+    FUNCTION = timeline.timeline_gt_num,
+    COMMUTATOR = OPERATOR(timeline.<)
+);
+COMMENT ON OPERATOR timeline.> (timeline.timeline, pg_catalog.float8) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+CREATE OPERATOR timeline.> (
+    LEFTARG = pg_catalog.float8,
+    RIGHTARG = timeline.timeline,
+    FUNCTION = timeline.timeline_num_gt,
+    COMMUTATOR = OPERATOR(timeline.<)
+);
+COMMENT ON OPERATOR timeline.> (pg_catalog.float8, timeline.timeline) IS
+'pointwise comparison: 1, 0 or NULL at every point';
+
+--
+-- Filtering and combining
+--
+CREATE FUNCTION timeline.observe(timeline.timeline, "at" timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_observe'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.observe(timeline.timeline, timeline.timeline) IS
+'discrete: at each point of at, the value of tl there (as of, for a continuous tl)';
+
+CREATE FUNCTION timeline.filter(timeline.timeline, predicate timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_filter'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.filter(timeline.timeline, timeline.timeline) IS
+'discrete: the positions where predicate is true (NULL is false), with the value of tl there';
+
+CREATE FUNCTION timeline.fill_nulls(timeline.timeline, fill timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_fill_nulls'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.fill_nulls(timeline.timeline, timeline.timeline) IS
+'the value of tl, or of fill where tl is NULL, at every position of either';
+
+CREATE FUNCTION timeline.fill_nulls(timeline.timeline, fill pg_catalog.float8)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_fill_nulls_num'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.fill_nulls(timeline.timeline, pg_catalog.float8) IS
+'the value of tl, or the number where tl is NULL';
+
+CREATE FUNCTION timeline.is_valid(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_is_valid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.is_valid(timeline.timeline) IS
+'1 where the value is not NULL, 0 where it is; same positions and kind';
+
+--
+-- Time: ticks, lag, gaps and forward-only shifts (SEMANTICS.md s4, s6)
+--
+CREATE FUNCTION timeline.ticks("from" pg_catalog.timestamptz, "to" pg_catalog.timestamptz, step pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ticks'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.ticks(pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval) IS
+'discrete 1s at 2000-01-01 UTC + n * step within [from, to], after every other point of their instant';
+
+CREATE FUNCTION timeline.ticks("from" pg_catalog.timestamptz, "to" pg_catalog.timestamptz, step pg_catalog.interval, origin pg_catalog.timestamptz)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_ticks'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.ticks(pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.timestamptz) IS
+'discrete 1s at origin + n * step within [from, to] (month steps on the UTC calendar)';
+
+CREATE FUNCTION timeline.lag(timeline.timeline, n pg_catalog.int4)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_lag'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.lag(timeline.timeline, pg_catalog.int4) IS
+'continuous: at every point, the n-th previous non-NULL value';
+
+CREATE FUNCTION timeline.seconds_since_previous(timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_seconds_since_previous'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.seconds_since_previous(timeline.timeline) IS
+'discrete: at every point, seconds since the previous point (NULL at the first)';
+
+CREATE FUNCTION timeline.shift_by(timeline.timeline, d pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_shift_by'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.shift_by(timeline.timeline, pg_catalog.interval) IS
+'discrete: every point moved to time + d; d must not be negative';
+
+CREATE FUNCTION timeline.shift_until(timeline.timeline, predicate timeline.timeline)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_shift_until'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.shift_until(timeline.timeline, timeline.timeline) IS
+'discrete: each point held until the first position at or after it where predicate is true';
+
+CREATE FUNCTION timeline.shift_to(timeline.timeline, t pg_catalog.timestamptz)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_shift_to'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.shift_to(timeline.timeline, pg_catalog.timestamptz) IS
+'discrete: every point moved to the fixed time t; a point after t is an error';

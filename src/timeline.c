@@ -198,6 +198,34 @@ TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
 	return tl;
 }
 
+/*
+ * Like TimelineBuilderFinish for a builder with explicit seqs, but stores
+ * them implicitly when every seq equals the point's rank among the points
+ * of its time, so operators keep the compact form whenever positions allow.
+ */
+Timeline *
+TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous)
+{
+	if (b->explicit_seq)
+	{
+		bool		ranks = true;
+		int64		rank = 0;
+
+		for (int32 i = 0; i < b->n && ranks; i++)
+		{
+			rank = (i > 0 && b->times[i] == b->times[i - 1]) ? rank + 1 : 0;
+			ranks = (b->seqs[i] == rank);
+		}
+		if (ranks)
+		{
+			pfree(b->seqs);
+			b->seqs = NULL;
+			b->explicit_seq = false;
+		}
+	}
+	return TimelineBuilderFinish(b, continuous);
+}
+
 /* Returns a new timeline with no points. */
 Timeline *
 TimelineEmpty(bool continuous)

@@ -133,6 +133,7 @@ extern void TimelineBuilderInit(TimelineBuilder *b, bool explicit_seq,
 extern void TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t,
 								  int64 seq, float8 value, bool isnull);
 extern Timeline *TimelineBuilderFinish(TimelineBuilder *b, bool continuous);
+extern Timeline *TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous);
 extern Timeline *TimelineEmpty(bool continuous);
 extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineLowerBound(const Timeline *tl, TimestampTz t);
@@ -144,3 +145,122 @@ extern Timeline *TimelineGetArgCached(FunctionCallInfo fcinfo, int argno);
 extern bool TimelineEquals(const Timeline *a, const Timeline *b);
 
 #endif							/* TIMELINE_H */
+
+/*
+ * A forward iterator over the points of a timeline that knows each point's
+ * logical seq (explicit, or the rank among points of one time).
+ */
+typedef struct TimelineCursor
+{
+	const Timeline *tl;
+	const int64 *times;
+	const int64 *seqs;
+	const float8 *values;
+	const bits8 *nulls;
+	int32		n;
+	int32		i;				/* current point; n when done */
+	int64		seq;			/* logical seq of point i */
+} TimelineCursor;
+
+static inline void
+TimelineCursorSetSeq(TimelineCursor *c)
+{
+	if (c->i >= c->n)
+		return;
+	if (c->seqs)
+		c->seq = c->seqs[c->i];
+	else if (c->i > 0 && c->times[c->i] == c->times[c->i - 1])
+		c->seq = c->seq + 1;
+	else
+		c->seq = 0;
+}
+
+static inline void
+TimelineCursorInit(TimelineCursor *c, const Timeline *tl)
+{
+	c->tl = tl;
+	c->times = TimelineTimes(tl);
+	c->seqs = TimelineSeqs(tl);
+	c->values = TimelineValues(tl);
+	c->nulls = TimelineNulls(tl);
+	c->n = tl->npoints;
+	c->i = 0;
+	c->seq = 0;
+	TimelineCursorSetSeq(c);
+}
+
+static inline bool
+TimelineCursorDone(const TimelineCursor *c)
+{
+	return c->i >= c->n;
+}
+
+static inline void
+TimelineCursorNext(TimelineCursor *c)
+{
+	c->i++;
+	TimelineCursorSetSeq(c);
+}
+
+static inline TimestampTz
+TimelineCursorTime(const TimelineCursor *c)
+{
+	return c->times[c->i];
+}
+
+static inline bool
+TimelineCursorIsNull(const TimelineCursor *c)
+{
+	return TimelinePointIsNull(c->nulls, c->i);
+}
+
+static inline float8
+TimelineCursorValue(const TimelineCursor *c)
+{
+	return c->values[c->i];
+}
+
+/* Compares positions (t1, s1) and (t2, s2). */
+static inline int
+ComparePositions(TimestampTz t1, int64 s1, TimestampTz t2, int64 s2)
+{
+	if (t1 != t2)
+		return t1 < t2 ? -1 : 1;
+	if (s1 != s2)
+		return s1 < s2 ? -1 : 1;
+	return 0;
+}
+
+/* The seq of tick points: after every point of their instant (SEMANTICS s1). */
+#define TL_SEQ_AFTER_ALL	PG_INT64_MAX
+
+/*
+ * A step of a merge over several timelines: the position and, per input,
+ * whether it has a point exactly there and its value seen from there.
+ */
+#define TL_MAX_INPUTS		3
+
+typedef struct MergeInput
+{
+	TimelineCursor cur;
+	bool		continuous;
+	bool		here;			/* has a point at the current position */
+	bool		has_last;		/* a point was seen at or before it */
+	float8		last_value;		/* value of that point */
+	bool		last_null;
+} MergeInput;
+
+typedef struct TimelineMerge
+{
+	int			ninputs;
+	MergeInput	in[TL_MAX_INPUTS];
+	bool		explicit_seq;	/* some input has explicit seqs */
+	TimestampTz time;			/* current position */
+	int64		seq;
+} TimelineMerge;
+
+/* ---- merge.c: walking the union of positions of several timelines ---- */
+extern void TimelineMergeInit(TimelineMerge *m, int ninputs, Timeline **inputs);
+extern bool TimelineMergeNext(TimelineMerge *m);
+extern bool MergeValue(const MergeInput *in, float8 *value);
+extern bool MergeValueAsOf(const MergeInput *in, float8 *value);
