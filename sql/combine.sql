@@ -1,0 +1,47 @@
+-- combine: arithmetic, comparisons, observe, filter, fill_nulls, is_valid
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+
+-- a discrete a, a continuous b, sharing the Jan 2 position
+CREATE TEMP TABLE t AS SELECT
+    'discrete{2024-01-01=>1, 2024-01-02=>2, 2024-01-04=>NULL}'::timeline AS a,
+    'continuous{2024-01-02=>10, 2024-01-03=>20}'::timeline AS b;
+
+-- union of positions; discrete a is NULL away from its points; continuous b as of;
+-- discrete if any input is discrete
+SELECT a + b AS sum, a - b AS diff, a * b AS prod, a / b AS quot FROM t;
+-- continuous with continuous stays continuous
+SELECT b + b AS cc, b * 2 AS c2, kind(b + b), kind(a + b), kind(a + 1) FROM t;
+-- numbers on either side
+SELECT a + 1 AS a1, 1 - a AS one_minus, 10 / a AS ten_over, a / 0 AS by_zero, 0 / a AS zero_over FROM t;
+-- division by zero is NULL, not an error; overflow follows IEEE
+SELECT 'discrete{2024-01-01=>1, 2024-01-02=>0}'::timeline / 'discrete{2024-01-01=>0, 2024-01-02=>0}'::timeline AS div0,
+       'discrete{2024-01-01=>1e308}'::timeline * 10 AS overflow;
+-- simultaneous points with different seqs line up by position, not by time alone
+SELECT 'discrete{2024-01-01#1=>1, 2024-01-01#2=>2}'::timeline + 'discrete{2024-01-01#2=>10, 2024-01-01#3=>20}'::timeline AS by_position;
+-- timelines derived from one timeline line up exactly
+SELECT a * 2 + a AS three_a FROM t;
+
+-- comparisons with numbers give 1, 0 or NULL at every point
+SELECT a > 1 AS gt, a >= 1 AS ge, a < 2 AS lt, a <= 1 AS le, a = 2 AS eq, a <> 2 AS ne, 1.5 < a AS num_lt FROM t;
+-- between two timelines: functions, since = and <> stay whole-value equality
+SELECT lt(a, b), le(a, b), eq(a, a), ne(a, b), ge(b, a), gt(b, a), a = a AS whole_equal, a <> b AS whole_differ FROM t;
+SELECT eq('discrete{2024-01-01=>NaN}'::timeline, 'discrete{2024-01-01=>NaN}'::timeline) AS nan_eq;
+
+-- observe: at each point of `at`, discrete: the value only at the same position; continuous: as of
+SELECT observe(a, 'discrete{2024-01-02=>0, 2024-01-03=>0}'::timeline) AS discrete_observed,
+       observe(b, 'discrete{2024-01-01=>0, 2024-01-02=>0, 2024-01-05=>0}'::timeline) AS continuous_observed
+FROM t;
+-- filter: the positions where the predicate holds (NULL is false)
+SELECT filter(a, a > 1) AS big, filter(a, a < 100) AS valid_only, filter(b, a > 0) AS b_when_a FROM t;
+SELECT filter(a, 'continuous{2024-01-02=>1}'::timeline) AS from_jan2 FROM t;
+-- filter keeps positions: the result still lines up with its input
+SELECT filter(a, a > 1) + a AS aligned FROM t;
+-- fill_nulls with a number or a timeline; is_valid
+SELECT fill_nulls(a, 0) AS filled, fill_nulls(a, b) AS filled_b, is_valid(a) AS valid, is_valid(b) AS valid_b FROM t;
+-- empty inputs
+SELECT 'discrete{}'::timeline + 'discrete{}'::timeline AS empty, observe(a, 'discrete{}') AS nothing_observed FROM t;
+-- NULL arguments (strict)
+SELECT (a + NULL::timeline) IS NULL AS tt, (a + NULL::float8) IS NULL AS tn, filter(a, NULL) IS NULL AS f FROM t;

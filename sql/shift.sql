@@ -1,0 +1,62 @@
+-- shift: forward-only shifts, lag, seconds_since_previous, ticks
+SET search_path = timeline, public;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' / ' || nullif(detail, ''), '');
+END $$;
+
+CREATE TEMP TABLE t AS
+SELECT 'discrete{2024-01-01=>1, 2024-01-02=>2, 2024-01-02=>NULL, 2024-01-04=>4, 2024-01-10=>10}'::timeline AS tl;
+
+-- shift_by: values travel frozen, later; result discrete
+SELECT shift_by(tl, '1 day') AS by_day, shift_by(sum(tl), '0') AS by_zero FROM t;
+-- points landing on one instant keep their order (month arithmetic)
+SELECT shift_by('discrete{2024-01-30=>1, 2024-01-31=>2}'::timeline, '1 month');
+-- a label computed later than the feature: next day's value joined back
+SELECT value_at(shift_by(tl, '1 day'), '2024-01-02') AS yesterday, value_at(tl, '2024-01-02') AS today FROM t;
+-- shift_until: held until the predicate holds at or after the point, released in order
+SELECT shift_until(tl, tl > 3) AS until_big,
+       shift_until(tl, ticks('2024-01-01', '2024-01-31', '1 week')) AS until_week,
+       shift_until(tl, 'discrete{}'::timeline) AS never FROM t;
+-- shift_to: every point to one time, order kept
+SELECT shift_to(tl, '2024-02-01') FROM t;
+
+-- lag: the n-th previous non-NULL value, continuous
+SELECT lag(tl, 1) AS lag1, lag(tl, 2) AS lag2, lag(tl, 100) AS lag100 FROM t;
+-- seconds since the previous point (any value), discrete
+SELECT seconds_since_previous(tl) FROM t;
+
+-- ticks: date_bin alignment for fixed steps, UTC calendar for months
+SELECT ticks('2024-01-01 00:30', '2024-01-01 03:00', '1 hour');
+SELECT ticks('2024-01-01 00:30', '2024-01-01 03:00', '1 hour', '2024-01-01 00:15');
+SELECT ticks('2024-01-01', '2024-01-01', '1 day') AS bounds_inclusive, ticks('2024-01-02', '2024-01-01', '1 day') AS reversed;
+SELECT ticks('2023-12-15', '2024-06-01', '2 months');
+SELECT ticks('2024-01-31', '2024-05-01', '1 month', '2024-01-31');
+SELECT num_points(ticks('2000-01-01', '2024-01-01', '1 year')) AS years, num_points(ticks('1999-12-31', '2000-01-01 00:00:01', '1 second')) AS seconds;
+-- ticks are UTC: the same instants in any session zone
+SET TimeZone = 'America/New_York';
+SELECT ticks('2024-03-09', '2024-03-12', '1 day') = (SELECT ticks('2024-03-09', '2024-03-12', '1 day')) AS same_in_zone,
+       first_time(ticks('2024-03-09', '2024-03-12', '1 day'));
+SET TimeZone = 'UTC';
+
+-- errors
+SELECT pg_temp.try($$SELECT timeline.shift_by('discrete{}'::timeline.timeline, '-1 second')$$) AS negative_shift;
+SELECT pg_temp.try($$SELECT timeline.shift_by('discrete{2024-03-31=>1}'::timeline.timeline, '1 month -40 days')$$) AS backward_shift;
+SELECT pg_temp.try($$SELECT timeline.shift_to('discrete{2024-01-02=>1}'::timeline.timeline, '2024-01-01')$$) AS shift_to_past;
+SELECT pg_temp.try($$SELECT timeline.shift_to('discrete{}'::timeline.timeline, 'infinity')$$) AS shift_to_infinity;
+SELECT pg_temp.try($$SELECT timeline.lag('discrete{}'::timeline.timeline, 0)$$) AS lag_zero;
+SELECT pg_temp.try($$SELECT timeline.ticks('2024-01-01', '2024-02-01', '0')$$) AS zero_step;
+SELECT pg_temp.try($$SELECT timeline.ticks('2024-01-01', '2024-02-01', '-1 hour')$$) AS negative_step;
+SELECT pg_temp.try($$SELECT timeline.ticks('2024-01-01', '2024-02-01', '1 month 1 day')$$) AS mixed_step;
+SELECT pg_temp.try($$SELECT timeline.ticks('-infinity', '2024-02-01', '1 day')$$) AS infinite_bound;
+SELECT pg_temp.try($$SELECT timeline.ticks('2000-01-01', '2024-01-01', '1 microsecond')$$) AS too_many;
