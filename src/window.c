@@ -90,27 +90,54 @@ AccOf(float8 x)
 	return a;
 }
 
-/* Combines a (earlier values) with b (later values). */
+/*
+ * Combines a (earlier values) with b (later values), computing only the
+ * fields the aggregate kind reads (the moments cost two divisions).
+ */
 static inline WinAcc
-AccCombine(const WinAcc *a, const WinAcc *b)
+AccCombine(WinKind kind, const WinAcc *a, const WinAcc *b)
 {
 	WinAcc		r;
-	float8		delta;
 
 	if (a->n == 0)
 		return *b;
 	if (b->n == 0)
 		return *a;
+	r = *a;
 	r.n = a->n + b->n;
-	r.ntrue = a->ntrue + b->ntrue;
-	r.sum = a->sum + b->sum;
-	delta = b->mean - a->mean;
-	r.mean = a->mean + delta * ((float8) b->n / (float8) r.n);
-	r.m2 = a->m2 + b->m2 + delta * delta * ((float8) a->n * (float8) b->n / (float8) r.n);
-	r.min = Float8Min(a->min, b->min);
-	r.max = Float8Max(a->max, b->max);
-	r.first = a->first;
-	r.last = b->last;
+	switch (kind)
+	{
+		case WK_COUNT:
+			break;
+		case WK_COUNT_IF:
+			r.ntrue = a->ntrue + b->ntrue;
+			break;
+		case WK_SUM:
+		case WK_MEAN:
+			r.sum = a->sum + b->sum;
+			break;
+		case WK_MIN:
+			r.min = Float8Min(a->min, b->min);
+			break;
+		case WK_MAX:
+			r.max = Float8Max(a->max, b->max);
+			break;
+		case WK_FIRST:
+		case WK_LAST:
+			r.last = b->last;
+			break;
+		case WK_VAR_SAMP:
+		case WK_VAR_POP:
+		case WK_STDDEV_SAMP:
+		case WK_STDDEV_POP:
+			{
+				float8		delta = b->mean - a->mean;
+
+				r.mean = a->mean + delta * ((float8) b->n / (float8) r.n);
+				r.m2 = a->m2 + b->m2 + delta * delta * ((float8) a->n * (float8) b->n / (float8) r.n);
+			}
+			break;
+	}
 	return r;
 }
 
@@ -170,6 +197,7 @@ AccResult(WinKind kind, const WinAcc *a, float8 *out)
  */
 typedef struct AccQueue
 {
+	WinKind		kind;
 	WinAcc	   *item;
 	WinAcc	   *suffix;
 	TimestampTz *expiry;		/* only for trailing windows */
@@ -180,9 +208,10 @@ typedef struct AccQueue
 } AccQueue;
 
 static void
-AccQueueInit(AccQueue *q, int64 capacity, bool with_expiry)
+AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry)
 {
 	memset(q, 0, sizeof(*q));
+	q->kind = kind;
 	capacity = Max(capacity, 1);
 	q->item = palloc_extended(sizeof(WinAcc) * capacity, MCXT_ALLOC_HUGE);
 	q->suffix = palloc_extended(sizeof(WinAcc) * capacity, MCXT_ALLOC_HUGE);
@@ -197,7 +226,7 @@ AccQueuePush(AccQueue *q, const WinAcc *a, TimestampTz expiry)
 	if (q->expiry)
 		q->expiry[q->tail] = expiry;
 	q->tail++;
-	q->back = AccCombine(&q->back, a);
+	q->back = AccCombine(q->kind, &q->back, a);
 }
 
 static inline void
@@ -211,7 +240,7 @@ AccQueuePop(AccQueue *q)
 
 		for (int64 i = q->tail - 1; i >= q->head; i--)
 		{
-			acc = AccCombine(&q->item[i], &acc);
+			acc = AccCombine(q->kind, &q->item[i], &acc);
 			q->suffix[i] = acc;
 		}
 		q->split = q->tail;
@@ -224,7 +253,7 @@ static inline WinAcc
 AccQueueTotal(const AccQueue *q)
 {
 	if (q->head < q->split)
-		return AccCombine(&q->suffix[q->head], &q->back);
+		return AccCombine(q->kind, &q->suffix[q->head], &q->back);
 	return q->back;
 }
 
@@ -269,7 +298,7 @@ AggregateLifetime(Timeline *tl, WinKind kind)
 		{
 			WinAcc		one = AccOf(TimelineCursorValue(&c));
 
-			acc = AccCombine(&acc, &one);
+			acc = AccCombine(kind, &acc, &one);
 		}
 		EmitAcc(&out, kind, TimelineCursorTime(&c), c.seq, &acc);
 	}
@@ -319,7 +348,7 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 
 	CheckWindowWidth(width);
 	TimelineCursorInit(&c, tl);
-	AccQueueInit(&q, tl->npoints, true);
+	AccQueueInit(&q, kind, tl->npoints, true);
 	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
 	for (;;)
 	{
@@ -376,7 +405,7 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 				 errmsg("number of reset periods must be at least 1"),
 				 errhint("Use 1 for the window since the last reset.")));
 	TimelineMergeInit(&m, 2, inputs);
-	AccQueueInit(&closed, (int64) tl->npoints + reset->npoints + 1, false);
+	AccQueueInit(&closed, kind, (int64) tl->npoints + reset->npoints + 1, false);
 	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
 	while (TimelineMergeNext(&m))
 	{
@@ -399,10 +428,10 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 		{
 			WinAcc		one = AccOf(m.in[0].last_value);
 
-			current = AccCombine(&current, &one);
+			current = AccCombine(kind, &current, &one);
 		}
 		total = AccQueueTotal(&closed);
-		total = AccCombine(&total, &current);
+		total = AccCombine(kind, &total, &current);
 		EmitAcc(&out, kind, m.time, m.seq, &total);
 		if (MergeValue(&m.in[1], &r) && r != 0.0)
 		{
