@@ -12,7 +12,10 @@ OBJS = \
 	src/combine.o \
 	src/window.o \
 	src/shift.o \
-	src/ticks.o
+	src/ticks.o \
+	src/guc.o \
+	src/asof_path.o \
+	src/asof_exec.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

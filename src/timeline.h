@@ -144,6 +144,16 @@ extern Timeline *TimelineGetArgCached(FunctionCallInfo fcinfo, int argno);
 /* ---- timeline_io.c: text and binary forms, equality ---- */
 extern bool TimelineEquals(const Timeline *a, const Timeline *b);
 
+/* ---- guc.c: module initialisation and settings ---- */
+extern bool timeline_enable_asof_join;
+
+/* ---- asof_path.c: planner side of the merge as-of join ---- */
+extern void AsofInstallPlannerHook(void);
+
+/* ---- asof_exec.c: executor side of the merge as-of join ---- */
+#include "nodes/extensible.h"
+extern const CustomScanMethods timeline_asof_scan_methods;
+
 #endif							/* TIMELINE_H */
 
 /*

@@ -1,0 +1,663 @@
+/*-------------------------------------------------------------------------
+ *
+ * asof_exec.c
+ *	  Executor side of the merge as-of join (Custom Scan TimelineAsOf).
+ *
+ * Algorithm, for outer rows s and the events table e:
+ *	1. Read every outer row, evaluate its key, time and lower bound, and
+ *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
+ *	   spills to disk like any sort).
+ *	2. Read the events with a cursor over
+ *	     SELECT k, ts, tie-breaks..., outputs... FROM e
+ *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
+ *	   (the normal planner picks an index scan on (k, ts) when there is one,
+ *	   else a sort), fetched in batches.
+ *	3. Merge: for each outer row in order, advance the events while they are
+ *	   at or before (key, time) (before, for a strict bound), keeping the
+ *	   best event of the key so far: the latest time, and among events of
+ *	   that time the first by the subquery's tie-break ORDER BY.  That event
+ *	   answers the row if it passes the lower bound; otherwise the row gets
+ *	   NULLs (LEFT) or is skipped (CROSS).
+ * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
+ * the merge, instead of one index descent per outer row.
+ *
+ * Memory: the sort respects work_mem; events are held one batch at a time,
+ * plus a copy of the current best event when a batch is replaced.  Per-row
+ * work happens in the per-tuple context, reset every row.  Loops check for
+ * interrupts, so statement_timeout and cancel act promptly.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/sortsupport.h"
+#include "utils/tuplesort.h"
+#include "utils/typcache.h"
+
+#include "timeline.h"
+
+#define EVENTS_BATCH	4096
+
+typedef struct AsofState
+{
+	CustomScanState css;
+	PlanState  *outer;			/* the outer rows (also in css.custom_ps) */
+
+	/* what to do (from custom_private) */
+	Oid			relid;
+	bool		inh;
+	AttrNumber	key_attno;
+	AttrNumber	time_attno;
+	bool		upper_strict;
+	bool		has_lower;
+	bool		lower_strict;
+	bool		left;
+	int			noutputs;
+	AttrNumber *output_attnos;
+	int			ntiebreaks;
+	AttrNumber *tb_attnos;
+	SortSupportData *tb_ssup;
+	int			nouter;
+	int		   *outer_scanpos;	/* 0-based scan slot column */
+	int		   *outer_childpos; /* 0-based outer child column */
+	int			ninner;
+	int		   *inner_scanpos;
+	int		   *inner_output;	/* 0-based subquery output column */
+	SortSupportData key_ssup;
+	SortSupportData time_ssup;
+	Oid			key_type;
+	Oid			time_type;
+	Oid			key_collation;
+
+	ExprState  *key_expr;
+	ExprState  *time_expr;
+	ExprState  *lower_expr;
+
+	/* phase 1: the sorted outer rows */
+	bool		sorted;
+	Tuplesortstate *sort;
+	TupleDesc	sort_desc;
+	TupleTableSlot *sort_slot;
+
+	/* phase 2: the events cursor and the current batch */
+	char	   *portal_name;
+	bool		events_done;
+	MemoryContext batch_cxt;
+	HeapTuple  *batch;
+	int			batch_n;
+	int			batch_pos;
+	TupleDesc	ev_desc;
+	int64		events_read;
+
+	/* the best event of the current key so far */
+	bool		has_cand;
+	HeapTuple	cand;
+	bool		cand_copied;
+	MemoryContext cand_cxt;
+} AsofState;
+
+static Node *AsofCreateScanState(CustomScan *cscan);
+static void AsofBegin(CustomScanState *node, EState *estate, int eflags);
+static TupleTableSlot *AsofExec(CustomScanState *node);
+static void AsofEnd(CustomScanState *node);
+static void AsofReScan(CustomScanState *node);
+static void AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es);
+
+const CustomScanMethods timeline_asof_scan_methods = {
+	.CustomName = "TimelineAsOf",
+	.CreateCustomScanState = AsofCreateScanState,
+};
+
+static const CustomExecMethods asof_exec_methods = {
+	.CustomName = "TimelineAsOf",
+	.BeginCustomScan = AsofBegin,
+	.ExecCustomScan = AsofExec,
+	.EndCustomScan = AsofEnd,
+	.ReScanCustomScan = AsofReScan,
+	.ExplainCustomScan = AsofExplain,
+};
+
+/* Creates the scan state of a TimelineAsOf plan node. */
+static Node *
+AsofCreateScanState(CustomScan *cscan)
+{
+	AsofState  *st = (AsofState *) newNode(sizeof(AsofState), T_CustomScanState);
+
+	st->css.methods = &asof_exec_methods;
+	return (Node *) st;
+}
+
+/* Prepares sort support for ordering operator sortop. */
+static void
+PrepareSortSupport(SortSupport ssup, Oid sortop, Oid collation, bool nulls_first)
+{
+	memset(ssup, 0, sizeof(SortSupportData));
+	ssup->ssup_cxt = CurrentMemoryContext;
+	ssup->ssup_collation = collation;
+	ssup->ssup_nulls_first = nulls_first;
+	PrepareSortSupportFromOrderingOp(sortop, ssup);
+}
+
+/* Copies an int list into a new array. */
+static int *
+IntArray(List *list, int stride, int offset)
+{
+	int			n = list_length(list) / stride;
+	int		   *out = palloc(sizeof(int) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		out[i] = list_nth_int(list, i * stride + offset);
+	return out;
+}
+
+/* Reads the plan's private data and prepares the expressions and sorts. */
+static void
+AsofBegin(CustomScanState *node, EState *estate, int eflags)
+{
+	AsofState  *st = (AsofState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	List	   *priv = linitial(cscan->custom_private);
+	List	   *scalars = linitial(priv);
+	List	   *flags = lsecond(priv);
+	List	   *outputs = lthird(priv);
+	List	   *tiebreaks = lfourth(priv);
+	List	   *types = list_nth(priv, 4);
+	List	   *outer_map = lsecond(cscan->custom_private);
+	List	   *inner_map = lthird(cscan->custom_private);
+	TypeCacheEntry *tc;
+
+	st->relid = (Oid) list_nth_int(scalars, 0);
+	st->inh = list_nth_int(scalars, 1) != 0;
+	st->key_attno = list_nth_int(scalars, 2);
+	st->time_attno = list_nth_int(scalars, 3);
+	st->upper_strict = list_nth_int(scalars, 4) != 0;
+	st->has_lower = list_nth_int(flags, 0) != 0;
+	st->lower_strict = list_nth_int(flags, 1) != 0;
+	st->left = list_nth_int(flags, 2) != 0;
+	st->key_collation = (Oid) list_nth_int(types, 0);
+	st->key_type = (Oid) list_nth_int(types, 1);
+	st->time_type = (Oid) list_nth_int(types, 2);
+	st->noutputs = list_length(outputs);
+	st->output_attnos = (AttrNumber *) palloc(sizeof(AttrNumber) * Max(st->noutputs, 1));
+	for (int i = 0; i < st->noutputs; i++)
+		st->output_attnos[i] = list_nth_int(outputs, i);
+	st->ntiebreaks = list_length(tiebreaks) / 4;
+	st->tb_attnos = (AttrNumber *) palloc(sizeof(AttrNumber) * Max(st->ntiebreaks, 1));
+	st->tb_ssup = palloc0(sizeof(SortSupportData) * Max(st->ntiebreaks, 1));
+	for (int i = 0; i < st->ntiebreaks; i++)
+	{
+		st->tb_attnos[i] = list_nth_int(tiebreaks, i * 4);
+		PrepareSortSupport(&st->tb_ssup[i], (Oid) list_nth_int(tiebreaks, i * 4 + 1),
+						   (Oid) list_nth_int(tiebreaks, i * 4 + 3),
+						   list_nth_int(tiebreaks, i * 4 + 2) != 0);
+	}
+	st->nouter = list_length(outer_map) / 2;
+	st->outer_scanpos = IntArray(outer_map, 2, 0);
+	st->outer_childpos = IntArray(outer_map, 2, 1);
+	st->ninner = list_length(inner_map) / 2;
+	st->inner_scanpos = IntArray(inner_map, 2, 0);
+	st->inner_output = IntArray(inner_map, 2, 1);
+	for (int i = 0; i < st->nouter; i++)
+	{
+		st->outer_scanpos[i]--;
+		st->outer_childpos[i]--;
+	}
+	for (int i = 0; i < st->ninner; i++)
+	{
+		st->inner_scanpos[i]--;
+		st->inner_output[i]--;
+	}
+
+	tc = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR);
+	PrepareSortSupport(&st->key_ssup, tc->lt_opr, st->key_collation, false);
+	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
+	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
+
+	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
+	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
+	st->lower_expr = ExecInitExpr(lthird(cscan->custom_exprs), &node->ss.ps);
+
+	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
+	/* EXPLAIN shows the children listed here */
+	node->custom_ps = list_make1(st->outer);
+
+	st->batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf events",
+										  ALLOCSET_DEFAULT_SIZES);
+	st->cand_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf best event",
+										 ALLOCSET_SMALL_SIZES);
+}
+
+/* Builds the cursor query over the events. */
+static char *
+EventsQuery(AsofState *st)
+{
+	StringInfoData q;
+	Relation	rel = RelationIdGetRelation(st->relid);
+	const char *nsp;
+
+	if (!RelationIsValid(rel))
+		elog(ERROR, "TimelineAsOf: could not open relation %u", st->relid);
+	nsp = get_namespace_name(RelationGetNamespace(rel));
+	initStringInfo(&q);
+	appendStringInfo(&q, "SELECT %s, %s",
+					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+	for (int i = 0; i < st->ntiebreaks; i++)
+		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->tb_attnos[i], false)));
+	for (int i = 0; i < st->noutputs; i++)
+		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->output_attnos[i], false)));
+	appendStringInfo(&q, " FROM %s%s WHERE %s IS NOT NULL AND %s IS NOT NULL ORDER BY 1, 2",
+					 st->inh ? "" : "ONLY ",
+					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)),
+					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+	RelationClose(rel);
+	return q.data;
+}
+
+/* Reads and sorts every outer row (phase 1) and opens the events cursor. */
+static void
+AsofSortOuter(AsofState *st)
+{
+	PlanState  *outer = st->outer;
+	TupleDesc	child_desc = ExecGetResultType(outer);
+	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
+	TupleTableSlot *scan = st->css.ss.ss_ScanTupleSlot;
+	int			ncols = 3 + child_desc->natts;
+	AttrNumber	sort_cols[2] = {1, 2};
+	Oid			sort_ops[2];
+	Oid			sort_colls[2] = {st->key_collation, InvalidOid};
+	bool		nulls_first[2] = {false, false};
+	MemoryContext old;
+	SPIPlanPtr	plan;
+	Portal		portal;
+
+	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	st->sort_desc = CreateTemplateTupleDesc(ncols);
+	TupleDescInitEntry(st->sort_desc, 1, "key", st->key_type, -1, 0);
+	TupleDescInitEntryCollation(st->sort_desc, 1, st->key_collation);
+	TupleDescInitEntry(st->sort_desc, 2, "time", st->time_type, -1, 0);
+	TupleDescInitEntry(st->sort_desc, 3, "lower", st->time_type, -1, 0);
+	for (int i = 0; i < child_desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(child_desc, i);
+
+		TupleDescInitEntry(st->sort_desc, 4 + i, NULL, a->atttypid, a->atttypmod, 0);
+	}
+	st->sort_slot = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
+	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
+	sort_ops[1] = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
+	st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
+									nulls_first, work_mem, NULL, TUPLESORT_NONE);
+	MemoryContextSwitchTo(old);
+
+	for (;;)
+	{
+		TupleTableSlot *oslot;
+		TupleTableSlot *sslot = st->sort_slot;
+
+		CHECK_FOR_INTERRUPTS();
+		oslot = ExecProcNode(outer);
+		if (TupIsNull(oslot))
+			break;
+		slot_getallattrs(oslot);
+		ResetExprContext(econtext);
+
+		/* the outer columns go where the expressions expect them */
+		ExecClearTuple(scan);
+		memset(scan->tts_isnull, true, sizeof(bool) * scan->tts_tupleDescriptor->natts);
+		for (int i = 0; i < st->nouter; i++)
+		{
+			scan->tts_values[st->outer_scanpos[i]] = oslot->tts_values[st->outer_childpos[i]];
+			scan->tts_isnull[st->outer_scanpos[i]] = oslot->tts_isnull[st->outer_childpos[i]];
+		}
+		ExecStoreVirtualTuple(scan);
+		econtext->ecxt_scantuple = scan;
+
+		ExecClearTuple(sslot);
+		sslot->tts_values[0] = ExecEvalExprSwitchContext(st->key_expr, econtext, &sslot->tts_isnull[0]);
+		sslot->tts_values[1] = ExecEvalExprSwitchContext(st->time_expr, econtext, &sslot->tts_isnull[1]);
+		if (st->has_lower)
+			sslot->tts_values[2] = ExecEvalExprSwitchContext(st->lower_expr, econtext, &sslot->tts_isnull[2]);
+		else
+		{
+			sslot->tts_values[2] = (Datum) 0;
+			sslot->tts_isnull[2] = true;
+		}
+		/* an inner join drops rows that cannot match */
+		if (!st->left && (sslot->tts_isnull[0] || sslot->tts_isnull[1]))
+			continue;
+		for (int i = 0; i < child_desc->natts; i++)
+		{
+			sslot->tts_values[3 + i] = oslot->tts_values[i];
+			sslot->tts_isnull[3 + i] = oslot->tts_isnull[i];
+		}
+		ExecStoreVirtualTuple(sslot);
+		tuplesort_puttupleslot(st->sort, sslot);
+	}
+	tuplesort_performsort(st->sort);
+	ResetExprContext(econtext);
+
+	/* the events, in (key, time) order */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	plan = SPI_prepare(EventsQuery(st), 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
+			 SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
+	SPI_finish();
+	st->events_done = false;
+	st->batch_n = st->batch_pos = 0;
+	st->has_cand = false;
+	st->sorted = true;
+}
+
+/* Makes sure an event is available at batch_pos; false when none is left. */
+static bool
+EventsEnsure(AsofState *st)
+{
+	Portal		portal;
+	uint64		n;
+
+	if (st->batch_pos < st->batch_n)
+		return true;
+	if (st->events_done)
+		return false;
+
+	/* the best event may live in the batch about to be freed */
+	if (st->has_cand && !st->cand_copied)
+	{
+		MemoryContext old = MemoryContextSwitchTo(st->cand_cxt);
+		HeapTuple	copy;
+
+		copy = heap_copytuple(st->cand);
+		MemoryContextSwitchTo(old);
+		st->cand = copy;
+		st->cand_copied = true;
+	}
+	MemoryContextReset(st->batch_cxt);
+	st->batch = NULL;
+	st->batch_n = st->batch_pos = 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	portal = SPI_cursor_find(st->portal_name);
+	if (portal == NULL)
+		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
+	SPI_cursor_fetch(portal, true, EVENTS_BATCH);
+	n = SPI_processed;
+	if (n > 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(st->batch_cxt);
+
+		if (st->ev_desc == NULL)
+		{
+			MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+			st->ev_desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+			MemoryContextSwitchTo(st->batch_cxt);
+		}
+		st->batch = palloc(sizeof(HeapTuple) * n);
+		for (uint64 i = 0; i < n; i++)
+			st->batch[i] = heap_copytuple(SPI_tuptable->vals[i]);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	SPI_finish();
+	st->batch_n = (int) n;
+	st->events_read += n;
+	if (n == 0)
+	{
+		st->events_done = true;
+		return false;
+	}
+	return true;
+}
+
+/* Returns column col (1-based, of the events query) of an event tuple. */
+static inline Datum
+EventAttr(AsofState *st, HeapTuple tup, int col, bool *isnull)
+{
+	return heap_getattr(tup, col, st->ev_desc, isnull);
+}
+
+/* Returns whether event ev comes before the best event by the tie-breaks. */
+static bool
+TiebreakFirst(AsofState *st, HeapTuple ev, HeapTuple best)
+{
+	for (int i = 0; i < st->ntiebreaks; i++)
+	{
+		bool		n1,
+					n2;
+		Datum		d1 = EventAttr(st, ev, 3 + i, &n1);
+		Datum		d2 = EventAttr(st, best, 3 + i, &n2);
+		int			c = ApplySortComparator(d1, n1, d2, n2, &st->tb_ssup[i]);
+
+		if (c != 0)
+			return c < 0;
+	}
+	return false;
+}
+
+/*
+ * Finds the answer for the outer row (key, time, lower): advances the
+ * events up to it, keeping the best event of the key.  Returns the event or
+ * NULL.
+ */
+static HeapTuple
+AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
+{
+	bool		isnull;
+
+	if (st->has_cand &&
+		ApplySortComparator(EventAttr(st, st->cand, 1, &isnull), false, key, false, &st->key_ssup) != 0)
+		st->has_cand = false;
+
+	while (EventsEnsure(st))
+	{
+		HeapTuple	ev = st->batch[st->batch_pos];
+		Datum		ek = EventAttr(st, ev, 1, &isnull);
+		Datum		et = EventAttr(st, ev, 2, &isnull);
+		int			c = ApplySortComparator(ek, false, key, false, &st->key_ssup);
+
+		if (c > 0)
+			break;
+		if (c == 0)
+		{
+			int			d = ApplySortComparator(et, false, time, false, &st->time_ssup);
+
+			if (st->upper_strict ? d >= 0 : d > 0)
+				break;
+			if (!st->has_cand)
+				d = 1;
+			else
+				d = ApplySortComparator(et, false, EventAttr(st, st->cand, 2, &isnull),
+										false, &st->time_ssup);
+			if (d > 0 || (d == 0 && TiebreakFirst(st, ev, st->cand)))
+			{
+				st->cand = ev;
+				st->cand_copied = false;
+				st->has_cand = true;
+			}
+		}
+		st->batch_pos++;
+		if ((st->batch_pos & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	if (!st->has_cand)
+		return NULL;
+	if (st->has_lower)
+	{
+		int			c;
+
+		if (lower_null)
+			return NULL;
+		c = ApplySortComparator(EventAttr(st, st->cand, 2, &isnull), false, lower, false,
+								&st->time_ssup);
+		if (st->lower_strict ? c <= 0 : c < 0)
+			return NULL;
+	}
+	return st->cand;
+}
+
+/* Produces the next joined row in the scan slot (phase 2). */
+static TupleTableSlot *
+AsofNext(ScanState *ss)
+{
+	AsofState  *st = (AsofState *) ss;
+	TupleTableSlot *scan = ss->ss_ScanTupleSlot;
+
+	if (!st->sorted)
+		AsofSortOuter(st);
+
+	for (;;)
+	{
+		TupleTableSlot *sslot = st->sort_slot;
+		HeapTuple	match = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
+			return ExecClearTuple(scan);
+		slot_getallattrs(sslot);
+		if (!sslot->tts_isnull[0] && !sslot->tts_isnull[1])
+			match = AsofFind(st, sslot->tts_values[0], sslot->tts_values[1],
+							 sslot->tts_values[2], sslot->tts_isnull[2]);
+		if (match == NULL && !st->left)
+			continue;
+
+		ExecClearTuple(scan);
+		memset(scan->tts_isnull, true, sizeof(bool) * scan->tts_tupleDescriptor->natts);
+		for (int i = 0; i < st->nouter; i++)
+		{
+			scan->tts_values[st->outer_scanpos[i]] = sslot->tts_values[3 + st->outer_childpos[i]];
+			scan->tts_isnull[st->outer_scanpos[i]] = sslot->tts_isnull[3 + st->outer_childpos[i]];
+		}
+		if (match != NULL)
+			for (int i = 0; i < st->ninner; i++)
+				scan->tts_values[st->inner_scanpos[i]] =
+					EventAttr(st, match, 3 + st->ntiebreaks + st->inner_output[i],
+							  &scan->tts_isnull[st->inner_scanpos[i]]);
+		return ExecStoreVirtualTuple(scan);
+	}
+}
+
+/* Nothing to recheck: the scan has no relation of its own. */
+static bool
+AsofRecheck(ScanState *ss, TupleTableSlot *slot)
+{
+	return true;
+}
+
+/* Returns the next output row. */
+static TupleTableSlot *
+AsofExec(CustomScanState *node)
+{
+	return ExecScan(&node->ss, (ExecScanAccessMtd) AsofNext, (ExecScanRecheckMtd) AsofRecheck);
+}
+
+/* Closes the events cursor if it is open. */
+static void
+AsofCloseCursor(AsofState *st)
+{
+	if (st->portal_name != NULL)
+	{
+		Portal		portal;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "TimelineAsOf: SPI_connect failed");
+		portal = SPI_cursor_find(st->portal_name);
+		if (portal != NULL)
+			SPI_cursor_close(portal);
+		SPI_finish();
+		st->portal_name = NULL;
+	}
+}
+
+/* Forgets the sorted rows and the cursor, ready to start again. */
+static void
+AsofReset(AsofState *st)
+{
+	AsofCloseCursor(st);
+	if (st->sort)
+		tuplesort_end(st->sort);
+	st->sort = NULL;
+	if (st->sort_slot)
+		ExecDropSingleTupleTableSlot(st->sort_slot);
+	st->sort_slot = NULL;
+	MemoryContextReset(st->batch_cxt);
+	MemoryContextReset(st->cand_cxt);
+	st->batch = NULL;
+	st->batch_n = st->batch_pos = 0;
+	st->has_cand = false;
+	st->sorted = false;
+}
+
+/* Releases the sort, the cursor and the outer plan. */
+static void
+AsofEnd(CustomScanState *node)
+{
+	AsofReset((AsofState *) node);
+	ExecEndNode(((AsofState *) node)->outer);
+}
+
+/* Starts over, for a rescan. */
+static void
+AsofReScan(CustomScanState *node)
+{
+	AsofReset((AsofState *) node);
+	ExecReScan(((AsofState *) node)->outer);
+}
+
+/* Shows the join's key, bounds and events query in EXPLAIN. */
+static void
+AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
+{
+	AsofState  *st = (AsofState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	List	   *context;
+	char	   *key,
+			   *time;
+	StringInfoData buf;
+	Relation	rel;
+
+	context = set_deparse_context_plan(es->deparse_cxt, (Plan *) cscan, ancestors);
+	key = deparse_expression(linitial(cscan->custom_exprs), context, true, false);
+	time = deparse_expression(lsecond(cscan->custom_exprs), context, true, false);
+	rel = RelationIdGetRelation(st->relid);
+	initStringInfo(&buf);
+
+	ExplainPropertyText("Join Type", st->left ? "Left" : "Inner", es);
+	appendStringInfo(&buf, "%s.%s = %s", RelationGetRelationName(rel),
+					 quote_identifier(get_attname(st->relid, st->key_attno, false)), key);
+	ExplainPropertyText("As Of Key", buf.data, es);
+	resetStringInfo(&buf);
+	appendStringInfo(&buf, "%s.%s %s %s", RelationGetRelationName(rel),
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+					 st->upper_strict ? "<" : "<=", time);
+	if (st->has_lower)
+		appendStringInfo(&buf, " AND %s %s %s",
+						 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+						 st->lower_strict ? ">" : ">=",
+						 deparse_expression(lthird(cscan->custom_exprs), context, true, false));
+	ExplainPropertyText("As Of Bound", buf.data, es);
+	ExplainPropertyInteger("Tie Breaks", NULL, st->ntiebreaks, es);
+	RelationClose(rel);
+	if (es->verbose)
+		ExplainPropertyText("Events Query", EventsQuery(st), es);
+	if (es->analyze)
+		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
+}

@@ -1,0 +1,542 @@
+/*-------------------------------------------------------------------------
+ *
+ * asof_path.c
+ *	  Planner side of the merge as-of join: recognises the LATERAL top-1
+ *	  query Postgres users write for point-in-time joins and offers a
+ *	  CustomPath (TimelineAsOf) that answers it with one merge.
+ *
+ * The recognised shape, with s any relation or join on the outer side:
+ *
+ *	  s [LEFT] JOIN LATERAL (
+ *	      SELECT e.c1, e.c2 ...                      -- plain columns of e
+ *	      FROM events e                              -- one table
+ *	      WHERE e.k = s.k                            -- equality, same type
+ *	        AND e.ts <= s.ts                         -- or <, same type
+ *	        [AND e.ts > lower]                       -- or >=, lower uses s only
+ *	      ORDER BY e.ts DESC [, e.x ASC|DESC ...]    -- ts first, then tie-breaks
+ *	      LIMIT 1) f ON true                         -- or CROSS JOIN LATERAL
+ *
+ * Operands may be written either way round.  Anything else (other quals,
+ * expressions in the select list, OFFSET, DISTINCT, aggregates, a join tree
+ * of more than one table, ON conditions, set-returning functions, volatile
+ * functions, a parameterized outer side) is left to the normal plan, so an
+ * unrecognised query never gets a different answer.
+ *
+ * Why it is safe: the subquery means "for each s, the first event of key
+ * s.k in (lower, s.ts] by the ORDER BY".  Sorting the outer rows by
+ * (k, ts) and reading the events in (k, ts) order finds exactly that event
+ * for every outer row in one pass (asof_exec.c).  The path is chosen on
+ * cost against the nested loop of index probes, and can be switched off
+ * with timeline.enable_asof_join.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_operator.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
+#include "optimizer/cost.h"
+#include "parser/parsetree.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/restrictinfo.h"
+#include "rewrite/rewriteManip.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "timeline.h"
+
+static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
+
+static Plan *AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel,
+								CustomPath *best_path, List *tlist,
+								List *clauses, List *custom_plans);
+
+static const CustomPathMethods asof_path_methods = {
+	.CustomName = "TimelineAsOf",
+	.PlanCustomPath = AsofPlanCustomPath,
+};
+
+/* What the recognised subquery asks for. */
+typedef struct AsofShape
+{
+	Oid			relid;			/* the events table */
+	bool		inh;			/* include inheritance children */
+	AttrNumber	key_attno;
+	AttrNumber	time_attno;
+	Oid			key_type;
+	Oid			key_collation;
+	Oid			time_type;
+	Expr	   *outer_key;		/* expressions of outer Vars (level 0) */
+	Expr	   *outer_time;
+	Expr	   *lower;			/* NULL without a lower bound */
+	bool		upper_strict;	/* e.ts < s.ts */
+	bool		lower_strict;	/* e.ts > lower */
+	List	   *output_attnos;	/* e's attno of each subquery output column */
+	List	   *tiebreaks;		/* flattened (attno, sortop, nulls_first, collation) */
+} AsofShape;
+
+/* Returns the inner Var of e (varno 1, level 0) in expr, or NULL. */
+static Var *
+InnerVar(Node *expr)
+{
+	if (expr && IsA(expr, RelabelType))
+		expr = (Node *) ((RelabelType *) expr)->arg;
+	if (expr && IsA(expr, Var) && ((Var *) expr)->varno == 1 &&
+		((Var *) expr)->varlevelsup == 0 && ((Var *) expr)->varattno > 0)
+		return (Var *) expr;
+	return NULL;
+}
+
+/* Finds anything that keeps an expression from being evaluated per outer row. */
+static bool
+NotOuterWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varlevelsup != 1;	/* e itself, or further out */
+	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) || IsA(node, GroupingFunc) ||
+		IsA(node, WindowFunc) || IsA(node, SubLink) || IsA(node, SubPlan) ||
+		IsA(node, CurrentOfExpr))
+		return true;
+	return expression_tree_walker(node, NotOuterWalker, context);
+}
+
+/* Returns whether expr uses only the outer row (level 1 Vars) and constants. */
+static bool
+IsOuterExpr(Node *expr)
+{
+	return !NotOuterWalker(expr, NULL) && !contain_volatile_functions(expr);
+}
+
+/* Splits an AND tree of quals into a list. */
+static List *
+FlattenQuals(Node *quals)
+{
+	if (quals == NULL)
+		return NIL;
+	if (IsA(quals, List))
+	{
+		List	   *out = NIL;
+		ListCell   *lc;
+
+		foreach(lc, (List *) quals)
+			out = list_concat(out, FlattenQuals(lfirst(lc)));
+		return out;
+	}
+	if (is_andclause(quals))
+		return FlattenQuals((Node *) ((BoolExpr *) quals)->args);
+	return list_make1(quals);
+}
+
+/*
+ * Classifies one WHERE qual of the subquery; returns false if it is not
+ * part of the recognised shape.
+ */
+static bool
+ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
+			 bool *have_lower)
+{
+	OpExpr	   *op;
+	Node	   *l,
+			   *r;
+	Var		   *inner;
+	Node	   *outer;
+	Oid			opno;
+	TypeCacheEntry *tc;
+
+	if (!IsA(qual, OpExpr))
+		return false;
+	op = (OpExpr *) qual;
+	if (list_length(op->args) != 2)
+		return false;
+	l = linitial(op->args);
+	r = lsecond(op->args);
+	opno = op->opno;
+	if ((inner = InnerVar(l)) != NULL && IsOuterExpr(r))
+		outer = r;
+	else if ((inner = InnerVar(r)) != NULL && IsOuterExpr(l))
+	{
+		outer = l;
+		opno = get_commutator(opno);
+		if (!OidIsValid(opno))
+			return false;
+	}
+	else
+		return false;
+	if (exprType(outer) != inner->vartype)
+		return false;
+
+	tc = lookup_type_cache(inner->vartype, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR | TYPECACHE_GT_OPR |
+						   TYPECACHE_BTREE_OPFAMILY);
+	if (!OidIsValid(tc->eq_opr) || !OidIsValid(tc->lt_opr))
+		return false;
+
+	if (opno == tc->eq_opr && !*have_key)
+	{
+		shape->key_attno = inner->varattno;
+		shape->key_type = inner->vartype;
+		shape->key_collation = inner->varcollid;
+		shape->outer_key = (Expr *) outer;
+		*have_key = true;
+		return true;
+	}
+	if ((opno == tc->lt_opr ||
+		 opno == get_opfamily_member(tc->btree_opf, inner->vartype, inner->vartype,
+									 BTLessEqualStrategyNumber)) && !*have_upper)
+	{
+		if (*have_lower && inner->varattno != shape->time_attno)
+			return false;
+		shape->time_attno = inner->varattno;
+		shape->time_type = inner->vartype;
+		shape->outer_time = (Expr *) outer;
+		shape->upper_strict = (opno == tc->lt_opr);
+		*have_upper = true;
+		return true;
+	}
+	if ((opno == tc->gt_opr ||
+		 opno == get_opfamily_member(tc->btree_opf, inner->vartype, inner->vartype,
+									 BTGreaterEqualStrategyNumber)) && !*have_lower)
+	{
+		if (*have_upper && inner->varattno != shape->time_attno)
+			return false;
+		shape->time_attno = inner->varattno;
+		shape->time_type = inner->vartype;
+		shape->lower = (Expr *) outer;
+		shape->lower_strict = (opno == tc->gt_opr);
+		*have_lower = true;
+		return true;
+	}
+	return false;
+}
+
+/* Recognises the LATERAL top-1 subquery; fills shape and returns true. */
+static bool
+RecogniseSubquery(Query *q, AsofShape *shape)
+{
+	RangeTblEntry *erte;
+	RangeTblRef *rtr;
+	ListCell   *lc;
+	bool		have_key = false,
+				have_upper = false,
+				have_lower = false;
+	SortGroupClause *first;
+	TargetEntry *first_tle;
+	Var		   *tv;
+	TypeCacheEntry *tc;
+	Node	   *limit;
+
+	memset(shape, 0, sizeof(*shape));
+	if (q->commandType != CMD_SELECT || q->hasAggs || q->hasWindowFuncs ||
+		q->hasTargetSRFs || q->hasSubLinks || q->hasDistinctOn || q->hasRecursive ||
+		q->hasModifyingCTE || q->hasForUpdate || q->hasRowSecurity ||
+		q->cteList || q->groupClause || q->groupingSets || q->havingQual ||
+		q->windowClause || q->distinctClause || q->setOperations ||
+		q->limitOffset || q->limitCount == NULL || q->sortClause == NIL ||
+		q->limitOption != LIMIT_OPTION_COUNT)
+		return false;
+	/* LIMIT 1 (the parser leaves the cast of the literal to the planner) */
+	limit = eval_const_expressions(NULL, copyObject(q->limitCount));
+	if (!IsA(limit, Const) || ((Const *) limit)->constisnull ||
+		((Const *) limit)->consttype != INT8OID ||
+		DatumGetInt64(((Const *) limit)->constvalue) != 1)
+		return false;
+	/* FROM one plain table */
+	if (list_length(q->rtable) != 1 || list_length(q->jointree->fromlist) != 1 ||
+		!IsA(linitial(q->jointree->fromlist), RangeTblRef))
+		return false;
+	rtr = linitial(q->jointree->fromlist);
+	erte = rt_fetch(rtr->rtindex, q->rtable);
+	if (rtr->rtindex != 1 || erte->rtekind != RTE_RELATION ||
+		(erte->relkind != RELKIND_RELATION && erte->relkind != RELKIND_PARTITIONED_TABLE &&
+		 erte->relkind != RELKIND_MATVIEW) ||
+		erte->tablesample != NULL || erte->securityQuals != NIL)
+		return false;
+	shape->relid = erte->relid;
+	shape->inh = erte->inh;
+
+	/* WHERE: key equality, upper bound, optional lower bound, nothing else */
+	foreach(lc, FlattenQuals(q->jointree->quals))
+		if (!ClassifyQual(lfirst(lc), shape, &have_key, &have_upper, &have_lower))
+			return false;
+	if (!have_key || !have_upper)
+		return false;
+
+	/* ORDER BY e.ts DESC first, then tie-breaks on plain columns of e */
+	first = linitial(q->sortClause);
+	first_tle = get_sortgroupclause_tle(first, q->targetList);
+	tv = InnerVar((Node *) first_tle->expr);
+	if (tv == NULL || tv->varattno != shape->time_attno)
+		return false;
+	tc = lookup_type_cache(shape->time_type, TYPECACHE_GT_OPR);
+	if (first->sortop != tc->gt_opr)
+		return false;
+	for_each_from(lc, q->sortClause, 1)
+	{
+		SortGroupClause *sgc = lfirst(lc);
+		TargetEntry *tle = get_sortgroupclause_tle(sgc, q->targetList);
+		Var		   *v = InnerVar((Node *) tle->expr);
+
+		if (v == NULL || !OidIsValid(sgc->sortop))
+			return false;
+		shape->tiebreaks = lappend_int(shape->tiebreaks, v->varattno);
+		shape->tiebreaks = lappend_int(shape->tiebreaks, (int) sgc->sortop);
+		shape->tiebreaks = lappend_int(shape->tiebreaks, sgc->nulls_first ? 1 : 0);
+		shape->tiebreaks = lappend_int(shape->tiebreaks, (int) v->varcollid);
+	}
+
+	/* select list: plain columns of e */
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Var		   *v;
+
+		if (tle->resjunk)
+			continue;
+		v = IsA(tle->expr, Var) ? (Var *) tle->expr : NULL;
+		if (v == NULL || v->varno != 1 || v->varlevelsup != 0 || v->varattno <= 0)
+			return false;
+		shape->output_attnos = lappend_int(shape->output_attnos, v->varattno);
+	}
+
+	/* outer references move from level 1 (inside the subquery) to level 0 */
+	shape->outer_key = copyObject(shape->outer_key);
+	shape->outer_time = copyObject(shape->outer_time);
+	IncrementVarSublevelsUp((Node *) shape->outer_key, -1, 1);
+	IncrementVarSublevelsUp((Node *) shape->outer_time, -1, 1);
+	if (shape->lower)
+	{
+		shape->lower = copyObject(shape->lower);
+		IncrementVarSublevelsUp((Node *) shape->lower, -1, 1);
+	}
+	return true;
+}
+
+/* Estimates the cost of reading the events table in (k, ts) order. */
+static void
+EventsCost(RelOptInfo *erel, Cost *cost, double *rows)
+{
+	double		tuples = Max(erel->tuples, 1.0);
+	double		pages = Max(erel->pages, 1.0);
+
+	*rows = tuples;
+	/* a full ordered read: pages plus a sort's comparisons */
+	*cost = pages * seq_page_cost + tuples * cpu_tuple_cost +
+		tuples * 2.0 * cpu_operator_cost * log2(Max(tuples, 2.0));
+}
+
+/* Offers the merge as-of path for a join with a recognised LATERAL subquery. */
+static void
+AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
+				 RelOptInfo *innerrel, JoinType jointype, JoinPathExtraData *extra)
+{
+	RangeTblEntry *rte;
+	AsofShape	shape;
+	Path	   *outer_path;
+	CustomPath *cpath;
+	Cost		events_cost;
+	double		events_rows;
+	double		outer_rows;
+	RelOptInfo *erel;
+	List	   *priv;
+	ListCell   *lc;
+
+	if (prev_join_pathlist_hook)
+		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel, jointype, extra);
+
+	if (!timeline_enable_asof_join)
+		return;
+	if (jointype != JOIN_LEFT && jointype != JOIN_INNER)
+		return;
+	if (innerrel->reloptkind != RELOPT_BASEREL || innerrel->rtekind != RTE_SUBQUERY ||
+		innerrel->subroot == NULL)
+		return;
+	rte = root->simple_rte_array[innerrel->relid];
+	if (!rte->lateral || rte->subquery == NULL)
+		return;
+	/* ON true: no join quals of any kind */
+	if (extra->restrictlist != NIL)
+		return;
+	/* the subquery's outer references must all come from the outer side */
+	if (!bms_is_subset(innerrel->lateral_relids, outerrel->relids) ||
+		bms_is_empty(innerrel->lateral_relids))
+		return;
+	if (!RecogniseSubquery(rte->subquery, &shape))
+		return;
+
+	/* the join's output may only hold plain Vars */
+	foreach(lc, joinrel->reltarget->exprs)
+		if (!IsA(lfirst(lc), Var))
+			return;
+	foreach(lc, outerrel->reltarget->exprs)
+		if (!IsA(lfirst(lc), Var))
+			return;
+
+	outer_path = outerrel->cheapest_total_path;
+	if (outer_path == NULL || outer_path->param_info != NULL)
+		return;
+
+	erel = innerrel->subroot->simple_rel_array[1];
+	if (erel == NULL)
+		return;
+	EventsCost(erel, &events_cost, &events_rows);
+	outer_rows = Max(outer_path->rows, 1.0);
+
+	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
+									 shape.key_attno, shape.time_attno,
+									 shape.upper_strict ? 1 : 0),
+					  list_make3_int(shape.lower != NULL ? 1 : 0, shape.lower_strict ? 1 : 0,
+									 jointype == JOIN_LEFT ? 1 : 0),
+					  shape.output_attnos,
+					  shape.tiebreaks,
+					  list_make3_int((int) shape.key_collation, (int) shape.key_type,
+									 (int) shape.time_type));
+
+	cpath = makeNode(CustomPath);
+	cpath->path.pathtype = T_CustomScan;
+	cpath->path.parent = joinrel;
+	cpath->path.pathtarget = joinrel->reltarget;
+	cpath->path.param_info = NULL;
+	cpath->path.parallel_aware = false;
+	cpath->path.parallel_safe = false;
+	cpath->path.parallel_workers = 0;
+	cpath->path.rows = joinrel->rows;
+	cpath->path.startup_cost = outer_path->total_cost + events_cost +
+		outer_rows * 2.0 * cpu_operator_cost * log2(Max(outer_rows, 2.0));
+	cpath->path.total_cost = cpath->path.startup_cost +
+		(outer_rows + events_rows) * cpu_tuple_cost;
+	cpath->path.pathkeys = NIL;
+	cpath->flags = 0;
+	cpath->custom_paths = list_make1(outer_path);
+	cpath->custom_private = list_make2(priv,
+									   list_make3(shape.outer_key, shape.outer_time, shape.lower));
+	cpath->methods = &asof_path_methods;
+	add_path(joinrel, &cpath->path);
+}
+
+/* Returns the 1-based position of var in tlist, adding it as junk if absent. */
+static int
+TlistPosition(List **tlist, Var *var)
+{
+	ListCell   *lc;
+	int			pos = 0;
+
+	foreach(lc, *tlist)
+	{
+		TargetEntry *tle = lfirst(lc);
+
+		pos++;
+		if (equal(tle->expr, var))
+			return pos;
+	}
+	*tlist = lappend(*tlist, makeTargetEntry((Expr *) copyObject(var), pos + 1, NULL, true));
+	return pos + 1;
+}
+
+/*
+ * Turns the path into a CustomScan replacing the join: its scan tuple
+ * (custom_scan_tlist) holds the outer Vars and the subquery's output Vars.
+ */
+static Plan *
+AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
+				   List *tlist, List *clauses, List *custom_plans)
+{
+	CustomScan *cscan = makeNode(CustomScan);
+	List	   *priv = linitial(best_path->custom_private);
+	List	   *exprs = lsecond(best_path->custom_private);
+	Plan	   *outer_plan = linitial(custom_plans);
+	List	   *scan_tlist = NIL;
+	List	   *outer_map = NIL;
+	List	   *inner_map = NIL;
+	Index		inner_relid = 0;
+	ListCell   *lc;
+	int			pos;
+
+	/* the inner relation is the one of rel not provided by the outer path */
+	{
+		Path	   *outer_path = linitial(best_path->custom_paths);
+		Relids		inner = bms_difference(rel->relids, outer_path->parent->relids);
+
+		if (bms_num_members(inner) != 1)
+			elog(ERROR, "TimelineAsOf: unexpected inner relations");
+		inner_relid = bms_singleton_member(inner);
+	}
+
+	/* the join's output columns first, in order */
+	pos = 0;
+	foreach(lc, rel->reltarget->exprs)
+	{
+		Var		   *var = lfirst(lc);
+
+		pos++;
+		scan_tlist = lappend(scan_tlist, makeTargetEntry((Expr *) copyObject(var), pos, NULL, false));
+	}
+	/* outer Vars used by the key, time and bound expressions */
+	foreach(lc, pull_var_clause((Node *) exprs, PVC_RECURSE_PLACEHOLDERS))
+		(void) TlistPosition(&scan_tlist, lfirst(lc));
+
+	/* where each scan column comes from */
+	pos = 0;
+	foreach(lc, scan_tlist)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Var		   *var = (Var *) tle->expr;
+
+		pos++;
+		if (var->varno == (int) inner_relid)
+		{
+			inner_map = lappend_int(inner_map, pos);
+			inner_map = lappend_int(inner_map, var->varattno);	/* subquery output column */
+		}
+		else
+		{
+			ListCell   *lc2;
+			int			cpos = 0;
+			int			found = 0;
+
+			foreach(lc2, outer_plan->targetlist)
+			{
+				TargetEntry *ctle = lfirst(lc2);
+
+				cpos++;
+				if (equal(ctle->expr, var))
+				{
+					found = cpos;
+					break;
+				}
+			}
+			if (found == 0)
+				elog(ERROR, "TimelineAsOf: outer column not found in the outer plan");
+			outer_map = lappend_int(outer_map, pos);
+			outer_map = lappend_int(outer_map, found);
+		}
+	}
+
+	cscan->scan.plan.targetlist = tlist;
+	cscan->scan.plan.qual = extract_actual_clauses(clauses, false);
+	cscan->scan.scanrelid = 0;
+	cscan->flags = best_path->flags;
+	cscan->custom_plans = custom_plans;
+	cscan->custom_exprs = exprs;
+	cscan->custom_private = list_make3(priv, outer_map, inner_map);
+	cscan->custom_scan_tlist = scan_tlist;
+	cscan->custom_relids = bms_copy(rel->relids);
+	cscan->methods = &timeline_asof_scan_methods;
+	return &cscan->scan.plan;
+}
+
+/* Installs the planner hook (called once from _PG_init). */
+void
+AsofInstallPlannerHook(void)
+{
+	prev_join_pathlist_hook = set_join_pathlist_hook;
+	set_join_pathlist_hook = AsofJoinPathlist;
+}

@@ -1,0 +1,34 @@
+/*-------------------------------------------------------------------------
+ *
+ * guc.c
+ *	  Module initialisation: the settings of the timeline extension (all
+ *	  registered here, named timeline.*) and the planner hook.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/guc.h"
+
+#include "timeline.h"
+
+bool		timeline_enable_asof_join = true;
+
+void		_PG_init(void);
+
+/* Registers the settings, the custom scan and the planner hook. */
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("timeline.enable_asof_join",
+							 "Enables the merge plan (TimelineAsOf) for LATERAL point-in-time joins.",
+							 "When off, LATERAL ... ORDER BY time DESC LIMIT 1 subqueries keep the normal plan.",
+							 &timeline_enable_asof_join,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("timeline");
+	RegisterCustomScanMethods(&timeline_asof_scan_methods);
+	AsofInstallPlannerHook();
+}
