@@ -10,8 +10,8 @@
  *	2. Read the events with a cursor over
  *	     SELECT k, ts, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
- *	   (the normal planner picks an index scan on (k, ts) when there is one,
- *	   else a sort), fetched in batches.
+ *	   fetched in batches; it reads a covering (k, ts, ...) index with an
+ *	   index-only scan when there is one, else the table and a sort.
  *	3. Merge: for each outer row in order, advance the events while they are
  *	   at or before (key, time) (before, for a strict bound), keeping the
  *	   best event of the key so far: the latest time, and among events of
@@ -38,6 +38,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -283,6 +284,7 @@ AsofSortOuter(AsofState *st)
 	MemoryContext old;
 	SPIPlanPtr	plan;
 	Portal		portal;
+	int			guc_level;
 
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
 	st->sort_desc = CreateTemplateTupleDesc(ncols);
@@ -350,14 +352,26 @@ AsofSortOuter(AsofState *st)
 	tuplesort_performsort(st->sort);
 	ResetExprContext(econtext);
 
-	/* the events, in (key, time) order */
+	/*
+	 * The events, in (key, time) order.  Every event is read, so an index
+	 * scan that visits the heap in index order is the wrong tool on a table
+	 * not clustered by key: plan the cursor with plain index scans off, so
+	 * it reads a covering index with an index-only scan when there is one,
+	 * else the table in physical order followed by a sort.
+	 */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	plan = SPI_prepare(EventsQuery(st), 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
 			 SPI_result_code_string(SPI_result));
 	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	AtEOXact_GUC(true, guc_level);
 	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
 	SPI_finish();
 	st->events_done = false;
