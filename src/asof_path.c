@@ -377,10 +377,20 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	if (!RecogniseSubquery(rte->subquery, &shape))
 		return;
 
-	/* the join's output may only hold plain Vars */
+	/*
+	 * The join's output may only hold plain Vars, and those of the subquery
+	 * must name one of its output columns (not the whole row, f.*).
+	 */
 	foreach(lc, joinrel->reltarget->exprs)
-		if (!IsA(lfirst(lc), Var))
+	{
+		Var		   *var = lfirst(lc);
+
+		if (!IsA(var, Var))
 			return;
+		if (var->varno == (int) innerrel->relid &&
+			(var->varattno <= 0 || var->varattno > list_length(shape.output_attnos)))
+			return;
+	}
 	foreach(lc, outerrel->reltarget->exprs)
 		if (!IsA(lfirst(lc), Var))
 			return;
