@@ -39,8 +39,16 @@ SELECT value_at(sum(tl, '2 days'), '2024-01-04') AS at_edge,
        value_at(sum(tl, '2 days'), '2024-01-03 23:59:59.999999') AS just_before,
        value_at(sum(tl, '2 days'), '2024-01-05 23:59:59.999999') AS before_leave,
        value_at(sum(tl, '2 days'), '2024-01-06') AS at_leave FROM t;
--- a calendar width: '1 month' from Jan 31 leaves on Feb 29 (2024)
+-- a calendar width: the window is (t - 1 month, t]; Jan 31 is still in it on
+-- Feb 29 (Feb 29 - 1 month = Jan 29) and leaves on Mar 1 (Mar 1 - 1 month = Feb 1)
 SELECT count('discrete{2024-01-31=>1, 2024-03-01=>1}'::timeline, '1 month');
+SELECT value_at(count('discrete{2021-01-31=>1}'::timeline, '1 month'), '2021-02-28') AS feb28;
+-- '1 day' across a daylight-saving change is measured in local time, as t - interval is
+SET TimeZone = 'America/New_York';
+SELECT value_at(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-14 03:15') AS after_dst,
+       value_at(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-14 01:59:59') AS before_leave,
+       first_time(slice(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-13 03:00', NULL)) AS leaves_at;
+SET TimeZone = 'UTC';
 -- explicit seqs: a point of its own where a value leaves gets the lowest seq
 SELECT sum('discrete{2024-01-01#5=>1, 2024-01-02#1=>2}'::timeline, '1 day');
 
@@ -59,8 +67,11 @@ SELECT value_at(count(tl, '1 hour'), '2024-01-03') AS count, value_at(sum(tl, '1
 FROM t;
 -- NULL-only and empty inputs
 SELECT sum('discrete{2024-01-01=>NULL}'::timeline), count('discrete{2024-01-01=>NULL}'::timeline), sum('discrete{}'::timeline, '1 day');
--- NaN and infinities follow float8
+-- NaN and infinities follow float8; like PostgreSQL, any of them makes a variance NaN
 SELECT max('discrete{2024-01-01=>1, 2024-01-02=>NaN}'::timeline), min('discrete{2024-01-01=>Infinity, 2024-01-02=>-Infinity}'::timeline, '1 day');
+SELECT var_samp('discrete{2024-01-01=>1, 2024-01-02=>NaN, 2024-01-03=>2, 2024-01-04=>3}'::timeline, '2 days') AS var_samp_nan_leaves,
+       var_pop('discrete{2024-01-01=>Infinity}'::timeline) AS var_pop_inf,
+       stddev_pop('discrete{2024-01-01=>NaN}'::timeline) AS stddev_nan;
 -- a continuous input is aggregated over its points
 SELECT sum(sum(tl)) FROM t;
 -- many points: the trailing result is one pass (values checked by the oracle tests)

@@ -23,7 +23,8 @@
  *
  * Positions: results are continuous with a point at every input point.  A
  * trailing window also has a point at every instant where a value leaves
- * (point time + width) and no input point exists; its seq is 0 (the only
+ * (the first T with T - width >= point time, see LeaveTime) and no input
+ * point exists; its seq is 0 (the only
  * point of its time) for implicit inputs and INT64_MIN for explicit ones.
  * Since and sliding results have a point at every position of the input and
  * of the reset timeline.  A reset at time t takes effect after every point
@@ -36,8 +37,11 @@
 
 #include <math.h>
 
+#include "common/int.h"
+#include "pgtime.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
 
 #include "timeline.h"
 
@@ -58,6 +62,7 @@ typedef struct WinAcc
 	float8		max;
 	float8		first;
 	float8		last;
+	int64		nonfinite;		/* NaN or infinite values (variances are NaN) */
 } WinAcc;
 
 static const WinAcc EmptyAcc = {0};
@@ -87,6 +92,9 @@ AccOf(float8 x)
 	a.mean = x;
 	a.m2 = 0.0;
 	a.min = a.max = a.first = a.last = x;
+	a.nonfinite = isfinite(x) ? 0 : 1;
+	if (a.nonfinite)
+		a.mean = 0.0;			/* keep the moments finite; nonfinite decides */
 	return a;
 }
 
@@ -133,6 +141,7 @@ AccCombine(WinKind kind, const WinAcc *a, const WinAcc *b)
 			{
 				float8		delta = b->mean - a->mean;
 
+				r.nonfinite = a->nonfinite + b->nonfinite;
 				r.mean = a->mean + delta * ((float8) b->n / (float8) r.n);
 				r.m2 = a->m2 + b->m2 + delta * delta * ((float8) a->n * (float8) b->n / (float8) r.n);
 			}
@@ -175,13 +184,14 @@ AccResult(WinKind kind, const WinAcc *a, float8 *out)
 		case WK_STDDEV_SAMP:
 			if (a->n < 2)
 				return false;
-			*out = Max(a->m2, 0.0) / (float8) (a->n - 1);
+			/* like PostgreSQL: any NaN or infinity makes the variance NaN */
+			*out = a->nonfinite > 0 ? get_float8_nan() : Max(a->m2, 0.0) / (float8) (a->n - 1);
 			break;
 		case WK_VAR_POP:
 		case WK_STDDEV_POP:
 			if (a->n < 1)
 				return false;
-			*out = Max(a->m2, 0.0) / (float8) a->n;
+			*out = a->nonfinite > 0 ? get_float8_nan() : Max(a->m2, 0.0) / (float8) a->n;
 			break;
 	}
 	if (kind == WK_STDDEV_SAMP || kind == WK_STDDEV_POP)
@@ -320,20 +330,84 @@ CheckWindowWidth(Interval *width)
 				 errhint("Give the width of a trailing window as a positive interval, such as '7 days'.")));
 }
 
-/* Returns t + width, rejecting widths that do not move t forward. */
-static TimestampTz
-ExpiryOf(TimestampTz t, Interval *width)
+/*
+ * How a trailing window's width is applied.  A point at time p is in the
+ * window (t - width, t] while p > t - width, so it leaves at the first
+ * instant T with T - width >= p.  For a width without months in a time zone
+ * with a fixed offset, that is exactly p + width in microseconds (the fast
+ * path).  Otherwise (months, or days across daylight-saving changes) it is
+ * found by bisection around p + width on the monotone function T - width,
+ * exactly as PostgreSQL's timestamptz - interval computes it.
+ */
+typedef struct WindowWidth
 {
-	TimestampTz e = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-															TimestampTzGetDatum(t),
-															IntervalPGetDatum(width)));
+	Interval   *width;
+	bool		fixed;			/* usecs is exact */
+	int64		usecs;
+} WindowWidth;
 
-	if (e <= t)
+/* Prepares the width: rejects non-positive ones, picks the fast path. */
+static void
+WindowWidthInit(WindowWidth *ww, Interval *width)
+{
+	long		gmtoff;
+
+	CheckWindowWidth(width);
+	ww->width = width;
+	ww->fixed = false;
+	if (width->month == 0 &&
+		(width->day == 0 || pg_get_timezone_offset(session_timezone, &gmtoff)) &&
+		!pg_mul_s64_overflow((int64) width->day, USECS_PER_DAY, &ww->usecs) &&
+		!pg_add_s64_overflow(ww->usecs, width->time, &ww->usecs))
+		ww->fixed = true;
+}
+
+/* Returns T - width. */
+static inline TimestampTz
+MinusWidth(const WindowWidth *ww, TimestampTz t)
+{
+	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+												   TimestampTzGetDatum(t),
+												   IntervalPGetDatum(ww->width)));
+}
+
+/* Returns the first instant at which a point at time p has left the window. */
+static TimestampTz
+LeaveTime(const WindowWidth *ww, TimestampTz p)
+{
+	TimestampTz lo,
+				hi,
+				guess;
+
+	if (ww->fixed)
+	{
+		if (pg_add_s64_overflow(p, ww->usecs, &guess) || !IS_VALID_TIMESTAMP(guess))
+			return DT_NOEND;	/* never leaves within the timestamp range */
+		return guess;
+	}
+	guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+													TimestampTzGetDatum(p),
+													IntervalPGetDatum(ww->width)));
+	/* bracket the answer: T - width >= p at hi, not at lo */
+	lo = guess - 4 * USECS_PER_DAY;
+	hi = guess + 4 * USECS_PER_DAY;
+	if (lo <= p)
+		lo = p;					/* at T = p the point is in the window */
+	if (MinusWidth(ww, hi) < p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window width must move every time forward"),
 				 errhint("Avoid widths that mix positive months with negative days.")));
-	return e;
+	while (hi - lo > 1)
+	{
+		TimestampTz mid = lo + (hi - lo) / 2;
+
+		if (MinusWidth(ww, mid) >= p)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /* The trailing window (t - width, t]. */
@@ -345,8 +419,9 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 	AccQueue	q;
 	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
 	WinAcc		acc;
+	WindowWidth ww;
 
-	CheckWindowWidth(width);
+	WindowWidthInit(&ww, width);
 	TimelineCursorInit(&c, tl);
 	AccQueueInit(&q, kind, tl->npoints, true);
 	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
@@ -356,7 +431,7 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
 
 		/* values leaving before the next input point get points of their own */
-		while (AccQueueSize(&q) > 0 && q.expiry[q.head] < now)
+		while (AccQueueSize(&q) > 0 && q.expiry[q.head] < now && q.expiry[q.head] != DT_NOEND)
 		{
 			TimestampTz leave = q.expiry[q.head];
 
@@ -374,7 +449,7 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 		{
 			WinAcc		one = AccOf(TimelineCursorValue(&c));
 
-			AccQueuePush(&q, &one, ExpiryOf(now, width));
+			AccQueuePush(&q, &one, LeaveTime(&ww, now));
 		}
 		acc = AccQueueTotal(&q);
 		EmitAcc(&out, kind, now, c.seq, &acc);
