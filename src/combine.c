@@ -142,7 +142,7 @@ Combine(Timeline *a, Timeline *b, float8 bconst, bool swapped, CombineOp op)
 	bool		continuous = TimelineIsContinuous(a) && (b == NULL || TimelineIsContinuous(b));
 
 	TimelineMergeInit(&m, b ? 2 : 1, inputs);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR,
+	TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR,
 						a->npoints + (b ? b->npoints : 0));
 	while (TimelineMergeNext(&m))
 	{
@@ -236,7 +236,7 @@ timeline_observe(PG_FUNCTION_ARGS)
 	TimelineBuilder out;
 
 	TimelineMergeInit(&m, 2, inputs);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, inputs[1]->npoints);
+	TimelineBuilderInit(&out, TimelineSeqs(inputs[1]) != NULL, ERRCODE_INTERNAL_ERROR, inputs[1]->npoints);
 	while (TimelineMergeNext(&m))
 	{
 		float8		v = 0;
@@ -284,7 +284,7 @@ timeline_is_valid(PG_FUNCTION_ARGS)
 	TimelineBuilder out;
 
 	TimelineCursorInit(&c, tl);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
+	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
 		TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq,
 							  TimelineCursorIsNull(&c) ? 0.0 : 1.0, false);

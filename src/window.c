@@ -301,7 +301,7 @@ AggregateLifetime(Timeline *tl, WinKind kind)
 	WinAcc		acc = EmptyAcc;
 
 	TimelineCursorInit(&c, tl);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
+	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
 	{
 		if (!TimelineCursorIsNull(&c))
@@ -424,7 +424,7 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 	WindowWidthInit(&ww, width);
 	TimelineCursorInit(&c, tl);
 	AccQueueInit(&q, kind, tl->npoints, true);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
+	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR, (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
 	for (;;)
 	{
 		bool		more = !TimelineCursorDone(&c);
@@ -481,7 +481,7 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 				 errhint("Use 1 for the window since the last reset.")));
 	TimelineMergeInit(&m, 2, inputs);
 	AccQueueInit(&closed, kind, (int64) tl->npoints + reset->npoints + 1, false);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
+	TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
 	while (TimelineMergeNext(&m))
 	{
 		WinAcc		total;
