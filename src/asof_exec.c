@@ -10,8 +10,11 @@
  *	2. Read the events with a cursor over
  *	     SELECT k, ts, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
- *	   fetched in batches; it reads a covering (k, ts, ...) index with an
- *	   index-only scan when there is one, else the table and a sort.
+ *	   fetched in batches; with a btree index on (k, ts, ...) holding every
+ *	   column it needs, it plans as an ordered index-only scan; otherwise
+ *	   plain index scans are switched off for it (visiting the heap in index
+ *	   order costs more than a sort on a table not clustered by key), so it
+ *	   reads the table and sorts.
  *	3. Merge: for each outer row in order, advance the events while they are
  *	   at or before (key, time) (before, for a strict bound), keeping the
  *	   best event of the key so far: the latest time, and among events of
@@ -30,7 +33,10 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -42,6 +48,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/ruleutils.h"
 #include "utils/sortsupport.h"
 #include "utils/tuplesort.h"
@@ -268,6 +275,52 @@ EventsQuery(AsofState *st)
 	return q.data;
 }
 
+/*
+ * Returns whether the events table has a btree index whose leading columns
+ * are (key, time) and that holds every column the cursor reads, so the
+ * cursor can be an ordered index-only scan.
+ */
+static bool
+EventsHaveCoveringIndex(AsofState *st)
+{
+	Relation	rel = RelationIdGetRelation(st->relid);
+	List	   *indexes;
+	ListCell   *lc;
+	bool		found = false;
+
+	if (!RelationIsValid(rel))
+		return false;
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index form = idx->rd_index;
+		bool		ok = idx->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
+			form->indnkeyatts >= 2 && RelationGetIndexPredicate(idx) == NIL &&
+			form->indkey.values[0] == st->key_attno &&
+			form->indkey.values[1] == st->time_attno;
+
+		for (int i = 0; ok && i < st->ntiebreaks + st->noutputs; i++)
+		{
+			AttrNumber	need = i < st->ntiebreaks ? st->tb_attnos[i] : st->output_attnos[i - st->ntiebreaks];
+			bool		has = false;
+
+			for (int j = 0; j < form->indnatts && !has; j++)
+				has = (form->indkey.values[j] == need);
+			ok = has;
+		}
+		index_close(idx, AccessShareLock);
+		if (ok)
+		{
+			found = true;
+			break;
+		}
+	}
+	list_free(indexes);
+	RelationClose(rel);
+	return found;
+}
+
 /* Reads and sorts every outer row (phase 1) and opens the events cursor. */
 static void
 AsofSortOuter(AsofState *st)
@@ -362,8 +415,10 @@ AsofSortOuter(AsofState *st)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "TimelineAsOf: SPI_connect failed");
 	guc_level = NewGUCNestLevel();
-	(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	/* enable_indexscan also governs index-only scans: keep it for a covering index */
+	if (!EventsHaveCoveringIndex(st))
+		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	plan = SPI_prepare(EventsQuery(st), 0, NULL);

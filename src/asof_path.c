@@ -36,6 +36,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_operator.h"
 #include "nodes/makefuncs.h"
@@ -320,14 +321,63 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 	return true;
 }
 
-/* Estimates the cost of reading the events table in (k, ts) order. */
+/* Returns whether index leads with (key, time) and holds every column needed. */
+static bool
+IndexCoversShape(IndexOptInfo *index, const AsofShape *shape)
+{
+	ListCell   *lc;
+
+	if (index->relam != BTREE_AM_OID || index->nkeycolumns < 2 || index->indpred != NIL ||
+		index->indexkeys[0] != shape->key_attno || index->indexkeys[1] != shape->time_attno)
+		return false;
+	foreach(lc, shape->output_attnos)
+	{
+		bool		has = false;
+
+		for (int j = 0; j < index->ncolumns && !has; j++)
+			has = (index->indexkeys[j] == lfirst_int(lc));
+		if (!has)
+			return false;
+	}
+	for (int i = 0; i < list_length(shape->tiebreaks); i += 4)
+	{
+		bool		has = false;
+
+		for (int j = 0; j < index->ncolumns && !has; j++)
+			has = (index->indexkeys[j] == list_nth_int(shape->tiebreaks, i));
+		if (!has)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Estimates the cost of reading the events in (key, time) order: an
+ * index-only scan of a covering index, else the table and a sort.
+ */
 static void
-EventsCost(RelOptInfo *erel, Cost *cost, double *rows)
+EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows)
 {
 	double		tuples = Max(erel->tuples, 1.0);
 	double		pages = Max(erel->pages, 1.0);
+	ListCell   *lc;
 
 	*rows = tuples;
+	foreach(lc, erel->indexlist)
+	{
+		IndexOptInfo *index = lfirst(lc);
+
+		if (IndexCoversShape(index, shape))
+		{
+			/*
+			 * An ordered index-only scan, plus handing every event through
+			 * the cursor: measured at about a quarter of a nested loop's
+			 * index-only probe per event on the reference machine.
+			 */
+			*cost = Max(index->pages, 1) * seq_page_cost + tuples * 2.5 * cpu_tuple_cost;
+			return;
+		}
+	}
 
 	/*
 	 * A full ordered read: the pages, a sort's comparisons, and the cost of
@@ -402,7 +452,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	erel = innerrel->subroot->simple_rel_array[1];
 	if (erel == NULL)
 		return;
-	EventsCost(erel, &events_cost, &events_rows);
+	EventsCost(erel, &shape, &events_cost, &events_rows);
 	outer_rows = Max(outer_path->rows, 1.0);
 
 	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
