@@ -718,7 +718,7 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
 					 st->upper_strict ? "<" : "<=", time);
 	if (st->has_lower)
-		appendStringInfo(&buf, " AND %s %s %s",
+		appendStringInfo(&buf, " AND %s.%s %s %s", RelationGetRelationName(rel),
 						 quote_identifier(get_attname(st->relid, st->time_attno, false)),
 						 st->lower_strict ? ">" : ">=",
 						 deparse_expression(lthird(cscan->custom_exprs), context, true, false));

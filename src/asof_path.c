@@ -49,6 +49,7 @@
 #include "optimizer/paths.h"
 #include "optimizer/restrictinfo.h"
 #include "rewrite/rewriteManip.h"
+#include "miscadmin.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
@@ -109,6 +110,27 @@ NotOuterWalker(Node *node, void *context)
 		IsA(node, CurrentOfExpr))
 		return true;
 	return expression_tree_walker(node, NotOuterWalker, context);
+}
+
+/* Finds Vars of another query level or nodes the merge cannot evaluate. */
+static bool
+NotOuterAtLevel0Walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+		return ((Var *) node)->varlevelsup != 0 || ((Var *) node)->varattno < 0;
+	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) || IsA(node, GroupingFunc) ||
+		IsA(node, WindowFunc) || IsA(node, SubLink) || IsA(node, SubPlan) ||
+		IsA(node, Param))
+		return IsA(node, Param) ? ((Param *) node)->paramkind == PARAM_EXEC : true;
+	return expression_tree_walker(node, NotOuterAtLevel0Walker, context);
+}
+
+static bool
+NotOuterAtLevel0(Node *node)
+{
+	return NotOuterAtLevel0Walker(node, NULL);
 }
 
 /* Returns whether expr uses only the outer row (level 1 Vars) and constants. */
@@ -183,6 +205,8 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 
 	if (opno == tc->eq_opr && !*have_key)
 	{
+		if (op->inputcollid != inner->varcollid)
+			return false;
 		shape->key_attno = inner->varattno;
 		shape->key_type = inner->vartype;
 		shape->key_collation = inner->varcollid;
@@ -261,6 +285,9 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		 erte->relkind != RELKIND_MATVIEW) ||
 		erte->tablesample != NULL || erte->securityQuals != NIL)
 		return false;
+	/* the events are read with the current user's rights (not a view owner's) */
+	if (OidIsValid(erte->checkAsUser) && erte->checkAsUser != GetUserId())
+		return false;
 	shape->relid = erte->relid;
 	shape->inh = erte->inh;
 
@@ -269,6 +296,11 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		if (!ClassifyQual(lfirst(lc), shape, &have_key, &have_upper, &have_lower))
 			return false;
 	if (!have_key || !have_upper)
+		return false;
+	/* the merge orders times without a collation, and keys with the column's */
+	if (type_is_collatable(shape->time_type))
+		return false;
+	if (OidIsValid(shape->key_collation) && !get_collation_isdeterministic(shape->key_collation))
 		return false;
 
 	/* ORDER BY e.ts DESC first, then tie-breaks on plain columns of e */
@@ -308,17 +340,34 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		shape->output_attnos = lappend_int(shape->output_attnos, v->varattno);
 	}
 
-	/* outer references move from level 1 (inside the subquery) to level 0 */
-	shape->outer_key = copyObject(shape->outer_key);
-	shape->outer_time = copyObject(shape->outer_time);
-	IncrementVarSublevelsUp((Node *) shape->outer_key, -1, 1);
-	IncrementVarSublevelsUp((Node *) shape->outer_time, -1, 1);
-	if (shape->lower)
-	{
-		shape->lower = copyObject(shape->lower);
-		IncrementVarSublevelsUp((Node *) shape->lower, -1, 1);
-	}
 	return true;
+}
+
+/*
+ * Turns an outer expression of the subquery into one of the outer query:
+ * its Vars move from level 1 to level 0, join alias Vars become the columns
+ * they stand for, and the planner's expression preprocessing runs (function
+ * defaults and named arguments expanded, COLLATE clauses resolved,
+ * constants folded), since nothing else will plan this copy.  Returns NULL
+ * if it then uses anything but the outer relations.
+ */
+static Expr *
+PrepareOuterExpr(PlannerInfo *root, Expr *expr, Relids outer_relids)
+{
+	Node	   *node;
+
+	if (expr == NULL)
+		return NULL;
+	node = copyObject((Node *) expr);
+	IncrementVarSublevelsUp(node, -1, 1);
+	if (root->hasJoinRTEs)
+		node = flatten_join_alias_vars(root->parse, node);
+	node = eval_const_expressions(root, node);
+	if (contain_volatile_functions(node) || contain_subplans(node) ||
+		!bms_is_subset(pull_varnos(root, node), outer_relids) ||
+		NotOuterAtLevel0(node))
+		return NULL;
+	return (Expr *) node;
 }
 
 /* Returns whether index leads with (key, time) and holds every column needed. */
@@ -424,7 +473,17 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	if (!bms_is_subset(innerrel->lateral_relids, outerrel->relids) ||
 		bms_is_empty(innerrel->lateral_relids))
 		return;
+	/* quals on the subquery's output (they stay above its LIMIT) */
+	if (innerrel->baserestrictinfo != NIL)
+		return;
 	if (!RecogniseSubquery(rte->subquery, &shape))
+		return;
+	shape.outer_key = PrepareOuterExpr(root, shape.outer_key, outerrel->relids);
+	shape.outer_time = PrepareOuterExpr(root, shape.outer_time, outerrel->relids);
+	if (shape.outer_key == NULL || shape.outer_time == NULL)
+		return;
+	if (shape.lower != NULL &&
+		(shape.lower = PrepareOuterExpr(root, shape.lower, outerrel->relids)) == NULL)
 		return;
 
 	/*

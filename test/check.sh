@@ -56,6 +56,7 @@ tl_cluster_start "max_worker_processes = 8" "max_parallel_workers = 4" \
 tl_log "pg_regress"
 regress
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
+run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
 tl_cluster_stop
 
 if [ "$failed" -gt 0 ]; then
