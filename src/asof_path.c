@@ -53,6 +53,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "nodes/extensible.h"
 #include "timeline.h"
 
 static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;

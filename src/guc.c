@@ -10,6 +10,8 @@
 
 #include "utils/guc.h"
 
+#include "nodes/extensible.h"
+
 #include "timeline.h"
 
 bool		timeline_enable_asof_join = true;

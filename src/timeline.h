@@ -151,8 +151,8 @@ extern bool timeline_enable_asof_join;
 extern void AsofInstallPlannerHook(void);
 
 /* ---- asof_exec.c: executor side of the merge as-of join ---- */
-#include "nodes/extensible.h"
-extern const CustomScanMethods timeline_asof_scan_methods;
+struct CustomScanMethods;
+extern const struct CustomScanMethods timeline_asof_scan_methods;
 
 #endif							/* TIMELINE_H */
 

@@ -59,7 +59,7 @@ typedef struct AggPair
  * large point arrays would scatter the hash table over hundreds of
  * megabytes, turning every lookup into a cache miss.
  */
-typedef struct AggState
+typedef struct TimelineAggState
 {
 	bool		has_seq;
 	bool		has_nulls;
@@ -69,7 +69,7 @@ typedef struct AggState
 	int64	   *seqs;			/* only with has_seq */
 	bits8	   *nulls;			/* allocated at the first NULL value */
 	MemoryContext cxt;			/* where the arrays live */
-} AggState;
+} TimelineAggState;
 
 /*
  * Per call site, per aggregate context: the point context.  One call site
@@ -141,10 +141,10 @@ PointContext(FunctionCallInfo fcinfo, MemoryContext aggcxt)
 }
 
 /* Creates an empty state: header in aggcxt, arrays in pointcxt. */
-static AggState *
+static TimelineAggState *
 AggStateCreate(MemoryContext aggcxt, MemoryContext pointcxt, bool has_seq, int64 cap)
 {
-	AggState   *state = MemoryContextAllocZero(aggcxt, sizeof(AggState));
+	TimelineAggState   *state = MemoryContextAllocZero(aggcxt, sizeof(TimelineAggState));
 
 	CheckPointCount(cap);
 	state->has_seq = has_seq;
@@ -158,7 +158,7 @@ AggStateCreate(MemoryContext aggcxt, MemoryContext pointcxt, bool has_seq, int64
 
 /* Allocates the null bitmap (all not-null) for the current capacity. */
 static void
-AggStateAddNulls(AggState *state)
+AggStateAddNulls(TimelineAggState *state)
 {
 	state->nulls = MemoryContextAllocExtended(state->cxt, (state->cap + 7) / 8,
 											  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
@@ -167,7 +167,7 @@ AggStateAddNulls(AggState *state)
 
 /* Makes room for extra more points. */
 static void
-AggStateReserve(AggState *state, int64 extra)
+AggStateReserve(TimelineAggState *state, int64 extra)
 {
 	int64		need = (int64) state->n + extra;
 	int64		newcap;
@@ -191,7 +191,7 @@ AggStateReserve(AggState *state, int64 extra)
 }
 
 static inline bool
-AggIsNull(const AggState *state, int64 i)
+AggIsNull(const TimelineAggState *state, int64 i)
 {
 	return state->has_nulls && (state->nulls[i >> 3] & (1 << (i & 7))) != 0;
 }
@@ -201,7 +201,7 @@ static Datum
 AggTransition(FunctionCallInfo fcinfo, bool is_bool, bool has_seq)
 {
 	MemoryContext aggcxt = AggContext(fcinfo);
-	AggState   *state = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
+	TimelineAggState   *state = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
 	TimestampTz t;
 	AggPair    *p;
 	int32		i;
@@ -268,7 +268,7 @@ timeline_agg_bool_seq_transfn(PG_FUNCTION_ARGS)
 
 /* Appends the points of src to dst. */
 static void
-AggStateAppend(AggState *dst, const AggState *src)
+AggStateAppend(TimelineAggState *dst, const TimelineAggState *src)
 {
 	AggStateReserve(dst, src->n);
 	memcpy(dst->pairs + dst->n, src->pairs, sizeof(AggPair) * src->n);
@@ -290,8 +290,8 @@ Datum
 timeline_agg_combinefn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt = AggContext(fcinfo);
-	AggState   *s1 = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
-	AggState   *s2 = PG_ARGISNULL(1) ? NULL : (AggState *) PG_GETARG_POINTER(1);
+	TimelineAggState   *s1 = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
+	TimelineAggState   *s2 = PG_ARGISNULL(1) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(1);
 
 	if (s2 == NULL)
 		PG_RETURN_POINTER(s1);
@@ -310,7 +310,7 @@ timeline_agg_combinefn(PG_FUNCTION_ARGS)
 Datum
 timeline_agg_serialfn(PG_FUNCTION_ARGS)
 {
-	AggState   *state = (AggState *) PG_GETARG_POINTER(0);
+	TimelineAggState   *state = (TimelineAggState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -335,7 +335,7 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	int			version;
 	int			flags;
 	int32		n;
-	AggState   *state;
+	TimelineAggState   *state;
 
 	initReadOnlyStringInfo(&buf, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
 	version = pq_getmsgbyte(&buf);
@@ -431,11 +431,11 @@ ComparePairs(const void *a, const void *b)
 Datum
 timeline_agg_finalfn(PG_FUNCTION_ARGS)
 {
-	AggState   *state;
+	TimelineAggState   *state;
 	TimelineBuilder b;
 
 	AggContext(fcinfo);
-	state = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
+	state = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
 	if (state == NULL || state->n == 0)
 		PG_RETURN_NULL();		/* no row with a time, like other aggregates */
 
