@@ -25,10 +25,14 @@ run_step() {
     fi
 }
 
+# static_analysis: cppcheck over src/; unknownEvaluationOrder is silenced in
+# asof_path.c, where PostgreSQL's list_make*() macros (compound literals)
+# trip it falsely
 static_analysis() {
     cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
         --std=c99 --inline-suppr -D__GNUC__ -I src -I "$("$TL_PGBIN/pg_config" --includedir-server)" \
-        --suppress=missingIncludeSystem src/*.c
+        --suppress=missingIncludeSystem \
+        --suppress=unknownEvaluationOrder:src/asof_path.c src/*.c
 }
 
 # regress: runs pg_regress and counts each of its tests as one test
