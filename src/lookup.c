@@ -47,11 +47,7 @@ AsOfIndex(const Timeline *tl, TimestampTz t)
 static void
 CheckMaxAge(Interval *max_age)
 {
-	Interval	zero;
-
-	memset(&zero, 0, sizeof(zero));
-	if (DatumGetBool(DirectFunctionCall2(interval_lt, IntervalPGetDatum(max_age),
-										 IntervalPGetDatum(&zero))))
+	if (IntervalSign(max_age) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_age cannot be negative"),

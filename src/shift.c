@@ -61,13 +61,10 @@ timeline_shift_by(PG_FUNCTION_ARGS)
 {
 	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
 	Interval   *d = PG_GETARG_INTERVAL_P(1);
-	Interval	zero;
 	TimelineCursor c;
 	TimelineBuilder out;
 
-	memset(&zero, 0, sizeof(zero));
-	if (DatumGetBool(DirectFunctionCall2(interval_lt, IntervalPGetDatum(d),
-										 IntervalPGetDatum(&zero))))
+	if (IntervalSign(d) < 0)
 		ReportBackwardShift("The shift interval is negative.");
 
 	TimelineCursorInit(&c, tl);

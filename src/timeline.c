@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 
 #include "timeline.h"
@@ -72,6 +73,20 @@ CheckTimelineTime(TimestampTz t, int errcode_malformed)
 				(errcode(errcode_malformed),
 				 errmsg("timeline point time is out of range"),
 				 errdetail("The raw time value is " INT64_FORMAT ".", t)));
+}
+
+/*
+ * Returns the sign (-1, 0, 1) of an interval in PostgreSQL's interval order
+ * (a month counts as 30 days), for checks of widths, ages and shifts.
+ */
+int
+IntervalSign(Interval *interval)
+{
+	Interval	zero;
+
+	memset(&zero, 0, sizeof(zero));
+	return DatumGetInt32(DirectFunctionCall2(interval_cmp, IntervalPGetDatum(interval),
+											 IntervalPGetDatum(&zero)));
 }
 
 /* Prepares an empty builder; expected is a capacity hint. */

@@ -128,6 +128,7 @@ typedef struct TimelineBuilder
 extern Size TimelineSize(int32 npoints, uint16 flags);
 extern void CheckTimelineTime(TimestampTz t, int errcode_malformed);
 extern void CheckPointCount(int64 npoints);
+extern int	IntervalSign(Interval *interval);
 extern void TimelineBuilderInit(TimelineBuilder *b, bool explicit_seq,
 								int errcode_malformed, int32 expected);
 extern void TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t,

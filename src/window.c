@@ -319,11 +319,7 @@ AggregateLifetime(Timeline *tl, WinKind kind)
 static void
 CheckWindowWidth(Interval *width)
 {
-	Interval	zero;
-
-	memset(&zero, 0, sizeof(zero));
-	if (DatumGetBool(DirectFunctionCall2(interval_le, IntervalPGetDatum(width),
-										 IntervalPGetDatum(&zero))))
+	if (IntervalSign(width) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window width must be positive"),
