@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test/check.sh: sets up a fresh Debian 12 machine (see test/lib.sh) and runs
 # the whole test suite against a throwaway cluster: static analysis,
-# pg_regress (including the oracle and parallel tests), and the I/O fuzzer.
+# pg_regress (including the oracle, leakage, parallel and as-of tests), the
+# I/O fuzzer and the as-of join memory check.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
