@@ -57,9 +57,10 @@ SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "answered 
 FROM answers;
 
 \echo
-\echo '== 4. the same question the usual way (LATERAL + index), for comparison'
+\echo '== 4. the same question the usual way (LATERAL + index), for comparison (merge as-of join off)'
 CREATE INDEX ON purchases (user_id, ts);
 VACUUM ANALYZE purchases;
+SET timeline.enable_asof_join = off;
 SELECT clock_timestamp() AS t0 \gset
 CREATE TEMP TABLE answers_lateral AS
 SELECT o.observation_id, f.amount AS last_amount
@@ -70,6 +71,37 @@ LEFT JOIN LATERAL (SELECT p.amount FROM purchases p
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "LATERAL answered in ms",
        count(*) FILTER (WHERE a.last_amount IS DISTINCT FROM l.last_amount) AS "answers that differ"
 FROM answers a JOIN answers_lateral l USING (observation_id);
+RESET timeline.enable_asof_join;
+
+\echo
+\echo '== 4b. the same LATERAL SQL, one row per purchase: timeline plans it as one merge'
+\echo '       (for every purchase, the amount of the same user''s previous purchase)'
+EXPLAIN (COSTS OFF)
+SELECT p.purchase_id, f.amount
+FROM purchases p
+LEFT JOIN LATERAL (SELECT q.amount FROM purchases q
+                   WHERE q.user_id = p.user_id AND q.ts < p.ts
+                   ORDER BY q.ts DESC, q.purchase_id DESC LIMIT 1) f ON true;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE prev_merge AS
+SELECT p.purchase_id, f.amount
+FROM purchases p
+LEFT JOIN LATERAL (SELECT q.amount FROM purchases q
+                   WHERE q.user_id = p.user_id AND q.ts < p.ts
+                   ORDER BY q.ts DESC, q.purchase_id DESC LIMIT 1) f ON true;
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS t_merge \gset
+SET timeline.enable_asof_join = off;
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE prev_nestloop AS
+SELECT p.purchase_id, f.amount
+FROM purchases p
+LEFT JOIN LATERAL (SELECT q.amount FROM purchases q
+                   WHERE q.user_id = p.user_id AND q.ts < p.ts
+                   ORDER BY q.ts DESC, q.purchase_id DESC LIMIT 1) f ON true;
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS t_nestloop \gset
+RESET timeline.enable_asof_join;
+SELECT :t_merge AS "merge as-of join, ms", :t_nestloop AS "nested loop (normal plan), ms",
+       (SELECT count(*) FROM (SELECT * FROM prev_merge EXCEPT ALL SELECT * FROM prev_nestloop) d) AS "answers that differ";
 
 \echo
 \echo '== 5. a few users: purchases as a sparkline, and their answers'
