@@ -41,6 +41,39 @@ SELECT filter(a, 'continuous{2024-01-02=>1}'::timeline) AS from_jan2 FROM t;
 SELECT filter(a, a > 1) + a AS aligned FROM t;
 -- fill_nulls with a number or a timeline; is_valid
 SELECT fill_nulls(a, 0) AS filled, fill_nulls(a, b) AS filled_b, is_valid(a) AS valid, is_valid(b) AS valid_b FROM t;
+
+-- every operator equals its function called by name, in all three forms
+SELECT f, ok FROM t, LATERAL (VALUES
+    ('timeline_add', timeline_add(a, b) = (a + b)),
+    ('timeline_add_num', timeline_add_num(a, 2) = (a + 2)),
+    ('timeline_num_add', timeline_num_add(2, a) = (2 + a)),
+    ('timeline_sub', timeline_sub(a, b) = (a - b)),
+    ('timeline_sub_num', timeline_sub_num(a, 2) = (a - 2)),
+    ('timeline_num_sub', timeline_num_sub(2, a) = (2 - a)),
+    ('timeline_mul', timeline_mul(a, b) = (a * b)),
+    ('timeline_mul_num', timeline_mul_num(a, 2) = (a * 2)),
+    ('timeline_num_mul', timeline_num_mul(2, a) = (2 * a)),
+    ('timeline_div', timeline_div(a, b) = (a / b)),
+    ('timeline_div_num', timeline_div_num(a, 2) = (a / 2)),
+    ('timeline_num_div', timeline_num_div(2, a) = (2 / a)),
+    ('timeline_lt_num', timeline_lt_num(a, 2) = (a < 2)),
+    ('timeline_num_lt', timeline_num_lt(2, a) = (2 < a)),
+    ('timeline_le_num', timeline_le_num(a, 2) = (a <= 2)),
+    ('timeline_num_le', timeline_num_le(2, a) = (2 <= a)),
+    ('timeline_eq_num', timeline_eq_num(a, 2) = (a = 2)),
+    ('timeline_num_eq', timeline_num_eq(2, a) = (2 = a)),
+    ('timeline_ne_num', timeline_ne_num(a, 2) = (a <> 2)),
+    ('timeline_num_ne', timeline_num_ne(2, a) = (2 <> a)),
+    ('timeline_ge_num', timeline_ge_num(a, 2) = (a >= 2)),
+    ('timeline_num_ge', timeline_num_ge(2, a) = (2 >= a)),
+    ('timeline_gt_num', timeline_gt_num(a, 2) = (a > 2)),
+    ('timeline_num_gt', timeline_num_gt(2, a) = (2 > a)),
+    ('timeline_eq', timeline_eq(a, a) = (a = a) AND timeline_eq(a, b) = (a = b)),
+    ('timeline_ne', timeline_ne(a, b) = (a <> b) AND timeline_ne(a, a) = (a <> a))
+) v(f, ok) WHERE NOT ok OR ok IS NULL;
+-- and the number-on-the-left forms give what they must
+SELECT 1 + a AS one_plus, 2 * a AS two_times, 3 > a AS three_gt, 2 = a AS two_eq, 2 <> a AS two_ne, 1 <= a AS one_le, 2 >= a AS two_ge FROM t;
+
 -- empty inputs
 SELECT 'discrete{}'::timeline + 'discrete{}'::timeline AS empty, observe(a, 'discrete{}') AS nothing_observed FROM t;
 -- NULL arguments (strict)
