@@ -157,7 +157,7 @@ Combine(Timeline *a, Timeline *b, float8 bconst, bool swapped, CombineOp op)
 			ok = ApplyOp(op, bnull, vb, anull, va, &r);
 		else
 			ok = ApplyOp(op, anull, va, bnull, vb, &r);
-		TimelineBuilderAppend(&out, m.time, m.seq, r, !ok);
+		TimelineBuilderAppendOrdered(&out, m.time, m.seq, r, !ok);
 	}
 	return TimelineBuilderFinishCanonical(&out, continuous);
 }
@@ -245,7 +245,7 @@ timeline_observe(PG_FUNCTION_ARGS)
 		{
 			bool		ok = MergeValue(&m.in[0], &v);
 
-			TimelineBuilderAppend(&out, m.time, m.seq, v, !ok);
+			TimelineBuilderAppendOrdered(&out, m.time, m.seq, v, !ok);
 		}
 	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
@@ -269,7 +269,7 @@ timeline_filter(PG_FUNCTION_ARGS)
 		{
 			bool		ok = MergeValue(&m.in[0], &v);
 
-			TimelineBuilderAppend(&out, m.time, m.seq, v, !ok);
+			TimelineBuilderAppendOrdered(&out, m.time, m.seq, v, !ok);
 		}
 	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
@@ -286,7 +286,7 @@ timeline_is_valid(PG_FUNCTION_ARGS)
 	TimelineCursorInit(&c, tl);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
-		TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq,
+		TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
 							  TimelineCursorIsNull(&c) ? 0.0 : 1.0, false);
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, TimelineIsContinuous(tl)));
 }

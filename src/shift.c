@@ -165,10 +165,10 @@ timeline_lag(PG_FUNCTION_ARGS)
 		int32		size = Min(n, Max(tl->npoints, 1));
 
 		if (seen >= n)
-			TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq,
+			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
 								  ring[(seen - n) % size], false);
 		else
-			TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq, 0, true);
+			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq, 0, true);
 		if (!TimelineCursorIsNull(&c))
 		{
 			if (size >= n)
@@ -193,9 +193,9 @@ timeline_seconds_since_previous(PG_FUNCTION_ARGS)
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
 	{
 		if (c.i == 0)
-			TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq, 0, true);
+			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq, 0, true);
 		else
-			TimelineBuilderAppend(&out, TimelineCursorTime(&c), c.seq,
+			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
 								  (float8) (c.times[c.i] - c.times[c.i - 1]) / USECS_PER_SEC,
 								  false);
 	}

@@ -107,7 +107,7 @@ TimelineBuilderInit(TimelineBuilder *b, bool explicit_seq, int errcode_malformed
 }
 
 /* Doubles the builder's arrays. */
-static void
+void
 TimelineBuilderGrow(TimelineBuilder *b)
 {
 	int64		newcap = (int64) b->cap * 2;

@@ -134,6 +134,29 @@ extern void TimelineBuilderInit(TimelineBuilder *b, bool explicit_seq,
 extern void TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t,
 								  int64 seq, float8 value, bool isnull);
 extern Timeline *TimelineBuilderFinish(TimelineBuilder *b, bool continuous);
+extern void TimelineBuilderGrow(TimelineBuilder *b);
+
+/*
+ * Appends a point that is valid and in position order by construction: the
+ * operators derive their points from validated timelines, so they skip the
+ * per-point checks of TimelineBuilderAppend (asserted in debug builds).
+ */
+static inline void
+TimelineBuilderAppendOrdered(TimelineBuilder *b, TimestampTz t, int64 seq,
+							 float8 value, bool isnull)
+{
+	Assert(b->n == 0 || t > b->times[b->n - 1] ||
+		   (t == b->times[b->n - 1] && (!b->explicit_seq || seq > b->seqs[b->n - 1])));
+	if (b->n >= b->cap)
+		TimelineBuilderGrow(b);
+	b->times[b->n] = t;
+	if (b->explicit_seq)
+		b->seqs[b->n] = seq;
+	b->values[b->n] = isnull ? 0.0 : value;
+	b->nulls[b->n] = isnull;
+	b->has_nulls |= isnull;
+	b->n++;
+}
 extern Timeline *TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous);
 extern Timeline *TimelineEmpty(bool continuous);
 extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);

@@ -289,7 +289,7 @@ EmitAcc(TimelineBuilder *out, WinKind kind, TimestampTz t, int64 seq, const WinA
 	float8		v = 0;
 	bool		ok = AccResult(kind, acc, &v);
 
-	TimelineBuilderAppend(out, t, seq, v, !ok);
+	TimelineBuilderAppendOrdered(out, t, seq, v, !ok);
 }
 
 /* The lifetime (cumulative) aggregate. */
