@@ -154,15 +154,7 @@ TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t, int64 seq,
 							   b->n, b->n + 1, b->seqs[b->n - 1], seq),
 					 errhint("Points of one time need distinct, increasing seqs, such as event ids.")));
 	}
-	if (b->n >= b->cap)
-		TimelineBuilderGrow(b);
-	b->times[b->n] = t;
-	if (b->explicit_seq)
-		b->seqs[b->n] = seq;
-	b->values[b->n] = isnull ? 0.0 : value;
-	b->nulls[b->n] = isnull;
-	b->has_nulls |= isnull;
-	b->n++;
+	TimelineBuilderAppendOrdered(b, t, seq, value, isnull);
 }
 
 /* Lays the builder's points out as a Timeline and frees the builder. */
