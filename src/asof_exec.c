@@ -33,10 +33,7 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "catalog/pg_am.h"
-#include "catalog/pg_index.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -49,7 +46,6 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/relcache.h"
 #include "utils/ruleutils.h"
 #include "utils/sortsupport.h"
 #include "utils/tuplesort.h"
@@ -73,6 +69,7 @@ typedef struct AsofState
 	bool		has_lower;
 	bool		lower_strict;
 	bool		left;
+	bool		covering;		/* the planner saw a covering (k, ts, ...) index */
 	int			noutputs;
 	AttrNumber *output_attnos;
 	int			ntiebreaks;
@@ -195,6 +192,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->has_lower = list_nth_int(flags, 0) != 0;
 	st->lower_strict = list_nth_int(flags, 1) != 0;
 	st->left = list_nth_int(flags, 2) != 0;
+	st->covering = list_nth_int(flags, 3) != 0;
 	st->key_collation = (Oid) list_nth_int(types, 0);
 	st->key_type = (Oid) list_nth_int(types, 1);
 	st->time_type = (Oid) list_nth_int(types, 2);
@@ -274,52 +272,6 @@ EventsQuery(AsofState *st)
 					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
 	RelationClose(rel);
 	return q.data;
-}
-
-/*
- * Returns whether the events table has a btree index whose leading columns
- * are (key, time) and that holds every column the cursor reads, so the
- * cursor can be an ordered index-only scan.
- */
-static bool
-EventsHaveCoveringIndex(AsofState *st)
-{
-	Relation	rel = RelationIdGetRelation(st->relid);
-	List	   *indexes;
-	ListCell   *lc;
-	bool		found = false;
-
-	if (!RelationIsValid(rel))
-		return false;
-	indexes = RelationGetIndexList(rel);
-	foreach(lc, indexes)
-	{
-		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
-		Form_pg_index form = idx->rd_index;
-		bool		ok = idx->rd_rel->relam == BTREE_AM_OID && form->indisvalid &&
-			form->indnkeyatts >= 2 && RelationGetIndexPredicate(idx) == NIL &&
-			form->indkey.values[0] == st->key_attno &&
-			form->indkey.values[1] == st->time_attno;
-
-		for (int i = 0; ok && i < st->ntiebreaks + st->noutputs; i++)
-		{
-			AttrNumber	need = i < st->ntiebreaks ? st->tb_attnos[i] : st->output_attnos[i - st->ntiebreaks];
-			bool		has = false;
-
-			for (int j = 0; j < form->indnatts && !has; j++)
-				has = (form->indkey.values[j] == need);
-			ok = has;
-		}
-		index_close(idx, AccessShareLock);
-		if (ok)
-		{
-			found = true;
-			break;
-		}
-	}
-	list_free(indexes);
-	RelationClose(rel);
-	return found;
 }
 
 /* Reads and sorts every outer row (phase 1) and opens the events cursor. */
@@ -417,7 +369,7 @@ AsofSortOuter(AsofState *st)
 		elog(ERROR, "TimelineAsOf: SPI_connect failed");
 	guc_level = NewGUCNestLevel();
 	/* enable_indexscan also governs index-only scans: keep it for a covering index */
-	if (!EventsHaveCoveringIndex(st))
+	if (!st->covering)
 		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,

@@ -98,14 +98,23 @@ InnerVar(Node *expr)
 	return NULL;
 }
 
-/* Finds anything that keeps an expression from being evaluated per outer row. */
+/*
+ * Finds anything that keeps an expression from being evaluated per outer
+ * row, where the outer row's Vars are at query level *context (1 inside the
+ * subquery, 0 once moved to the outer query): Vars of another level or
+ * system columns, and nodes the merge cannot evaluate.
+ */
 static bool
 NotOuterWalker(Node *node, void *context)
 {
+	Index		level = *(Index *) context;
+
 	if (node == NULL)
 		return false;
 	if (IsA(node, Var))
-		return ((Var *) node)->varlevelsup != 1;	/* e itself, or further out */
+		return ((Var *) node)->varlevelsup != level || ((Var *) node)->varattno < 0;
+	if (IsA(node, Param))
+		return ((Param *) node)->paramkind == PARAM_EXEC;
 	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) || IsA(node, GroupingFunc) ||
 		IsA(node, WindowFunc) || IsA(node, SubLink) || IsA(node, SubPlan) ||
 		IsA(node, CurrentOfExpr))
@@ -113,32 +122,11 @@ NotOuterWalker(Node *node, void *context)
 	return expression_tree_walker(node, NotOuterWalker, context);
 }
 
-/* Finds Vars of another query level or nodes the merge cannot evaluate. */
+/* Returns whether expr uses only the outer row (Vars of level) and constants. */
 static bool
-NotOuterAtLevel0Walker(Node *node, void *context)
+IsOuterExpr(Node *expr, Index level)
 {
-	if (node == NULL)
-		return false;
-	if (IsA(node, Var))
-		return ((Var *) node)->varlevelsup != 0 || ((Var *) node)->varattno < 0;
-	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) || IsA(node, GroupingFunc) ||
-		IsA(node, WindowFunc) || IsA(node, SubLink) || IsA(node, SubPlan) ||
-		IsA(node, Param))
-		return IsA(node, Param) ? ((Param *) node)->paramkind == PARAM_EXEC : true;
-	return expression_tree_walker(node, NotOuterAtLevel0Walker, context);
-}
-
-static bool
-NotOuterAtLevel0(Node *node)
-{
-	return NotOuterAtLevel0Walker(node, NULL);
-}
-
-/* Returns whether expr uses only the outer row (level 1 Vars) and constants. */
-static bool
-IsOuterExpr(Node *expr)
-{
-	return !NotOuterWalker(expr, NULL) && !contain_volatile_functions(expr);
+	return !NotOuterWalker(expr, &level) && !contain_volatile_functions(expr);
 }
 
 /* Splits an AND tree of quals into a list. */
@@ -185,9 +173,9 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 	l = linitial(op->args);
 	r = lsecond(op->args);
 	opno = op->opno;
-	if ((inner = InnerVar(l)) != NULL && IsOuterExpr(r))
+	if ((inner = InnerVar(l)) != NULL && IsOuterExpr(r, 1))
 		outer = r;
-	else if ((inner = InnerVar(r)) != NULL && IsOuterExpr(l))
+	else if ((inner = InnerVar(r)) != NULL && IsOuterExpr(l, 1))
 	{
 		outer = l;
 		opno = get_commutator(opno);
@@ -364,9 +352,7 @@ PrepareOuterExpr(PlannerInfo *root, Expr *expr, Relids outer_relids)
 	if (root->hasJoinRTEs)
 		node = flatten_join_alias_vars(root->parse, node);
 	node = eval_const_expressions(root, node);
-	if (contain_volatile_functions(node) || contain_subplans(node) ||
-		!bms_is_subset(pull_varnos(root, node), outer_relids) ||
-		NotOuterAtLevel0(node))
+	if (!IsOuterExpr(node, 0) || !bms_is_subset(pull_varnos(root, node), outer_relids))
 		return NULL;
 	return (Expr *) node;
 }
@@ -406,13 +392,15 @@ IndexCoversShape(IndexOptInfo *index, const AsofShape *shape)
  * index-only scan of a covering index, else the table and a sort.
  */
 static void
-EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows)
+EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
+		   bool *covering)
 {
 	double		tuples = Max(erel->tuples, 1.0);
 	double		pages = Max(erel->pages, 1.0);
 	ListCell   *lc;
 
 	*rows = tuples;
+	*covering = false;
 	foreach(lc, erel->indexlist)
 	{
 		IndexOptInfo *index = lfirst(lc);
@@ -425,6 +413,7 @@ EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows)
 			 * index-only probe per event on the reference machine.
 			 */
 			*cost = Max(index->pages, 1) * seq_page_cost + tuples * 2.5 * cpu_tuple_cost;
+			*covering = true;
 			return;
 		}
 	}
@@ -449,6 +438,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	CustomPath *cpath;
 	Cost		events_cost;
 	double		events_rows;
+	bool		covering;
 	double		outer_rows;
 	RelOptInfo *erel;
 	List	   *priv;
@@ -512,14 +502,14 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	erel = innerrel->subroot->simple_rel_array[1];
 	if (erel == NULL)
 		return;
-	EventsCost(erel, &shape, &events_cost, &events_rows);
+	EventsCost(erel, &shape, &events_cost, &events_rows, &covering);
 	outer_rows = Max(outer_path->rows, 1.0);
 
 	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
 									 shape.key_attno, shape.time_attno,
 									 shape.upper_strict ? 1 : 0),
-					  list_make3_int(shape.lower != NULL ? 1 : 0, shape.lower_strict ? 1 : 0,
-									 jointype == JOIN_LEFT ? 1 : 0),
+					  list_make4_int(shape.lower != NULL ? 1 : 0, shape.lower_strict ? 1 : 0,
+									 jointype == JOIN_LEFT ? 1 : 0, covering ? 1 : 0),
 					  shape.output_attnos,
 					  shape.tiebreaks,
 					  list_make3_int((int) shape.key_collation, (int) shape.key_type,
