@@ -15,7 +15,8 @@ OBJS = \
 	src/ticks.o \
 	src/guc.o \
 	src/asof_path.o \
-	src/asof_exec.o
+	src/asof_exec.o \
+	src/feature_expr.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

@@ -1139,3 +1139,1205 @@ AS 'MODULE_PATHNAME', 'timeline_shift_to'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.shift_to(timeline.timeline, pg_catalog.timestamptz) IS
 'discrete: every point moved to the fixed time t; a point after t is an error';
+
+--
+-- Feature catalog: sources, versioned features, feature sets and training
+-- sets.  The tables are the extension's configuration (pg_dump dumps their
+-- rows); everyone may read them and add rows through the functions below,
+-- nobody but their owner may change or delete a row, and a trigger stamps
+-- who added it and when.  Relations are kept by schema and name, not
+-- regclass, so pg_upgrade accepts the tables.
+--
+
+CREATE FUNCTION timeline.check_expression(relation pg_catalog.regclass, expression pg_catalog.text,
+                                          what pg_catalog.text DEFAULT 'the expression')
+RETURNS pg_catalog.regtype
+AS 'MODULE_PATHNAME', 'timeline_check_expression'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION timeline.check_expression(pg_catalog.regclass, pg_catalog.text, pg_catalog.text) IS
+'validates a single non-volatile row expression over relation (aliased src) and returns its type';
+
+CREATE FUNCTION timeline.check_name(kind pg_catalog.text, name pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF name IS NULL OR name !~ '^[A-Za-z_][A-Za-z0-9_]*$' OR length(name) > 63 THEN
+        RAISE EXCEPTION 'invalid % name: %', kind, coalesce(quote_literal(name), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A name is a letter or underscore followed by letters, digits or underscores, at most 63 characters.',
+                  HINT = 'Names become column names of training sets, so they follow SQL identifier rules.';
+    END IF;
+    RETURN name;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_name(pg_catalog.text, pg_catalog.text) IS
+'internal: returns name if it is a valid source, feature or feature set name, else raises 22023';
+
+CREATE FUNCTION timeline.stamp_change()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    NEW.created_at := pg_catalog.now();
+    NEW.created_by := current_user;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION timeline.stamp_change() IS
+'internal: trigger that records who added a catalog row and when';
+
+CREATE TABLE timeline.source_def (
+    name pg_catalog.text PRIMARY KEY
+        CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_]*$' AND length(name) <= 63),
+    relation_schema pg_catalog.name NOT NULL,
+    relation_name pg_catalog.name NOT NULL,
+    entity_column pg_catalog.name NOT NULL,
+    time_column pg_catalog.name NOT NULL,
+    seq_column pg_catalog.name,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL
+);
+COMMENT ON TABLE timeline.source_def IS
+'event tables registered as feature sources (entity, time and optional seq column); read through timeline.sources';
+
+CREATE TABLE timeline.feature_def (
+    name pg_catalog.text NOT NULL
+        CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_]*$' AND length(name) <= 63),
+    version pg_catalog.int4 NOT NULL CHECK (version >= 1),
+    source pg_catalog.text NOT NULL REFERENCES timeline.source_def (name),
+    aggregate pg_catalog.text NOT NULL
+        CHECK (aggregate IN ('count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                             'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop')),
+    value_expression pg_catalog.text,
+    window_kind pg_catalog.text NOT NULL CHECK (window_kind IN ('lifetime', 'trailing', 'since')),
+    window_width pg_catalog.interval,
+    window_predicate pg_catalog.text,
+    filter pg_catalog.text,
+    description pg_catalog.text,
+    owner pg_catalog.text,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL,
+    PRIMARY KEY (name, version),
+    CHECK ((window_kind = 'trailing') = (window_width IS NOT NULL)),
+    CHECK ((window_kind = 'since') = (window_predicate IS NOT NULL))
+);
+COMMENT ON TABLE timeline.feature_def IS
+'every version of every feature definition, never changed once written; read through timeline.features and timeline.feature_versions';
+
+CREATE TABLE timeline.feature_set_def (
+    name pg_catalog.text PRIMARY KEY
+        CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_]*$' AND length(name) <= 63),
+    description pg_catalog.text,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL
+);
+COMMENT ON TABLE timeline.feature_set_def IS
+'named lists of feature versions; read through timeline.feature_sets';
+
+CREATE TABLE timeline.feature_set_member (
+    feature_set pg_catalog.text NOT NULL REFERENCES timeline.feature_set_def (name),
+    position pg_catalog.int4 NOT NULL,
+    feature pg_catalog.text NOT NULL,
+    version pg_catalog.int4 NOT NULL,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL,
+    PRIMARY KEY (feature_set, position),
+    UNIQUE (feature_set, feature),
+    FOREIGN KEY (feature, version) REFERENCES timeline.feature_def (name, version)
+);
+COMMENT ON TABLE timeline.feature_set_member IS
+'the feature versions of each feature set, in column order';
+
+CREATE TABLE timeline.training_set_def (
+    target_schema pg_catalog.name NOT NULL,
+    target_name pg_catalog.name NOT NULL,
+    feature_set pg_catalog.text NOT NULL REFERENCES timeline.feature_set_def (name),
+    spine pg_catalog.text NOT NULL,
+    entity_column pg_catalog.name NOT NULL,
+    time_column pg_catalog.name NOT NULL,
+    label pg_catalog.text,
+    horizon pg_catalog.interval,
+    incomplete_labels pg_catalog.text NOT NULL,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL,
+    PRIMARY KEY (target_schema, target_name)
+);
+COMMENT ON TABLE timeline.training_set_def IS
+'how each training set table was made, for timeline.check_training_set';
+
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.source_def
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.feature_def
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.feature_set_def
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.feature_set_member
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.training_set_def
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+
+GRANT SELECT, INSERT ON timeline.source_def, timeline.feature_def, timeline.feature_set_def,
+    timeline.feature_set_member TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON timeline.training_set_def TO PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('timeline.source_def', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.feature_def', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_def', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_member', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.training_set_def', '');
+
+CREATE FUNCTION timeline.source_relation(source pg_catalog.text,
+    OUT relation pg_catalog.regclass, OUT entity_column pg_catalog.name,
+    OUT time_column pg_catalog.name, OUT seq_column pg_catalog.name)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s timeline.source_def;
+BEGIN
+    SELECT * INTO s FROM timeline.source_def d WHERE d.name = source;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'source % does not exist', quote_literal(source)
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Register it with timeline.create_source; timeline.sources lists the registered ones.';
+    END IF;
+    relation := to_regclass(format('%I.%I', s.relation_schema, s.relation_name));
+    IF relation IS NULL THEN
+        RAISE EXCEPTION 'relation %.% of source % does not exist',
+                quote_ident(s.relation_schema), quote_ident(s.relation_name), quote_literal(source)
+            USING ERRCODE = 'undefined_table',
+                  HINT = 'A source follows its relation by schema and name; recreate the relation or register a new source.';
+    END IF;
+    entity_column := s.entity_column;
+    time_column := s.time_column;
+    seq_column := s.seq_column;
+END;
+$$;
+COMMENT ON FUNCTION timeline.source_relation(pg_catalog.text) IS
+'internal: the relation and columns of a registered source, with clear errors when either is gone';
+
+CREATE FUNCTION timeline.create_source(name pg_catalog.text, relation pg_catalog.regclass,
+    entity_column pg_catalog.name, time_column pg_catalog.name,
+    seq_column pg_catalog.name DEFAULT NULL, create_index pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel_kind "char";
+    rel_schema name;
+    rel_name name;
+    col record;
+    entity_attnum int2;
+    time_attnum int2;
+    old timeline.source_def;
+BEGIN
+    PERFORM timeline.check_name('source', name);
+    IF relation IS NULL OR entity_column IS NULL OR time_column IS NULL THEN
+        RAISE EXCEPTION 'relation, entity_column and time_column must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT c.relkind, n.nspname, c.relname INTO rel_kind, rel_schema, rel_name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = relation;
+    IF rel_kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
+        RAISE EXCEPTION '% is not a table, view or materialized view', relation
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT has_table_privilege(relation, 'SELECT') THEN
+        RAISE EXCEPTION 'permission denied for relation %', relation
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Registering a source needs SELECT on its relation.';
+    END IF;
+
+    -- each column must exist and have a usable type
+    FOR col IN
+        SELECT r.role, a.attnum, a.atttypid
+          FROM (VALUES ('entity', entity_column), ('time', time_column), ('seq', seq_column)) AS r(role, colname)
+          LEFT JOIN pg_attribute a
+            ON a.attrelid = relation AND a.attname = r.colname AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE r.colname IS NOT NULL
+    LOOP
+        IF col.attnum IS NULL THEN
+            RAISE EXCEPTION 'column % of relation % does not exist',
+                    quote_ident(CASE col.role WHEN 'entity' THEN entity_column
+                                              WHEN 'time' THEN time_column ELSE seq_column END), relation
+                USING ERRCODE = 'undefined_column';
+        END IF;
+        IF col.role = 'time' AND col.atttypid <> 'timestamptz'::regtype THEN
+            RAISE EXCEPTION 'time column % of % has type %, not timestamp with time zone',
+                    quote_ident(time_column), relation, format_type(col.atttypid, NULL)
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Event times must be absolute; register a view that converts it, such as ts AT TIME ZONE ''UTC''.';
+        ELSIF col.role = 'seq' AND col.atttypid NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+            RAISE EXCEPTION 'seq column % of % has type %, not an integer type',
+                    quote_ident(seq_column), relation, format_type(col.atttypid, NULL)
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'The seq orders events that share a time; an event id is a good choice.';
+        ELSIF col.role = 'entity' AND col.atttypid IN ('timeline.timeline'::regtype, 'json'::regtype,
+                                                      'xml'::regtype, 'point'::regtype) THEN
+            RAISE EXCEPTION 'entity column % of % has type %, which cannot be grouped',
+                    quote_ident(entity_column), relation, format_type(col.atttypid, NULL)
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        IF col.role = 'entity' THEN entity_attnum := col.attnum; END IF;
+        IF col.role = 'time' THEN time_attnum := col.attnum; END IF;
+    END LOOP;
+
+    -- a source is never redefined: the same definition again is a no-op
+    SELECT * INTO old FROM timeline.source_def d WHERE d.name = create_source.name;
+    IF FOUND THEN
+        IF (old.relation_schema, old.relation_name, old.entity_column, old.time_column, old.seq_column)
+           IS NOT DISTINCT FROM (rel_schema, rel_name, entity_column, time_column, seq_column) THEN
+            RETURN name;
+        END IF;
+        RAISE EXCEPTION 'source % already exists with another definition', quote_literal(name)
+            USING ERRCODE = 'duplicate_object',
+                  HINT = 'Sources are not redefined, since features depend on them; register it under a new name.';
+    END IF;
+
+    -- an index on (entity, time) serves the as-of join and per-entity reads
+    IF rel_kind IN ('r', 'p', 'm') AND NOT EXISTS (
+        SELECT 1 FROM pg_index i
+         WHERE i.indrelid = relation AND i.indnkeyatts >= 2
+           AND i.indkey[0] = entity_attnum AND i.indkey[1] = time_attnum) THEN
+        IF create_index THEN
+            EXECUTE format('CREATE INDEX ON %I.%I (%I, %I)', rel_schema, rel_name, entity_column, time_column);
+            RAISE NOTICE 'created an index on %.% (%, %)', quote_ident(rel_schema), quote_ident(rel_name),
+                quote_ident(entity_column), quote_ident(time_column);
+        ELSE
+            RAISE NOTICE 'relation % has no index on (%, %)', relation, quote_ident(entity_column), quote_ident(time_column)
+                USING HINT = format('Point-in-time reads of one entity and the as-of join are faster with CREATE INDEX ON %I.%I (%I, %I), or pass create_index => true.',
+                                    rel_schema, rel_name, entity_column, time_column);
+        END IF;
+    END IF;
+
+    INSERT INTO timeline.source_def (name, relation_schema, relation_name, entity_column, time_column, seq_column)
+    VALUES (name, rel_schema, rel_name, entity_column, time_column, seq_column);
+    RETURN name;
+END;
+$$;
+COMMENT ON FUNCTION timeline.create_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.bool) IS
+'registers an event table (entity, time [, seq] columns) as a feature source, checking the columns and the (entity, time) index';
+
+CREATE FUNCTION timeline.compile_aggregate(source pg_catalog.text, aggregate pg_catalog.text,
+    value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
+    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s record;
+    typ regtype;
+    seq_arg text := '';
+    value_sql text;
+    base text;
+BEGIN
+    s := timeline.source_relation(source);
+    IF s.seq_column IS NOT NULL THEN
+        seq_arg := format(', src.%I::pg_catalog.int8', s.seq_column);
+    END IF;
+
+    IF value_expression IS NULL THEN
+        value_sql := '1::pg_catalog.float8';
+    ELSE
+        typ := timeline.check_expression(s.relation, value_expression, 'the value of ' || what);
+        IF typ = 'boolean'::regtype THEN
+            value_sql := format(E'(%s\n)', value_expression);
+        ELSIF typ IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'float4'::regtype,
+                      'float8'::regtype, 'numeric'::regtype) THEN
+            value_sql := format(E'(%s\n)::pg_catalog.float8', value_expression);
+        ELSE
+            RAISE EXCEPTION 'the value of % has type %, not a number or boolean', what, typ
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Cast it in the expression, such as (price)::float8.';
+        END IF;
+    END IF;
+    base := format('timeline.timeline_agg(src.%I, %s%s)', s.time_column, value_sql, seq_arg);
+
+    IF filter IS NOT NULL THEN
+        typ := timeline.check_expression(s.relation, filter, 'the filter of ' || what);
+        IF typ <> 'boolean'::regtype THEN
+            RAISE EXCEPTION 'the filter of % has type %, not boolean', what, typ
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        base := base || format(E' FILTER (WHERE (%s\n))', filter);
+    END IF;
+
+    IF window_kind = 'lifetime' THEN
+        RETURN format('timeline.%I(%s)', aggregate, base);
+    ELSIF window_kind = 'trailing' THEN
+        RETURN format('timeline.%I(%s, %L::pg_catalog.interval)', aggregate, base, window_width);
+    ELSIF window_kind = 'since' THEN
+        typ := timeline.check_expression(s.relation, window_predicate, 'the window predicate of ' || what);
+        IF typ <> 'boolean'::regtype THEN
+            RAISE EXCEPTION 'the window predicate of % has type %, not boolean', what, typ
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+        -- the reset timeline holds every row of the source, filtered or not
+        RETURN format(E'timeline.%I(%s, timeline.timeline_agg(src.%I, (%s\n)%s))',
+                      aggregate, base, s.time_column, window_predicate, seq_arg);
+    END IF;
+    RAISE EXCEPTION 'unknown window kind %', window_kind;
+END;
+$$;
+COMMENT ON FUNCTION timeline.compile_aggregate(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'internal: the per-entity SQL expression (over the source aliased src, grouped by entity) of one aggregate definition, validating each expression';
+
+CREATE FUNCTION timeline.parse_window(spec pg_catalog.text,
+    OUT window_kind pg_catalog.text, OUT window_width pg_catalog.interval, OUT window_predicate pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m text[];
+BEGIN
+    IF spec IS NULL OR btrim(spec) = '' OR lower(btrim(spec)) = 'lifetime' THEN
+        window_kind := 'lifetime';
+        RETURN;
+    END IF;
+    m := regexp_match(spec, '^\s*since\s*\((.*)\)\s*$', 'i');
+    IF m IS NOT NULL THEN
+        window_kind := 'since';
+        window_predicate := btrim(m[1]);
+        RETURN;
+    END IF;
+    BEGIN
+        window_width := spec::interval;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+        window_width := NULL;
+    END;
+    IF window_width IS NULL THEN
+        RAISE EXCEPTION 'invalid window: %', quote_literal(spec)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A window is ''lifetime'' (or NULL), a trailing interval such as ''30 days'', or since(<predicate on the source row>).';
+    END IF;
+    IF window_width <= interval '0' THEN
+        RAISE EXCEPTION 'window width must be positive: %', quote_literal(spec)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    window_kind := 'trailing';
+END;
+$$;
+COMMENT ON FUNCTION timeline.parse_window(pg_catalog.text) IS
+'internal: reads a window: lifetime, a trailing interval or since(predicate)';
+
+CREATE FUNCTION timeline.resolve_feature(ref pg_catalog.text, OUT name pg_catalog.text, OUT version pg_catalog.int4)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m text[];
+BEGIN
+    m := regexp_match(ref, '^([A-Za-z_][A-Za-z0-9_]*)(@([0-9]{1,9}))?$');
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'invalid feature reference: %', coalesce(quote_literal(ref), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Name a feature (its current version) or name@version.';
+    END IF;
+    name := m[1];
+    IF m[3] IS NULL THEN
+        SELECT max(d.version) INTO version FROM timeline.feature_def d WHERE d.name = m[1];
+        IF version IS NULL THEN
+            RAISE EXCEPTION 'feature % does not exist', quote_literal(name)
+                USING ERRCODE = 'undefined_object',
+                      HINT = 'timeline.features lists the defined features.';
+        END IF;
+    ELSE
+        version := m[3]::int4;
+        IF NOT EXISTS (SELECT 1 FROM timeline.feature_def d WHERE d.name = m[1] AND d.version = m[3]::int4) THEN
+            RAISE EXCEPTION 'feature % has no version %', quote_literal(name), version
+                USING ERRCODE = 'undefined_object',
+                      HINT = 'timeline.feature_versions lists the versions of every feature.';
+        END IF;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION timeline.resolve_feature(pg_catalog.text) IS
+'internal: resolves name or name@version to a feature version (a bare name is the current version)';
+
+CREATE FUNCTION timeline.compile_feature(feature pg_catalog.text, version pg_catalog.int4)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f timeline.feature_def;
+BEGIN
+    SELECT * INTO f FROM timeline.feature_def d WHERE d.name = feature AND d.version = compile_feature.version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'feature % has no version %', quote_literal(feature), version
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN timeline.compile_aggregate(f.source, f.aggregate, f.value_expression, f.window_kind,
+                                      f.window_width, f.window_predicate, f.filter,
+                                      format('feature %s@%s', f.name, f.version));
+END;
+$$;
+COMMENT ON FUNCTION timeline.compile_feature(pg_catalog.text, pg_catalog.int4) IS
+'internal: the per-entity SQL expression of one feature version';
+
+CREATE FUNCTION timeline.feature_sql(feature pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f record;
+    s record;
+BEGIN
+    f := timeline.resolve_feature(feature);
+    s := timeline.source_relation((SELECT d.source FROM timeline.feature_def d
+                                    WHERE d.name = f.name AND d.version = f.version));
+    RETURN format(E'SELECT src.%I AS entity,\n       %s AS %I\nFROM %s AS src\nGROUP BY src.%I',
+                  s.entity_column, timeline.compile_feature(f.name, f.version), f.name,
+                  s.relation, s.entity_column);
+END;
+$$;
+COMMENT ON FUNCTION timeline.feature_sql(pg_catalog.text) IS
+'the SQL a feature (name or name@version) compiles to: one timeline per entity';
+
+CREATE FUNCTION timeline.create_feature(name pg_catalog.text, source pg_catalog.text,
+    aggregate pg_catalog.text, value_expression pg_catalog.text DEFAULT NULL,
+    "window" pg_catalog.text DEFAULT NULL, filter pg_catalog.text DEFAULT NULL,
+    description pg_catalog.text DEFAULT NULL, owner pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.int4
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    agg text := lower(aggregate);
+    w record;
+    s record;
+    expr text;
+    cur timeline.feature_def;
+BEGIN
+    PERFORM timeline.check_name('feature', name);
+    IF agg IS NULL OR agg NOT IN ('count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                                  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop') THEN
+        RAISE EXCEPTION 'unknown aggregate: %', coalesce(quote_literal(aggregate), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use one of count, count_if, sum, mean, min, max, first, last, var_samp, var_pop, stddev_samp, stddev_pop.';
+    END IF;
+    IF value_expression IS NULL AND agg <> 'count' THEN
+        RAISE EXCEPTION 'aggregate % needs a value expression', agg
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'Only count may omit it, to count the rows.';
+    END IF;
+    w := timeline.parse_window("window");
+    s := timeline.source_relation(source);
+
+    -- validate every expression, then plan the compiled SQL with the
+    -- caller's rights, so a definition that cannot run is never stored
+    expr := timeline.compile_aggregate(source, agg, value_expression, w.window_kind, w.window_width,
+                                       w.window_predicate, filter, format('feature %s', name));
+    EXECUTE format('SELECT %s FROM %s AS src WHERE false GROUP BY src.%I', expr, s.relation, s.entity_column);
+
+    -- one version at a time per feature name
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.feature_def'), hashtext(name));
+    SELECT * INTO cur FROM timeline.feature_def d WHERE d.name = create_feature.name
+     ORDER BY d.version DESC LIMIT 1;
+    IF FOUND AND (cur.source, cur.aggregate, cur.value_expression, cur.window_kind, cur.window_width,
+                  cur.window_predicate, cur.filter, cur.description, cur.owner)
+                 IS NOT DISTINCT FROM
+                 (source, agg, value_expression, w.window_kind, w.window_width,
+                  w.window_predicate, filter, description, owner) THEN
+        RETURN cur.version;     -- unchanged: redefining is idempotent
+    END IF;
+    INSERT INTO timeline.feature_def (name, version, source, aggregate, value_expression, window_kind,
+                                      window_width, window_predicate, filter, description, owner)
+    VALUES (name, coalesce(cur.version, 0) + 1, source, agg, value_expression, w.window_kind,
+            w.window_width, w.window_predicate, filter, description, owner);
+    RETURN coalesce(cur.version, 0) + 1;
+END;
+$$;
+COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'defines a feature, or a new version of it when the definition changed; returns the version';
+
+CREATE FUNCTION timeline.create_feature_set(name pg_catalog.text, features pg_catalog.text[],
+    description pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    resolved text[] := '{}';
+    existing text[];
+    pos int := 0;
+    ref text;
+    f record;
+BEGIN
+    PERFORM timeline.check_name('feature set', name);
+    IF features IS NULL OR cardinality(features) = 0 THEN
+        RAISE EXCEPTION 'a feature set needs at least one feature'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOREACH ref IN ARRAY features LOOP
+        IF ref IS NULL THEN
+            RAISE EXCEPTION 'feature references must not be NULL'
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+        f := timeline.resolve_feature(ref);
+        IF EXISTS (SELECT 1 FROM unnest(resolved) r WHERE split_part(r, '@', 1) = f.name) THEN
+            RAISE EXCEPTION 'feature % appears twice in feature set %', quote_literal(f.name), quote_literal(name)
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'Each feature becomes one column, named after it.';
+        END IF;
+        resolved := resolved || (f.name || '@' || f.version);
+    END LOOP;
+
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.feature_set_def'), hashtext(name));
+    IF EXISTS (SELECT 1 FROM timeline.feature_set_def d WHERE d.name = create_feature_set.name) THEN
+        SELECT array_agg(m.feature || '@' || m.version ORDER BY m.position) INTO existing
+          FROM timeline.feature_set_member m WHERE m.feature_set = create_feature_set.name;
+        IF existing = resolved THEN
+            RETURN name;        -- the same list again is a no-op
+        END IF;
+        RAISE EXCEPTION 'feature set % already exists with other features', quote_literal(name)
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = format('It holds %s.', array_to_string(existing, ', ')),
+                  HINT = 'Feature sets do not change, so training sets made from them stay reproducible; create one under a new name.';
+    END IF;
+    INSERT INTO timeline.feature_set_def (name, description) VALUES (name, description);
+    FOREACH ref IN ARRAY resolved LOOP
+        pos := pos + 1;
+        INSERT INTO timeline.feature_set_member (feature_set, position, feature, version)
+        VALUES (name, pos, split_part(ref, '@', 1), split_part(ref, '@', 2)::int4);
+    END LOOP;
+    RETURN name;
+END;
+$$;
+COMMENT ON FUNCTION timeline.create_feature_set(pg_catalog.text, pg_catalog.text[], pg_catalog.text) IS
+'creates a named, unchangeable list of feature versions (a bare name means the current version)';
+
+CREATE FUNCTION timeline.feature_set_members(feature_set pg_catalog.text,
+    OUT "position" pg_catalog.int4, OUT feature pg_catalog.text, OUT version pg_catalog.int4,
+    OUT source pg_catalog.text, OUT aggregate pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.feature_set_def d WHERE d.name = feature_set) THEN
+        RAISE EXCEPTION 'feature set % does not exist', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'timeline.feature_sets lists the defined feature sets.';
+    END IF;
+    RETURN QUERY
+        SELECT m.position, m.feature, m.version, d.source, d.aggregate
+          FROM timeline.feature_set_member m
+          JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
+         WHERE m.feature_set = feature_set_members.feature_set
+         ORDER BY m.position;
+END;
+$$;
+COMMENT ON FUNCTION timeline.feature_set_members(pg_catalog.text) IS
+'the feature versions of a feature set in column order, with their sources';
+
+CREATE FUNCTION timeline.feature_set_sql(feature_set pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g record;
+    s record;
+    parts text[] := '{}';
+    cols text;
+    from_sql text := '';
+    i int := 0;
+BEGIN
+    -- one GROUP BY query per source: every feature of a source in one scan
+    FOR g IN
+        SELECT m.source, array_agg(m.feature ORDER BY m.position) AS features,
+               array_agg(m.version ORDER BY m.position) AS versions
+          FROM timeline.feature_set_members(feature_set) m
+         GROUP BY m.source ORDER BY min(m.position)
+    LOOP
+        i := i + 1;
+        s := timeline.source_relation(g.source);
+        SELECT string_agg(format(E'\n       %s AS %I', timeline.compile_feature(f, v), f), ',')
+          INTO cols FROM unnest(g.features, g.versions) AS u(f, v);
+        parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n GROUP BY src.%I) AS g%s',
+                                 s.entity_column, cols, s.relation, s.entity_column, i);
+    END LOOP;
+    from_sql := parts[1];
+    FOR i IN 2 .. cardinality(parts) LOOP
+        from_sql := from_sql || E'\nFULL JOIN ' || parts[i] || ' USING (entity)';
+    END LOOP;
+    SELECT string_agg(format('%I', m.feature), ', ' ORDER BY m.position) INTO cols
+      FROM timeline.feature_set_members(feature_set) m;
+    RETURN format(E'SELECT entity, %s\nFROM %s', cols, from_sql);
+END;
+$$;
+COMMENT ON FUNCTION timeline.feature_set_sql(pg_catalog.text) IS
+'the SQL of timeline.feature_timelines: one row per entity, one timeline column per feature, one scan per source';
+
+CREATE FUNCTION timeline.feature_timelines(feature_set pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY EXECUTE timeline.feature_set_sql(feature_set);
+END;
+$$;
+COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS
+'one row per entity with one timeline per feature of the set; name the columns as timeline.feature_sets.column_definitions shows';
+
+-- parses a label: a feature reference (its value at t + horizon) or
+-- aggregate(source [, value]) over the source's events in (t, t + horizon]
+CREATE FUNCTION timeline.compile_label(label pg_catalog.text, horizon pg_catalog.interval,
+    OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m text[];
+    f record;
+BEGIN
+    IF horizon IS NULL OR horizon <= interval '0' THEN
+        RAISE EXCEPTION 'a label needs a positive horizon'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The label of an example observed at t comes from data in (t, t + horizon].',
+                  HINT = 'Pass horizon, such as interval ''30 days''.';
+    END IF;
+    m := regexp_match(label, '^\s*([A-Za-z_]+)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(,(.*))?\)\s*$');
+    IF m IS NULL THEN
+        f := timeline.resolve_feature(btrim(label));
+        SELECT d.source, d.aggregate INTO source, aggregate
+          FROM timeline.feature_def d WHERE d.name = f.name AND d.version = f.version;
+        expression := timeline.compile_feature(f.name, f.version);
+        RETURN;
+    END IF;
+    aggregate := lower(m[1]);
+    source := m[2];
+    IF aggregate NOT IN ('any', 'count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                         'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop') THEN
+        RAISE EXCEPTION 'unknown label aggregate: %', quote_literal(m[1])
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use any, count, count_if, sum, mean, min, max, first, last, var_samp, var_pop, stddev_samp or stddev_pop.';
+    END IF;
+    IF m[4] IS NULL AND aggregate NOT IN ('any', 'count') THEN
+        RAISE EXCEPTION 'label aggregate % needs a value: %(%, <expression>)', aggregate, aggregate, source
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- a trailing window of width horizon read at t + horizon covers (t, t + horizon]
+    expression := timeline.compile_aggregate(source, CASE aggregate WHEN 'any' THEN 'count' ELSE aggregate END,
+                                             btrim(m[4]), 'trailing', horizon, NULL, NULL, 'the label');
+END;
+$$;
+COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
+'internal: the per-entity SQL expression of a training-set label and its source';
+
+CREATE FUNCTION timeline.create_training_set_in(target_table pg_catalog.text, feature_set pg_catalog.text,
+    spine pg_catalog.text, label pg_catalog.text, horizon pg_catalog.interval,
+    incomplete_labels pg_catalog.text, caller_search_path pg_catalog.text)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    target_parts text[];
+    tgt_schema name;
+    tgt_name name;
+    spine_cols text[];
+    spine_types regtype[];
+    e_col text;
+    t_col text;
+    lab record;
+    lab_source text;
+    lab_expression text;
+    lab_aggregate text;
+    label_rel regclass;
+    newest timestamptz;
+    g record;
+    s record;
+    ctes text[] := '{}';
+    joins text := '';
+    select_cols text := '';
+    unnest_args text;
+    unnest_cols text;
+    u_cols text;
+    fcols text;
+    gi int := 0;
+    label_gi int;
+    group_sources text[] := '{}';
+    col text;
+    sql text;
+    nrows int8;
+BEGIN
+    IF incomplete_labels IS NULL OR incomplete_labels NOT IN ('exclude', 'flag') THEN
+        RAISE EXCEPTION 'incomplete_labels must be ''exclude'' or ''flag'', not %', coalesce(quote_literal(incomplete_labels), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF spine IS NULL OR target_table IS NULL THEN
+        RAISE EXCEPTION 'target_table and spine must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF label IS NULL AND horizon IS NOT NULL THEN
+        RAISE EXCEPTION 'a horizon needs a label'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass a label, or leave both NULL for a features-only training set.';
+    END IF;
+    PERFORM timeline.feature_set_members(feature_set);     -- raises if unknown
+    IF label IS NOT NULL THEN
+        lab := timeline.compile_label(label, horizon);
+        lab_source := lab.source;
+        lab_expression := lab.expression;
+        lab_aggregate := lab.aggregate;
+    END IF;
+
+    -- the target's schema and the spine follow the caller's search_path
+    target_parts := parse_ident(target_table);
+    IF cardinality(target_parts) > 2 THEN
+        RAISE EXCEPTION 'improper table name: %', target_table
+            USING ERRCODE = 'invalid_name';
+    END IF;
+    PERFORM set_config('search_path', caller_search_path, true);
+    tgt_name := target_parts[cardinality(target_parts)];
+    tgt_schema := CASE WHEN cardinality(target_parts) = 2 THEN target_parts[1] ELSE current_schema() END;
+    IF tgt_schema IS NULL THEN
+        RAISE EXCEPTION 'no schema has been selected to create the training set in'
+            USING ERRCODE = 'invalid_schema_name',
+                  HINT = 'Qualify target_table with a schema.';
+    END IF;
+    IF to_regclass(format('%I.%I', tgt_schema, tgt_name)) IS NOT NULL THEN
+        RAISE EXCEPTION 'relation %.% already exists', quote_ident(target_schema), quote_ident(target_name)
+            USING ERRCODE = 'duplicate_table',
+                  HINT = 'Training sets are written to a new table; drop it or choose another name.';
+    END IF;
+    IF to_regclass('pg_temp.timeline_spine') IS NOT NULL THEN
+        DROP TABLE pg_temp.timeline_spine;
+    END IF;
+    EXECUTE format('CREATE TEMP TABLE timeline_spine ON COMMIT DROP AS SELECT pg_catalog.row_number() OVER () AS timeline_rid, s.* FROM (%s) AS s', spine);
+    PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+
+    SELECT array_agg(a.attname::text ORDER BY a.attnum), array_agg(a.atttypid::regtype ORDER BY a.attnum)
+      INTO spine_cols, spine_types
+      FROM pg_attribute a
+     WHERE a.attrelid = 'pg_temp.timeline_spine'::regclass AND a.attnum > 1 AND NOT a.attisdropped;
+    IF coalesce(cardinality(spine_cols), 0) < 2 THEN
+        RAISE EXCEPTION 'the spine must return an entity and an observation time'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Write the spine as SELECT user_id, observed_at [, other columns] FROM ...';
+    END IF;
+    IF spine_types[2] <> 'timestamptz'::regtype THEN
+        RAISE EXCEPTION 'the spine''s second column % has type %, not timestamp with time zone', quote_ident(spine_cols[2]), spine_types[2]
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'Observation times must be absolute: convert with AT TIME ZONE in the spine query.';
+    END IF;
+    e_col := spine_cols[1];
+    t_col := spine_cols[2];
+    FOR col IN
+        SELECT c FROM unnest(spine_cols) c
+        WHERE c = 'timeline_rid'
+           OR c IN (SELECT m.feature FROM timeline.feature_set_members(feature_set) m)
+           OR (label IS NOT NULL AND c = 'label')
+           OR (label IS NOT NULL AND incomplete_labels = 'flag' AND c = 'label_complete')
+    LOOP
+        RAISE EXCEPTION 'spine column % collides with a column of the training set', quote_ident(col)
+            USING ERRCODE = 'duplicate_column',
+                  HINT = 'Rename it in the spine query.';
+    END LOOP;
+
+    -- per source: every feature (and the label) in one scan, read at the
+    -- spine's times by one values_at per entity and feature
+    FOR g IN
+        SELECT x.source, array_agg(x.expr ORDER BY x.ord) AS exprs, array_agg(x.at ORDER BY x.ord) AS ats,
+               array_agg(x.col ORDER BY x.ord) AS cols
+          FROM (SELECT m.source, timeline.compile_feature(m.feature, m.version) AS expr, 'ts' AS at,
+                       'c' || m.position AS col, m.position AS ord
+                  FROM timeline.feature_set_members(feature_set) m
+                UNION ALL
+                SELECT lab_source, lab_expression, 'tsl', 'label', 1000000
+                 WHERE label IS NOT NULL) x
+         GROUP BY x.source ORDER BY min(x.ord)
+    LOOP
+        gi := gi + 1;
+        s := timeline.source_relation(g.source);
+        SELECT string_agg(format(E'\n             %s AS %I', e, c), ','),
+               string_agg(format('pg_catalog.unnest(timeline.values_at(f.%I, sp.%I))', c, a), ', '),
+               string_agg(format('%I', c), ', '),
+               string_agg(format('u.%I', c), ', ')
+          INTO fcols, unnest_args, unnest_cols, u_cols
+          FROM unnest(g.exprs, g.cols, g.ats) AS u(e, c, a);
+        ctes := ctes || format(
+            E'g%s AS (\n'
+            '  SELECT u.timeline_rid, %s\n'
+            '  FROM (SELECT sp.%I AS entity, pg_catalog.array_agg(sp.%I) AS ts,\n'
+            '               pg_catalog.array_agg(sp.%I + %L::pg_catalog.interval) AS tsl,\n'
+            '               pg_catalog.array_agg(sp.timeline_rid) AS rids\n'
+            '        FROM pg_temp.timeline_spine sp GROUP BY 1) sp\n'
+            '  LEFT JOIN (SELECT src.%I AS entity,%s\n'
+            '        FROM %s AS src\n'
+            '        WHERE src.%I IN (SELECT sp.%I FROM pg_temp.timeline_spine sp)\n'
+            '        GROUP BY src.%I) f ON f.entity = sp.entity\n'
+            '  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(sp.rids), %s) AS u(timeline_rid, %s))',
+            gi, u_cols, e_col, t_col, t_col, coalesce(horizon, interval '0'),
+            s.entity_column, fcols, s.relation, s.entity_column, e_col, s.entity_column,
+            unnest_args, unnest_cols);
+        joins := joins || format(E'\nLEFT JOIN g%s ON g%s.timeline_rid = s.timeline_rid', gi, gi);
+        group_sources := group_sources || g.source;
+        IF 'label' = ANY (g.cols) THEN
+            label_gi := gi;
+            label_rel := s.relation;
+        END IF;
+    END LOOP;
+
+    -- columns: the spine's, one per feature (count features are 0, not
+    -- NULL, before an entity's first event, when entity and time are
+    -- known), then the label
+    SELECT string_agg(format('s.%I', c), ', ' ORDER BY o) INTO select_cols
+      FROM unnest(spine_cols) WITH ORDINALITY AS u(c, o);
+    SELECT select_cols || string_agg(
+               format(CASE WHEN m.aggregate IN ('count', 'count_if')
+                           THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(%1$s.%4$I, 0) END AS %5$I'
+                           ELSE E',\n       %1$s.%4$I AS %5$I' END,
+                      'g' || array_position(group_sources, m.source), e_col, t_col,
+                      'c' || m.position, m.feature), '' ORDER BY m.position)
+      INTO select_cols
+      FROM timeline.feature_set_members(feature_set) m;
+    IF label IS NOT NULL THEN
+        select_cols := select_cols || format(
+            CASE WHEN lab_aggregate = 'any' THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(g%1$s.label, 0) > 0 END AS label'
+                 WHEN lab_aggregate IN ('count', 'count_if') THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(g%1$s.label, 0) END AS label'
+                 ELSE E',\n       g%1$s.label AS label' END, label_gi, e_col, t_col);
+        EXECUTE format('SELECT pg_catalog.max(src.%I) FROM %s AS src',
+                       (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest;
+        IF incomplete_labels = 'flag' THEN
+            select_cols := select_cols || format(E',\n       coalesce(s.%I + %L::pg_catalog.interval <= %L::pg_catalog.timestamptz, false) AS label_complete',
+                                                 t_col, horizon, newest);
+        END IF;
+    END IF;
+
+    sql := format(E'CREATE TABLE %I.%I AS\nWITH %s\nSELECT %s\nFROM pg_temp.timeline_spine s%s',
+                  tgt_schema, tgt_name, array_to_string(ctes, E',\n'), select_cols, joins);
+    IF label IS NOT NULL AND incomplete_labels = 'exclude' THEN
+        sql := sql || format(E'\nWHERE s.%I + %L::pg_catalog.interval <= %L::pg_catalog.timestamptz',
+                             t_col, horizon, newest);
+    END IF;
+    sql := sql || E'\nORDER BY s.timeline_rid';
+    EXECUTE sql;
+    GET DIAGNOSTICS nrows = ROW_COUNT;
+
+    DELETE FROM timeline.training_set_def d WHERE d.target_schema = tgt_schema
+       AND d.target_name = tgt_name;
+    INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
+                                           time_column, label, horizon, incomplete_labels)
+    VALUES (tgt_schema, tgt_name, feature_set, spine, e_col, t_col, label, horizon, incomplete_labels);
+    DROP TABLE pg_temp.timeline_spine;
+    RETURN nrows;
+END;
+$$;
+COMMENT ON FUNCTION timeline.create_training_set_in(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.text) IS
+'internal: the body of timeline.create_training_set, run with a pinned search_path';
+
+CREATE FUNCTION timeline.create_training_set(target_table pg_catalog.text, feature_set pg_catalog.text,
+    spine pg_catalog.text, label pg_catalog.text DEFAULT NULL, horizon pg_catalog.interval DEFAULT NULL,
+    incomplete_labels pg_catalog.text DEFAULT 'exclude')
+RETURNS pg_catalog.int8
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+AS $$
+    SELECT timeline.create_training_set_in($1, $2, $3, $4, $5, $6, pg_catalog.current_setting('search_path'))
+$$;
+COMMENT ON FUNCTION timeline.create_training_set(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text) IS
+'creates target_table: the spine''s rows, every feature as of the observation time, and a label from (t, t + horizon]; returns the row count';
+
+CREATE FUNCTION timeline.check_training_set(target_table pg_catalog.regclass, sample pg_catalog.int4 DEFAULT 100,
+    feature_set pg_catalog.text DEFAULT NULL)
+RETURNS TABLE (entity pg_catalog.text, "time" pg_catalog.timestamptz, feature pg_catalog.text,
+               stored pg_catalog.float8, recomputed pg_catalog.float8)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    def timeline.training_set_def;
+    fs text := feature_set;
+    e_col text;
+    t_col text;
+    missing text;
+    g record;
+    s record;
+    ctes text[] := '{}';
+    joins text := '';
+    checks text[] := '{}';
+    fcols text;
+    vcols text;
+    gi int := 0;
+    m record;
+BEGIN
+    IF sample IS NULL OR sample < 1 THEN
+        RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT d.* INTO def FROM timeline.training_set_def d
+      JOIN pg_class c ON c.relname = d.target_name
+      JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = d.target_schema
+     WHERE c.oid = target_table;
+    IF FOUND THEN
+        fs := coalesce(fs, def.feature_set);
+        e_col := def.entity_column;
+        t_col := def.time_column;
+    ELSE
+        IF fs IS NULL THEN
+            RAISE EXCEPTION '% was not made by timeline.create_training_set', target_table
+                USING ERRCODE = 'undefined_object',
+                      HINT = 'Pass feature_set to check a table made another way; its first two columns must be the entity and the observation time.';
+        END IF;
+        SELECT (array_agg(a.attname::text ORDER BY a.attnum))[1], (array_agg(a.attname::text ORDER BY a.attnum))[2]
+          INTO e_col, t_col
+          FROM pg_attribute a WHERE a.attrelid = target_table AND a.attnum > 0 AND NOT a.attisdropped;
+    END IF;
+    SELECT string_agg(quote_ident(m.feature), ', ') INTO missing
+      FROM timeline.feature_set_members(fs) m
+     WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = target_table
+                          AND a.attname = m.feature AND a.attnum > 0 AND NOT a.attisdropped);
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION '% has no column for feature %', target_table, missing
+            USING ERRCODE = 'undefined_column';
+    END IF;
+
+    -- a random sample of the rows, with their stored feature values
+    IF to_regclass('pg_temp.timeline_check') IS NOT NULL THEN
+        DROP TABLE pg_temp.timeline_check;
+    END IF;
+    SELECT string_agg(format(', t.%I::pg_catalog.float8 AS %I', m.feature, 'c' || m.position), '' ORDER BY m.position)
+      INTO fcols FROM timeline.feature_set_members(fs) m;
+    EXECUTE format('CREATE TEMP TABLE timeline_check ON COMMIT DROP AS
+                    SELECT pg_catalog.row_number() OVER () AS timeline_rid, x.*
+                    FROM (SELECT t.%I AS e, t.%I AS t%s FROM %s AS t
+                          ORDER BY pg_catalog.random() LIMIT %s) x',
+                   e_col, t_col, fcols, target_table, sample);
+
+    -- recompute each sampled row from the events at or before its time only
+    FOR g IN
+        SELECT m.source, array_agg(m.feature ORDER BY m.position) AS features,
+               array_agg(m.version ORDER BY m.position) AS versions,
+               array_agg(m.position ORDER BY m.position) AS positions
+          FROM timeline.feature_set_members(fs) m
+         GROUP BY m.source ORDER BY min(m.position)
+    LOOP
+        gi := gi + 1;
+        s := timeline.source_relation(g.source);
+        SELECT string_agg(format(E'\n  %s AS %I', timeline.compile_feature(f, v), 'c' || p), ','),
+               string_agg(format('timeline.value_at(f.%I, c.t) AS %I', 'c' || p, 'c' || p), ', ')
+          INTO fcols, vcols
+          FROM unnest(g.features, g.versions, g.positions) AS u(f, v, p);
+        ctes := ctes || format(E'r%s AS (SELECT c.timeline_rid, %s\n FROM pg_temp.timeline_check c\n'
+                               ' LEFT JOIN LATERAL (SELECT %s\n   FROM %s AS src WHERE src.%I = c.e AND src.%I <= c.t) f ON true)',
+                               gi, vcols, fcols, s.relation, s.entity_column, s.time_column);
+        joins := joins || format(' LEFT JOIN r%s USING (timeline_rid)', gi);
+        FOR m IN SELECT u.f, u.p, d.aggregate FROM unnest(g.features, g.positions) AS u(f, p)
+                   JOIN timeline.feature_def d ON d.name = u.f AND d.version = g.versions[array_position(g.positions, u.p)]
+        LOOP
+            checks := checks || format(
+                E'SELECT c.e::pg_catalog.text, c.t, %L, c.%I, %s FROM pg_temp.timeline_check c%s\n'
+                ' WHERE c.%I IS DISTINCT FROM %s',
+                m.f, 'c' || m.p,
+                CASE WHEN m.aggregate IN ('count', 'count_if')
+                     THEN format('CASE WHEN c.e IS NOT NULL AND c.t IS NOT NULL THEN coalesce(r%s.%I, 0) END', gi, 'c' || m.p)
+                     ELSE format('r%s.%I', gi, 'c' || m.p) END,
+                '%JOINS%', 'c' || m.p,
+                CASE WHEN m.aggregate IN ('count', 'count_if')
+                     THEN format('CASE WHEN c.e IS NOT NULL AND c.t IS NOT NULL THEN coalesce(r%s.%I, 0) END', gi, 'c' || m.p)
+                     ELSE format('r%s.%I', gi, 'c' || m.p) END);
+        END LOOP;
+    END LOOP;
+    RETURN QUERY EXECUTE format(E'WITH %s\n%s\nORDER BY 1, 2, 3', array_to_string(ctes, E',\n'),
+                                replace(array_to_string(checks, E'\nUNION ALL\n'), '%JOINS%', joins));
+    DROP TABLE pg_temp.timeline_check;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_training_set(pg_catalog.regclass, pg_catalog.int4, pg_catalog.text) IS
+'recomputes a random sample of a training set''s rows from only the events at or before each observation time; returns every difference';
+
+CREATE FUNCTION timeline.feature_stats(feature pg_catalog.text, "from" pg_catalog.timestamptz,
+    "to" pg_catalog.timestamptz, bucket pg_catalog.interval,
+    baseline_from pg_catalog.timestamptz DEFAULT NULL, baseline_to pg_catalog.timestamptz DEFAULT NULL)
+RETURNS TABLE (bucket_start pg_catalog.timestamptz, bucket_end pg_catalog.timestamptz,
+               count pg_catalog.int8, null_rate pg_catalog.float8, mean pg_catalog.float8,
+               stddev pg_catalog.float8, min pg_catalog.float8, max pg_catalog.float8,
+               quantiles pg_catalog.float8[], psi pg_catalog.float8)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f record;
+    s record;
+    agg text;
+    nbuckets int8;
+    expr text;
+    seq_arg text := '';
+BEGIN
+    IF "from" IS NULL OR "to" IS NULL OR bucket IS NULL THEN
+        RAISE EXCEPTION 'from, to and bucket must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF "from" >= "to" THEN
+        RAISE EXCEPTION 'from must be before to' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF bucket <= interval '0' THEN
+        RAISE EXCEPTION 'bucket must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT isfinite("from") OR NOT isfinite("to") THEN
+        RAISE EXCEPTION 'from and to must be finite' USING ERRCODE = 'datetime_value_out_of_range';
+    END IF;
+    SELECT count(*) INTO nbuckets FROM (SELECT generate_series("from", "to", bucket) LIMIT 100001) b;
+    IF nbuckets > 100000 THEN
+        RAISE EXCEPTION 'too many buckets: more than 100000' USING ERRCODE = 'program_limit_exceeded',
+            HINT = 'Use a wider bucket or a shorter range.';
+    END IF;
+    IF (baseline_from IS NULL) <> (baseline_to IS NULL) OR baseline_from >= baseline_to THEN
+        RAISE EXCEPTION 'baseline_from and baseline_to must both be given, in order, or both be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    f := timeline.resolve_feature(feature);
+    SELECT d.source, d.aggregate INTO s FROM timeline.feature_def d WHERE d.name = f.name AND d.version = f.version;
+    agg := s.aggregate;
+    s := timeline.source_relation(s.source);
+    IF s.seq_column IS NOT NULL THEN
+        seq_arg := format(', src.%I::pg_catalog.int8', s.seq_column);
+    END IF;
+    expr := timeline.compile_feature(f.name, f.version);
+    IF agg IN ('count', 'count_if') THEN
+        expr := format('timeline.fill_nulls(%s, 0)', expr);
+    END IF;
+
+    -- the feature's value as of every event of its source in [from, to),
+    -- computed from the events before to (nothing later can change it)
+    RETURN QUERY EXECUTE format($q$
+        WITH b AS (
+            SELECT b0 AS bucket_start, least(b0 + $3, $2) AS bucket_end,
+                   pg_catalog.row_number() OVER (ORDER BY b0) AS bi
+            FROM pg_catalog.generate_series($1, $2, $3) AS b0 WHERE b0 < $2),
+        starts AS (SELECT pg_catalog.array_agg(b.bucket_start ORDER BY b.bucket_start) AS a FROM b),
+        v AS (
+            SELECT p."time" AS t, p.value AS v, pg_catalog.width_bucket(p."time", (SELECT a FROM starts)) AS bi
+            FROM (SELECT timeline.observe(%s,
+                          timeline.timeline_agg(src.%I, 1::pg_catalog.float8%s) FILTER (WHERE src.%I >= $1)) AS tl
+                  FROM %s AS src WHERE src.%I < $2 GROUP BY src.%I) x,
+                 LATERAL timeline.points(x.tl) p),
+        base AS (
+            SELECT v.v FROM v WHERE v.v IS NOT NULL
+               AND CASE WHEN $4 IS NULL THEN v.bi = 1 ELSE v.t >= $4 AND v.t < $5 END),
+        edges AS (
+            SELECT pg_catalog.array_agg(DISTINCT q ORDER BY q) AS e
+            FROM pg_catalog.unnest((SELECT pg_catalog.percentile_disc(ARRAY[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+                                            WITHIN GROUP (ORDER BY base.v) FROM base)) AS q),
+        base_bins AS (
+            SELECT pg_catalog.width_bucket(base.v, (SELECT e FROM edges)) AS bin,
+                   pg_catalog.count(*)::pg_catalog.float8 / pg_catalog.sum(pg_catalog.count(*)) OVER () AS p
+            FROM base GROUP BY 1),
+        bucket_bins AS (
+            SELECT v.bi, pg_catalog.width_bucket(v.v, (SELECT e FROM edges)) AS bin,
+                   pg_catalog.count(*)::pg_catalog.float8 / pg_catalog.sum(pg_catalog.count(*)) OVER (PARTITION BY v.bi) AS q
+            FROM v WHERE v.v IS NOT NULL GROUP BY 1, 2),
+        psi AS (
+            SELECT bb.bi, pg_catalog.sum((greatest(coalesce(q.q, 0), 1e-4) - greatest(coalesce(bb0.p, 0), 1e-4))
+                                     * pg_catalog.ln(greatest(coalesce(q.q, 0), 1e-4)
+                                                     / greatest(coalesce(bb0.p, 0), 1e-4))) AS psi
+            FROM (SELECT DISTINCT bucket_bins.bi FROM bucket_bins) bb
+            CROSS JOIN (SELECT bin FROM base_bins UNION SELECT bin FROM bucket_bins) bins
+            LEFT JOIN base_bins bb0 ON bb0.bin = bins.bin
+            LEFT JOIN bucket_bins q ON q.bi = bb.bi AND q.bin = bins.bin
+            WHERE EXISTS (SELECT 1 FROM base)
+            GROUP BY bb.bi)
+        SELECT b.bucket_start, b.bucket_end, pg_catalog.count(v.bi),
+               CASE WHEN pg_catalog.count(v.bi) > 0
+                    THEN pg_catalog.count(v.bi) FILTER (WHERE v.v IS NULL)::pg_catalog.float8 / pg_catalog.count(v.bi) END,
+               pg_catalog.avg(v.v), pg_catalog.stddev_samp(v.v), pg_catalog.min(v.v), pg_catalog.max(v.v),
+               pg_catalog.percentile_cont(ARRAY[0.05, 0.25, 0.5, 0.75, 0.95]) WITHIN GROUP (ORDER BY v.v),
+               (SELECT psi.psi FROM psi WHERE psi.bi = b.bi)
+        FROM b LEFT JOIN v ON v.bi = b.bi
+        GROUP BY b.bi, b.bucket_start, b.bucket_end
+        ORDER BY b.bucket_start $q$,
+        expr, s.time_column, seq_arg, s.time_column, s.relation, s.time_column, s.entity_column)
+    USING "from", "to", bucket, baseline_from, baseline_to;
+END;
+$$;
+COMMENT ON FUNCTION timeline.feature_stats(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
+'per bucket of [from, to): count, null rate, mean, stddev, min, max, quantiles (5/25/50/75/95%) and PSI drift against a baseline (default the first bucket) of a feature''s values at its source''s events';
+
+-- discovery views
+CREATE FUNCTION timeline.try_feature_sql(feature pg_catalog.text, version pg_catalog.int4)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN timeline.feature_sql(feature || '@' || version);
+EXCEPTION WHEN OTHERS THEN
+    RETURN '-- cannot compile: ' || SQLERRM;
+END;
+$$;
+COMMENT ON FUNCTION timeline.try_feature_sql(pg_catalog.text, pg_catalog.int4) IS
+'internal: timeline.feature_sql of one version, or why it cannot compile, for the catalog views';
+
+CREATE VIEW timeline.sources AS
+SELECT d.name, format('%I.%I', d.relation_schema, d.relation_name) AS relation,
+       d.entity_column, d.time_column, d.seq_column,
+       (SELECT count(DISTINCT f.name) FROM timeline.feature_def f WHERE f.source = d.name) AS features,
+       d.created_at, d.created_by
+FROM timeline.source_def d;
+COMMENT ON VIEW timeline.sources IS 'registered feature sources';
+
+CREATE VIEW timeline.feature_versions AS
+SELECT d.name, d.version,
+       d.version = max(d.version) OVER (PARTITION BY d.name) AS is_current,
+       d.source, d.aggregate, d.value_expression,
+       CASE d.window_kind WHEN 'lifetime' THEN 'lifetime'
+                          WHEN 'trailing' THEN d.window_width::text
+                          ELSE 'since(' || d.window_predicate || ')' END AS "window",
+       d.filter, d.description, d.owner, d.created_at, d.created_by,
+       timeline.try_feature_sql(d.name, d.version) AS sql
+FROM timeline.feature_def d;
+COMMENT ON VIEW timeline.feature_versions IS 'every version of every feature, with the SQL it compiles to';
+
+CREATE VIEW timeline.features AS
+SELECT v.name, v.version AS current_version,
+       (SELECT count(*) FROM timeline.feature_def d WHERE d.name = v.name) AS versions,
+       v.source, v.aggregate, v.value_expression, v."window", v.filter, v.description, v.owner,
+       v.created_at AS updated_at, v.created_by AS updated_by,
+       ARRAY(SELECT DISTINCT m.feature_set || CASE WHEN m.version = v.version THEN '' ELSE '@' || m.version END
+               FROM timeline.feature_set_member m WHERE m.feature = v.name ORDER BY 1) AS feature_sets,
+       v.sql
+FROM timeline.feature_versions v
+WHERE v.is_current;
+COMMENT ON VIEW timeline.features IS
+'the current version of every feature, its SQL and the feature sets that use it (set@version where they pin an older version)';
+
+CREATE VIEW timeline.feature_sets AS
+SELECT d.name, d.description,
+       ARRAY(SELECT m.feature || '@' || m.version FROM timeline.feature_set_member m
+              WHERE m.feature_set = d.name ORDER BY m.position) AS features,
+       ARRAY(SELECT DISTINCT f.source FROM timeline.feature_set_member m
+               JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
+              WHERE m.feature_set = d.name ORDER BY 1) AS sources,
+       'entity ' || coalesce((SELECT format_type(a.atttypid, a.atttypmod)
+                                FROM timeline.feature_set_member m
+                                JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
+                                JOIN timeline.source_def s ON s.name = f.source
+                                JOIN pg_catalog.pg_attribute a
+                                  ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', s.relation_schema, s.relation_name))
+                                 AND a.attname = s.entity_column
+                               WHERE m.feature_set = d.name ORDER BY m.position LIMIT 1), 'text')
+         || (SELECT string_agg(format(', %I timeline.timeline', m.feature), '' ORDER BY m.position)
+               FROM timeline.feature_set_member m WHERE m.feature_set = d.name) AS column_definitions,
+       d.created_at, d.created_by
+FROM timeline.feature_set_def d;
+COMMENT ON VIEW timeline.feature_sets IS
+'feature sets, their pinned feature versions and the column definitions to use with timeline.feature_timelines';
+
+CREATE VIEW timeline.training_sets AS
+SELECT format('%I.%I', d.target_schema, d.target_name) AS target_table,
+       pg_catalog.to_regclass(format('%I.%I', d.target_schema, d.target_name)) IS NOT NULL AS exists,
+       d.feature_set, d.spine, d.entity_column, d.time_column, d.label, d.horizon, d.incomplete_labels,
+       d.created_at, d.created_by
+FROM timeline.training_set_def d;
+COMMENT ON VIEW timeline.training_sets IS 'training sets made by timeline.create_training_set';
+
+GRANT SELECT ON timeline.sources, timeline.feature_versions, timeline.features, timeline.feature_sets,
+    timeline.training_sets TO PUBLIC;

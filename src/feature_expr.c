@@ -1,0 +1,154 @@
+/*-------------------------------------------------------------------------
+ *
+ * feature_expr.c
+ *	  Validation of the SQL expressions in feature definitions (value,
+ *	  filter and since-window predicate): check_expression.
+ *
+ * A feature's expressions are user text that the catalog functions later
+ * splice into dynamic SQL, so each one is checked by PostgreSQL's own parser
+ * before it is stored and again every time it is compiled:
+ *
+ *	  - the text parses as exactly one expression: "SELECT <text>" must give
+ *		one statement with one unnamed target and no other clause, so a
+ *		statement separator, a FROM, a set operation or a comment that
+ *		swallows the rest cannot get through;
+ *	  - analysed against the source relation (aliased src, as in the
+ *		compiled SQL), it must be a row expression: no subquery (a feature
+ *		reads its own source only, which also keeps it runnable inside a
+ *		Citus shard), no aggregate, window or set-returning function, and no
+ *		volatile function (a feature must give the same value in training
+ *		and in serving).
+ *
+ * The result is the expression's type, from which the caller picks the
+ * timeline_agg overload.  Analysis checks no privileges; the queries that
+ * use a feature run with the caller's rights.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_class.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/parsenodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "timeline.h"
+
+PG_FUNCTION_INFO_V1(timeline_check_expression);
+
+/* Reports that the text is not one plain expression, with why in detail. */
+static void
+RejectShape(const char *what, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_SYNTAX_ERROR),
+			 errmsg("%s must be a single expression over the source's columns", what),
+			 errdetail("The text %s.", why),
+			 errhint("Write one SQL expression such as amount * 2 or kind = 'refund'.")));
+}
+
+/* Checks the raw parse of "SELECT <text>": one target and nothing else. */
+static SelectStmt *
+CheckShape(List *raw, const char *what)
+{
+	RawStmt    *rs;
+	SelectStmt *sel;
+	ResTarget  *rt;
+
+	if (list_length(raw) != 1)
+		RejectShape(what, "holds more than one statement");
+	rs = linitial_node(RawStmt, raw);
+	if (!IsA(rs->stmt, SelectStmt))
+		RejectShape(what, "is not an expression");
+	sel = (SelectStmt *) rs->stmt;
+	if (sel->op != SETOP_NONE || sel->valuesLists != NIL)
+		RejectShape(what, "contains a set operation");
+	if (sel->fromClause != NIL || sel->whereClause != NULL ||
+		sel->groupClause != NIL || sel->havingClause != NULL ||
+		sel->windowClause != NIL || sel->sortClause != NIL ||
+		sel->limitCount != NULL || sel->limitOffset != NULL ||
+		sel->lockingClause != NIL || sel->withClause != NULL ||
+		sel->intoClause != NULL || sel->distinctClause != NIL)
+		RejectShape(what, "contains a clause of a query");
+	if (list_length(sel->targetList) != 1)
+		RejectShape(what, list_length(sel->targetList) == 0 ?
+					"is empty" : "holds several expressions");
+	rt = linitial_node(ResTarget, sel->targetList);
+	if (rt->name != NULL)
+		RejectShape(what, "names its result with AS");
+	if (IsA(rt->val, ColumnRef) &&
+		IsA(llast(((ColumnRef *) rt->val)->fields), A_Star))
+		RejectShape(what, "is a * column list");
+	return sel;
+}
+
+/*
+ * Validates expression as a row expression over relation and returns its
+ * type.  The third argument names the expression in messages.
+ */
+Datum
+timeline_check_expression(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *expr = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *relname = get_rel_name(relid);
+	char	   *nspname;
+	char	   *sql;
+	List	   *raw;
+	SelectStmt *sel;
+	RangeVar   *rv;
+	Query	   *query;
+	TargetEntry *te;
+
+	if (relname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	nspname = get_namespace_name(get_rel_namespace(relid));
+
+	sql = psprintf("SELECT %s", expr);
+	raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	sel = CheckShape(raw, what);
+
+	/* the same FROM as the compiled SQL: the source, aliased src */
+	rv = makeRangeVar(nspname, relname, -1);
+	rv->alias = makeAlias("src", NIL);
+	sel->fromClause = list_make1(rv);
+	query = parse_analyze_fixedparams(linitial_node(RawStmt, raw), sql,
+									  NULL, 0, NULL);
+	te = linitial_node(TargetEntry, query->targetList);
+
+	if (query->hasSubLinks)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("subqueries are not allowed in %s", what),
+				 errdetail("A feature reads only the row of its own source."),
+				 errhint("Join the other table into a view and register the view as the source.")));
+	if (query->hasAggs)
+		ereport(ERROR,
+				(errcode(ERRCODE_GROUPING_ERROR),
+				 errmsg("aggregate functions are not allowed in %s", what),
+				 errhint("Give the aggregate as the feature's aggregate, and the expression it aggregates as the value.")));
+	if (query->hasWindowFuncs)
+		ereport(ERROR,
+				(errcode(ERRCODE_WINDOWING_ERROR),
+				 errmsg("window functions are not allowed in %s", what),
+				 errhint("Give the window as the feature's window.")));
+	if (query->hasTargetSRFs)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-returning functions are not allowed in %s", what)));
+	if (contain_volatile_functions((Node *) te->expr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("functions in %s must not be volatile", what),
+				 errdetail("A feature must give the same value every time it is computed, in training and in serving.")));
+
+	PG_RETURN_OID(exprType((Node *) te->expr));
+}
