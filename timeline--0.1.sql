@@ -1181,13 +1181,18 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    NEW.created_at := pg_catalog.now();
-    NEW.created_by := current_user;
+    -- the table's owner (a restore by pg_dump, typically) keeps the stamps it
+    -- gives; everyone else is stamped, so attribution cannot be forged
+    IF NEW.created_at IS NULL OR NEW.created_by IS NULL
+       OR NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
+        NEW.created_at := pg_catalog.now();
+        NEW.created_by := current_user;
+    END IF;
     RETURN NEW;
 END;
 $$;
 COMMENT ON FUNCTION timeline.stamp_change() IS
-'internal: trigger that records who added a catalog row and when';
+'internal: trigger that records who added a catalog row and when (rows restored by the table''s owner keep theirs)';
 
 CREATE TABLE timeline.source_def (
     name pg_catalog.text PRIMARY KEY
@@ -1906,7 +1911,7 @@ BEGIN
                   HINT = 'Qualify target_table with a schema.';
     END IF;
     IF to_regclass(format('%I.%I', tgt_schema, tgt_name)) IS NOT NULL THEN
-        RAISE EXCEPTION 'relation %.% already exists', quote_ident(target_schema), quote_ident(target_name)
+        RAISE EXCEPTION 'relation %.% already exists', quote_ident(tgt_schema), quote_ident(tgt_name)
             USING ERRCODE = 'duplicate_table',
                   HINT = 'Training sets are written to a new table; drop it or choose another name.';
     END IF;
@@ -2183,7 +2188,7 @@ BEGIN
         RAISE EXCEPTION 'bucket must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF NOT isfinite("from") OR NOT isfinite("to") THEN
-        RAISE EXCEPTION 'from and to must be finite' USING ERRCODE = 'datetime_value_out_of_range';
+        RAISE EXCEPTION 'from and to must be finite' USING ERRCODE = '22008';
     END IF;
     SELECT count(*) INTO nbuckets FROM (SELECT generate_series("from", "to", bucket) LIMIT 100001) b;
     IF nbuckets > 100000 THEN

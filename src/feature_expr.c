@@ -41,6 +41,31 @@
 
 PG_FUNCTION_INFO_V1(timeline_check_expression);
 
+typedef struct ExprErrorContext
+{
+	const char *sql;			/* "SELECT <text>", what the parser saw */
+	const char *what;
+} ExprErrorContext;
+
+/*
+ * Moves a parser error's cursor from the caller's statement to the checked
+ * text, and says what was being checked.
+ */
+static void
+ExprErrorCallback(void *arg)
+{
+	ExprErrorContext *ctx = (ExprErrorContext *) arg;
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery(ctx->sql);
+	}
+	errcontext("checking %s", ctx->what);
+}
+
 /* Reports that the text is not one plain expression, with why in detail. */
 static void
 RejectShape(const char *what, const char *why)
@@ -50,6 +75,28 @@ RejectShape(const char *what, const char *why)
 			 errmsg("%s must be a single expression over the source's columns", what),
 			 errdetail("The text %s.", why),
 			 errhint("Write one SQL expression such as amount * 2 or kind = 'refund'.")));
+}
+
+/* Reports a subquery: a feature reads only its own source's row. */
+static void
+ReportSubquery(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("subqueries are not allowed in %s", what),
+			 errdetail("A feature reads only the row of its own source."),
+			 errhint("Join the other table into a view and register the view as the source.")));
+}
+
+/* Finds a subquery in a raw expression tree. */
+static bool
+ContainsSubLinkWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, SubLink))
+		return true;
+	return raw_expression_tree_walker(node, ContainsSubLinkWalker, context);
 }
 
 /* Checks the raw parse of "SELECT <text>": one target and nothing else. */
@@ -84,6 +131,8 @@ CheckShape(List *raw, const char *what)
 	if (IsA(rt->val, ColumnRef) &&
 		IsA(llast(((ColumnRef *) rt->val)->fields), A_Star))
 		RejectShape(what, "is a * column list");
+	if (ContainsSubLinkWalker(rt->val, NULL))
+		ReportSubquery(what);
 	return sel;
 }
 
@@ -105,6 +154,8 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 	RangeVar   *rv;
 	Query	   *query;
 	TargetEntry *te;
+	ExprErrorContext errctx;
+	ErrorContextCallback errcallback;
 
 	if (relname == NULL)
 		ereport(ERROR,
@@ -113,6 +164,13 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 	nspname = get_namespace_name(get_rel_namespace(relid));
 
 	sql = psprintf("SELECT %s", expr);
+	errctx.sql = sql;
+	errctx.what = what;
+	errcallback.callback = ExprErrorCallback;
+	errcallback.arg = &errctx;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
 	raw = raw_parser(sql, RAW_PARSE_DEFAULT);
 	sel = CheckShape(raw, what);
 
@@ -125,11 +183,7 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 	te = linitial_node(TargetEntry, query->targetList);
 
 	if (query->hasSubLinks)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("subqueries are not allowed in %s", what),
-				 errdetail("A feature reads only the row of its own source."),
-				 errhint("Join the other table into a view and register the view as the source.")));
+		ReportSubquery(what);
 	if (query->hasAggs)
 		ereport(ERROR,
 				(errcode(ERRCODE_GROUPING_ERROR),
@@ -150,5 +204,6 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 				 errmsg("functions in %s must not be volatile", what),
 				 errdetail("A feature must give the same value every time it is computed, in training and in serving.")));
 
+	error_context_stack = errcallback.previous;
 	PG_RETURN_OID(exprType((Node *) te->expr));
 }

@@ -1,0 +1,186 @@
+-- features: sources, versioned feature definitions, feature sets, the
+-- discovery views, and every error of their functions
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 0;
+\pset null '~'
+\set SHOW_CONTEXT never
+
+CREATE TABLE ev (id bigint, user_id int, ts timestamptz, amount numeric, kind text, note text,
+                 local_ts timestamp, label text);
+INSERT INTO ev (id, user_id, ts, amount, kind) VALUES
+    (1, 1, '2024-01-01', 10, 'buy'), (2, 1, '2024-01-03', 5, 'buy'),
+    (3, 1, '2024-01-05', 7, 'login'), (4, 1, '2024-01-10', 20, 'buy'),
+    (5, 2, '2024-01-02', 3, 'buy'), (6, 2, '2024-01-02', 4, 'buy'),
+    (7, 2, '2024-01-04', NULL, 'buy');
+
+-- sources: a notice recommends the (entity, time) index, or creates it
+SELECT timeline.create_source('purchases', 'ev', 'user_id', 'ts', 'id');
+SELECT timeline.create_source('purchases_ix', 'ev', 'user_id', 'ts', create_index => true);
+SELECT indexdef FROM pg_indexes WHERE tablename = 'ev';
+SELECT timeline.create_source('purchases_ix', 'ev', 'user_id', 'ts');   -- the same again: no-op
+SELECT name, relation, entity_column, time_column, seq_column, features FROM timeline.sources ORDER BY name;
+
+-- source errors
+SELECT timeline.create_source('purchases', 'ev', 'id', 'ts');           -- redefined
+SELECT timeline.create_source('1st', 'ev', 'user_id', 'ts');
+SELECT timeline.create_source('a"; DROP TABLE ev; --', 'ev', 'user_id', 'ts');
+SELECT timeline.create_source(NULL, 'ev', 'user_id', 'ts');
+SELECT timeline.create_source('s', 'ev', NULL, 'ts');
+SELECT timeline.create_source('s', 'ev', 'nope', 'ts');
+SELECT timeline.create_source('s', 'ev', 'user_id', 'local_ts');
+SELECT timeline.create_source('s', 'ev', 'user_id', 'ts', 'kind');
+SELECT timeline.create_source('s', 'no_such_table', 'user_id', 'ts');
+CREATE SEQUENCE ev_seq;
+SELECT timeline.create_source('s', 'ev_seq', 'user_id', 'ts');
+
+-- features: a changed definition is a new version, the same one is not
+SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount', description => 'money spent');
+SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount', description => 'money spent');
+SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount', description => 'money spent, ever',
+                               owner => 'growth team');
+SELECT timeline.create_feature('spend_3d', 'purchases', 'SUM', 'amount', '3 days', $$kind = 'buy'$$);
+SELECT timeline.create_feature('n_since_login', 'purchases', 'count', NULL, 'since(kind = ''login'')');
+SELECT timeline.create_feature('n', 'purchases', 'count');
+SELECT timeline.create_feature('buys', 'purchases', 'count_if', $$kind = 'buy'$$, 'lifetime');
+SELECT timeline.create_feature('big', 'purchases', 'max', 'amount * 2  -- doubled', 'since(kind = ''login'')');
+SELECT timeline.create_feature('last_amount', 'purchases', 'last', 'amount', '1 week');
+
+SELECT name, version, is_current, source, aggregate, value_expression, "window", filter, description, owner
+FROM timeline.feature_versions ORDER BY name, version;
+SELECT name, current_version, versions, feature_sets FROM timeline.features ORDER BY name;
+SELECT created_by = current_user AS attributed, created_at > now() - interval '1 hour' AS stamped
+FROM timeline.feature_def WHERE name = 'spend' AND version = 2;
+
+-- the SQL a feature compiles to: identifiers and literals quoted, each
+-- expression spliced in parentheses and ended by a newline
+SELECT timeline.feature_sql('spend');
+SELECT timeline.feature_sql('spend@1') = timeline.feature_sql('spend') AS same_sql_for_v1;
+SELECT timeline.feature_sql('spend_3d');
+SELECT timeline.feature_sql('n_since_login');
+SELECT timeline.feature_sql('big');
+
+-- feature errors
+SELECT timeline.create_feature('x', 'nope', 'sum', 'amount');
+SELECT timeline.create_feature('x', 'purchases', 'median', 'amount');
+SELECT timeline.create_feature('x', 'purchases', NULL, 'amount');
+SELECT timeline.create_feature('x', 'purchases', 'sum');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'kind');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'nope');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '-1 day');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '0');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', 'weekly');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', 'since(kind)');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => 'amount');
+SELECT timeline.create_feature('bad name', 'purchases', 'sum', 'amount');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => 'random() > 0.5');
+
+-- injection attempts: each expression must be one row expression
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount); DROP TABLE ev; --');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount; DROP TABLE ev');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount FROM pg_authid');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount UNION SELECT 1');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount, id');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount AS a');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount a');
+SELECT timeline.create_feature('x', 'purchases', 'sum', '*');
+SELECT timeline.create_feature('x', 'purchases', 'sum', '');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount /*');
+SELECT timeline.create_feature('x', 'purchases', 'sum', '(SELECT max(amount) FROM ev)');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'sum(amount)');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'row_number() OVER ()');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'generate_series(1, 2)');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', 'since(true) OR (SELECT true)');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => $$kind = 'buy')) --$$);
+SELECT count(*) AS ev_rows_still_there FROM ev;
+SELECT count(*) AS no_feature_x FROM timeline.feature_def WHERE name = 'x';
+
+-- check_expression on its own
+SELECT timeline.check_expression('ev', 'amount * 2 + id');
+SELECT timeline.check_expression('ev', 'src.kind = ''buy''');
+SELECT timeline.check_expression('ev', 'now()');
+SELECT timeline.check_expression('ev', 'clock_timestamp()', 'the test expression');
+
+-- feature sets pin versions; a bare name is the current version
+SELECT timeline.create_feature_set('fs', ARRAY['spend@1', 'spend_3d', 'n_since_login', 'n']);
+SELECT timeline.create_feature_set('fs', ARRAY['spend@1', 'spend_3d', 'n_since_login', 'n']);
+SELECT name, features, sources, column_definitions FROM timeline.feature_sets;
+SELECT name, current_version, feature_sets FROM timeline.features WHERE name IN ('spend', 'n');
+SELECT * FROM timeline.feature_set_members('fs');
+
+-- feature set errors
+SELECT timeline.create_feature_set('fs', ARRAY['spend']);
+SELECT timeline.create_feature_set('fs2', ARRAY[]::text[]);
+SELECT timeline.create_feature_set('fs2', NULL);
+SELECT timeline.create_feature_set('fs2', ARRAY['spend', NULL]);
+SELECT timeline.create_feature_set('fs2', ARRAY['spend', 'spend@1']);
+SELECT timeline.create_feature_set('fs2', ARRAY['nope']);
+SELECT timeline.create_feature_set('fs2', ARRAY['spend@9']);
+SELECT timeline.create_feature_set('fs2', ARRAY['spend@x']);
+SELECT timeline.create_feature_set('fs 2', ARRAY['spend']);
+SELECT * FROM timeline.feature_set_members('nope');
+
+-- one row per entity, one timeline per feature
+SELECT entity, timeline.num_points(spend) AS spend_points, timeline.value_at(spend, '2024-01-06') AS spend_0106,
+       timeline.value_at(spend_3d, '2024-01-06') AS spend_3d_0106,
+       timeline.value_at(n_since_login, '2024-01-10') AS n_since_login_0110,
+       timeline.value_at(n, '2024-01-03') AS n_0103
+FROM timeline.feature_timelines('fs')
+     AS f(entity int, spend timeline.timeline, spend_3d timeline.timeline,
+          n_since_login timeline.timeline, n timeline.timeline)
+ORDER BY entity;
+SELECT * FROM timeline.feature_timelines('fs') AS f(entity int, spend timeline.timeline);
+SELECT timeline.feature_set_sql('fs');
+
+-- a feature set over two sources: one scan of each, joined on the entity
+CREATE TABLE logins (uid int, at timestamptz);
+INSERT INTO logins VALUES (1, '2024-01-02'), (3, '2024-01-03'), (3, '2024-01-04');
+SELECT timeline.create_source('logins', 'logins', 'uid', 'at');
+SELECT timeline.create_feature('login_count', 'logins', 'count');
+SELECT timeline.create_feature_set('two_sources', ARRAY['n', 'login_count']);
+SELECT entity, timeline.value_at(n, 'infinity') AS n, timeline.value_at(login_count, 'infinity') AS login_count
+FROM timeline.feature_timelines('two_sources') AS f(entity int, n timeline.timeline, login_count timeline.timeline)
+ORDER BY entity;
+
+-- the catalog's rows are stamped by the trigger: a direct INSERT cannot
+-- forge who made it, and nobody but the owner may change or delete rows
+CREATE ROLE regress_timeline_analyst;
+GRANT SELECT ON ev TO regress_timeline_analyst;
+SET ROLE regress_timeline_analyst;
+INSERT INTO timeline.feature_def (name, version, source, aggregate, value_expression, window_kind,
+                                  created_at, created_by)
+VALUES ('forged', 1, 'purchases', 'sum', 'amount', 'lifetime', '2000-01-01', 'someone_else');
+SELECT created_by, created_at > '2000-01-02' AS stamped_now FROM timeline.feature_def WHERE name = 'forged';
+UPDATE timeline.feature_def SET owner = 'me' WHERE name = 'spend';
+DELETE FROM timeline.feature_def WHERE name = 'forged';
+SELECT timeline.create_feature('analyst_feature', 'purchases', 'mean', 'amount');
+RESET ROLE;
+SELECT name, version, created_by FROM timeline.feature_def WHERE created_by <> current_user ORDER BY name;
+
+-- features run with the caller's rights: no SELECT on the source, no values
+REVOKE SELECT ON ev FROM regress_timeline_analyst;
+SET ROLE regress_timeline_analyst;
+SELECT count(*) FROM timeline.feature_timelines('fs')
+     AS f(entity int, spend timeline.timeline, spend_3d timeline.timeline,
+          n_since_login timeline.timeline, n timeline.timeline);
+SELECT timeline.create_source('mine', 'ev', 'user_id', 'ts');
+RESET ROLE;
+
+-- a source whose relation is gone gives a clear error everywhere
+CREATE TABLE tmp_events (e int, t timestamptz, v float8);
+SELECT timeline.create_source('tmp', 'tmp_events', 'e', 't');
+SELECT timeline.create_feature('tmp_sum', 'tmp', 'sum', 'v');
+DROP TABLE tmp_events;
+SELECT timeline.feature_sql('tmp_sum');
+SELECT name, sql FROM timeline.features WHERE name = 'tmp_sum';
+
+DROP TABLE logins;
+DROP OWNED BY regress_timeline_analyst;
+DROP ROLE regress_timeline_analyst;
+
+-- leave the catalog empty for the next test
+DROP TABLE ev;
+DROP SEQUENCE ev_seq;
+TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
+         timeline.feature_def, timeline.source_def;

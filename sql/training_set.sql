@@ -1,0 +1,122 @@
+-- training_set: create_training_set (features as of t, labels from
+-- (t, t + horizon]), check_training_set, feature_stats, and their errors
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 0;
+\pset null '~'
+\set SHOW_CONTEXT never
+
+CREATE TABLE ev (id bigint, user_id int, ts timestamptz, amount numeric, kind text);
+INSERT INTO ev VALUES
+    (1, 1, '2024-01-01', 10, 'buy'), (2, 1, '2024-01-03', 5, 'buy'),
+    (3, 1, '2024-01-05', 7, 'login'), (4, 1, '2024-01-10', 20, 'buy'),
+    (5, 2, '2024-01-02', 3, 'buy'), (6, 2, '2024-01-02', 4, 'buy');
+SELECT timeline.create_source('purchases', 'ev', 'user_id', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount');
+SELECT timeline.create_feature('spend_3d', 'purchases', 'sum', 'amount', '3 days', $$kind = 'buy'$$);
+SELECT timeline.create_feature('n_since_login', 'purchases', 'count', NULL, 'since(kind = ''login'')');
+SELECT timeline.create_feature('n', 'purchases', 'count');
+SELECT timeline.create_feature_set('fs', ARRAY['spend', 'spend_3d', 'n_since_login', 'n']);
+
+-- the spine: an event time, times between events, a duplicate row, an
+-- entity without events, a NULL time and a NULL entity
+CREATE TABLE spine (user_id int, t timestamptz, tag text);
+INSERT INTO spine VALUES
+    (1, '2024-01-01', 'a'), (1, '2024-01-04', 'b'), (1, '2024-01-06', 'c'),
+    (1, '2024-01-06', 'c2'), (2, '2024-01-02', 'd'), (3, '2024-01-02', 'e'),
+    (1, NULL, 'f'), (NULL, '2024-01-03', 'g');
+
+-- features only: one row per spine row, in spine order
+SELECT timeline.create_training_set('train', 'fs', 'SELECT * FROM spine');
+SELECT * FROM train;
+
+-- label count(source) over (t, t + 3 days]; the newest event is 2024-01-10,
+-- so rows with t + 3 days after it are incomplete: flagged here
+SELECT timeline.create_training_set('train_flag', 'fs', 'SELECT user_id, t, tag FROM spine',
+                                    'count(purchases)', '3 days', 'flag');
+SELECT tag, spend, n, label, label_complete FROM train_flag;
+-- ... and excluded by default: t + 4 days = 2024-01-10 is still complete
+SELECT timeline.create_training_set('train_any', 'fs', 'SELECT user_id, t, tag FROM spine WHERE tag < ''f''',
+                                    'any(purchases)', '4 days');
+SELECT tag, t, label FROM train_any;
+SELECT timeline.create_training_set('train_sum', 'fs', 'SELECT user_id, t FROM spine',
+                                    'sum(purchases, amount * 2)', '5 days');
+SELECT * FROM train_sum;
+-- a feature as the label: its value as of t + horizon
+SELECT timeline.create_training_set('train_feat', 'fs', 'SELECT user_id, t FROM spine', 'spend', '3 days');
+SELECT user_id, t, spend, label FROM train_feat;
+SELECT pg_typeof(label) AS any_label_type FROM train_any LIMIT 1;
+
+-- the target follows the caller's search_path, or is qualified; so does the spine
+CREATE SCHEMA ml;
+CREATE TABLE ml.obs AS SELECT user_id, t FROM spine WHERE tag IN ('a', 'd');
+SET search_path = ml, public;
+SELECT timeline.create_training_set('ml_train', 'fs', 'SELECT * FROM obs');
+RESET search_path;
+SELECT timeline.create_training_set('ml.ml_train2', 'fs', 'SELECT * FROM ml.obs');
+SELECT count(*) FROM ml.ml_train;
+SELECT count(*) FROM ml.ml_train2;
+SELECT target_table, "exists", feature_set, spine, entity_column, time_column, label, horizon, incomplete_labels
+FROM timeline.training_sets ORDER BY target_table;
+
+-- the leakage check passes ours ...
+SELECT * FROM timeline.check_training_set('train');
+SELECT * FROM timeline.check_training_set('train_flag', 1000);
+-- ... and finds a hand-made set that read events after t
+CREATE TABLE leaky AS
+SELECT s.user_id, s.t,
+       timeline.value_at(f.spend, s.t + interval '2 days') AS spend,
+       timeline.value_at(f.spend_3d, s.t) AS spend_3d,
+       coalesce(timeline.value_at(f.n_since_login, s.t), 0) AS n_since_login,
+       coalesce(timeline.value_at(f.n, s.t), 0) AS n
+FROM spine s
+LEFT JOIN timeline.feature_timelines('fs')
+          AS f(entity int, spend timeline.timeline, spend_3d timeline.timeline,
+               n_since_login timeline.timeline, n timeline.timeline)
+       ON f.entity = s.user_id
+WHERE s.user_id IS NOT NULL AND s.t IS NOT NULL;
+SELECT * FROM timeline.check_training_set('leaky', 100, 'fs');
+
+-- errors
+SELECT timeline.create_training_set('train', 'fs', 'SELECT * FROM spine');
+SELECT timeline.create_training_set('t1', 'nope', 'SELECT * FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t::timestamp FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS spend FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS label FROM spine', 'count(purchases)', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)', '-1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', NULL, '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'median(purchases, amount)', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'sum(purchases)', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(nope)', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'sum(purchases, amount); DROP TABLE ev', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'no_such_feature', '1 day');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)', '1 day', 'keep');
+SELECT timeline.create_training_set('a.b.c', 'fs', 'SELECT * FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM no_such_spine');
+SELECT timeline.create_training_set('t1', 'fs', NULL);
+SELECT count(*) AS nothing_half_written FROM pg_class WHERE relname = 't1';
+SELECT * FROM timeline.check_training_set('spine');
+SELECT * FROM timeline.check_training_set('train', 0);
+SELECT * FROM timeline.check_training_set('spine', 10, 'fs');
+
+-- feature_stats: the feature at every event of its source, per bucket;
+-- PSI against the first bucket (itself: 0)
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-11', '5 days');
+SELECT bucket_start, bucket_end, count, null_rate, mean FROM timeline.feature_stats('n', '2024-01-01', '2024-01-04', '1 day');
+SELECT bucket_start, count, psi FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-11', '5 days',
+                                                           baseline_from => '2024-01-06', baseline_to => '2024-01-11');
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-01', '1 day');
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-02', '0 days');
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2025-01-01', '1 minute');
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-02', '1 hour', baseline_from => '2024-01-01');
+SELECT * FROM timeline.feature_stats('nope', '2024-01-01', '2024-01-02', '1 hour');
+SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour');
+
+-- leave the catalog empty for the next test
+DROP TABLE ev, spine, leaky, train, train_flag, train_any, train_sum, train_feat;
+DROP SCHEMA ml CASCADE;
+TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
+         timeline.feature_def, timeline.source_def;
