@@ -2,7 +2,8 @@
 # test/check.sh: sets up a fresh Debian 12 machine (see test/lib.sh) and runs
 # the whole test suite against a throwaway cluster: static analysis,
 # pg_regress (including the oracle, leakage, parallel and as-of tests), the
-# I/O fuzzer and the as-of join memory check.
+# I/O fuzzer, the pg_dump round trip of feature definitions and the as-of
+# join memory check.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -61,6 +62,7 @@ tl_cluster_start "max_worker_processes = 8" "max_parallel_workers = 4" \
 tl_log "pg_regress"
 regress
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
+run_step "pg_dump / restore keeps feature definitions" bash test/dump_restore.sh
 run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
 tl_cluster_stop
 
