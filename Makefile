@@ -16,7 +16,8 @@ OBJS = \
 	src/guc.o \
 	src/asof_path.o \
 	src/asof_exec.o \
-	src/feature_expr.o
+	src/feature_expr.o \
+	src/feature_state.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

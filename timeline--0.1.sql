@@ -1427,10 +1427,10 @@ $$;
 COMMENT ON FUNCTION timeline.create_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.bool) IS
 'registers an event table (entity, time [, seq] columns) as a feature source, checking the columns and the (entity, time) index';
 
-CREATE FUNCTION timeline.compile_aggregate(source pg_catalog.text, aggregate pg_catalog.text,
+CREATE FUNCTION timeline.compile_parts(source pg_catalog.text, aggregate pg_catalog.text,
     value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
-    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text)
-RETURNS pg_catalog.text
+    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text,
+    OUT points pg_catalog.text, OUT reset pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1439,7 +1439,6 @@ DECLARE
     typ regtype;
     seq_arg text := '';
     value_sql text;
-    base text;
 BEGIN
     s := timeline.source_relation(source);
     IF s.seq_column IS NOT NULL THEN
@@ -1461,7 +1460,7 @@ BEGIN
                       HINT = 'Cast it in the expression, such as (price)::float8.';
         END IF;
     END IF;
-    base := format('timeline.timeline_agg(src.%I, %s%s)', s.time_column, value_sql, seq_arg);
+    points := format('timeline.timeline_agg(src.%I, %s%s)', s.time_column, value_sql, seq_arg);
 
     IF filter IS NOT NULL THEN
         typ := timeline.check_expression(s.relation, filter, 'the filter of ' || what);
@@ -1469,24 +1468,43 @@ BEGIN
             RAISE EXCEPTION 'the filter of % has type %, not boolean', what, typ
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
-        base := base || format(E' FILTER (WHERE (%s\n))', filter);
+        points := points || format(E' FILTER (WHERE (%s\n))', filter);
     END IF;
 
-    IF window_kind = 'lifetime' THEN
-        RETURN format('timeline.%I(%s)', aggregate, base);
-    ELSIF window_kind = 'trailing' THEN
-        RETURN format('timeline.%I(%s, %L::pg_catalog.interval)', aggregate, base, window_width);
-    ELSIF window_kind = 'since' THEN
+    IF window_kind = 'since' THEN
         typ := timeline.check_expression(s.relation, window_predicate, 'the window predicate of ' || what);
         IF typ <> 'boolean'::regtype THEN
             RAISE EXCEPTION 'the window predicate of % has type %, not boolean', what, typ
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
         -- the reset timeline holds every row of the source, filtered or not
-        RETURN format(E'timeline.%I(%s, timeline.timeline_agg(src.%I, (%s\n)%s))',
-                      aggregate, base, s.time_column, window_predicate, seq_arg);
+        reset := format(E'timeline.timeline_agg(src.%I, (%s\n)%s)', s.time_column, window_predicate, seq_arg);
+    ELSIF window_kind NOT IN ('lifetime', 'trailing') THEN
+        RAISE EXCEPTION 'unknown window kind %', window_kind;
     END IF;
-    RAISE EXCEPTION 'unknown window kind %', window_kind;
+END;
+$$;
+COMMENT ON FUNCTION timeline.compile_parts(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'internal: the per-entity timeline_agg expressions (points, and resets of a since window) of one aggregate definition, validating each expression';
+
+CREATE FUNCTION timeline.compile_aggregate(source pg_catalog.text, aggregate pg_catalog.text,
+    value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
+    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+BEGIN
+    p := timeline.compile_parts(source, aggregate, value_expression, window_kind, window_width,
+                                window_predicate, filter, what);
+    IF window_kind = 'lifetime' THEN
+        RETURN format('timeline.%I(%s)', aggregate, p.points);
+    ELSIF window_kind = 'trailing' THEN
+        RETURN format('timeline.%I(%s, %L::pg_catalog.interval)', aggregate, p.points, window_width);
+    END IF;
+    RETURN format('timeline.%I(%s, %s)', aggregate, p.points, p.reset);
 END;
 $$;
 COMMENT ON FUNCTION timeline.compile_aggregate(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
@@ -2346,3 +2364,635 @@ COMMENT ON VIEW timeline.training_sets IS 'training sets made by timeline.create
 
 GRANT SELECT ON timeline.sources, timeline.feature_versions, timeline.features, timeline.feature_sets,
     timeline.training_sets TO PUBLIC;
+
+--
+-- Resumable feature state (incremental materialization): the state of one
+-- aggregation of one entity, advanced by later points, read at any later
+-- time, equal bit for bit to the aggregation over all points.
+--
+CREATE FUNCTION timeline.state_new(aggregate pg_catalog.text, width pg_catalog.interval DEFAULT NULL,
+                                   since pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.bytea
+AS 'MODULE_PATHNAME', 'timeline_state_new'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.state_new(pg_catalog.text, pg_catalog.interval, pg_catalog.bool) IS
+'an empty feature state: an aggregate over a lifetime window, a trailing window of width, or a since window';
+
+CREATE FUNCTION timeline.state_advance(state pg_catalog.bytea, points timeline.timeline,
+                                       reset timeline.timeline DEFAULT NULL)
+RETURNS pg_catalog.bytea
+AS 'MODULE_PATHNAME', 'timeline_state_advance'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.state_advance(pg_catalog.bytea, timeline.timeline, timeline.timeline) IS
+'the feature state after later points (and, for a since window, later reset points); NULL timelines add nothing';
+
+CREATE FUNCTION timeline.state_value_at(state pg_catalog.bytea, t pg_catalog.timestamptz)
+RETURNS pg_catalog.float8
+AS 'MODULE_PATHNAME', 'timeline_state_value_at'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.state_value_at(pg_catalog.bytea, pg_catalog.timestamptz) IS
+'the feature''s value at t, at or after the state''s last point (trailing windows expire exactly)';
+
+CREATE FUNCTION timeline.state_last_time(state pg_catalog.bytea)
+RETURNS pg_catalog.timestamptz
+AS 'MODULE_PATHNAME', 'timeline_state_last_time'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.state_last_time(pg_catalog.bytea) IS
+'the time of the last point a feature state holds; NULL if none';
+
+--
+-- Materialization: per-entity feature states kept current from a change
+-- log (deferred, folded by timeline.refresh) or by the writing statement
+-- (immediate).  Each (feature set, source) pair has a state table (one
+-- bytea state per feature, see feature_state.c) and a change log in schema
+-- timeline_state; the catalog below links them.
+--
+CREATE SCHEMA timeline_state;
+COMMENT ON SCHEMA timeline_state IS 'state and change-log tables of timeline''s materialized feature sets';
+GRANT USAGE, CREATE ON SCHEMA timeline_state TO PUBLIC;
+
+CREATE TABLE timeline.materialization_def (
+    feature_set pg_catalog.text PRIMARY KEY REFERENCES timeline.feature_set_def (name),
+    mode pg_catalog.text NOT NULL CHECK (mode IN ('deferred', 'immediate')),
+    job_name pg_catalog.text,
+    owner pg_catalog.name NOT NULL DEFAULT current_user,
+    created_at pg_catalog.timestamptz NOT NULL,
+    created_by pg_catalog.name NOT NULL
+);
+COMMENT ON TABLE timeline.materialization_def IS 'materialized feature sets; read through timeline.materializations';
+
+CREATE TABLE timeline.materialization_source (
+    id pg_catalog.int4 PRIMARY KEY,
+    feature_set pg_catalog.text NOT NULL REFERENCES timeline.materialization_def (feature_set),
+    source pg_catalog.text NOT NULL REFERENCES timeline.source_def (name),
+    state_table pg_catalog.name NOT NULL,
+    log_table pg_catalog.name NOT NULL,
+    watermark pg_catalog.timestamptz,
+    refreshed_at pg_catalog.timestamptz,
+    refreshes pg_catalog.int8 NOT NULL DEFAULT 0,
+    last_entities pg_catalog.int8,
+    owner pg_catalog.name NOT NULL DEFAULT current_user,
+    UNIQUE (feature_set, source)
+);
+COMMENT ON TABLE timeline.materialization_source IS
+'one row per source of a materialized feature set: its state and change-log tables and refresh status';
+
+CREATE SEQUENCE timeline.materialization_id_seq;
+COMMENT ON SEQUENCE timeline.materialization_id_seq IS 'numbers the state and change-log tables';
+
+CREATE TRIGGER stamp BEFORE INSERT ON timeline.materialization_def
+    FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
+
+-- everyone reads; only a materialization's owner changes it
+ALTER TABLE timeline.materialization_def ENABLE ROW LEVEL SECURITY;
+ALTER TABLE timeline.materialization_source ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read ON timeline.materialization_def FOR SELECT USING (true);
+CREATE POLICY write ON timeline.materialization_def FOR ALL
+    USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'))
+    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
+CREATE POLICY read ON timeline.materialization_source FOR SELECT USING (true);
+CREATE POLICY write ON timeline.materialization_source FOR ALL
+    USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'))
+    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
+GRANT SELECT, INSERT, UPDATE, DELETE ON timeline.materialization_def, timeline.materialization_source TO PUBLIC;
+GRANT USAGE ON SEQUENCE timeline.materialization_id_seq TO PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_def', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_source', '');
+SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_id_seq', '');
+
+-- the per-feature SQL of a materialization: column names and the state
+-- expressions, full (from nothing) and folded (from the stored state)
+CREATE FUNCTION timeline.state_columns(feature_set pg_catalog.text, source pg_catalog.text,
+    OUT feature pg_catalog.text, OUT aggregate pg_catalog.text, OUT new_state pg_catalog.text,
+    OUT points pg_catalog.text, OUT reset pg_catalog.text, OUT timeline_sql pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m record;
+    d timeline.feature_def;
+    p record;
+BEGIN
+    FOR m IN SELECT * FROM timeline.feature_set_members(feature_set) x WHERE x.source = state_columns.source
+             ORDER BY x.position
+    LOOP
+        SELECT * INTO d FROM timeline.feature_def f WHERE f.name = m.feature AND f.version = m.version;
+        p := timeline.compile_parts(d.source, d.aggregate, d.value_expression, d.window_kind, d.window_width,
+                                    d.window_predicate, d.filter, format('feature %s@%s', d.name, d.version));
+        feature := d.name;
+        aggregate := d.aggregate;
+        points := p.points;
+        reset := coalesce(p.reset, 'NULL::timeline.timeline');
+        new_state := format('timeline.state_new(%L, %s, %s)', d.aggregate,
+                            CASE WHEN d.window_kind = 'trailing' THEN format('%L::pg_catalog.interval', d.window_width)
+                                 ELSE 'NULL' END,
+                            CASE WHEN d.window_kind = 'since' THEN 'true' ELSE 'false' END);
+        timeline_sql := timeline.compile_feature(d.name, d.version);
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.state_columns(pg_catalog.text, pg_catalog.text) IS
+'internal: per feature of a feature set over one source, the SQL of its state (new, points, resets) and of its timeline';
+
+-- folds the changes in pg_temp.timeline_changes into one state table:
+-- entities whose changes all come after their state are advanced by their
+-- new events; the others (late events, updates, deletes, new entities) are
+-- rebuilt from the source; a truncation rebuilds everything
+CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    s record;
+    full_cols text;
+    fold_sets text;
+    batch_cols text;
+    names text;
+    n_rebuilt int8 := 0;
+    n_folded int8 := 0;
+    newest timestamptz;
+    newest_fold timestamptz;
+BEGIN
+    SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    s := timeline.source_relation(ms.source);
+    SELECT string_agg(format('%I', c.feature), ', '),
+           string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
+           string_agg(format('%1$I = timeline.state_advance(st.%1$I, b.%2$I, b.%3$I)', c.feature,
+                             'p_' || c.feature, 'r_' || c.feature), ', '),
+           string_agg(format('%s AS %I, %s AS %I', c.points, 'p_' || c.feature, c.reset, 'r_' || c.feature), ', ')
+      INTO names, full_cols, fold_sets, batch_cols
+      FROM timeline.state_columns(ms.feature_set, ms.source) c;
+
+    IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
+        EXECUTE format('DELETE FROM timeline_state.%I', ms.state_table);
+        EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
+                        SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src
+                        WHERE src.%I IS NOT NULL AND src.%I IS NOT NULL GROUP BY src.%I
+                        RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
+                       ms.state_table, names, s.entity_column, s.time_column, full_cols, s.relation,
+                       s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
+    ELSE
+        -- sort the changed entities: fold (strictly after the state) or rebuild
+        IF to_regclass('pg_temp.timeline_fold') IS NOT NULL THEN
+            DROP TABLE pg_temp.timeline_fold, pg_temp.timeline_rebuild;
+        END IF;
+        EXECUTE format('CREATE TEMP TABLE timeline_fold ON COMMIT DROP AS
+                        SELECT st.entity, st.last_time
+                        FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
+                              FROM pg_temp.timeline_changes c WHERE c.entity IS NOT NULL GROUP BY 1) c
+                        JOIN timeline_state.%I st ON st.entity = c.entity
+                        WHERE c.min_time > st.last_time', ms.state_table);
+        EXECUTE format('CREATE TEMP TABLE timeline_rebuild ON COMMIT DROP AS
+                        SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
+                        WHERE c.entity IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)');
+        ANALYZE pg_temp.timeline_fold;
+        ANALYZE pg_temp.timeline_rebuild;
+
+        EXECUTE format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
+                       ms.state_table);
+        EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
+                        SELECT src.%I, pg_catalog.max(src.%I), %s
+                        FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
+                              WHERE src.%I IS NOT NULL) AS src
+                        GROUP BY src.%I
+                        RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
+                       ms.state_table, names, s.entity_column, s.time_column, full_cols,
+                       s.relation, s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
+        EXECUTE format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
+                        FROM (SELECT src.%I AS timeline_entity, pg_catalog.max(src.%I) AS timeline_newest, %s
+                              FROM (SELECT src.* FROM pg_temp.timeline_fold f
+                                    JOIN %s AS src ON src.%I = f.entity AND src.%I > f.last_time) AS src
+                              GROUP BY src.%I) b
+                        WHERE st.entity = b.timeline_entity
+                        RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
+                       ms.state_table, fold_sets, s.entity_column, s.time_column, batch_cols,
+                       s.relation, s.entity_column, s.time_column, s.entity_column) INTO n_folded, newest_fold;
+        newest := greatest(newest, newest_fold);
+    END IF;
+
+    UPDATE timeline.materialization_source m
+       SET watermark = greatest(m.watermark, newest), refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1,
+           last_entities = n_rebuilt + n_folded
+     WHERE m.id = materialization;
+    RETURN n_rebuilt + n_folded;
+END;
+$$;
+COMMENT ON FUNCTION timeline.apply_changes(pg_catalog.int4) IS
+'internal: folds pg_temp.timeline_changes into a state table; returns the number of entities written';
+
+-- the statement-level trigger on a materialized source: logs the changed
+-- entities (deferred) or applies the changes at once (immediate)
+CREATE FUNCTION timeline.capture_changes()
+RETURNS trigger
+LANGUAGE plpgsql PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    mode text;
+    s record;
+    target text;
+    e record;
+BEGIN
+    SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
+    IF NOT FOUND THEN
+        RETURN NULL;            -- the materialization is being dropped
+    END IF;
+    SELECT d.mode INTO mode FROM timeline.materialization_def d WHERE d.feature_set = ms.feature_set;
+    s := timeline.source_relation(ms.source);
+    IF s.relation <> TG_RELID THEN
+        RAISE EXCEPTION 'trigger % on % does not belong to materialization %', TG_NAME, TG_RELID::regclass, ms.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    IF mode = 'deferred' THEN
+        target := format('timeline_state.%I', ms.log_table);
+    ELSE
+        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
+            DROP TABLE pg_temp.timeline_changes;
+        END IF;
+        CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
+        EXECUTE format('ALTER TABLE pg_temp.timeline_changes ALTER entity TYPE %s USING NULL',
+                       (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                         WHERE a.attrelid = s.relation AND a.attname = s.entity_column));
+        target := 'pg_temp.timeline_changes';
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything)
+                        SELECT n.%I, pg_catalog.min(n.%I), false FROM new_rows n
+                        WHERE n.%I IS NOT NULL AND n.%I IS NOT NULL GROUP BY 1',
+                       target, s.entity_column, s.time_column, s.entity_column, s.time_column);
+    ELSIF TG_OP = 'UPDATE' THEN
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything)
+                        SELECT x.e, ''-infinity'', false
+                        FROM (SELECT o.%I AS e FROM old_rows o UNION SELECT n.%I FROM new_rows n) x
+                        WHERE x.e IS NOT NULL',
+                       target, s.entity_column, s.entity_column);
+    ELSIF TG_OP = 'DELETE' THEN
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything)
+                        SELECT DISTINCT o.%I, ''-infinity''::pg_catalog.timestamptz, false FROM old_rows o
+                        WHERE o.%I IS NOT NULL',
+                       target, s.entity_column, s.entity_column);
+    ELSE
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
+    END IF;
+
+    IF mode = 'immediate' THEN
+        -- one writer per entity at a time, in a fixed order (no deadlocks),
+        -- then the changes are applied with a snapshot taken after the wait
+        FOR e IN SELECT DISTINCT pg_catalog.hashtext(c.entity::text) AS h FROM pg_temp.timeline_changes c
+                 WHERE NOT c.everything ORDER BY 1
+        LOOP
+            PERFORM pg_advisory_xact_lock(ms.id, e.h);
+        END LOOP;
+        IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
+            PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
+        END IF;
+        PERFORM timeline.apply_changes(ms.id);
+        DROP TABLE pg_temp.timeline_changes;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION timeline.capture_changes() IS
+'internal: statement trigger of materialized sources: logs changed entities (deferred) or applies them (immediate)';
+
+CREATE FUNCTION timeline.materialize(feature_set pg_catalog.text, mode pg_catalog.text DEFAULT 'deferred')
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src record;
+    s record;
+    id int4;
+    state_table name;
+    log_table name;
+    entity_type text;
+    cols text;
+    n int8 := 0;
+    total int8 := 0;
+BEGIN
+    IF mode IS NULL OR mode NOT IN ('deferred', 'immediate') THEN
+        RAISE EXCEPTION 'mode must be ''deferred'' or ''immediate'', not %', coalesce(quote_literal(mode), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM timeline.feature_set_members(feature_set);      -- raises if unknown
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
+    IF EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = materialize.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is already materialized', quote_literal(feature_set)
+            USING ERRCODE = 'duplicate_object',
+                  HINT = 'Use timeline.refresh to bring it up to date, or timeline.drop_materialization first.';
+    END IF;
+    INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
+
+    FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
+        s := timeline.source_relation(src.source);
+        IF (SELECT c.relkind FROM pg_class c WHERE c.oid = s.relation) NOT IN ('r', 'p') THEN
+            RAISE EXCEPTION 'source % is not a table', quote_literal(src.source)
+                USING ERRCODE = 'feature_not_supported',
+                      DETAIL = 'Materialization captures changes with triggers, which need a table.';
+        END IF;
+        id := nextval('timeline.materialization_id_seq');
+        state_table := 'state_' || id;
+        log_table := 'log_' || id;
+        SELECT format_type(a.atttypid, a.atttypmod) INTO entity_type FROM pg_attribute a
+         WHERE a.attrelid = s.relation AND a.attname = s.entity_column;
+        SELECT string_agg(format('%I pg_catalog.bytea NOT NULL', c.feature), ', ') INTO cols
+          FROM timeline.state_columns(feature_set, src.source) c;
+        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s PRIMARY KEY, last_time pg_catalog.timestamptz NOT NULL, %s)',
+                       state_table, entity_type, cols);
+        EXECUTE format('COMMENT ON TABLE timeline_state.%I IS %L', state_table,
+                       format('feature states of feature set %s over source %s (timeline.materialize)', feature_set, src.source));
+        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool NOT NULL)',
+                       log_table, entity_type);
+        EXECUTE format('COMMENT ON TABLE timeline_state.%I IS %L', log_table,
+                       format('change log of feature set %s over source %s, folded by timeline.refresh', feature_set, src.source));
+        EXECUTE format('GRANT INSERT ON timeline_state.%I TO PUBLIC', log_table);
+        INSERT INTO timeline.materialization_source (id, feature_set, source, state_table, log_table)
+        VALUES (id, feature_set, src.source, state_table, log_table);
+
+        -- the triggers lock out writers until this transaction ends, so the
+        -- build below sees every event and misses none
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+                       'timeline_' || id || '_insert', s.relation, id);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+                       'timeline_' || id || '_update', s.relation, id);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+                       'timeline_' || id || '_delete', s.relation, id);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s
+                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+                       'timeline_' || id || '_truncate', s.relation, id);
+
+        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
+            DROP TABLE pg_temp.timeline_changes;
+        END IF;
+        CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
+        INSERT INTO pg_temp.timeline_changes VALUES (NULL, '-infinity', true);
+        n := timeline.apply_changes(id);
+        DROP TABLE pg_temp.timeline_changes;
+        total := total + n;
+    END LOOP;
+    RETURN total;
+END;
+$$;
+COMMENT ON FUNCTION timeline.materialize(pg_catalog.text, pg_catalog.text) IS
+'creates and fills the per-entity state of a feature set, kept current by triggers (deferred: logged for timeline.refresh; immediate: applied by the writing statement); returns the entity count';
+
+CREATE FUNCTION timeline.refresh(feature_set pg_catalog.text)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    entity_type text;
+    s record;
+    total int8 := 0;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = refresh.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Create its state with timeline.materialize.';
+    END IF;
+    -- one refresh of a feature set at a time; writers are not blocked
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = refresh.feature_set ORDER BY m.id LOOP
+        s := timeline.source_relation(ms.source);
+        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
+            DROP TABLE pg_temp.timeline_changes;
+        END IF;
+        -- take the log first: an event committed after this statement keeps
+        -- its log row for the next refresh, whether or not it is read below
+        EXECUTE format('CREATE TEMP TABLE timeline_changes ON COMMIT DROP AS
+                        WITH d AS (DELETE FROM timeline_state.%I RETURNING entity, min_time, everything)
+                        SELECT * FROM d', ms.log_table);
+        IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes) THEN
+            total := total + timeline.apply_changes(ms.id);
+        ELSE
+            UPDATE timeline.materialization_source m
+               SET refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1, last_entities = 0
+             WHERE m.id = ms.id;
+        END IF;
+        DROP TABLE pg_temp.timeline_changes;
+    END LOOP;
+    RETURN total;
+END;
+$$;
+COMMENT ON FUNCTION timeline.refresh(pg_catalog.text) IS
+'folds a materialized feature set''s change log into its state, touching only the changed entities; returns how many were written';
+
+-- reads every feature of a materialized feature set for one entity at t:
+-- t itself (as_of: an error before the entity's last event), or, for
+-- current, the later of t and the entity's last event
+CREATE FUNCTION timeline.read_state(feature_set pg_catalog.text, entity anyelement, t pg_catalog.timestamptz,
+                                    at_least_last pg_catalog.bool)
+RETURNS pg_catalog.jsonb
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    result jsonb := '{}';
+    part jsonb;
+    pairs text;
+    empty jsonb;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = read_state.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Create its state with timeline.materialize.';
+    END IF;
+    IF t IS NULL THEN
+        RAISE EXCEPTION 't must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state.feature_set ORDER BY m.id LOOP
+        SELECT string_agg(format('%L, timeline.state_value_at(st.%I, %s)', c.feature, c.feature,
+                                 CASE WHEN at_least_last THEN 'greatest($2, st.last_time)' ELSE '$2' END), ', '),
+               jsonb_object_agg(c.feature, CASE WHEN c.aggregate IN ('count', 'count_if') AND entity IS NOT NULL
+                                                THEN to_jsonb(0) ELSE 'null'::jsonb END)
+          INTO pairs, empty
+          FROM timeline.state_columns(ms.feature_set, ms.source) c;
+        EXECUTE format('SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I st WHERE st.entity = $1',
+                       pairs, ms.state_table)
+           INTO part USING entity, t;
+        result := result || coalesce(part, empty);
+    END LOOP;
+    RETURN result;
+END;
+$$;
+COMMENT ON FUNCTION timeline.read_state(pg_catalog.text, anyelement, pg_catalog.timestamptz, pg_catalog.bool) IS
+'internal: the materialized features of one entity at a time, as a jsonb object';
+
+CREATE FUNCTION timeline.current(feature_set pg_catalog.text, entity anynonarray)
+RETURNS pg_catalog.jsonb
+LANGUAGE sql STABLE PARALLEL UNSAFE
+AS $$ SELECT timeline.read_state($1, $2, pg_catalog.now(), true) $$;
+COMMENT ON FUNCTION timeline.current(pg_catalog.text, anynonarray) IS
+'the materialized features of one entity as of now (trailing windows exact at read time), as a jsonb object';
+
+CREATE FUNCTION timeline.current(feature_set pg_catalog.text, entities anyarray)
+RETURNS TABLE (entity anyelement, features pg_catalog.jsonb)
+LANGUAGE sql STABLE PARALLEL UNSAFE
+AS $$ SELECT e, timeline.read_state($1, e, pg_catalog.now(), true) FROM pg_catalog.unnest($2) AS e $$;
+COMMENT ON FUNCTION timeline.current(pg_catalog.text, anyarray) IS
+'the materialized features of each entity as of now, one row per array element';
+
+CREATE FUNCTION timeline.as_of(feature_set pg_catalog.text, entity anynonarray, t pg_catalog.timestamptz)
+RETURNS pg_catalog.jsonb
+LANGUAGE sql STABLE PARALLEL UNSAFE
+AS $$ SELECT timeline.read_state($1, $2, $3, false) $$;
+COMMENT ON FUNCTION timeline.as_of(pg_catalog.text, anynonarray, pg_catalog.timestamptz) IS
+'the materialized features of one entity at t, which must be at or after the entity''s last event in the state';
+
+CREATE FUNCTION timeline.verify(feature_set pg_catalog.text, sample pg_catalog.int4 DEFAULT NULL)
+RETURNS TABLE (entity pg_catalog.text, feature pg_catalog.text, materialized pg_catalog.float8,
+               recomputed pg_catalog.float8)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    s record;
+    cols_state text;
+    cols_tl text;
+    vals text;
+    pending int8;
+    t timestamptz := pg_catalog.statement_timestamp();
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = verify.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    IF sample IS NOT NULL AND sample < 1 THEN
+        RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = verify.feature_set ORDER BY m.id LOOP
+        s := timeline.source_relation(ms.source);
+        EXECUTE format('SELECT pg_catalog.count(*) FROM timeline_state.%I', ms.log_table) INTO pending;
+        IF pending > 0 THEN
+            RAISE NOTICE 'source % has % pending changes; their entities are skipped until timeline.refresh',
+                quote_literal(ms.source), pending;
+        END IF;
+        SELECT string_agg(format('st.%I AS %I', c.feature, 's_' || c.feature), ', '),
+               string_agg(format('%s AS %I', c.timeline_sql, 't_' || c.feature), ', '),
+               string_agg(format('(%L, %s, %s)', c.feature,
+                                 format(CASE WHEN c.aggregate IN ('count', 'count_if')
+                                             THEN 'coalesce(timeline.state_value_at(x.%I, x.at), 0)'
+                                             ELSE 'timeline.state_value_at(x.%I, x.at)' END, 's_' || c.feature),
+                                 format(CASE WHEN c.aggregate IN ('count', 'count_if')
+                                             THEN 'coalesce(timeline.value_at(x.%I, x.at), 0)'
+                                             ELSE 'timeline.value_at(x.%I, x.at)' END, 't_' || c.feature)), ', ')
+          INTO cols_state, cols_tl, vals
+          FROM timeline.state_columns(ms.feature_set, ms.source) c;
+        RETURN QUERY EXECUTE format(
+            'WITH st AS (SELECT st.entity AS st_entity, st.last_time AS st_last, %s FROM timeline_state.%I st %s),
+                  rc AS (SELECT src.%I AS rc_entity, pg_catalog.max(src.%I) AS rc_last, %s
+                         FROM %s AS src
+                         WHERE src.%I IS NOT NULL AND src.%I IS NOT NULL %s
+                         GROUP BY src.%I),
+                  x AS (SELECT coalesce(st.st_entity, rc.rc_entity) AS entity,
+                               greatest($1, st.st_last, rc.rc_last) AS at, st.*, rc.*
+                        FROM st FULL JOIN rc ON rc.rc_entity = st.st_entity
+                        WHERE NOT EXISTS (SELECT 1 FROM timeline_state.%I l
+                                          WHERE l.entity = coalesce(st.st_entity, rc.rc_entity) OR l.everything))
+             SELECT x.entity::pg_catalog.text, v.feature, v.materialized, v.recomputed
+             FROM x CROSS JOIN LATERAL (VALUES %s) AS v(feature, materialized, recomputed)
+             WHERE v.materialized IS DISTINCT FROM v.recomputed
+             ORDER BY 1, 2',
+            cols_state, ms.state_table,
+            CASE WHEN sample IS NULL THEN '' ELSE format('ORDER BY pg_catalog.random() LIMIT %s', sample) END,
+            s.entity_column, s.time_column, cols_tl, s.relation, s.entity_column, s.time_column,
+            CASE WHEN sample IS NULL THEN ''
+                 ELSE format('AND src.%I IN (SELECT st.st_entity FROM st)', s.entity_column) END,
+            s.entity_column, ms.log_table, vals)
+        USING t;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.verify(pg_catalog.text, pg_catalog.int4) IS
+'compares the materialized features (all entities, or a random sample) with a recomputation from the definitions; one row per difference';
+
+CREATE FUNCTION timeline.schedule_refresh(feature_set pg_catalog.text, cron_expression pg_catalog.text)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    job text := 'timeline_refresh_' || feature_set;
+    jobid int8;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = schedule_refresh.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Create its state with timeline.materialize.';
+    END IF;
+    IF to_regnamespace('cron') IS NULL OR NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, and CREATE EXTENSION pg_cron; or call timeline.refresh from your own scheduler.';
+    END IF;
+    EXECUTE 'SELECT cron.schedule($1, $2, $3)'
+       INTO jobid USING job, cron_expression, format('SELECT timeline.refresh(%L)', feature_set);
+    UPDATE timeline.materialization_def d SET job_name = job WHERE d.feature_set = schedule_refresh.feature_set;
+    RETURN jobid;
+END;
+$$;
+COMMENT ON FUNCTION timeline.schedule_refresh(pg_catalog.text, pg_catalog.text) IS
+'schedules timeline.refresh of a feature set with pg_cron (job timeline_refresh_<feature set>); returns the job id';
+
+CREATE FUNCTION timeline.drop_materialization(feature_set pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d timeline.materialization_def;
+    ms timeline.materialization_source;
+    rel regclass;
+BEGIN
+    SELECT * INTO d FROM timeline.materialization_def m WHERE m.feature_set = drop_materialization.feature_set;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
+    IF d.job_name IS NOT NULL AND to_regnamespace('cron') IS NOT NULL THEN
+        EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1' USING d.job_name;
+    END IF;
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set LOOP
+        SELECT to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) INTO rel
+          FROM timeline.source_def sd WHERE sd.name = ms.source;
+        IF rel IS NOT NULL THEN
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_insert', rel);
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_update', rel);
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_delete', rel);
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_truncate', rel);
+        END IF;
+        EXECUTE format('DROP TABLE IF EXISTS timeline_state.%I, timeline_state.%I', ms.state_table, ms.log_table);
+    END LOOP;
+    DELETE FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set;
+    DELETE FROM timeline.materialization_def m WHERE m.feature_set = drop_materialization.feature_set;
+END;
+$$;
+COMMENT ON FUNCTION timeline.drop_materialization(pg_catalog.text) IS
+'removes a feature set''s triggers, state and change-log tables and its pg_cron job';
+
+CREATE VIEW timeline.materializations AS
+SELECT d.feature_set, d.mode, m.source, format('timeline_state.%I', m.state_table) AS state_table,
+       format('timeline_state.%I', m.log_table) AS log_table, m.watermark, m.refreshed_at, m.refreshes,
+       m.last_entities, d.job_name, d.owner, d.created_at, d.created_by
+FROM timeline.materialization_def d JOIN timeline.materialization_source m ON m.feature_set = d.feature_set;
+COMMENT ON VIEW timeline.materializations IS
+'materialized feature sets per source: state and log tables, watermark (newest event folded) and refresh status';
+GRANT SELECT ON timeline.materializations TO PUBLIC;

@@ -183,4 +183,5 @@ DROP ROLE regress_timeline_analyst;
 DROP TABLE ev;
 DROP SEQUENCE ev_seq;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
-         timeline.feature_def, timeline.source_def;
+         timeline.feature_def, timeline.source_def, timeline.materialization_def,
+         timeline.materialization_source;

@@ -119,4 +119,5 @@ SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour
 DROP TABLE ev, spine, leaky, train, train_flag, train_any, train_sum, train_feat;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
-         timeline.feature_def, timeline.source_def;
+         timeline.feature_def, timeline.source_def, timeline.materialization_def,
+         timeline.materialization_source;

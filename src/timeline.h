@@ -32,6 +32,9 @@
 #include "utils/timestamp.h"
 #include "fmgr.h"
 #include "utils/memutils.h"
+#include "utils/float.h"
+
+#include <math.h>
 
 #define TL_VERSION			1
 
@@ -177,6 +180,254 @@ extern void AsofInstallPlannerHook(void);
 /* ---- asof_exec.c: executor side of the merge as-of join ---- */
 struct CustomScanMethods;
 extern const struct CustomScanMethods timeline_asof_scan_methods;
+
+/* ---- window.c: the accumulator and queue shared with feature_state.c ---- */
+
+typedef enum WinKind
+{
+	WK_COUNT, WK_COUNT_IF, WK_SUM, WK_MEAN, WK_MIN, WK_MAX, WK_FIRST, WK_LAST,
+	WK_VAR_SAMP, WK_VAR_POP, WK_STDDEV_SAMP, WK_STDDEV_POP
+} WinKind;
+
+typedef struct WinAcc
+{
+	int64		n;				/* non-null values */
+	int64		ntrue;			/* non-null, non-zero values */
+	float8		sum;
+	float8		mean;
+	float8		m2;
+	float8		min;
+	float8		max;
+	float8		first;
+	float8		last;
+	int64		nonfinite;		/* NaN or infinite values (variances are NaN) */
+} WinAcc;
+
+
+/* Returns the accumulator of no value. */
+static inline WinAcc
+AccEmpty(void)
+{
+	WinAcc		a;
+
+	memset(&a, 0, sizeof(a));
+	return a;
+}
+
+/* min and max in float8's SQL order (NaN above every number) */
+static inline float8
+Float8Min(float8 a, float8 b)
+{
+	return float8_cmp_internal(a, b) <= 0 ? a : b;
+}
+
+static inline float8
+Float8Max(float8 a, float8 b)
+{
+	return float8_cmp_internal(a, b) >= 0 ? a : b;
+}
+
+/* Returns the accumulator of one value. */
+static inline WinAcc
+AccOf(float8 x)
+{
+	WinAcc		a;
+
+	a.n = 1;
+	a.ntrue = (x != 0.0);
+	a.sum = x;
+	a.mean = x;
+	a.m2 = 0.0;
+	a.min = a.max = a.first = a.last = x;
+	a.nonfinite = isfinite(x) ? 0 : 1;
+	if (a.nonfinite)
+		a.mean = 0.0;			/* keep the moments finite; nonfinite decides */
+	return a;
+}
+
+/*
+ * Combines a (earlier values) with b (later values), computing only the
+ * fields the aggregate kind reads (the moments cost two divisions).
+ */
+static inline WinAcc
+AccCombine(WinKind kind, const WinAcc *a, const WinAcc *b)
+{
+	WinAcc		r;
+
+	if (a->n == 0)
+		return *b;
+	if (b->n == 0)
+		return *a;
+	r = *a;
+	r.n = a->n + b->n;
+	switch (kind)
+	{
+		case WK_COUNT:
+			break;
+		case WK_COUNT_IF:
+			r.ntrue = a->ntrue + b->ntrue;
+			break;
+		case WK_SUM:
+		case WK_MEAN:
+			r.sum = a->sum + b->sum;
+			break;
+		case WK_MIN:
+			r.min = Float8Min(a->min, b->min);
+			break;
+		case WK_MAX:
+			r.max = Float8Max(a->max, b->max);
+			break;
+		case WK_FIRST:
+		case WK_LAST:
+			r.last = b->last;
+			break;
+		case WK_VAR_SAMP:
+		case WK_VAR_POP:
+		case WK_STDDEV_SAMP:
+		case WK_STDDEV_POP:
+			{
+				float8		delta = b->mean - a->mean;
+
+				r.nonfinite = a->nonfinite + b->nonfinite;
+				r.mean = a->mean + delta * ((float8) b->n / (float8) r.n);
+				r.m2 = a->m2 + b->m2 + delta * delta * ((float8) a->n * (float8) b->n / (float8) r.n);
+			}
+			break;
+	}
+	return r;
+}
+
+/* Reads the aggregate kind from an accumulator; false means NULL. */
+static inline bool
+AccResult(WinKind kind, const WinAcc *a, float8 *out)
+{
+	switch (kind)
+	{
+		case WK_COUNT:
+			*out = (float8) a->n;
+			return true;
+		case WK_COUNT_IF:
+			*out = (float8) a->ntrue;
+			return true;
+		case WK_SUM:
+			*out = a->sum;
+			return a->n > 0;
+		case WK_MEAN:
+			*out = a->n > 0 ? a->sum / (float8) a->n : 0;
+			return a->n > 0;
+		case WK_MIN:
+			*out = a->min;
+			return a->n > 0;
+		case WK_MAX:
+			*out = a->max;
+			return a->n > 0;
+		case WK_FIRST:
+			*out = a->first;
+			return a->n > 0;
+		case WK_LAST:
+			*out = a->last;
+			return a->n > 0;
+		case WK_VAR_SAMP:
+		case WK_STDDEV_SAMP:
+			if (a->n < 2)
+				return false;
+			/* like PostgreSQL: any NaN or infinity makes the variance NaN */
+			*out = a->nonfinite > 0 ? get_float8_nan() : Max(a->m2, 0.0) / (float8) (a->n - 1);
+			break;
+		case WK_VAR_POP:
+		case WK_STDDEV_POP:
+			if (a->n < 1)
+				return false;
+			*out = a->nonfinite > 0 ? get_float8_nan() : Max(a->m2, 0.0) / (float8) a->n;
+			break;
+	}
+	if (kind == WK_STDDEV_SAMP || kind == WK_STDDEV_POP)
+		*out = sqrt(*out);
+	return true;
+}
+
+/*
+ * The two-stack queue.  Elements [head, split) form the front part, whose
+ * suffix accumulators are in suffix[]; elements [split, tail) the back part,
+ * whose combination is back.  Arrays hold every element ever pushed (the
+ * caller knows the bound), so indexes only grow.
+ */
+typedef struct AccQueue
+{
+	WinKind		kind;
+	WinAcc	   *item;
+	WinAcc	   *suffix;
+	TimestampTz *expiry;		/* only for trailing windows */
+	int64		head;
+	int64		split;
+	int64		tail;
+	WinAcc		back;
+} AccQueue;
+
+static inline void
+AccQueuePush(AccQueue *q, const WinAcc *a, TimestampTz expiry)
+{
+	q->item[q->tail] = *a;
+	if (q->expiry)
+		q->expiry[q->tail] = expiry;
+	q->tail++;
+	q->back = AccCombine(q->kind, &q->back, a);
+}
+
+static inline void
+AccQueuePop(AccQueue *q)
+{
+	Assert(q->head < q->tail);
+	if (q->head == q->split)
+	{
+		/* front part empty: turn the back part into suffixes */
+		WinAcc		acc = AccEmpty();
+
+		for (int64 i = q->tail - 1; i >= q->head; i--)
+		{
+			acc = AccCombine(q->kind, &q->item[i], &acc);
+			q->suffix[i] = acc;
+		}
+		q->split = q->tail;
+		q->back = AccEmpty();
+	}
+	q->head++;
+}
+
+static inline WinAcc
+AccQueueTotal(const AccQueue *q)
+{
+	if (q->head < q->split)
+		return AccCombine(q->kind, &q->suffix[q->head], &q->back);
+	return q->back;
+}
+
+static inline int64
+AccQueueSize(const AccQueue *q)
+{
+	return q->tail - q->head;
+}
+
+/*
+ * How a trailing window's width is applied.  A point at time p is in the
+ * window (t - width, t] while p > t - width, so it leaves at the first
+ * instant T with T - width >= p.  For a width without months in a time zone
+ * with a fixed offset, that is exactly p + width in microseconds (the fast
+ * path).  Otherwise (months, or days across daylight-saving changes) it is
+ * found by bisection around p + width on the monotone function T - width,
+ * exactly as PostgreSQL's timestamptz - interval computes it.
+ */
+typedef struct WindowWidth
+{
+	Interval   *width;
+	bool		fixed;			/* usecs is exact */
+	int64		usecs;
+} WindowWidth;
+
+extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
+extern void AccQueueFree(AccQueue *q);
+extern void WindowWidthInit(WindowWidth *ww, Interval *width);
+extern TimestampTz LeaveTime(const WindowWidth *ww, TimestampTz p);
 
 #endif							/* TIMELINE_H */
 
