@@ -630,6 +630,14 @@ COMMENT ON FUNCTION timeline.stddev_pop(timeline.timeline, timeline.timeline, pg
 --
 -- Arithmetic and comparisons, pointwise over the union of positions (SEMANTICS.md s5)
 --
+CREATE FUNCTION timeline.aggregates_between(tl timeline.timeline, aggregate pg_catalog.text,
+                                            starts pg_catalog.timestamptz[], ends pg_catalog.timestamptz[])
+RETURNS pg_catalog.float8[]
+AS 'MODULE_PATHNAME', 'timeline_aggregates_between'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregates_between(timeline.timeline, pg_catalog.text, pg_catalog.timestamptz[], pg_catalog.timestamptz[]) IS
+'for each k, the aggregate of the points with starts[k] < time <= ends[k] (NULL bounds give NULL)';
+
 CREATE FUNCTION timeline.timeline_add(timeline.timeline, timeline.timeline)
 RETURNS timeline.timeline
 AS 'MODULE_PATHNAME', 'timeline_add'
@@ -1814,7 +1822,8 @@ COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS
 -- parses a label: a feature reference (its value at t + horizon) or
 -- aggregate(source [, value]) over the source's events in (t, t + horizon]
 CREATE FUNCTION timeline.compile_label(label pg_catalog.text, horizon pg_catalog.interval,
-    OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text)
+    OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text,
+    OUT reader pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1834,6 +1843,7 @@ BEGIN
         SELECT d.source, d.aggregate INTO source, aggregate
           FROM timeline.feature_def d WHERE d.name = f.name AND d.version = f.version;
         expression := timeline.compile_feature(f.name, f.version);
+        reader := 'timeline.values_at(f.%1$I, sp.tsl)';
         RETURN;
     END IF;
     aggregate := lower(m[1]);
@@ -1848,9 +1858,13 @@ BEGIN
         RAISE EXCEPTION 'label aggregate % needs a value: %(%, <expression>)', aggregate, aggregate, source
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- a trailing window of width horizon read at t + horizon covers (t, t + horizon]
-    expression := timeline.compile_aggregate(source, CASE aggregate WHEN 'any' THEN 'count' ELSE aggregate END,
-                                             btrim(m[4]), 'trailing', horizon, NULL, NULL, 'the label');
+    -- the source's points, aggregated over exactly (t, t + horizon] (a
+    -- trailing window read at t + horizon would start at (t + horizon) -
+    -- horizon, which is not t across month ends and daylight-saving changes)
+    expression := (timeline.compile_parts(source, aggregate, btrim(m[4]), 'lifetime', NULL, NULL, NULL,
+                                          'the label')).points;
+    reader := format('timeline.aggregates_between(f.%%1$I, %L, sp.ts, sp.tsl)',
+                     CASE aggregate WHEN 'any' THEN 'count' ELSE aggregate END);
 END;
 $$;
 COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
@@ -1875,6 +1889,7 @@ DECLARE
     lab_source text;
     lab_expression text;
     lab_aggregate text;
+    lab_reader text;
     label_rel regclass;
     newest timestamptz;
     g record;
@@ -1909,6 +1924,7 @@ BEGIN
     PERFORM timeline.feature_set_members(feature_set);     -- raises if unknown
     IF label IS NOT NULL THEN
         lab := timeline.compile_label(label, horizon);
+        lab_reader := lab.reader;
         lab_source := lab.source;
         lab_expression := lab.expression;
         lab_aggregate := lab.aggregate;
@@ -1983,7 +1999,9 @@ BEGIN
         gi := gi + 1;
         s := timeline.source_relation(g.source);
         SELECT string_agg(format(E'\n             %s AS %I', e, c), ','),
-               string_agg(format('pg_catalog.unnest(timeline.values_at(f.%I, sp.%I))', c, a), ', '),
+               string_agg(format('pg_catalog.unnest(%s)',
+                                 CASE WHEN c = 'label' THEN format(lab_reader, c)
+                                      ELSE format('timeline.values_at(f.%I, sp.%I)', c, a) END), ', '),
                string_agg(format('%I', c), ', '),
                string_agg(format('u.%I', c), ', ')
           INTO fcols, unnest_args, unnest_cols, u_cols

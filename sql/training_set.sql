@@ -48,6 +48,24 @@ SELECT timeline.create_training_set('train_feat', 'fs', 'SELECT user_id, t FROM 
 SELECT user_id, t, spend, label FROM train_feat;
 SELECT pg_typeof(label) AS any_label_type FROM train_any LIMIT 1;
 
+-- the label window is exactly (t, t + horizon], also where (t + horizon) -
+-- horizon is not t: across a month end, and across a daylight-saving change
+CREATE TABLE ev2 (id bigint, entity int, ts timestamptz, amount float8);
+INSERT INTO ev2 VALUES (1, 1, '2022-01-29 00:00+00', 10), (2, 1, '2022-02-10 00:00+00', 1),
+                       (3, 1, '2022-03-10 00:00+00', 1),
+                       (4, 2, '2022-03-06 07:45+00', 10), (5, 2, '2022-03-20 00:00+00', 1);
+SELECT timeline.create_source('s2', 'ev2', 'entity', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('c2', 's2', 'count');
+SELECT timeline.create_feature_set('fs_edges', ARRAY['c2']);
+SELECT timeline.create_training_set('month_label', 'fs_edges',
+    $$SELECT 1 AS entity, '2022-01-31 00:00+00'::timestamptz AS t$$, 'sum(s2, amount)', '1 month');
+SELECT * FROM month_label;      -- label 1: the event of 01-29 is before t
+SET TimeZone = 'America/New_York';
+SELECT timeline.create_training_set('dst_label', 'fs_edges',
+    $$SELECT 2 AS entity, '2022-03-06 07:30+00'::timestamptz AS t$$, 'count(s2)', '7 days');
+SELECT * FROM dst_label;        -- label 1: 07:45 UTC is 15 minutes after t
+SET TimeZone = 'UTC';
+
 -- the target follows the caller's search_path, or is qualified; so does the spine
 CREATE SCHEMA ml;
 CREATE TABLE ml.obs AS SELECT user_id, t FROM spine WHERE tag IN ('a', 'd');
@@ -116,7 +134,7 @@ SELECT * FROM timeline.feature_stats('nope', '2024-01-01', '2024-01-02', '1 hour
 SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour');
 
 -- leave the catalog empty for the next test
-DROP TABLE ev, spine, leaky, train, train_flag, train_any, train_sum, train_feat;
+DROP TABLE ev, ev2, spine, leaky, train, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,

@@ -90,11 +90,6 @@ typedef struct FeatureState
 	WindowWidth ww;
 } FeatureState;
 
-static const char *const AggregateNames[] = {
-	"count", "count_if", "sum", "mean", "min", "max", "first", "last",
-	"var_samp", "var_pop", "stddev_samp", "stddev_pop"
-};
-
 /* Reports a malformed state. */
 static void
 RejectState(const char *why)
@@ -245,9 +240,7 @@ timeline_state_new(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("aggregate must not be NULL")));
 	agg = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	for (int i = 0; i < (int) lengthof(AggregateNames); i++)
-		if (strcmp(agg, AggregateNames[i]) == 0)
-			kind = i;
+	kind = WinKindFromName(agg);
 	if (kind < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

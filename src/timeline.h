@@ -428,6 +428,7 @@ extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_ex
 extern void AccQueueFree(AccQueue *q);
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
 extern TimestampTz LeaveTime(const WindowWidth *ww, TimestampTz p);
+extern int	WinKindFromName(const char *name);
 
 #endif							/* TIMELINE_H */
 

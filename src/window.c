@@ -40,10 +40,16 @@
 #include "common/int.h"
 #include "pgtime.h"
 #include "utils/float.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/timestamp.h"
 
 #include "timeline.h"
+
+/* the aggregate functions themselves are generated at the end of the file */
+PG_FUNCTION_INFO_V1(timeline_aggregates_between);
 
 /* Allocates a queue for up to capacity elements. */
 void
@@ -282,6 +288,97 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 	}
 	AccQueueFree(&closed);
 	return TimelineBuilderFinishCanonical(&out, true);
+}
+
+/* Maps an aggregate's SQL name to its kind; -1 if unknown. */
+int
+WinKindFromName(const char *name)
+{
+	static const char *const names[] = {
+		"count", "count_if", "sum", "mean", "min", "max", "first", "last",
+		"var_samp", "var_pop", "stddev_samp", "stddev_pop"
+	};
+
+	for (int i = 0; i < (int) lengthof(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * aggregates_between(tl, aggregate, starts[], ends[]): for every k, the
+ * aggregate of the points with starts[k] < time <= ends[k], combined in
+ * position order like the lifetime aggregate; NULL bounds give NULL.  This
+ * is the window (t, t + horizon] of a training-set label taken exactly: a
+ * trailing window read at t + horizon would start at (t + horizon) -
+ * horizon, which is not t across month ends or daylight-saving changes.
+ */
+Datum
+timeline_aggregates_between(PG_FUNCTION_ARGS)
+{
+	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
+	char	   *aggname = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ArrayType  *starts_arr = PG_GETARG_ARRAYTYPE_P(2);
+	ArrayType  *ends_arr = PG_GETARG_ARRAYTYPE_P(3);
+	int			kind = WinKindFromName(aggname);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	Datum	   *starts,
+			   *ends;
+	bool	   *snulls,
+			   *enulls;
+	int			nstarts,
+				nends;
+	Datum	   *out;
+	bool	   *outnulls;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	if (kind < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown aggregate: \"%s\"", aggname),
+				 errhint("Use one of count, count_if, sum, mean, min, max, first, last, var_samp, var_pop, stddev_samp, stddev_pop.")));
+	deconstruct_array(starts_arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &starts, &snulls, &nstarts);
+	deconstruct_array(ends_arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &ends, &enulls, &nends);
+	if (nstarts != nends)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("starts and ends must have the same number of elements")));
+	if (nstarts == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
+	out = palloc(sizeof(Datum) * nstarts);
+	outnulls = palloc(sizeof(bool) * nstarts);
+	for (int k = 0; k < nstarts; k++)
+	{
+		WinAcc		acc = AccEmpty();
+		float8		v = 0;
+		int32		lo,
+					hi;
+
+		if (snulls[k] || enulls[k])
+		{
+			outnulls[k] = true;
+			out[k] = (Datum) 0;
+			continue;
+		}
+		lo = TimelineUpperBound(tl, DatumGetTimestampTz(starts[k]));
+		hi = TimelineUpperBound(tl, DatumGetTimestampTz(ends[k]));
+		for (int32 i = lo; i < hi; i++)
+			if (!TimelinePointIsNull(nulls, i))
+			{
+				WinAcc		one = AccOf(values[i]);
+
+				acc = AccCombine((WinKind) kind, &acc, &one);
+			}
+		outnulls[k] = !AccResult((WinKind) kind, &acc, &v);
+		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(v);
+	}
+	dims[0] = nstarts;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnulls, 1, dims, lbs, FLOAT8OID,
+											 sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /*
