@@ -1,0 +1,134 @@
+-- feature_state: resumable per-entity feature states (the basis of
+-- materialization) equal, bit for bit, the aggregation over all points,
+-- whatever batches the points arrive in; and the errors of state_*
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+\pset null '~'
+\set SHOW_CONTEXT never
+
+-- random events: 60 entities, hourly times over 60 days (many ties), NULL
+-- values, resets; each entity's points arrive in three batches split at
+-- two random cuts, and the state is read at its last point and later
+CREATE TABLE st_events (e int, ts timestamptz, v float8, r bool);
+CREATE TABLE st_cuts (e int, cut1 timestamptz, cut2 timestamptz);
+CREATE TABLE st_results (seed float8, e int, a text, w text, mt timestamptz, st bytea, tl timeline.timeline);
+
+CREATE FUNCTION st_run(seed float8) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM setseed(seed);
+    TRUNCATE st_events, st_cuts;
+    INSERT INTO st_events
+    SELECT (random() * 60)::int, timestamptz '2024-01-01' + (random() * 60 * 24)::int * interval '1 hour',
+           CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * 200 - 50)::numeric, 2)::float8 END,
+           random() < 0.08
+    FROM generate_series(1, 12000);
+    INSERT INTO st_cuts
+    SELECT e, least(c1, c2), greatest(c1, c2)
+    FROM (SELECT e, timestamptz '2024-01-01' + (random() * 60 * 24)::int * interval '1 hour' AS c1,
+                 timestamptz '2024-01-01' + (random() * 60 * 24)::int * interval '1 hour' AS c2
+          FROM (SELECT DISTINCT e FROM st_events ORDER BY e) d) x;
+    INSERT INTO st_results
+    WITH aggs(a) AS (VALUES ('count'), ('count_if'), ('sum'), ('mean'), ('min'), ('max'), ('first'), ('last'),
+                            ('var_samp'), ('var_pop'), ('stddev_samp'), ('stddev_pop')),
+         wins(w) AS (VALUES ('lifetime'), ('3 days'), ('1 hour'), ('1 mon'), ('since')),
+         per AS (
+            SELECT ev.e, a, w,
+                   timeline.timeline_agg(ts, v) FILTER (WHERE ts <= c.cut1) AS v1,
+                   timeline.timeline_agg(ts, v) FILTER (WHERE ts > c.cut1 AND ts <= c.cut2) AS v2,
+                   timeline.timeline_agg(ts, v) FILTER (WHERE ts > c.cut2) AS v3,
+                   timeline.timeline_agg(ts, r) FILTER (WHERE ts <= c.cut1) AS r1,
+                   timeline.timeline_agg(ts, r) FILTER (WHERE ts > c.cut1 AND ts <= c.cut2) AS r2,
+                   timeline.timeline_agg(ts, r) FILTER (WHERE ts > c.cut2) AS r3,
+                   timeline.timeline_agg(ts, v) AS vall, timeline.timeline_agg(ts, r) AS rall, max(ts) AS mt
+            FROM st_events ev JOIN st_cuts c USING (e) CROSS JOIN aggs CROSS JOIN wins
+            GROUP BY ev.e, a, w)
+    SELECT seed, e, a, w, mt,
+           timeline.state_advance(timeline.state_advance(timeline.state_advance(
+               timeline.state_new(a, CASE WHEN w NOT IN ('lifetime', 'since') THEN w::interval END, w = 'since'),
+               v1, CASE WHEN w = 'since' THEN r1 END), v2, CASE WHEN w = 'since' THEN r2 END),
+               v3, CASE WHEN w = 'since' THEN r3 END),
+           CASE w WHEN 'lifetime' THEN
+                CASE a WHEN 'count' THEN timeline.count(vall) WHEN 'count_if' THEN timeline.count_if(vall)
+                       WHEN 'sum' THEN timeline.sum(vall) WHEN 'mean' THEN timeline.mean(vall)
+                       WHEN 'min' THEN timeline.min(vall) WHEN 'max' THEN timeline.max(vall)
+                       WHEN 'first' THEN timeline.first(vall) WHEN 'last' THEN timeline.last(vall)
+                       WHEN 'var_samp' THEN timeline.var_samp(vall) WHEN 'var_pop' THEN timeline.var_pop(vall)
+                       WHEN 'stddev_samp' THEN timeline.stddev_samp(vall) ELSE timeline.stddev_pop(vall) END
+                  WHEN 'since' THEN
+                CASE a WHEN 'count' THEN timeline.count(vall, rall) WHEN 'count_if' THEN timeline.count_if(vall, rall)
+                       WHEN 'sum' THEN timeline.sum(vall, rall) WHEN 'mean' THEN timeline.mean(vall, rall)
+                       WHEN 'min' THEN timeline.min(vall, rall) WHEN 'max' THEN timeline.max(vall, rall)
+                       WHEN 'first' THEN timeline.first(vall, rall) WHEN 'last' THEN timeline.last(vall, rall)
+                       WHEN 'var_samp' THEN timeline.var_samp(vall, rall) WHEN 'var_pop' THEN timeline.var_pop(vall, rall)
+                       WHEN 'stddev_samp' THEN timeline.stddev_samp(vall, rall) ELSE timeline.stddev_pop(vall, rall) END
+                  ELSE
+                CASE a WHEN 'count' THEN timeline.count(vall, w::interval) WHEN 'count_if' THEN timeline.count_if(vall, w::interval)
+                       WHEN 'sum' THEN timeline.sum(vall, w::interval) WHEN 'mean' THEN timeline.mean(vall, w::interval)
+                       WHEN 'min' THEN timeline.min(vall, w::interval) WHEN 'max' THEN timeline.max(vall, w::interval)
+                       WHEN 'first' THEN timeline.first(vall, w::interval) WHEN 'last' THEN timeline.last(vall, w::interval)
+                       WHEN 'var_samp' THEN timeline.var_samp(vall, w::interval) WHEN 'var_pop' THEN timeline.var_pop(vall, w::interval)
+                       WHEN 'stddev_samp' THEN timeline.stddev_samp(vall, w::interval) ELSE timeline.stddev_pop(vall, w::interval) END
+           END
+    FROM per;
+END;
+$$;
+SELECT st_run(0.11), st_run(0.22), st_run(-0.33);
+
+-- the state read at t equals the full aggregation read at t, exactly
+SELECT count(*) AS comparisons,
+       count(*) FILTER (WHERE timeline.state_value_at(st, t) IS DISTINCT FROM timeline.value_at(tl, t)) AS mismatches,
+       count(*) FILTER (WHERE timeline.state_value_at(st, t) IS NOT NULL) > 20000 AS mostly_not_null,
+       count(DISTINCT (a, w)) AS aggregate_windows
+FROM st_results
+CROSS JOIN LATERAL (VALUES (mt), (mt + interval '1 microsecond'), (mt + interval '30 minutes'),
+                           (mt + interval '1 hour'), (mt + interval '2 days'), (mt + interval '3 days'),
+                           (mt + interval '29 days'), (mt + interval '1 month'), (mt + interval '90 days')) x(t);
+
+-- a trailing state keeps only the points still inside its window
+SELECT w, max(length(st)) < 40000 AS bounded
+FROM st_results WHERE a = 'sum' GROUP BY w ORDER BY w;
+SELECT bool_and(timeline.state_last_time(st) = mt) AS last_time_is_last_point
+FROM st_results WHERE w = 'lifetime' AND a = 'count';
+
+-- by hand: a 2-day sum, read as points leave
+SELECT timeline.state_value_at(s, '2024-01-02') AS at_0102,
+       timeline.state_value_at(s, '2024-01-02 23:59') AS at_0102_2359,
+       timeline.state_value_at(s, '2024-01-03') AS at_0103,
+       timeline.state_value_at(s, '2024-01-04') AS at_0104,
+       timeline.state_last_time(s) AS last_time
+FROM (SELECT timeline.state_advance(timeline.state_new('sum', '2 days'),
+             'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>10}') AS s) x;
+SELECT timeline.state_value_at(timeline.state_new('count'), '2024-01-01') AS empty_count,
+       timeline.state_value_at(timeline.state_new('sum'), '2024-01-01') AS empty_sum,
+       timeline.state_last_time(timeline.state_new('sum')) AS empty_last_time;
+-- a since state shows the closed window until the next point (as the full
+-- aggregation does), then starts over
+SELECT timeline.state_value_at(s1, '2024-01-03') AS after_reset,
+       timeline.state_value_at(timeline.state_advance(s1, 'discrete{2024-01-04T00:00:00+00=>5}',
+                                                      'discrete{2024-01-04T00:00:00+00=>0}'), '2024-01-04') AS next_point
+FROM (SELECT timeline.state_advance(timeline.state_new('sum', NULL, true),
+             'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2}',
+             'discrete{2024-01-01T00:00:00+00=>0, 2024-01-02T00:00:00+00=>1}') AS s1) x;
+
+-- errors
+SELECT timeline.state_new('median');
+SELECT timeline.state_new(NULL);
+SELECT timeline.state_new('sum', '-1 day');
+SELECT timeline.state_new('sum', '1 day', true);
+SELECT timeline.state_advance(NULL, 'discrete{}');
+SELECT timeline.state_advance(timeline.state_advance(timeline.state_new('sum'), 'discrete{2024-01-02T00:00:00+00=>1}'),
+                              'discrete{2024-01-02T00:00:00+00=>2}');
+SELECT timeline.state_advance(timeline.state_new('sum'), 'discrete{2024-01-02T00:00:00+00=>1}',
+                              'discrete{2024-01-02T00:00:00+00=>1}');
+SELECT timeline.state_value_at(timeline.state_advance(timeline.state_new('sum'), 'discrete{2024-01-02T00:00:00+00=>1}'),
+                               '2024-01-01');
+SELECT timeline.state_value_at('\x00'::bytea, '2024-01-01');
+SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 0, 2), '2024-01-01');
+SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 2, 77), '2024-01-01');
+SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 5, 200), '2024-01-01');
+SELECT timeline.state_value_at(timeline.state_new('sum') || '\x00'::bytea, '2024-01-01');
+SELECT timeline.state_last_time(overlay(timeline.state_new('sum') placing '\x0900'::bytea from 5));
+
+DROP FUNCTION st_run(float8);
+DROP TABLE st_events, st_cuts, st_results;

@@ -1,0 +1,120 @@
+-- materialize: per-entity feature state kept current by triggers (deferred
+-- through a change log folded by refresh, or immediate), read by current
+-- and as_of, checked by verify; and the errors of every function
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+\pset null '~'
+\set SHOW_CONTEXT never
+
+CREATE TABLE mev (id bigint, user_id int, ts timestamptz, amount numeric, kind text);
+INSERT INTO mev VALUES
+    (1, 1, '2024-01-01', 10, 'buy'), (2, 1, '2024-01-03', 5, 'buy'),
+    (3, 1, '2024-01-05', 7, 'login'), (4, 1, '2024-01-10', 20, 'buy'),
+    (5, 2, '2024-01-02', 3, 'buy'), (6, 2, '2024-01-02', 4, 'buy'),
+    (7, NULL, '2024-01-02', 4, 'buy'), (8, 3, NULL, 4, 'buy');
+SELECT timeline.create_source('msrc', 'mev', 'user_id', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('spend', 'msrc', 'sum', 'amount');
+SELECT timeline.create_feature('spend_3d', 'msrc', 'sum', 'amount', '3 days', $$kind = 'buy'$$);
+SELECT timeline.create_feature('n_since_login', 'msrc', 'count', NULL, 'since(kind = ''login'')');
+SELECT timeline.create_feature('n', 'msrc', 'count');
+SELECT timeline.create_feature('avg_amount', 'msrc', 'mean', 'amount', '1 mon');
+SELECT timeline.create_feature_set('mfs', ARRAY['spend', 'spend_3d', 'n_since_login', 'n', 'avg_amount']);
+
+-- materialize: one state row per entity (NULL entities and times are not
+-- features of anything), the triggers, the catalog
+SELECT timeline.materialize('mfs');
+SELECT feature_set, mode, source, state_table, log_table, watermark, refreshes, last_entities, job_name
+FROM timeline.materializations;
+SELECT entity, last_time FROM timeline_state.state_1 ORDER BY entity;
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'mev'::regclass AND NOT tgisinternal ORDER BY 1;
+
+-- reading: as_of at any time at or after the entity's last event; counts are
+-- 0 for an unknown entity, the rest NULL
+SELECT timeline.as_of('mfs', 1, '2024-01-10') AS user1_0110;
+SELECT timeline.as_of('mfs', 1, '2024-01-12 12:00') AS user1_0112_noon;
+SELECT timeline.as_of('mfs', 2, '2024-01-05') AS user2_0105;
+SELECT timeline.as_of('mfs', 99, '2024-01-05') AS unknown_user;
+SELECT entity, features FROM timeline.current('mfs', ARRAY[2, 99]) ORDER BY entity;
+SELECT timeline.current('mfs', 2) = timeline.as_of('mfs', 2, now()) AS current_is_as_of_now;
+SELECT * FROM timeline.verify('mfs');
+
+-- deferred: new events wait in the change log until refresh
+INSERT INTO mev VALUES (9, 1, '2024-01-11', 1, 'buy'), (10, 4, '2024-01-11', 2, 'buy');
+SELECT entity, min_time, everything FROM timeline_state.log_1 ORDER BY entity;
+SELECT timeline.as_of('mfs', 4, '2024-01-11') AS user4_before_refresh;
+SELECT * FROM timeline.verify('mfs');
+SELECT timeline.refresh('mfs') AS entities_refreshed;
+SELECT count(*) AS log_rows FROM timeline_state.log_1;
+SELECT timeline.as_of('mfs', 1, '2024-01-11') AS user1_0111, timeline.as_of('mfs', 4, '2024-01-11') AS user4_0111;
+SELECT refreshes, last_entities, watermark FROM timeline.materializations;
+SELECT timeline.refresh('mfs') AS nothing_to_do;
+
+-- late events, updates and deletes rebuild the entity from the source
+INSERT INTO mev VALUES (11, 1, '2024-01-02', 100, 'buy');
+UPDATE mev SET amount = 30 WHERE id = 5;
+DELETE FROM mev WHERE user_id = 4;
+SELECT entity, min_time FROM timeline_state.log_1 ORDER BY entity, min_time;
+SELECT timeline.refresh('mfs') AS entities_refreshed;
+SELECT timeline.as_of('mfs', 1, '2024-01-11') AS user1_0111, timeline.as_of('mfs', 2, '2024-01-11') AS user2_0111;
+SELECT count(*) AS user4_rows FROM timeline_state.state_1 WHERE entity = 4;
+SELECT * FROM timeline.verify('mfs');
+SELECT * FROM timeline.verify('mfs', 1);
+
+-- verify finds a state that differs from the definitions
+UPDATE timeline_state.state_1 SET spend = (SELECT spend FROM timeline_state.state_1 WHERE entity = 2) WHERE entity = 1;
+SELECT * FROM timeline.verify('mfs');
+TRUNCATE mev;
+SELECT timeline.refresh('mfs') AS entities_after_truncate;
+SELECT count(*) AS state_rows FROM timeline_state.state_1;
+INSERT INTO mev VALUES (12, 5, '2024-02-01', 1, 'buy');
+SELECT timeline.refresh('mfs') AS entities_refreshed;
+SELECT timeline.as_of('mfs', 5, '2024-02-01') AS user5;
+
+-- immediate: the writing statement updates the state
+SELECT timeline.drop_materialization('mfs');
+SELECT count(*) AS materializations FROM timeline.materializations;
+SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'mev'::regclass AND NOT tgisinternal;
+SELECT count(*) AS state_tables FROM pg_tables WHERE schemaname = 'timeline_state';
+SELECT timeline.materialize('mfs', 'immediate');
+INSERT INTO mev VALUES (13, 5, '2024-02-02', 2, 'buy'), (14, 6, '2024-02-02', 3, 'login');
+SELECT timeline.as_of('mfs', 5, '2024-02-02') AS user5, timeline.as_of('mfs', 6, '2024-02-02') AS user6;
+INSERT INTO mev VALUES (15, 5, '2024-01-15', 4, 'login');
+UPDATE mev SET kind = 'buy' WHERE id = 14;
+SELECT timeline.as_of('mfs', 5, '2024-02-02') AS user5, timeline.as_of('mfs', 6, '2024-02-02') AS user6;
+SELECT count(*) AS log_rows FROM timeline_state.log_2;
+SELECT * FROM timeline.verify('mfs');
+BEGIN;
+INSERT INTO mev VALUES (16, 7, '2024-02-03', 1, 'buy');
+SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_inside_transaction;
+ROLLBACK;
+SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_after_rollback;
+
+-- errors
+SELECT timeline.materialize('mfs');
+SELECT timeline.materialize('nope');
+SELECT timeline.materialize('mfs', 'eager');
+SELECT timeline.refresh('nope');
+SELECT timeline.current('nope', 1);
+SELECT timeline.as_of('mfs', 5, '2024-01-01');
+SELECT timeline.as_of('mfs', 5, NULL);
+SELECT timeline.verify('mfs', 0);
+SELECT timeline.verify('nope');
+SELECT timeline.schedule_refresh('mfs', '* * * * *');
+SELECT timeline.schedule_refresh('nope', '* * * * *');
+SELECT timeline.drop_materialization('nope');
+CREATE VIEW mev_view AS SELECT * FROM mev;
+SELECT timeline.create_source('vsrc', 'mev_view', 'user_id', 'ts');
+SELECT timeline.create_feature('vn', 'vsrc', 'count');
+SELECT timeline.create_feature_set('vfs', ARRAY['vn']);
+SELECT timeline.materialize('vfs');
+SELECT count(*) AS nothing_half_made FROM timeline.materializations WHERE feature_set = 'vfs';
+SELECT timeline.state_value_at(spend, '2024-01-01') FROM timeline_state.state_2 WHERE entity = 5;
+
+-- leave the catalog empty for the next test
+SELECT timeline.drop_materialization('mfs');
+DROP VIEW mev_view;
+DROP TABLE mev;
+TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
+         timeline.feature_def, timeline.source_def, timeline.materialization_def,
+         timeline.materialization_source;
