@@ -2840,7 +2840,10 @@ BEGIN
                jsonb_object_agg(c.feature, CASE WHEN c.aggregate IN ('count', 'count_if') AND entity IS NOT NULL
                                                 THEN to_jsonb(0) ELSE 'null'::jsonb END)
           INTO pairs, empty
-          FROM timeline.state_columns(ms.feature_set, ms.source) c;
+          FROM (SELECT m.feature, d.aggregate
+                  FROM timeline.feature_set_member m
+                  JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
+                 WHERE m.feature_set = ms.feature_set AND d.source = ms.source) c;
         EXECUTE format('SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I st WHERE st.entity = $1',
                        pairs, ms.state_table)
            INTO part USING entity, t;
