@@ -26,6 +26,11 @@ PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"
 REGRESS = install io agg lookup sparkline zones window combine shift search_path oracle_lookup parallel_agg oracle_window leakage asof_join features training_set oracle_training feature_state materialize
 REGRESS_OPTS = --inputdir=. --load-extension=timeline
 
+# isolation specs (test/specs, expected output in test/expected): refresh
+# against concurrent writers, readers and refreshes
+ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities
+ISOLATION_OPTS = --inputdir=test --load-extension=timeline
+
 PG_CONFIG ?= pg_config
 # -Wno-unused-parameter: PostgreSQL 15 headers (lib/ilist.h) trip -Wextra on it
 PG_CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Isrc

@@ -2519,7 +2519,7 @@ COMMENT ON FUNCTION timeline.state_columns(pg_catalog.text, pg_catalog.text) IS
 -- entities whose changes all come after their state are advanced by their
 -- new events; the others (late events, updates, deletes, new entities) are
 -- rebuilt from the source; a truncation rebuilds everything
-CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4)
+CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_status pg_catalog.bool)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -2530,6 +2530,7 @@ DECLARE
     full_cols text;
     fold_sets text;
     batch_cols text;
+    excluded_sets text;
     names text;
     n_rebuilt int8 := 0;
     n_folded int8 := 0;
@@ -2542,8 +2543,11 @@ BEGIN
            string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
            string_agg(format('%1$I = timeline.state_advance(st.%1$I, b.%2$I, b.%3$I)', c.feature,
                              'p_' || c.feature, 'r_' || c.feature), ', '),
-           string_agg(format('%s AS %I, %s AS %I', c.points, 'p_' || c.feature, c.reset, 'r_' || c.feature), ', ')
-      INTO names, full_cols, fold_sets, batch_cols
+           string_agg(format('%s AS %I, %s AS %I', c.points, 'p_' || c.feature, c.reset, 'r_' || c.feature), ', '),
+           -- a writer under REPEATABLE READ that waited for another's new
+           -- entity gets a serialization failure rather than a duplicate key
+           string_agg(format('%1$I = excluded.%1$I', c.feature), ', ')
+      INTO names, full_cols, fold_sets, batch_cols, excluded_sets
       FROM timeline.state_columns(ms.feature_set, ms.source) c;
 
     IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
@@ -2579,9 +2583,10 @@ BEGIN
                         FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
                               WHERE src.%I IS NOT NULL) AS src
                         GROUP BY src.%I
+                        ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
+                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
         EXECUTE format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
                         FROM (SELECT src.%I AS timeline_entity, pg_catalog.max(src.%I) AS timeline_newest, %s
                               FROM (SELECT src.* FROM pg_temp.timeline_fold f
@@ -2594,15 +2599,19 @@ BEGIN
         newest := greatest(newest, newest_fold);
     END IF;
 
-    UPDATE timeline.materialization_source m
-       SET watermark = greatest(m.watermark, newest), refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1,
-           last_entities = n_rebuilt + n_folded
-     WHERE m.id = materialization;
+    -- immediate writers skip this: one shared row would serialize (and
+    -- could deadlock) writers of different entities
+    IF record_status THEN
+        UPDATE timeline.materialization_source m
+           SET watermark = greatest(m.watermark, newest), refreshed_at = pg_catalog.clock_timestamp(),
+               refreshes = m.refreshes + 1, last_entities = n_rebuilt + n_folded
+         WHERE m.id = materialization;
+    END IF;
     RETURN n_rebuilt + n_folded;
 END;
 $$;
-COMMENT ON FUNCTION timeline.apply_changes(pg_catalog.int4) IS
-'internal: folds pg_temp.timeline_changes into a state table; returns the number of entities written';
+COMMENT ON FUNCTION timeline.apply_changes(pg_catalog.int4, pg_catalog.bool) IS
+'internal: folds pg_temp.timeline_changes into a state table (recording refresh status if asked); returns the number of entities written';
 
 -- the statement-level trigger on a materialized source: logs the changed
 -- entities (deferred) or applies the changes at once (immediate)
@@ -2663,7 +2672,8 @@ BEGIN
     END IF;
 
     IF mode = 'immediate' THEN
-        -- one writer per entity at a time, in a fixed order (no deadlocks),
+        -- one writer per entity at a time, in a fixed order (no deadlocks:
+        -- no other lock is shared between writers of different entities),
         -- then the changes are applied with a snapshot taken after the wait
         FOR e IN SELECT DISTINCT pg_catalog.hashtext(c.entity::text) AS h FROM pg_temp.timeline_changes c
                  WHERE NOT c.everything ORDER BY 1
@@ -2673,7 +2683,7 @@ BEGIN
         IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
             PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
         END IF;
-        PERFORM timeline.apply_changes(ms.id);
+        PERFORM timeline.apply_changes(ms.id, false);
         DROP TABLE pg_temp.timeline_changes;
     END IF;
     RETURN NULL;
@@ -2757,7 +2767,7 @@ BEGIN
         END IF;
         CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
         INSERT INTO pg_temp.timeline_changes VALUES (NULL, '-infinity', true);
-        n := timeline.apply_changes(id);
+        n := timeline.apply_changes(id, true);
         DROP TABLE pg_temp.timeline_changes;
         total := total + n;
     END LOOP;
@@ -2796,7 +2806,7 @@ BEGIN
                         WITH d AS (DELETE FROM timeline_state.%I RETURNING entity, min_time, everything)
                         SELECT * FROM d', ms.log_table);
         IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes) THEN
-            total := total + timeline.apply_changes(ms.id);
+            total := total + timeline.apply_changes(ms.id, true);
         ELSE
             UPDATE timeline.materialization_source m
                SET refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1, last_entities = 0

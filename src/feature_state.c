@@ -169,8 +169,6 @@ StateStore(FeatureState *fs)
 	int32		n = 0;
 	bytea	   *out;
 	StateHeader *h;
-	float8	   *values;
-	int64	   *expiry;
 
 	if (fs->hdr.window == STATE_TRAILING)
 	{
@@ -189,14 +187,14 @@ StateStore(FeatureState *fs)
 	h->front = 0;
 	if (fs->hdr.window == STATE_TRAILING)
 	{
-		values = (float8 *) ((char *) out + sizeof(StateHeader));
-		expiry = (int64 *) (values + n);
+		char	   *elems = (char *) out + sizeof(StateHeader);
+
 		h->front = (int32) Max(fs->q.split - fs->q.head, 0);
 		for (int32 i = 0; i < n; i++)
 		{
 			/* an element's accumulator is AccOf(value): its value is sum */
-			values[i] = fs->q.item[fs->q.head + i].sum;
-			expiry[i] = fs->q.expiry[fs->q.head + i];
+			memcpy(elems + i * sizeof(float8), &fs->q.item[fs->q.head + i].sum, sizeof(float8));
+			memcpy(elems + ((Size) n + i) * sizeof(int64), &fs->q.expiry[fs->q.head + i], sizeof(int64));
 		}
 	}
 	return out;
