@@ -1,6 +1,8 @@
 -- test/demo.sql: the main job of the README's first command.
--- A reproducible purchases table, one timeline per user, and a
--- point-in-time question answered for 100,000 observation rows.
+-- A reproducible purchases table, one timeline per user, a
+-- point-in-time question answered for 100,000 observation rows, features
+-- defined as code, a training set with a label, and materialized current
+-- values refreshed after new events.
 \set ON_ERROR_STOP 1
 \set QUIET on
 SET client_min_messages = warning;
@@ -116,3 +118,51 @@ ORDER BY a.observation_id;
 SELECT user_id, num_points(spend), first_time(spend), last_time(spend),
        left(slice(spend, NULL, '2024-01-01 06:00')::text, 160) || ' ...' AS "text form"
 FROM user_spend ORDER BY num_points(spend) DESC LIMIT 1;
+
+\echo
+\echo '== 7. features as code: a source, four versioned features, a feature set'
+-- (a rerun on the same database starts the catalog over)
+SELECT count(drop_materialization(feature_set)) AS dropped FROM timeline.materialization_def \gset
+DO $$ BEGIN
+    DELETE FROM timeline.training_set_def; DELETE FROM timeline.feature_set_member;
+    DELETE FROM timeline.feature_set_def; DELETE FROM timeline.feature_def; DELETE FROM timeline.source_def;
+END $$;
+DROP TABLE IF EXISTS churn_train;
+CREATE INDEX IF NOT EXISTS purchases_user_ts ON purchases (user_id, ts);
+SELECT create_source('purchases', 'purchases', 'user_id', 'ts', 'purchase_id') AS source;
+SELECT create_feature('spend_30d', 'purchases', 'sum', 'amount', '30 days', description => 'money spent in the last 30 days', owner => 'growth') AS "spend_30d version",
+       create_feature('orders', 'purchases', 'count', description => 'orders ever') AS "orders version",
+       create_feature('big_orders_7d', 'purchases', 'count', NULL, '7 days', 'amount > 100') AS "big_orders_7d version",
+       create_feature('avg_basket', 'purchases', 'mean', 'amount', '90 days') AS "avg_basket version";
+SELECT create_feature('avg_basket', 'purchases', 'mean', 'amount', '60 days', description => 'a shorter window') AS "avg_basket redefined: version";
+SELECT create_feature_set('churn_v1', ARRAY['spend_30d', 'orders', 'big_orders_7d', 'avg_basket@1']) AS "feature set";
+SELECT name, current_version, "window", filter, description, feature_sets FROM timeline.features ORDER BY name;
+
+\echo
+\echo '== 8. a training set: 100,000 observations, every feature as of its time, label = orders in the next 30 days'
+SELECT clock_timestamp() AS t0 \gset
+SELECT create_training_set('churn_train', 'churn_v1',
+                           'SELECT user_id, observed_at, observation_id FROM observations',
+                           label => 'count(purchases)', horizon => '30 days') AS "rows (incomplete labels left out)";
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "built in ms";
+SELECT user_id, observed_at::date, round(spend_30d::numeric, 2) AS spend_30d, orders, big_orders_7d,
+       round(avg_basket::numeric, 2) AS avg_basket, label AS "orders next 30d"
+FROM churn_train ORDER BY observation_id LIMIT 5;
+SELECT count(*) AS "leakage check: rows that read the future" FROM check_training_set('churn_train', 200);
+
+\echo
+\echo '== 9. materialized current values: 1,000 new purchases, refresh, read, verify'
+SELECT clock_timestamp() AS t0 \gset
+SELECT materialize('churn_v1') AS "entities materialized";
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "materialized in ms";
+INSERT INTO purchases
+SELECT 2000000 + g, least(99999, floor(100000 * pow(random(), 2)))::int,
+       timestamptz '2025-01-01' + g * interval '1 minute', round((5 + random() * 100)::numeric, 2)::float8
+FROM generate_series(1, 1000) g;
+SELECT clock_timestamp() AS t0 \gset
+SELECT refresh('churn_v1') AS "entities refreshed";
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000) AS "refreshed in ms";
+SELECT user_id, as_of('churn_v1', user_id, '2025-01-02') AS "features as of 2025-01-02"
+FROM (SELECT DISTINCT user_id FROM purchases WHERE purchase_id > 2000000 ORDER BY user_id LIMIT 3) u;
+SELECT count(*) AS "verify: differences from a full recomputation" FROM verify('churn_v1', 2000);
+SELECT drop_materialization('churn_v1');
