@@ -2705,6 +2705,8 @@ DECLARE
     log_table name;
     entity_type text;
     cols text;
+    view_from text;
+    view_cols text;
     n int8 := 0;
     total int8 := 0;
 BEGIN
@@ -2718,6 +2720,11 @@ BEGIN
         RAISE EXCEPTION 'feature set % is already materialized', quote_literal(feature_set)
             USING ERRCODE = 'duplicate_object',
                   HINT = 'Use timeline.refresh to bring it up to date, or timeline.drop_materialization first.';
+    END IF;
+    IF feature_set ~ '^(state|log)_[0-9]+$' THEN
+        RAISE EXCEPTION 'feature set % cannot be materialized under that name', quote_literal(feature_set)
+            USING ERRCODE = 'invalid_name',
+                  DETAIL = 'Names like state_<n> and log_<n> are taken by the state tables of schema timeline_state.';
     END IF;
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
 
@@ -2771,6 +2778,24 @@ BEGIN
         DROP TABLE pg_temp.timeline_changes;
         total := total + n;
     END LOOP;
+
+    -- the read view: one row per entity with every feature as of now
+    SELECT string_agg(format('timeline_state.%I s%s', m.state_table, m.id), ' FULL JOIN ' ORDER BY m.id)
+             || coalesce(' USING (entity)', ''),
+           (SELECT string_agg(format(CASE WHEN x.aggregate IN ('count', 'count_if')
+                                          THEN 'coalesce(timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time)), 0) AS %2$I'
+                                          ELSE 'timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time)) AS %2$I' END,
+                                     ms2.id, x.feature), ', ' ORDER BY x.position)
+              FROM timeline.feature_set_members(materialize.feature_set) x
+              JOIN timeline.materialization_source ms2 ON ms2.feature_set = materialize.feature_set AND ms2.source = x.source)
+      INTO view_from, view_cols
+      FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
+    IF (SELECT count(*) FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set) = 1 THEN
+        view_from := replace(view_from, ' USING (entity)', '');
+    END IF;
+    EXECUTE format('CREATE VIEW timeline_state.%I AS SELECT entity, %s FROM %s', feature_set, view_cols, view_from);
+    EXECUTE format('COMMENT ON VIEW timeline_state.%I IS %L', feature_set,
+                   format('every feature of feature set %s as of now, one row per entity (timeline.materialize)', feature_set));
     RETURN total;
 END;
 $$;
@@ -3001,6 +3026,7 @@ BEGIN
     IF d.job_name IS NOT NULL AND to_regnamespace('cron') IS NOT NULL THEN
         EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1' USING d.job_name;
     END IF;
+    EXECUTE format('DROP VIEW IF EXISTS timeline_state.%I', feature_set);
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set LOOP
         SELECT to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) INTO rel
           FROM timeline.source_def sd WHERE sd.name = ms.source;

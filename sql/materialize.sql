@@ -38,6 +38,8 @@ SELECT timeline.as_of('mfs', 99, '2024-01-05') AS unknown_user;
 SELECT entity, features FROM timeline.current('mfs', ARRAY[2, 99]) ORDER BY entity;
 SELECT timeline.current('mfs', 2) = timeline.as_of('mfs', 2, now()) AS current_is_as_of_now;
 SELECT * FROM timeline.verify('mfs');
+-- the read view: every feature as of now (the 2024 windows have closed)
+SELECT * FROM timeline_state.mfs ORDER BY entity;
 
 -- deferred: new events wait in the change log until refresh
 INSERT INTO mev VALUES (9, 1, '2024-01-11', 1, 'buy'), (10, 4, '2024-01-11', 2, 'buy');
@@ -90,7 +92,25 @@ SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_inside_transaction;
 ROLLBACK;
 SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_after_rollback;
 
+-- a feature set over two sources: one state table each, one read view
+CREATE TABLE mlogins (uid int, at timestamptz);
+INSERT INTO mlogins VALUES (5, '2024-02-01'), (8, '2024-02-03');
+SELECT timeline.create_source('mlog', 'mlogins', 'uid', 'at', create_index => true);
+SELECT timeline.create_feature('logins', 'mlog', 'count');
+SELECT timeline.create_feature_set('mfs2', ARRAY['n', 'logins', 'spend']);
+SELECT timeline.materialize('mfs2');
+SELECT source, state_table FROM timeline.materializations WHERE feature_set = 'mfs2' ORDER BY source;
+SELECT * FROM timeline_state.mfs2 ORDER BY entity;
+SELECT timeline.as_of('mfs2', 8, '2024-02-03') AS user8;
+INSERT INTO mlogins VALUES (6, '2024-02-04');
+SELECT timeline.refresh('mfs2') AS entities_refreshed;
+SELECT * FROM timeline.verify('mfs2');
+SELECT timeline.drop_materialization('mfs2');
+SELECT count(*) AS views_left FROM pg_views WHERE schemaname = 'timeline_state';
+
 -- errors
+SELECT timeline.create_feature_set('state_9', ARRAY['n']);
+SELECT timeline.materialize('state_9');
 SELECT timeline.materialize('mfs');
 SELECT timeline.materialize('nope');
 SELECT timeline.materialize('mfs', 'eager');
@@ -114,7 +134,7 @@ SELECT timeline.state_value_at(spend, '2024-01-01') FROM timeline_state.state_2 
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;
-DROP TABLE mev;
+DROP TABLE mev, mlogins;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,
          timeline.materialization_source;
