@@ -2479,6 +2479,23 @@ SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_def', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_source', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.materialization_id_seq', '');
 
+-- raises unless the feature set is materialized
+CREATE FUNCTION timeline.check_materialized(feature_set pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = check_materialized.feature_set) THEN
+        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'Create its state with timeline.materialize.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_materialized(pg_catalog.text) IS
+'internal: raises 42704 unless the feature set is materialized';
+
 -- the per-feature SQL of a materialization: column names and the state
 -- expressions, full (from nothing) and folded (from the stored state)
 CREATE FUNCTION timeline.state_columns(feature_set pg_catalog.text, source pg_catalog.text,
@@ -2813,11 +2830,7 @@ DECLARE
     s record;
     total int8 := 0;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = refresh.feature_set) THEN
-        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Create its state with timeline.materialize.';
-    END IF;
+    PERFORM timeline.check_materialized(feature_set);
     -- one refresh of a feature set at a time; writers are not blocked
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = refresh.feature_set ORDER BY m.id LOOP
@@ -2861,11 +2874,7 @@ DECLARE
     pairs text;
     empty jsonb;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = read_state.feature_set) THEN
-        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Create its state with timeline.materialize.';
-    END IF;
+    PERFORM timeline.check_materialized(feature_set);
     IF t IS NULL THEN
         RAISE EXCEPTION 't must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -2926,10 +2935,7 @@ DECLARE
     pending int8;
     t timestamptz := pg_catalog.statement_timestamp();
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = verify.feature_set) THEN
-        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
-            USING ERRCODE = 'undefined_object';
-    END IF;
+    PERFORM timeline.check_materialized(feature_set);
     IF sample IS NOT NULL AND sample < 1 THEN
         RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -2988,11 +2994,7 @@ DECLARE
     job text := 'timeline_refresh_' || feature_set;
     jobid int8;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = schedule_refresh.feature_set) THEN
-        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Create its state with timeline.materialize.';
-    END IF;
+    PERFORM timeline.check_materialized(feature_set);
     IF to_regnamespace('cron') IS NULL OR NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -3017,11 +3019,8 @@ DECLARE
     ms timeline.materialization_source;
     rel regclass;
 BEGIN
+    PERFORM timeline.check_materialized(feature_set);
     SELECT * INTO d FROM timeline.materialization_def m WHERE m.feature_set = drop_materialization.feature_set;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'feature set % is not materialized', coalesce(quote_literal(feature_set), 'NULL')
-            USING ERRCODE = 'undefined_object';
-    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     IF d.job_name IS NOT NULL AND to_regnamespace('cron') IS NOT NULL THEN
         EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1' USING d.job_name;
