@@ -2692,7 +2692,9 @@ BEGIN
         -- one writer per entity at a time, in a fixed order (no deadlocks:
         -- no other lock is shared between writers of different entities),
         -- then the changes are applied with a snapshot taken after the wait
-        FOR e IN SELECT DISTINCT pg_catalog.hashtext(c.entity::text) AS h FROM pg_temp.timeline_changes c
+        -- entities hash into 1024 lock buckets, so one statement changing
+        -- many entities holds at most 1024 locks (the lock table is shared)
+        FOR e IN SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM pg_temp.timeline_changes c
                  WHERE NOT c.everything ORDER BY 1
         LOOP
             PERFORM pg_advisory_xact_lock(ms.id, e.h);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test/check.sh: sets up a fresh Debian 12 machine (see test/lib.sh) and runs
 # the whole test suite against a throwaway cluster: static analysis,
-# pg_regress (including the oracle, leakage, parallel and as-of tests), the
-# I/O fuzzer, the pg_dump round trip of feature definitions and the as-of
-# join memory check.
+# pg_regress (including the oracle, leakage, parallel and as-of tests) and
+# the isolation specs, the I/O fuzzer, the pg_dump round trip of feature
+# definitions, the as-of join memory check, the materialization soak, a real
+# pg_cron refresh and the TAP crash test (kill -9 during a refresh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -58,13 +59,17 @@ regress() {
 
 run_step "static analysis (cppcheck)" static_analysis
 tl_cluster_start "max_worker_processes = 8" "max_parallel_workers = 4" \
-    "shared_preload_libraries = 'timeline'"
+    "shared_preload_libraries = 'timeline,pg_cron'" "cron.database_name = 'postgres'" \
+    "cron.use_background_workers = on"
 tl_log "pg_regress"
 regress
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
 run_step "pg_dump / restore keeps feature definitions" bash test/dump_restore.sh
 run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
+run_step "materialization soak (concurrent writers, refresh, verify)" bash test/soak.sh
+run_step "pg_cron scheduled refresh" bash test/cron_refresh.sh
 tl_cluster_stop
+run_step "TAP: kill -9 during refresh" bash test/tap.sh
 
 if [ "$failed" -gt 0 ]; then
     tl_log "failed steps:$failures"

@@ -50,10 +50,6 @@ $node->init;
 $node->append_conf('postgresql.conf', qq(
 restart_after_crash = on
 log_statement = none
-# immediate mode takes one advisory lock per changed entity in a statement;
-# the trials' statements change 20,000 entities (the default lock table,
-# 64 per connection, holds about 7,000: "out of shared memory")
-max_locks_per_transaction = 512
 max_wal_size = 1GB
 checkpoint_timeout = 30min
 ));
