@@ -2604,15 +2604,20 @@ BEGIN
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
                        s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
+        -- driven by the (analyzed, small) fold list: per entity, an index
+        -- range scan of its new events, then the state row by its key
         EXECUTE format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
-                        FROM (SELECT src.%I AS timeline_entity, pg_catalog.max(src.%I) AS timeline_newest, %s
-                              FROM (SELECT src.* FROM pg_temp.timeline_fold f
-                                    JOIN %s AS src ON src.%I = f.entity AND src.%I > f.last_time) AS src
-                              GROUP BY src.%I) b
+                        FROM (SELECT f.entity AS timeline_entity, b.*
+                              FROM pg_temp.timeline_fold f
+                              CROSS JOIN LATERAL (
+                                  SELECT pg_catalog.max(src.%I) AS timeline_newest, %s
+                                  FROM (SELECT src.* FROM %s AS src
+                                        WHERE src.%I = f.entity AND src.%I > f.last_time) AS src) b
+                              WHERE b.timeline_newest IS NOT NULL) b
                         WHERE st.entity = b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
-                       ms.state_table, fold_sets, s.entity_column, s.time_column, batch_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column) INTO n_folded, newest_fold;
+                       ms.state_table, fold_sets, s.time_column, batch_cols,
+                       s.relation, s.entity_column, s.time_column) INTO n_folded, newest_fold;
         newest := greatest(newest, newest_fold);
     END IF;
 

@@ -7,7 +7,7 @@
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS timeline;
-SET search_path = timeline, public;
+SET search_path = public, timeline;  -- our tables in public, the functions unqualified
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 \pset footer off
