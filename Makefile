@@ -17,7 +17,8 @@ OBJS = \
 	src/asof_path.o \
 	src/asof_exec.o \
 	src/feature_expr.o \
-	src/feature_state.o
+	src/feature_state.o \
+	src/state_read.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

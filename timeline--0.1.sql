@@ -2865,46 +2865,48 @@ $$;
 COMMENT ON FUNCTION timeline.refresh(pg_catalog.text) IS
 'folds a materialized feature set''s change log into its state, touching only the changed entities; returns how many were written';
 
--- reads every feature of a materialized feature set for one entity at t:
--- t itself (as_of: an error before the entity's last event), or, for
--- current, the later of t and the entity's last event
-CREATE FUNCTION timeline.read_state(feature_set pg_catalog.text, entity anyelement, t pg_catalog.timestamptz,
-                                    at_least_last pg_catalog.bool)
-RETURNS pg_catalog.jsonb
+-- the SQL of one read of a materialized feature set: $1 the entity, $2 the
+-- time; one indexed lookup per state table (counts are 0, the rest NULL, for
+-- an entity a table does not hold); prepared and cached by read_state
+CREATE FUNCTION timeline.read_state_sql(feature_set pg_catalog.text, at_least_last pg_catalog.bool)
+RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     ms timeline.materialization_source;
-    result jsonb := '{}';
-    part jsonb;
+    parts text[] := '{}';
     pairs text;
-    empty jsonb;
+    empty text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
-    IF t IS NULL THEN
-        RAISE EXCEPTION 't must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state.feature_set ORDER BY m.id LOOP
-        SELECT string_agg(format('%L, timeline.state_value_at(st.%I, %s)', c.feature, c.feature,
-                                 CASE WHEN at_least_last THEN 'greatest($2, st.last_time)' ELSE '$2' END), ', '),
-               jsonb_object_agg(c.feature, CASE WHEN c.aggregate IN ('count', 'count_if') AND entity IS NOT NULL
-                                                THEN to_jsonb(0) ELSE 'null'::jsonb END)
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
+        SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s)', c.feature, c.feature,
+                                 CASE WHEN at_least_last THEN 'greatest($2, s.last_time)' ELSE '$2' END), ', ' ORDER BY c.position),
+               string_agg(format('%L, %s', c.feature,
+                                 CASE WHEN c.aggregate IN ('count', 'count_if') THEN 'CASE WHEN $1 IS NOT NULL THEN 0 END'
+                                      ELSE 'NULL::pg_catalog.float8' END), ', ' ORDER BY c.position)
           INTO pairs, empty
-          FROM (SELECT m.feature, d.aggregate
+          FROM (SELECT m.feature, m.position, d.aggregate
                   FROM timeline.feature_set_member m
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                  WHERE m.feature_set = ms.feature_set AND d.source = ms.source) c;
-        EXECUTE format('SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I st WHERE st.entity = $1',
-                       pairs, ms.state_table)
-           INTO part USING entity, t;
-        result := result || coalesce(part, empty);
+        parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity = $1), pg_catalog.jsonb_build_object(%s))',
+                                 pairs, ms.state_table, empty);
     END LOOP;
-    RETURN result;
+    RETURN 'SELECT ' || array_to_string(parts, ' || ');
 END;
 $$;
+COMMENT ON FUNCTION timeline.read_state_sql(pg_catalog.text, pg_catalog.bool) IS
+'internal: the SQL of one read of a materialized feature set ($1 entity, $2 time), prepared and cached by read_state';
+
+CREATE FUNCTION timeline.read_state(feature_set pg_catalog.text, entity anyelement, t pg_catalog.timestamptz,
+                                    at_least_last pg_catalog.bool)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'timeline_read_state'
+LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION timeline.read_state(pg_catalog.text, anyelement, pg_catalog.timestamptz, pg_catalog.bool) IS
-'internal: the materialized features of one entity at a time, as a jsonb object';
+'internal: the materialized features of one entity at a time, as a jsonb object (plan cached per session)';
 
 CREATE FUNCTION timeline.current(feature_set pg_catalog.text, entity anynonarray)
 RETURNS pg_catalog.jsonb
