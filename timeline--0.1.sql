@@ -1954,6 +1954,7 @@ BEGIN
     END IF;
     EXECUTE format('CREATE TEMP TABLE timeline_spine ON COMMIT DROP AS SELECT pg_catalog.row_number() OVER () AS timeline_rid, s.* FROM (%s) AS s', spine);
     PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+    ANALYZE pg_temp.timeline_spine;
 
     SELECT array_agg(a.attname::text ORDER BY a.attnum), array_agg(a.atttypid::regtype ORDER BY a.attnum)
       INTO spine_cols, spine_types
@@ -1983,6 +1984,19 @@ BEGIN
                   HINT = 'Rename it in the spine query.';
     END LOOP;
 
+    -- the spine per entity: its times (and label ends) and row ids
+    IF to_regclass('pg_temp.timeline_spine_arrays') IS NOT NULL THEN
+        DROP TABLE pg_temp.timeline_spine_arrays;
+    END IF;
+    EXECUTE format('CREATE TEMP TABLE timeline_spine_arrays ON COMMIT DROP AS
+                    SELECT sp.%1$I AS entity, pg_catalog.array_agg(sp.%2$I) AS ts,
+                           pg_catalog.array_agg(sp.%2$I + %3$L::pg_catalog.interval) AS tsl,
+                           pg_catalog.array_agg(sp.timeline_rid) AS rids
+                    FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS NOT NULL GROUP BY 1',
+                   e_col, t_col, coalesce(horizon, interval '0'));
+    CREATE INDEX ON pg_temp.timeline_spine_arrays (entity);
+    ANALYZE pg_temp.timeline_spine_arrays;
+
     -- per source: every feature (and the label) in one scan, read at the
     -- spine's times by one values_at per entity and feature
     FOR g IN
@@ -2006,20 +2020,21 @@ BEGIN
                string_agg(format('u.%I', c), ', ')
           INTO fcols, unnest_args, unnest_cols, u_cols
           FROM unnest(g.exprs, g.cols, g.ats) AS u(e, c, a);
+        -- each entity's timelines stream out of the aggregate and meet its
+        -- spine arrays by an index lookup (OFFSET 0 keeps it a lookup), so
+        -- no wide timeline is ever hashed or sorted; spine rows of entities
+        -- without events get their NULLs from the final LEFT JOIN
         ctes := ctes || format(
             E'g%s AS (\n'
             '  SELECT u.timeline_rid, %s\n'
-            '  FROM (SELECT sp.%I AS entity, pg_catalog.array_agg(sp.%I) AS ts,\n'
-            '               pg_catalog.array_agg(sp.%I + %L::pg_catalog.interval) AS tsl,\n'
-            '               pg_catalog.array_agg(sp.timeline_rid) AS rids\n'
-            '        FROM pg_temp.timeline_spine sp GROUP BY 1) sp\n'
-            '  LEFT JOIN (SELECT src.%I AS entity,%s\n'
+            '  FROM (SELECT src.%I AS entity,%s\n'
             '        FROM %s AS src\n'
-            '        WHERE src.%I IN (SELECT sp.%I FROM pg_temp.timeline_spine sp)\n'
-            '        GROUP BY src.%I) f ON f.entity = sp.entity\n'
+            '        WHERE src.%I IN (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)\n'
+            '        GROUP BY src.%I) f\n'
+            '  CROSS JOIN LATERAL (SELECT sp.ts, sp.tsl, sp.rids FROM pg_temp.timeline_spine_arrays sp\n'
+            '                      WHERE sp.entity = f.entity OFFSET 0) sp\n'
             '  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(sp.rids), %s) AS u(timeline_rid, %s))',
-            gi, u_cols, e_col, t_col, t_col, coalesce(horizon, interval '0'),
-            s.entity_column, fcols, s.relation, s.entity_column, e_col, s.entity_column,
+            gi, u_cols, s.entity_column, fcols, s.relation, s.entity_column, s.entity_column,
             unnest_args, unnest_cols);
         joins := joins || format(E'\nLEFT JOIN g%s ON g%s.timeline_rid = s.timeline_rid', gi, gi);
         group_sources := group_sources || g.source;
@@ -2070,7 +2085,7 @@ BEGIN
     INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
                                            time_column, label, horizon, incomplete_labels)
     VALUES (tgt_schema, tgt_name, feature_set, spine, e_col, t_col, label, horizon, incomplete_labels);
-    DROP TABLE pg_temp.timeline_spine;
+    DROP TABLE pg_temp.timeline_spine, pg_temp.timeline_spine_arrays;
     RETURN nrows;
 END;
 $$;
