@@ -21,7 +21,7 @@
 #                    (default 1.0; 0.1 runs in about a minute)
 #   BENCH_REPS       runs per variant, the median is reported (default 3)
 #   BENCH_LONG_MS    a variant whose first run takes longer runs once
-#                    (default 300000)
+#                    (default 180000)
 #   BENCH_BASELINES  hand-written variants to time, comma-separated, of
 #                    window, hybrid, lateral (default window,hybrid: the
 #                    fastest; lateral takes ~7 minutes at scale 1)
@@ -39,7 +39,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 BENCH_SCALE=${BENCH_SCALE:-1.0}
 BENCH_REPS=${BENCH_REPS:-3}
-BENCH_LONG_MS=${BENCH_LONG_MS:-300000}
+BENCH_LONG_MS=${BENCH_LONG_MS:-180000}
 BENCH_BASELINES=${BENCH_BASELINES:-window,hybrid}
 BENCH_SEED=${BENCH_SEED:-0.5}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
@@ -63,8 +63,12 @@ export PGOPTIONS="-c search_path=timeline,public"
 
 echo "== timeline training-set benchmark"
 echo "date:      $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "commit:    $(git -C "$TL_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(
-    git -C "$TL_ROOT" diff --quiet HEAD -- src timeline--0.1.sql 2>/dev/null || echo ' + uncommitted changes in src/ or timeline--0.1.sql')"
+if git -C "$TL_ROOT" rev-parse --short HEAD >/dev/null 2>&1; then
+    echo "commit:    $(git -C "$TL_ROOT" rev-parse --short HEAD)$(
+        git -C "$TL_ROOT" diff --quiet HEAD -- src timeline--0.1.sql || echo ' + uncommitted changes in src/ or timeline--0.1.sql')"
+else
+    echo "commit:    ? (not a git work tree)"
+fi
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS runs per variant (1 if the first takes over $BENCH_LONG_MS ms), max_parallel_workers_per_gather = $BENCH_WORKERS"

@@ -43,7 +43,7 @@
 \if :{?reps} \else \set reps 3 \endif
 \if :{?explain} \else \set explain 1 \endif
 \if :{?baselines} \else \set baselines 'window,hybrid' \endif
-\if :{?long_ms} \else \set long_ms 300000 \endif
+\if :{?long_ms} \else \set long_ms 180000 \endif
 
 SELECT :'part' = 'data' AS part_data, :'part' = 'define' AS part_define,
        :'part' = 'time' AS part_time, :'part' = 'check' AS part_check,
