@@ -2077,6 +2077,11 @@ BEGIN
                              t_col, horizon, newest);
     END IF;
     sql := sql || E'\nORDER BY s.timeline_rid';
+    -- reading most of a source in entity order through its index is one
+    -- random heap read per event when the table is in arrival order; a scan
+    -- and a sort or hash is faster, and bitmap scans still serve a small
+    -- spine (the setting ends with this function: it has a SET clause)
+    PERFORM set_config('enable_indexscan', 'off', true);
     EXECUTE sql;
     GET DIAGNOSTICS nrows = ROW_COUNT;
 
