@@ -65,6 +65,13 @@ SELECT timeline.create_training_set('dst_label', 'fs_edges',
     $$SELECT 2 AS entity, '2022-03-06 07:30+00'::timestamptz AS t$$, 'count(s2)', '7 days');
 SELECT * FROM dst_label;        -- label 1: 07:45 UTC is 15 minutes after t
 SET TimeZone = 'UTC';
+-- aggregates_between on its own: each (start, end], NULL bounds give NULL
+SELECT timeline.aggregates_between(tl, 'sum', s, e) AS sums, timeline.aggregates_between(tl, 'count', s, e) AS counts
+FROM (SELECT 'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>NULL, 2024-01-04T00:00:00+00=>4}'::timeline.timeline AS tl,
+             ARRAY['2024-01-01', '2023-12-31', NULL, '2024-01-04', '2024-01-02']::timestamptz[] AS s,
+             ARRAY['2024-01-03', '2024-01-01', '2024-01-02', '2024-01-10', '2024-01-04']::timestamptz[] AS e) x;
+SELECT timeline.aggregates_between('discrete{}', 'median', '{}', '{}');
+SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
 CREATE SCHEMA ml;
