@@ -26,6 +26,9 @@
 #                    window, hybrid, lateral (default window,hybrid: the
 #                    fastest; lateral takes ~7 minutes at scale 1)
 #   BENCH_SEED       setseed() value for the data (default 0.5)
+#   BENCH_EVENT_ORDER  arrival: events stored in generation order (random in
+#                    user and time, as bench/data.sql), the default; user:
+#                    stored in (user_id, ts) order (CLUSTER on the index)
 #   BENCH_WORK_MEM   work_mem for every statement (default 4MB, PostgreSQL's
 #                    default)
 #   BENCH_WORKERS    max_parallel_workers_per_gather (default 0: serial)
@@ -42,6 +45,11 @@ BENCH_REPS=${BENCH_REPS:-3}
 BENCH_LONG_MS=${BENCH_LONG_MS:-180000}
 BENCH_BASELINES=${BENCH_BASELINES:-window,hybrid}
 BENCH_SEED=${BENCH_SEED:-0.5}
+BENCH_EVENT_ORDER=${BENCH_EVENT_ORDER:-arrival}
+case "$BENCH_EVENT_ORDER" in
+    arrival | user) ;;
+    *) echo "BENCH_EVENT_ORDER must be arrival or user" >&2; exit 2 ;;
+esac
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
 BENCH_WORKERS=${BENCH_WORKERS:-0}
 BENCH_EXPLAIN=${BENCH_EXPLAIN:-1}
@@ -71,6 +79,7 @@ else
 fi
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "events:    stored in $( [ "$BENCH_EVENT_ORDER" = user ] && echo '(user_id, ts) order' || echo 'arrival (generation) order')"
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS runs per variant (1 if the first takes over $BENCH_LONG_MS ms), max_parallel_workers_per_gather = $BENCH_WORKERS"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"
 
@@ -78,7 +87,8 @@ tl_psql -c "CREATE EXTENSION timeline"
 
 tl_log "generating data (scale $BENCH_SCALE)"
 gen_start=$(date +%s)
-tl_psql -v part=data -v scale="$BENCH_SCALE" -v seed="$BENCH_SEED" -f "$BENCH_DIR/training.sql"
+tl_psql -v part=data -v scale="$BENCH_SCALE" -v seed="$BENCH_SEED" -v order="$BENCH_EVENT_ORDER" \
+    -f "$BENCH_DIR/training.sql"
 tl_psql -v part=define -f "$BENCH_DIR/training.sql"
 tl_psql -c "CHECKPOINT"
 echo "data generated in $(( $(date +%s) - gen_start )) s"

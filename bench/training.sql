@@ -15,7 +15,7 @@
 --   report  the table
 -- By hand, against a database with the extension and
 -- search_path = timeline, public (and TimeZone = 'UTC'):
---   psql -X -v part=data -v scale=0.1 -v seed=0.5 -f bench/training.sql
+--   psql -X -v part=data -v scale=0.1 -v seed=0.5 -v order=arrival -f bench/training.sql
 --   psql -X -v part=define -f bench/training.sql
 --   psql -X -v part=time -v reps=3 -v baselines=window,hybrid -f bench/training.sql
 --   psql -X -v part=check -f bench/training.sql
@@ -59,13 +59,16 @@ SELECT :'part' = 'data' AS part_data, :'part' = 'define' AS part_define,
 -- the median user ~50), times over 2024 at second resolution (events of one
 -- user may share a time), amounts multiples of 1/8 (float sums are exact in
 -- any order), 1% NULL.  Stored in generation order (random in user and
--- time), as bench/data.sql, with an index on (user_id, ts).
+-- time), as bench/data.sql, with an index on (user_id, ts); psql variable
+-- order=user stores them in (user_id, ts) order (CLUSTER) instead.
 -- spine: 1M rows at scale 1, users with the same skew (so busy users are
 -- observed often), times uniform over 2024 at second resolution (some
 -- before a user's first event, some exactly at one of its events; ~2% in
 -- the last 7 days, which have no complete label).
 \if :{?scale} \else \set scale 1.0 \endif
 \if :{?seed} \else \set seed 0.5 \endif
+\if :{?order} \else \set order arrival \endif
+SELECT :'order' = 'user' AS order_user \gset
 
 SELECT round(10000000 * :scale)::bigint AS n_events,
        greatest(1, round(100000 * :scale))::int AS n_users,
@@ -97,6 +100,11 @@ SELECT g::bigint AS spine_id,
 FROM generate_series(1, :n_spine) g;
 
 CREATE INDEX events_user_id_ts_idx ON public.events (user_id, ts);
+-- order=user: events stored in (user_id, ts) order instead, so reading one
+-- user's events in time order reads neighbouring pages
+\if :order_user
+CLUSTER public.events USING events_user_id_ts_idx;
+\endif
 VACUUM ANALYZE events;
 VACUUM ANALYZE spine;
 
