@@ -1903,6 +1903,8 @@ DECLARE
     fcols text;
     gi int := 0;
     label_gi int;
+    source_entities float8;
+    spine_entities float8;
     group_sources text[] := '{}';
     col text;
     sql text;
@@ -1996,6 +1998,7 @@ BEGIN
                    e_col, t_col, coalesce(horizon, interval '0'));
     CREATE INDEX ON pg_temp.timeline_spine_arrays (entity);
     ANALYZE pg_temp.timeline_spine_arrays;
+    SELECT c.reltuples INTO spine_entities FROM pg_class c WHERE c.oid = 'pg_temp.timeline_spine_arrays'::regclass;
 
     -- per source: every feature (and the label) in one scan, read at the
     -- spine's times by one values_at per entity and feature
@@ -2024,18 +2027,28 @@ BEGIN
         -- spine arrays by an index lookup (OFFSET 0 keeps it a lookup), so
         -- no wide timeline is ever hashed or sorted; spine rows of entities
         -- without events get their NULLs from the final LEFT JOIN
+        -- a spine holding most of the source's entities reads the whole
+        -- source: probing every event against the spine costs more than
+        -- aggregating the few entities it lacks (entities from pg_stats)
+        SELECT CASE WHEN st.n_distinct < 0 THEN -st.n_distinct * c.reltuples ELSE st.n_distinct END
+          INTO source_entities
+          FROM pg_stats st JOIN pg_class c ON c.oid = s.relation
+         WHERE st.schemaname = (SELECT n.nspname FROM pg_namespace n WHERE n.oid = c.relnamespace)
+           AND st.tablename = c.relname AND st.attname = s.entity_column;
         ctes := ctes || format(
             E'g%s AS (\n'
             '  SELECT u.timeline_rid, %s\n'
             '  FROM (SELECT src.%I AS entity,%s\n'
             '        FROM %s AS src\n'
-            '        WHERE src.%I IN (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)\n'
+            '        %s\n'
             '        GROUP BY src.%I) f\n'
             '  CROSS JOIN LATERAL (SELECT sp.ts, sp.tsl, sp.rids FROM pg_temp.timeline_spine_arrays sp\n'
             '                      WHERE sp.entity = f.entity OFFSET 0) sp\n'
             '  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(sp.rids), %s) AS u(timeline_rid, %s))',
-            gi, u_cols, s.entity_column, fcols, s.relation, s.entity_column, s.entity_column,
-            unnest_args, unnest_cols);
+            gi, u_cols, s.entity_column, fcols, s.relation,
+            CASE WHEN source_entities > 0 AND spine_entities >= 0.5 * source_entities THEN ''
+                 ELSE format('WHERE src.%I IN (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)', s.entity_column) END,
+            s.entity_column, unnest_args, unnest_cols);
         joins := joins || format(E'\nLEFT JOIN g%s ON g%s.timeline_rid = s.timeline_rid', gi, gi);
         group_sources := group_sources || g.source;
         IF 'label' = ANY (g.cols) THEN
