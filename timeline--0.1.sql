@@ -1061,10 +1061,40 @@ COMMENT ON OPERATOR timeline.> (pg_catalog.float8, timeline.timeline) IS
 --
 -- Filtering and combining
 --
+CREATE FUNCTION timeline.aggregate_at_points(tl timeline.timeline, aggregate pg_catalog.text)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_aggregate_at_points'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregate_at_points(timeline.timeline, pg_catalog.text) IS
+'discrete: the lifetime aggregate at each point of tl; equals observe(aggregate(tl), tl)';
+
+CREATE FUNCTION timeline.aggregate_at_points(tl timeline.timeline, aggregate pg_catalog.text, width pg_catalog.interval)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_aggregate_at_points_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregate_at_points(timeline.timeline, pg_catalog.text, pg_catalog.interval) IS
+'discrete: the trailing-window aggregate at each point of tl; equals observe(aggregate(tl, width), tl)';
+
+CREATE FUNCTION timeline.aggregate_at_points(tl timeline.timeline, aggregate pg_catalog.text,
+                                             reset timeline.timeline, periods pg_catalog.int4 DEFAULT 1)
+RETURNS timeline.timeline
+AS 'MODULE_PATHNAME', 'timeline_aggregate_at_points_since'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregate_at_points(timeline.timeline, pg_catalog.text, timeline.timeline, pg_catalog.int4) IS
+'discrete: the aggregate over the last periods reset periods at each point of tl; equals observe(aggregate(tl, reset, periods), tl)';
+
+CREATE FUNCTION timeline.observe_support(pg_catalog.internal)
+RETURNS pg_catalog.internal
+AS 'MODULE_PATHNAME', 'timeline_observe_support'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.observe_support(pg_catalog.internal) IS
+'planner support for observe: observe(aggregate(tl, ...), tl) becomes aggregate_at_points(tl, ...)';
+
 CREATE FUNCTION timeline.observe(timeline.timeline, "at" timeline.timeline)
 RETURNS timeline.timeline
 AS 'MODULE_PATHNAME', 'timeline_observe'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SUPPORT timeline.observe_support;
 COMMENT ON FUNCTION timeline.observe(timeline.timeline, timeline.timeline) IS
 'discrete: at each point of at, the value of tl there (as of, for a continuous tl)';
 

@@ -638,3 +638,71 @@ SELECT count(*) AS checks, sum(points + probes) AS comparisons,
 FROM summary;
 -- the mismatching rows, if any (none)
 SELECT * FROM bad ORDER BY variant, form, seed, entity, t, agg LIMIT 40;
+
+--
+-- aggregate_at_points, which the planner substitutes for observe(agg(tl,
+-- ...), tl), against observe itself: the rewrite is kept out by observing
+-- at a second column holding the same timeline (not the same expression).
+-- Every aggregate, the four window forms (the trailing one in a fixed and
+-- a calendar width), with and without seq; each row counts the entities
+-- whose results differ (0).
+--
+CREATE TEMP TABLE tls2 AS SELECT *, tl AS tl_at, tl_seq AS tl_seq_at FROM tls;
+-- win(agg, tl, width, reset, k): the aggregate by name, trailing when
+-- width is given, over k reset periods when reset is, else lifetime
+DO $do$
+DECLARE
+    body text := '';
+    a text;
+BEGIN
+    FOREACH a IN ARRAY ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                             'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop'] LOOP
+        body := body || format($f$ WHEN %L THEN CASE WHEN w IS NOT NULL THEN timeline.%I(tl, w)
+                                   WHEN r IS NOT NULL THEN timeline.%I(tl, r, k)
+                                   ELSE timeline.%I(tl) END$f$, a, a, a, a);
+    END LOOP;
+    EXECUTE format($f$CREATE FUNCTION pg_temp.win(agg text, tl timeline.timeline, w interval,
+                                                 r timeline.timeline, k int)
+                      RETURNS timeline.timeline LANGUAGE sql STABLE
+                      AS $b$SELECT CASE agg %s END$b$$f$, body);
+END $do$;
+SELECT a.agg,
+       count(*) FILTER (WHERE aggregate_at_points(tl, a.agg) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl, NULL, NULL, NULL), tl_at)
+                           OR aggregate_at_points(tl_seq, a.agg) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl_seq, NULL, NULL, NULL), tl_seq_at)) AS lifetime,
+       count(*) FILTER (WHERE aggregate_at_points(tl, a.agg, interval '2 hours') IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl, interval '2 hours', NULL, NULL), tl_at)
+                           OR aggregate_at_points(tl_seq, a.agg, interval '1 day') IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl_seq, interval '1 day', NULL, NULL), tl_seq_at)
+                           OR aggregate_at_points(tl_seq, a.agg, interval '1 mon') IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl_seq, interval '1 mon', NULL, NULL), tl_seq_at)) AS trailing,
+       count(*) FILTER (WHERE aggregate_at_points(tl, a.agg, r) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl, NULL, r, 1), tl_at)
+                           OR aggregate_at_points(tl_seq, a.agg, r_seq) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl_seq, NULL, r_seq, 1), tl_seq_at)) AS since,
+       count(*) FILTER (WHERE aggregate_at_points(tl, a.agg, r_seq, 3) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl, NULL, r_seq, 3), tl_at)
+                           OR aggregate_at_points(tl_seq, a.agg, r, 2) IS DISTINCT FROM
+                              observe(pg_temp.win(a.agg, tl_seq, NULL, r, 2), tl_seq_at)) AS sliding,
+       count(*) AS entities
+FROM tls2,
+     unnest(ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop']) AS a(agg)
+GROUP BY a.agg ORDER BY a.agg;
+-- the rewrite happens for observe(agg(x, ...), x) and only then
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT observe(count(tl, interval '1 hour'), tl), observe(sum(tl_seq, r, 2), tl_seq),
+       observe(mean(tl), tl), observe(sum(tl, interval '1 hour'), tl_at),
+       observe(count(tl + 1, interval '1 hour'), tl + 1), observe(lag(tl, 1), tl)
+FROM tls2;
+-- count and count_if have the positions sum has (a trailing window has a
+-- point where a value leaves, zero or not): entities that differ (0)
+SELECT count(*) FILTER (WHERE (SELECT array_agg(p.time) FROM points(count(tl_seq, interval '2 hours')) p)
+                              IS DISTINCT FROM
+                              (SELECT array_agg(p.time) FROM points(sum(tl_seq, interval '2 hours')) p)) AS count_positions,
+       count(*) FILTER (WHERE (SELECT array_agg(p.time) FROM points(count_if(tl, interval '1 mon')) p)
+                              IS DISTINCT FROM
+                              (SELECT array_agg(p.time) FROM points(sum(tl, interval '1 mon')) p)) AS count_if_positions,
+       count(*) AS entities
+FROM tls2;

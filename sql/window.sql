@@ -77,6 +77,17 @@ SELECT sum(sum(tl)) FROM t;
 -- many points: the trailing result is one pass (values checked by the oracle tests)
 SELECT num_points(sum(timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g), '1 hour')) FROM generate_series(1, 100000) g;
 
+-- evaluated at every event: observe(f(tl, ...), tl) becomes aggregate_at_points,
+-- which has only tl's own points (no point where a value leaves), discrete
+SELECT observe(count(tl, '2 days'), tl) AS observed, count(tl, '2 days') AS full FROM t;
+SELECT aggregate_at_points(tl, 'sum', '2 days') AS trailing, aggregate_at_points(tl, 'last') AS lifetime,
+       aggregate_at_points(tl, 'count_if', reset) AS since, aggregate_at_points(tl, 'max', reset, 2) AS sliding
+FROM t, r;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT observe(count(tl, '2 days'), tl), observe(sum(tl, reset), tl), observe(sum(tl), reset) FROM t, r;
+SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
+SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;
+SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', 'discrete{}'::timeline.timeline, 0)$$) AS zero_periods;
+
 -- errors
 SELECT pg_temp.try($$SELECT timeline.sum('discrete{}'::timeline.timeline, interval '0')$$) AS zero_width;
 SELECT pg_temp.try($$SELECT timeline.sum('discrete{}'::timeline.timeline, interval '-1 day')$$) AS negative_width;

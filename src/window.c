@@ -40,16 +40,36 @@
 #include "common/int.h"
 #include "pgtime.h"
 #include "utils/float.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/clauses.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "timeline.h"
 
 /* the aggregate functions themselves are generated at the end of the file */
 PG_FUNCTION_INFO_V1(timeline_aggregates_between);
+PG_FUNCTION_INFO_V1(timeline_aggregate_at_points);
+PG_FUNCTION_INFO_V1(timeline_aggregate_at_points_trailing);
+PG_FUNCTION_INFO_V1(timeline_aggregate_at_points_since);
+PG_FUNCTION_INFO_V1(timeline_observe_support);
+
+/* the SQL names of the aggregates, in WinKind order */
+static const char *const win_names[] = {
+	"count", "count_if", "sum", "mean", "min", "max", "first", "last",
+	"var_samp", "var_pop", "stddev_samp", "stddev_pop"
+};
 
 /* Allocates a queue for up to capacity elements. */
 void
@@ -84,9 +104,13 @@ EmitAcc(TimelineBuilder *out, WinKind kind, TimestampTz t, int64 seq, const WinA
 	TimelineBuilderAppendOrdered(out, t, seq, v, !ok);
 }
 
-/* The lifetime (cumulative) aggregate. */
-static Timeline *
-AggregateLifetime(Timeline *tl, WinKind kind)
+/*
+ * The lifetime (cumulative) aggregate.  at_points: the result at the input's
+ * own points only, discrete (aggregate_at_points); the positions are the
+ * same here, only the kind differs.
+ */
+static pg_attribute_always_inline Timeline *
+AggregateLifetimeOf(Timeline *tl, WinKind kind, bool at_points)
 {
 	TimelineCursor c;
 	TimelineBuilder out;
@@ -104,7 +128,38 @@ AggregateLifetime(Timeline *tl, WinKind kind)
 		}
 		EmitAcc(&out, kind, TimelineCursorTime(&c), c.seq, &acc);
 	}
-	return TimelineBuilderFinishCanonical(&out, true);
+	return TimelineBuilderFinishCanonical(&out, !at_points);
+}
+
+/*
+ * Calls body with the aggregate kind as a compile-time constant, so that the
+ * always-inline loops below are compiled once per kind and the accumulator
+ * keeps only the fields that kind reads, in registers.
+ */
+#define WIN_DISPATCH(kind, body) \
+	switch (kind) \
+	{ \
+		case WK_COUNT: body(WK_COUNT); \
+		case WK_COUNT_IF: body(WK_COUNT_IF); \
+		case WK_SUM: body(WK_SUM); \
+		case WK_MEAN: body(WK_MEAN); \
+		case WK_MIN: body(WK_MIN); \
+		case WK_MAX: body(WK_MAX); \
+		case WK_FIRST: body(WK_FIRST); \
+		case WK_LAST: body(WK_LAST); \
+		case WK_VAR_SAMP: body(WK_VAR_SAMP); \
+		case WK_VAR_POP: body(WK_VAR_POP); \
+		case WK_STDDEV_SAMP: body(WK_STDDEV_SAMP); \
+		case WK_STDDEV_POP: body(WK_STDDEV_POP); \
+	} \
+	pg_unreachable()
+
+static Timeline *
+AggregateLifetime(Timeline *tl, WinKind kind, bool at_points)
+{
+#define LIFETIME_OF(k) return AggregateLifetimeOf(tl, k, at_points)
+	WIN_DISPATCH(kind, LIFETIME_OF);
+#undef LIFETIME_OF
 }
 
 /* Rejects a window width that is not positive. */
@@ -182,28 +237,30 @@ LeaveTime(const WindowWidth *ww, TimestampTz p)
 	return hi;
 }
 
-/* The trailing window (t - width, t]. */
-static Timeline *
-AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
+/*
+ * The trailing window (t - width, t].  at_points: only the points at the
+ * input's own points, discrete, without the points where values leave.
+ */
+static pg_attribute_always_inline Timeline *
+AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 {
 	TimelineCursor c;
 	TimelineBuilder out;
 	AccQueue	q;
 	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
 	WinAcc		acc;
-	WindowWidth ww;
 
-	WindowWidthInit(&ww, width);
 	TimelineCursorInit(&c, tl);
 	AccQueueInit(&q, kind, tl->npoints, true);
-	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR, (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
+	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
+						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
 	for (;;)
 	{
 		bool		more = !TimelineCursorDone(&c);
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
 
 		/* values leaving before the next input point get points of their own */
-		while (AccQueueSize(&q) > 0 && q.expiry[q.head] < now && q.expiry[q.head] != DT_NOEND)
+		while (!at_points && AccQueueSize(&q) > 0 && q.expiry[q.head] < now && q.expiry[q.head] != DT_NOEND)
 		{
 			TimestampTz leave = q.expiry[q.head];
 
@@ -221,22 +278,129 @@ AggregateTrailing(Timeline *tl, WinKind kind, Interval *width)
 		{
 			WinAcc		one = AccOf(TimelineCursorValue(&c));
 
-			AccQueuePush(&q, &one, LeaveTime(&ww, now));
+			AccQueuePush(&q, &one, LeaveTime(ww, now));
 		}
 		acc = AccQueueTotal(&q);
 		EmitAcc(&out, kind, now, c.seq, &acc);
 		TimelineCursorNext(&c);
 	}
 	AccQueueFree(&q);
-	return TimelineBuilderFinishCanonical(&out, true);
+	return TimelineBuilderFinishCanonical(&out, !at_points);
+}
+
+/*
+ * count and count_if over a trailing window: the window's count is the
+ * running count minus the count of the values that have left, exact in
+ * integers, so two indexes into the input replace the queue.  Every
+ * non-NULL value is a member (it gives a leave point, as in
+ * AggregateTrailingOf, whose positions and values these are); count_if
+ * counts only the non-zero ones.
+ */
+typedef struct CountWindow
+{
+	const TimestampTz *times;
+	const float8 *values;
+	const bits8 *nulls;
+	WindowWidth *ww;
+	bool		count_if;
+	int32		head;			/* oldest member that may still be in */
+	int32		leave_of;		/* the member whose leave time is in leave */
+	TimestampTz leave;
+	int64		count;
+} CountWindow;
+
+/* Moves head to the next member before end; false if there is none. */
+static inline bool
+CountWindowHead(CountWindow *w, int32 end)
+{
+	while (w->head < end && TimelinePointIsNull(w->nulls, w->head))
+		w->head++;
+	if (w->head >= end)
+		return false;
+	if (w->leave_of != w->head)
+	{
+		w->leave = LeaveTime(w->ww, w->times[w->head]);
+		w->leave_of = w->head;
+	}
+	return true;
+}
+
+/* Drops the member at head. */
+static inline void
+CountWindowPop(CountWindow *w)
+{
+	if (!w->count_if || w->values[w->head] != 0.0)
+		w->count--;
+	w->head++;
+}
+
+static Timeline *
+CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
+{
+	TimelineCursor c;
+	TimelineBuilder out;
+	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
+	CountWindow w;
+
+	w.times = TimelineTimes(tl);
+	w.values = TimelineValues(tl);
+	w.nulls = TimelineNulls(tl);
+	w.ww = ww;
+	w.count_if = (kind == WK_COUNT_IF);
+	w.head = 0;
+	w.leave_of = -1;
+	w.leave = DT_NOEND;
+	w.count = 0;
+	TimelineCursorInit(&c, tl);
+	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
+						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
+	for (;;)
+	{
+		bool		more = !TimelineCursorDone(&c);
+		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
+
+		/* members leaving before now give points of their own */
+		while (!at_points && CountWindowHead(&w, c.i) && w.leave < now && w.leave != DT_NOEND)
+		{
+			TimestampTz leave = w.leave;
+
+			while (CountWindowHead(&w, c.i) && w.leave <= leave)
+				CountWindowPop(&w);
+			TimelineBuilderAppendOrdered(&out, leave, expiry_seq, (float8) w.count, false);
+		}
+		if (!more)
+			break;
+		/* members leaving at or before now are gone for the points at now */
+		while (CountWindowHead(&w, c.i) && w.leave <= now)
+			CountWindowPop(&w);
+		if (!TimelineCursorIsNull(&c) && (!w.count_if || TimelineCursorValue(&c) != 0.0))
+			w.count++;
+		TimelineBuilderAppendOrdered(&out, now, c.seq, (float8) w.count, false);
+		TimelineCursorNext(&c);
+	}
+	return TimelineBuilderFinishCanonical(&out, !at_points);
+}
+
+static Timeline *
+AggregateTrailing(Timeline *tl, WinKind kind, Interval *width, bool at_points)
+{
+	WindowWidth ww;
+
+	WindowWidthInit(&ww, width);
+	if (kind == WK_COUNT || kind == WK_COUNT_IF)
+		return CountTrailing(tl, kind, &ww, at_points);
+#define TRAILING_OF(k) return AggregateTrailingOf(tl, k, &ww, at_points)
+	WIN_DISPATCH(kind, TRAILING_OF);
+#undef TRAILING_OF
 }
 
 /*
  * Since the last reset (k = 1) or sliding over the last k reset periods:
  * the current period's accumulator plus a queue of the k - 1 closed ones.
+ * at_points: only the points at the input's own positions, discrete.
  */
 static Timeline *
-AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
+AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k, bool at_points)
 {
 	Timeline   *inputs[2] = {tl, reset};
 	TimelineMerge m;
@@ -253,7 +417,10 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 				 errhint("Use 1 for the window since the last reset.")));
 	TimelineMergeInit(&m, 2, inputs);
 	AccQueueInit(&closed, kind, (int64) tl->npoints + reset->npoints + 1, false);
-	TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
+	if (at_points)
+		TimelineBuilderInit(&out, TimelineSeqs(tl) != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
+	else
+		TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
 	while (TimelineMergeNext(&m))
 	{
 		WinAcc		total;
@@ -277,9 +444,12 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 
 			current = AccCombine(kind, &current, &one);
 		}
-		total = AccQueueTotal(&closed);
-		total = AccCombine(kind, &total, &current);
-		EmitAcc(&out, kind, m.time, m.seq, &total);
+		if (!at_points || m.in[0].here)
+		{
+			total = AccQueueTotal(&closed);
+			total = AccCombine(kind, &total, &current);
+			EmitAcc(&out, kind, m.time, m.seq, &total);
+		}
 		if (MergeValue(&m.in[1], &r) && r != 0.0)
 		{
 			reset_pending = true;
@@ -287,22 +457,32 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k)
 		}
 	}
 	AccQueueFree(&closed);
-	return TimelineBuilderFinishCanonical(&out, true);
+	return TimelineBuilderFinishCanonical(&out, !at_points);
 }
 
 /* Maps an aggregate's SQL name to its kind; -1 if unknown. */
 int
 WinKindFromName(const char *name)
 {
-	static const char *const names[] = {
-		"count", "count_if", "sum", "mean", "min", "max", "first", "last",
-		"var_samp", "var_pop", "stddev_samp", "stddev_pop"
-	};
 
-	for (int i = 0; i < (int) lengthof(names); i++)
-		if (strcmp(name, names[i]) == 0)
+	for (int i = 0; i < (int) lengthof(win_names); i++)
+		if (strcmp(name, win_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* Maps an aggregate's SQL name to its kind; an error if unknown. */
+static WinKind
+WinKindFromText(const char *aggname)
+{
+	int			kind = WinKindFromName(aggname);
+
+	if (kind < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown aggregate: \"%s\"", aggname),
+				 errhint("Use one of count, count_if, sum, mean, min, max, first, last, var_samp, var_pop, stddev_samp, stddev_pop.")));
+	return (WinKind) kind;
 }
 
 /*
@@ -320,7 +500,7 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 	char	   *aggname = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	ArrayType  *starts_arr = PG_GETARG_ARRAYTYPE_P(2);
 	ArrayType  *ends_arr = PG_GETARG_ARRAYTYPE_P(3);
-	int			kind = WinKindFromName(aggname);
+	WinKind		kind = WinKindFromText(aggname);
 	const float8 *values = TimelineValues(tl);
 	const bits8 *nulls = TimelineNulls(tl);
 	Datum	   *starts,
@@ -334,11 +514,6 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 	int			dims[1];
 	int			lbs[1] = {1};
 
-	if (kind < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown aggregate: \"%s\"", aggname),
-				 errhint("Use one of count, count_if, sum, mean, min, max, first, last, var_samp, var_pop, stddev_samp, stddev_pop.")));
 	deconstruct_array(starts_arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &starts, &snulls, &nstarts);
 	deconstruct_array(ends_arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
@@ -382,6 +557,166 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 }
 
 /*
+ * aggregate_at_points(tl, aggregate [, width | reset, periods]): the
+ * aggregate evaluated at tl's own points only, discrete.  This is exactly
+ * observe(aggregate(tl, ...), tl), the usual way to evaluate a window at
+ * every event, without building the result's other points (where values
+ * leave a trailing window, the reset timeline's positions) and without the
+ * second merge; observe_support rewrites that call into this one.
+ */
+Datum
+timeline_aggregate_at_points(PG_FUNCTION_ARGS)
+{
+	WinKind		kind = WinKindFromText(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	PG_RETURN_TIMELINE_P(AggregateLifetime(TimelineGetArgCached(fcinfo, 0), kind, true));
+}
+
+Datum
+timeline_aggregate_at_points_trailing(PG_FUNCTION_ARGS)
+{
+	WinKind		kind = WinKindFromText(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	PG_RETURN_TIMELINE_P(AggregateTrailing(TimelineGetArgCached(fcinfo, 0), kind,
+										   PG_GETARG_INTERVAL_P(2), true));
+}
+
+Datum
+timeline_aggregate_at_points_since(PG_FUNCTION_ARGS)
+{
+	WinKind		kind = WinKindFromText(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	PG_RETURN_TIMELINE_P(AggregateSince(TimelineGetArgCached(fcinfo, 0), kind,
+										TimelineGetArgCached(fcinfo, 2),
+										PG_GETARG_INT32(3), true));
+}
+
+/*
+ * If expr calls one of this file's aggregation functions (checked by
+ * schema, name, argument types and C symbol, so a same-named function of
+ * another origin never matches), returns its aggregate's name and sets
+ * *form to the symbol's suffix ("", "_trailing", "_since", "_sliding").
+ */
+static const char *
+WindowCallName(Node *expr, Oid nspid, Oid timeline_type, const char **form)
+{
+	FuncExpr   *f;
+	HeapTuple	tup;
+	Form_pg_proc proc;
+	const char *name = NULL;
+	char		symbol[NAMEDATALEN * 2];
+
+	if (!IsA(expr, FuncExpr))
+		return NULL;
+	f = (FuncExpr *) expr;
+	if (f->funcretset || f->funcresulttype != timeline_type)
+		return NULL;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(f->funcid));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	if (proc->pronamespace == nspid && proc->prolang == ClanguageId &&
+		proc->pronargs >= 1 && proc->proargtypes.values[0] == timeline_type)
+	{
+		Oid		   *types = proc->proargtypes.values;
+
+		if (proc->pronargs == 1)
+			*form = "";
+		else if (proc->pronargs == 2 && types[1] == INTERVALOID)
+			*form = "_trailing";
+		else if (proc->pronargs == 2 && types[1] == timeline_type)
+			*form = "_since";
+		else if (proc->pronargs == 3 && types[1] == timeline_type && types[2] == INT4OID)
+			*form = "_sliding";
+		else
+			*form = NULL;
+		if (*form && WinKindFromName(NameStr(proc->proname)) >= 0)
+			name = win_names[WinKindFromName(NameStr(proc->proname))];
+		if (name)
+		{
+			bool		isnull;
+			Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+
+			snprintf(symbol, sizeof(symbol), "timeline_%s%s", name, *form);
+			if (isnull || strcmp(TextDatumGetCString(src), symbol) != 0)
+				name = NULL;
+		}
+	}
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/*
+ * Planner support for observe(tl, at): observe(agg(x, ...), x), with the
+ * same non-volatile x on both sides, becomes aggregate_at_points(x, 'agg',
+ * ...).  EXPLAIN VERBOSE shows the rewritten call.
+ */
+Datum
+timeline_observe_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSimplify *req;
+	FuncExpr   *inner;
+	Node	   *at;
+	Oid			nspid;
+	const char *name;
+	const char *form = NULL;
+	List	   *args;
+	Oid			argtypes[4];
+	int			nargs;
+	Oid			target;
+
+	if (!IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSimplify *) rawreq;
+	if (list_length(req->fcall->args) != 2)
+		PG_RETURN_POINTER(NULL);
+	inner = (FuncExpr *) linitial(req->fcall->args);
+	at = (Node *) lsecond(req->fcall->args);
+	nspid = get_func_namespace(req->fcall->funcid);
+	name = WindowCallName((Node *) inner, nspid, req->fcall->funcresulttype, &form);
+	if (name == NULL || !equal(linitial(inner->args), at) ||
+		contain_volatile_functions(at) || contain_subplans(at))
+		PG_RETURN_POINTER(NULL);
+
+	args = list_make2(at, makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+									CStringGetTextDatum(name), false, false));
+	argtypes[0] = req->fcall->funcresulttype;
+	argtypes[1] = TEXTOID;
+	if (strcmp(form, "_trailing") == 0)
+	{
+		args = lappend(args, lsecond(inner->args));
+		argtypes[2] = INTERVALOID;
+		nargs = 3;
+	}
+	else if (strcmp(form, "") != 0)
+	{
+		args = lappend(args, lsecond(inner->args));
+		args = lappend(args, strcmp(form, "_sliding") == 0 ? lthird(inner->args) :
+					   (Node *) makeConst(INT4OID, -1, InvalidOid, sizeof(int32),
+										  Int32GetDatum(1), false, true));
+		argtypes[2] = req->fcall->funcresulttype;
+		argtypes[3] = INT4OID;
+		nargs = 4;
+	}
+	else
+		nargs = 2;
+	target = LookupFuncName(list_make2(makeString(get_namespace_name(nspid)),
+									   makeString(pstrdup("aggregate_at_points"))),
+							nargs, argtypes, true);
+	if (!OidIsValid(target))
+		PG_RETURN_POINTER(NULL);
+	{
+		FuncExpr   *result = makeFuncExpr(target, req->fcall->funcresulttype, args,
+										  InvalidOid, DEFAULT_COLLATION_OID,
+										  COERCE_EXPLICIT_CALL);
+
+		result->location = req->fcall->location;
+		PG_RETURN_POINTER(result);
+	}
+}
+
+/*
  * One SQL-callable function per aggregate and window form, generated:
  * timeline_<agg>(tl), _<agg>_trailing(tl, interval), _<agg>_since(tl, tl),
  * _<agg>_sliding(tl, tl, int).
@@ -394,26 +729,26 @@ PG_FUNCTION_INFO_V1(timeline_##name##_sliding); \
 Datum \
 timeline_##name(PG_FUNCTION_ARGS) \
 { \
-	PG_RETURN_TIMELINE_P(AggregateLifetime(TimelineGetArgCached(fcinfo, 0), kind)); \
+	PG_RETURN_TIMELINE_P(AggregateLifetime(TimelineGetArgCached(fcinfo, 0), kind, false)); \
 } \
 Datum \
 timeline_##name##_trailing(PG_FUNCTION_ARGS) \
 { \
 	PG_RETURN_TIMELINE_P(AggregateTrailing(TimelineGetArgCached(fcinfo, 0), kind, \
-										   PG_GETARG_INTERVAL_P(1))); \
+										   PG_GETARG_INTERVAL_P(1), false)); \
 } \
 Datum \
 timeline_##name##_since(PG_FUNCTION_ARGS) \
 { \
 	PG_RETURN_TIMELINE_P(AggregateSince(TimelineGetArgCached(fcinfo, 0), kind, \
-										TimelineGetArgCached(fcinfo, 1), 1)); \
+										TimelineGetArgCached(fcinfo, 1), 1, false)); \
 } \
 Datum \
 timeline_##name##_sliding(PG_FUNCTION_ARGS) \
 { \
 	PG_RETURN_TIMELINE_P(AggregateSince(TimelineGetArgCached(fcinfo, 0), kind, \
 										TimelineGetArgCached(fcinfo, 1), \
-										PG_GETARG_INT32(2))); \
+										PG_GETARG_INT32(2), false)); \
 }
 
 TIMELINE_AGGREGATE(count, WK_COUNT)
