@@ -138,7 +138,9 @@ FROM (VALUES
 -- timeline.  The result at every event: a trailing result also has points
 -- where values leave the window, so observe(result, tl) keeps the result's
 -- value at each of tl's points (the lifetime result has exactly tl's points
--- already).  Variants:
+-- already); the planner rewrites observe(agg(tl, ...), tl) into
+-- aggregate_at_points(tl, 'agg', ...), which builds only those points
+-- (EXPLAIN shows it).  Variants:
 --   values:  over user_tl; the values at every event are consumed in C:
 --            n = num_points, s = the last value of the lifetime sum of them,
 --            c = the last value of their lifetime count (non-NULL values)
@@ -355,7 +357,7 @@ ORDER BY m.measure;
 
 \echo
 \echo '== timeline variants (ms, median; vs postgres in parentheses)'
-\echo '   values: stored user_tl, observe(result, tl), values consumed in C (sum and count of them)'
+\echo '   values: stored user_tl, observe(result, tl) (planned as aggregate_at_points), values consumed in C (sum and count of them)'
 \echo '   rows:   stored user_tl, the same values as rows of points(), summed by PostgreSQL'
 \echo '   result: stored user_tl, the result timeline only (incl. window-leaving points), num_points'
 \echo '   raw:    as values, but timeline_agg(ts, amount, event_id) GROUP BY user_id in the same query'
