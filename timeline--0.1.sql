@@ -232,10 +232,18 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.value_at(timeline.timeline, pg_catalog.timestamptz, pg_catalog.interval) IS
 'value as of t, or NULL when the latest point at or before t is older than t - max_age';
 
+CREATE FUNCTION timeline.values_at_support(pg_catalog.internal)
+RETURNS pg_catalog.internal
+AS 'MODULE_PATHNAME', 'timeline_values_at_support'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.values_at_support(pg_catalog.internal) IS
+'planner support for values_at: values_at(aggregate(tl [, width]), times) becomes aggregate_at_times(tl, ...)';
+
 CREATE FUNCTION timeline.values_at(timeline.timeline, pg_catalog.timestamptz[])
 RETURNS pg_catalog.float8[]
 AS 'MODULE_PATHNAME', 'timeline_values_at'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SUPPORT timeline.values_at_support;
 COMMENT ON FUNCTION timeline.values_at(timeline.timeline, pg_catalog.timestamptz[]) IS
 'value_at for every element of an array of times, in the same order and shape';
 
@@ -1082,6 +1090,21 @@ AS 'MODULE_PATHNAME', 'timeline_aggregate_at_points_since'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.aggregate_at_points(timeline.timeline, pg_catalog.text, timeline.timeline, pg_catalog.int4) IS
 'discrete: the aggregate over the last periods reset periods at each point of tl; equals observe(aggregate(tl, reset, periods), tl)';
+
+CREATE FUNCTION timeline.aggregate_at_times(tl timeline.timeline, aggregate pg_catalog.text, times pg_catalog.timestamptz[])
+RETURNS pg_catalog.float8[]
+AS 'MODULE_PATHNAME', 'timeline_aggregate_at_times'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregate_at_times(timeline.timeline, pg_catalog.text, pg_catalog.timestamptz[]) IS
+'the lifetime aggregate as of each element of times; equals values_at(aggregate(tl), times)';
+
+CREATE FUNCTION timeline.aggregate_at_times(tl timeline.timeline, aggregate pg_catalog.text, width pg_catalog.interval,
+                                            times pg_catalog.timestamptz[])
+RETURNS pg_catalog.float8[]
+AS 'MODULE_PATHNAME', 'timeline_aggregate_at_times_trailing'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.aggregate_at_times(timeline.timeline, pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz[]) IS
+'the trailing-window aggregate as of each element of times; equals values_at(aggregate(tl, width), times)';
 
 CREATE FUNCTION timeline.observe_support(pg_catalog.internal)
 RETURNS pg_catalog.internal

@@ -232,6 +232,12 @@ SELECT DISTINCT p.seed, p.entity, c.cid, p.t, 9223372036854775807, NULL::float8,
        false, false, p.src
 FROM probe_t p, combos c
 WHERE p.grp IS NULL OR p.grp = c.grp;
+-- every probe time of an entity, in random order (for aggregate_at_times at the end)
+SELECT setseed(0.31);
+CREATE TEMP TABLE probe_arr AS
+SELECT seed, entity,
+       array_agg(t ORDER BY random()) || ARRAY[NULL, 'infinity', '-infinity']::timestamptz[] AS ts
+FROM (SELECT DISTINCT seed, entity, t FROM probe_t) p GROUP BY seed, entity;
 DROP TABLE probe_t;
 
 -- The positions in order (rk): by time, real positions before probes, then
@@ -690,6 +696,33 @@ FROM tls2,
      unnest(ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
                   'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop']) AS a(agg)
 GROUP BY a.agg ORDER BY a.agg;
+-- aggregate_at_times, which the planner substitutes for values_at(agg(tl
+-- [, width]), times), against values_at of the whole result (kept from the
+-- rewrite by the win() wrapper): per entity, every probe time of probe_t
+-- (events, 1 microsecond around them, random, edges, where values leave)
+-- in random order, with a NULL and both infinities; entities that differ (0)
+SELECT a.agg,
+       count(*) FILTER (WHERE aggregate_at_times(tl, a.agg, p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl, NULL, NULL, NULL), p.ts)
+                           OR aggregate_at_times(tl_seq, a.agg, p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl_seq, NULL, NULL, NULL), p.ts)) AS lifetime,
+       count(*) FILTER (WHERE aggregate_at_times(tl, a.agg, interval '2 hours', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl, interval '2 hours', NULL, NULL), p.ts)
+                           OR aggregate_at_times(tl_seq, a.agg, interval '1 day', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl_seq, interval '1 day', NULL, NULL), p.ts)
+                           OR aggregate_at_times(tl, a.agg, interval '1 mon', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl, interval '1 mon', NULL, NULL), p.ts)) AS trailing,
+       count(*) AS entities, sum(cardinality(p.ts)) AS times
+FROM tls2 JOIN probe_arr p USING (seed, entity),
+     unnest(ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop']) AS a(agg)
+GROUP BY a.agg ORDER BY a.agg;
+-- the rewrites happen for observe(agg(x, ...), x) and values_at(agg(x
+-- [, width]), times) only
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT values_at(count(tl, interval '1 hour'), ARRAY[now()]), values_at(max(tl_seq), ARRAY[now()]),
+       values_at(sum(tl, r), ARRAY[now()]), values_at(lag(tl, 1), ARRAY[now()])
+FROM tls2;
 -- the rewrite happens for observe(agg(x, ...), x) and only then
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT observe(count(tl, interval '1 hour'), tl), observe(sum(tl_seq, r, 2), tl_seq),

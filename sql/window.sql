@@ -84,6 +84,18 @@ SELECT aggregate_at_points(tl, 'sum', '2 days') AS trailing, aggregate_at_points
        aggregate_at_points(tl, 'count_if', reset) AS since, aggregate_at_points(tl, 'max', reset, 2) AS sliding
 FROM t, r;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT observe(count(tl, '2 days'), tl), observe(sum(tl, reset), tl), observe(sum(tl), reset) FROM t, r;
+-- read at given times: values_at(f(tl [, width]), times) becomes aggregate_at_times, which
+-- needs no result timeline (times in any order; NULL stays NULL; before the first point NULL)
+SELECT values_at(count(tl, '2 days'), ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS count_2d,
+       aggregate_at_times(tl, 'sum', '2 days', ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS sum_2d,
+       aggregate_at_times(tl, 'mean', ARRAY['2024-01-05', '2024-01-01 12:00']::timestamptz[]) AS mean,
+       aggregate_at_times(tl, 'sum', '{}'::timestamptz[]) AS no_times
+FROM t;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT values_at(count(tl, '2 days'), ARRAY[now()]), values_at(sum(tl), ARRAY[now()]), values_at(sum(tl, reset), ARRAY[now()]) FROM t, r;
+-- a value that never leaves within the timestamp range is still there at infinity
+SELECT aggregate_at_times('discrete{294276-12-30=>1}'::timeline, 'count', '7 days', ARRAY['infinity', '294276-12-31']::timestamptz[]) AS at_times,
+       value_at(count('discrete{294276-12-30=>1}'::timeline, '7 days'), 'infinity') AS from_timeline;
+SELECT pg_temp.try($$SELECT timeline.aggregate_at_times('discrete{}'::timeline.timeline, 'median', '{}'::timestamptz[])$$) AS unknown_aggregate_at_times;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', 'discrete{}'::timeline.timeline, 0)$$) AS zero_periods;

@@ -45,6 +45,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/supportnodes.h"
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
@@ -64,6 +65,9 @@ PG_FUNCTION_INFO_V1(timeline_aggregate_at_points);
 PG_FUNCTION_INFO_V1(timeline_aggregate_at_points_trailing);
 PG_FUNCTION_INFO_V1(timeline_aggregate_at_points_since);
 PG_FUNCTION_INFO_V1(timeline_observe_support);
+PG_FUNCTION_INFO_V1(timeline_aggregate_at_times);
+PG_FUNCTION_INFO_V1(timeline_aggregate_at_times_trailing);
+PG_FUNCTION_INFO_V1(timeline_values_at_support);
 
 /* the SQL names of the aggregates, in WinKind order */
 static const char *const win_names[] = {
@@ -151,8 +155,8 @@ AggregateLifetimeOf(Timeline *tl, WinKind kind, bool at_points)
 		case WK_VAR_POP: body(WK_VAR_POP); \
 		case WK_STDDEV_SAMP: body(WK_STDDEV_SAMP); \
 		case WK_STDDEV_POP: body(WK_STDDEV_POP); \
-	} \
-	pg_unreachable()
+		default: elog(ERROR, "unknown aggregate kind %d", (int) (kind)); \
+	}
 
 static Timeline *
 AggregateLifetime(Timeline *tl, WinKind kind, bool at_points)
@@ -592,6 +596,227 @@ timeline_aggregate_at_points_since(PG_FUNCTION_ARGS)
 }
 
 /*
+ * aggregate_at_times(tl, aggregate [, width], times[]): for every k, the
+ * value of aggregate(tl [, width]) as of times[k], exactly what
+ * values_at(aggregate(tl [, width]), times) gives (NULL for a NULL time and
+ * before tl's first point), in one pass over tl's points and the times in
+ * time order, without building the result timeline.
+ *
+ * Bit for bit: values leave the queue in the order they entered, and every
+ * value whose leave time is at or before a point's time has left before that
+ * point enters, here as in AggregateTrailingOf, so the queue goes through the
+ * same pushes and pops in the same order and its total at a time is the
+ * value of the result's last point at or before it.  A value that never
+ * leaves within the timestamp range (leave time infinity) stays for an
+ * infinite time too, as in the result timeline.
+ */
+typedef struct ProbeTimes
+{
+	int			n;				/* number of times */
+	TimestampTz *time;			/* times[k] */
+	bool	   *isnull;
+	int		   *order;			/* the non-NULL k in time order */
+	int			norder;
+	Datum	   *out;
+	bool	   *outnull;
+} ProbeTimes;
+
+static int
+CompareProbe(const void *a, const void *b, void *arg)
+{
+	const TimestampTz *time = (const TimestampTz *) arg;
+	TimestampTz ta = time[*(const int *) a];
+	TimestampTz tb = time[*(const int *) b];
+
+	return (ta > tb) - (ta < tb);
+}
+
+/* Reads the times array and orders its non-NULL elements by time. */
+static void
+ProbeTimesInit(ProbeTimes *pt, ArrayType *arr)
+{
+	Datum	   *elems;
+
+	deconstruct_array(arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elems, &pt->isnull, &pt->n);
+	pt->time = palloc(sizeof(TimestampTz) * Max(pt->n, 1));
+	pt->order = palloc(sizeof(int) * Max(pt->n, 1));
+	pt->out = palloc0(sizeof(Datum) * Max(pt->n, 1));
+	pt->outnull = palloc(sizeof(bool) * Max(pt->n, 1));
+	pt->norder = 0;
+	for (int k = 0; k < pt->n; k++)
+	{
+		pt->outnull[k] = true;
+		if (pt->isnull[k])
+			continue;
+		pt->time[k] = DatumGetTimestampTz(elems[k]);
+		pt->order[pt->norder++] = k;
+	}
+	qsort_arg(pt->order, pt->norder, sizeof(int), CompareProbe, pt->time);
+}
+
+/* Stores the aggregate of acc as the answer for times[k]. */
+static inline void
+ProbeAnswer(ProbeTimes *pt, int k, WinKind kind, const WinAcc *acc)
+{
+	float8		v = 0;
+
+	pt->outnull[k] = !AccResult(kind, acc, &v);
+	pt->out[k] = pt->outnull[k] ? (Datum) 0 : Float8GetDatum(v);
+}
+
+/* The result array, shaped like the times array. */
+static ArrayType *
+ProbeTimesResult(ProbeTimes *pt, ArrayType *arr)
+{
+	int			lbs[MAXDIM];
+
+	if (pt->n == 0)
+		return construct_empty_array(FLOAT8OID);
+	for (int d = 0; d < ARR_NDIM(arr); d++)
+		lbs[d] = ARR_LBOUND(arr)[d];
+	return construct_md_array(pt->out, pt->outnull, ARR_NDIM(arr), ARR_DIMS(arr), lbs,
+							  FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+static pg_attribute_always_inline void
+LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
+{
+	const TimestampTz *times = TimelineTimes(tl);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	WinAcc		acc = AccEmpty();
+	int32		i = 0;
+
+	for (int o = 0; o < pt->norder; o++)
+	{
+		int			k = pt->order[o];
+
+		for (; i < tl->npoints && times[i] <= pt->time[k]; i++)
+			if (!TimelinePointIsNull(nulls, i))
+			{
+				WinAcc		one = AccOf(values[i]);
+
+				acc = AccCombine(kind, &acc, &one);
+			}
+		if (i > 0)
+			ProbeAnswer(pt, k, kind, &acc);
+	}
+}
+
+static pg_attribute_always_inline void
+TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
+{
+	const TimestampTz *times = TimelineTimes(tl);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	AccQueue	q;
+	int32		i = 0;
+
+	AccQueueInit(&q, kind, tl->npoints, true);
+	for (int o = 0; o < pt->norder; o++)
+	{
+		int			k = pt->order[o];
+		TimestampTz t = pt->time[k];
+		WinAcc		acc;
+
+		for (; i < tl->npoints && times[i] <= t; i++)
+		{
+			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= times[i])
+				AccQueuePop(&q);
+			if (!TimelinePointIsNull(nulls, i))
+			{
+				WinAcc		one = AccOf(values[i]);
+
+				AccQueuePush(&q, &one, LeaveTime(ww, times[i]));
+			}
+		}
+		while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= t && q.expiry[q.head] != DT_NOEND)
+			AccQueuePop(&q);
+		if (i > 0)
+		{
+			acc = AccQueueTotal(&q);
+			ProbeAnswer(pt, k, kind, &acc);
+		}
+	}
+	AccQueueFree(&q);
+}
+
+/* count and count_if: the running count minus the values that have left */
+static void
+CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
+{
+	const TimestampTz *times = TimelineTimes(tl);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	CountWindow w;
+	int32		i = 0;
+
+	w.times = times;
+	w.values = values;
+	w.nulls = nulls;
+	w.ww = ww;
+	w.count_if = (kind == WK_COUNT_IF);
+	w.head = 0;
+	w.leave_of = -1;
+	w.leave = DT_NOEND;
+	w.count = 0;
+	for (int o = 0; o < pt->norder; o++)
+	{
+		int			k = pt->order[o];
+		TimestampTz t = pt->time[k];
+
+		for (; i < tl->npoints && times[i] <= t; i++)
+			if (!TimelinePointIsNull(nulls, i) && (!w.count_if || values[i] != 0.0))
+				w.count++;
+		while (CountWindowHead(&w, i) && w.leave <= t && w.leave != DT_NOEND)
+			CountWindowPop(&w);
+		if (i > 0)
+		{
+			pt->outnull[k] = false;
+			pt->out[k] = Float8GetDatum((float8) w.count);
+		}
+	}
+}
+
+Datum
+timeline_aggregate_at_times(PG_FUNCTION_ARGS)
+{
+	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
+	WinKind		kind = WinKindFromText(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	ProbeTimes	pt;
+
+	ProbeTimesInit(&pt, arr);
+#define LIFETIME_AT(k) LifetimeAtTimesOf(tl, k, &pt); break
+	WIN_DISPATCH(kind, LIFETIME_AT);
+#undef LIFETIME_AT
+	PG_RETURN_ARRAYTYPE_P(ProbeTimesResult(&pt, arr));
+}
+
+Datum
+timeline_aggregate_at_times_trailing(PG_FUNCTION_ARGS)
+{
+	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
+	WinKind		kind = WinKindFromText(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	WindowWidth ww;
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(3);
+	ProbeTimes	pt;
+
+	WindowWidthInit(&ww, PG_GETARG_INTERVAL_P(2));
+	ProbeTimesInit(&pt, arr);
+	if (kind == WK_COUNT || kind == WK_COUNT_IF)
+		CountAtTimes(tl, kind, &ww, &pt);
+	else
+	{
+#define TRAILING_AT(k) TrailingAtTimesOf(tl, k, &ww, &pt); break
+		WIN_DISPATCH(kind, TRAILING_AT);
+#undef TRAILING_AT
+	}
+	PG_RETURN_ARRAYTYPE_P(ProbeTimesResult(&pt, arr));
+}
+
+/*
  * If expr calls one of this file's aggregation functions (checked by
  * schema, name, argument types and C symbol, so a same-named function of
  * another origin never matches), returns its aggregate's name and sets
@@ -714,6 +939,61 @@ timeline_observe_support(PG_FUNCTION_ARGS)
 		result->location = req->fcall->location;
 		PG_RETURN_POINTER(result);
 	}
+}
+
+/*
+ * Planner support for values_at(tl, times): values_at(agg(x), times) and
+ * values_at(agg(x, width), times) become aggregate_at_times(x, 'agg'
+ * [, width], times), which reads the window at the times without building
+ * its result timeline.
+ */
+Datum
+timeline_values_at_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSimplify *req;
+	FuncExpr   *inner;
+	Oid			nspid;
+	const char *name;
+	const char *form = NULL;
+	List	   *args;
+	Oid			argtypes[4];
+	int			nargs;
+	Oid			target;
+	FuncExpr   *result;
+
+	if (!IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSimplify *) rawreq;
+	if (list_length(req->fcall->args) != 2)
+		PG_RETURN_POINTER(NULL);
+	inner = (FuncExpr *) linitial(req->fcall->args);
+	nspid = get_func_namespace(req->fcall->funcid);
+	name = WindowCallName((Node *) inner, nspid, exprType((Node *) inner), &form);
+	if (name == NULL || (strcmp(form, "") != 0 && strcmp(form, "_trailing") != 0))
+		PG_RETURN_POINTER(NULL);
+	args = list_make2(linitial(inner->args),
+					  makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+								CStringGetTextDatum(name), false, false));
+	argtypes[0] = exprType((Node *) inner);
+	argtypes[1] = TEXTOID;
+	if (strcmp(form, "_trailing") == 0)
+	{
+		args = lappend(args, lsecond(inner->args));
+		argtypes[2] = INTERVALOID;
+	}
+	nargs = list_length(args) + 1;
+	argtypes[nargs - 1] = exprType((Node *) lsecond(req->fcall->args));
+	args = lappend(args, lsecond(req->fcall->args));
+	target = LookupFuncName(list_make2(makeString(get_namespace_name(nspid)),
+									   makeString(pstrdup("aggregate_at_times"))),
+							nargs, argtypes, true);
+	if (!OidIsValid(target))
+		PG_RETURN_POINTER(NULL);
+	result = makeFuncExpr(target, req->fcall->funcresulttype, args,
+						  InvalidOid, DEFAULT_COLLATION_OID, COERCE_EXPLICIT_CALL);
+	result->location = req->fcall->location;
+	PG_RETURN_POINTER(result);
 }
 
 /*
