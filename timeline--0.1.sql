@@ -1959,6 +1959,8 @@ DECLARE
     source_entities float8;
     spine_entities float8;
     group_sources text[] := '{}';
+    states text[];
+    k int;
     col text;
     sql text;
     nrows int8;
@@ -2053,29 +2055,53 @@ BEGIN
     ANALYZE pg_temp.timeline_spine_arrays;
     SELECT c.reltuples INTO spine_entities FROM pg_class c WHERE c.oid = 'pg_temp.timeline_spine_arrays'::regclass;
 
-    -- per source: every feature (and the label) in one scan, read at the
-    -- spine's times by one values_at per entity and feature
+    -- per source: every feature (and the label) in one scan.  The
+    -- aggregate hands over one timeline per entity and distinct point
+    -- expression (state); lifetime and trailing features read it at the
+    -- spine's times with aggregate_at_times (no result timeline is built;
+    -- the values are those of values_at bit for bit), since features read
+    -- their result timeline with values_at.  A reader is a format() template
+    -- of the state column (%1$I).
     FOR g IN
-        SELECT x.source, array_agg(x.expr ORDER BY x.ord) AS exprs, array_agg(x.at ORDER BY x.ord) AS ats,
-               array_agg(x.col ORDER BY x.ord) AS cols
-          FROM (SELECT m.source, timeline.compile_feature(m.feature, m.version) AS expr, 'ts' AS at,
+        SELECT x.source, array_agg(x.state ORDER BY x.ord) AS states,
+               array_agg(x.reader ORDER BY x.ord) AS readers, array_agg(x.col ORDER BY x.ord) AS cols
+          FROM (SELECT m.source,
+                       CASE WHEN d.window_kind IN ('lifetime', 'trailing')
+                            THEN (timeline.compile_parts(d.source, d.aggregate, d.value_expression, d.window_kind,
+                                                         d.window_width, d.window_predicate, d.filter,
+                                                         format('feature %s@%s', d.name, d.version))).points
+                            ELSE timeline.compile_feature(m.feature, m.version) END AS state,
+                       CASE d.window_kind
+                            WHEN 'lifetime' THEN format('timeline.aggregate_at_times(f.%%1$I, %L, sp.ts)', d.aggregate)
+                            WHEN 'trailing' THEN format('timeline.aggregate_at_times(f.%%1$I, %L, %L::pg_catalog.interval, sp.ts)',
+                                                        d.aggregate, d.window_width)
+                            ELSE 'timeline.values_at(f.%1$I, sp.ts)' END AS reader,
                        'c' || m.position AS col, m.position AS ord
                   FROM timeline.feature_set_members(feature_set) m
+                  JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                 UNION ALL
-                SELECT lab_source, lab_expression, 'tsl', 'label', 1000000
+                SELECT lab_source, lab_expression, lab_reader, 'label', 1000000
                  WHERE label IS NOT NULL) x
          GROUP BY x.source ORDER BY min(x.ord)
     LOOP
         gi := gi + 1;
         s := timeline.source_relation(g.source);
-        SELECT string_agg(format(E'\n             %s AS %I', e, c), ','),
-               string_agg(format('pg_catalog.unnest(%s)',
-                                 CASE WHEN c = 'label' THEN format(lab_reader, c)
-                                      ELSE format('timeline.values_at(f.%I, sp.%I)', c, a) END), ', '),
-               string_agg(format('%I', c), ', '),
-               string_agg(format('u.%I', c), ', ')
-          INTO fcols, unnest_args, unnest_cols, u_cols
-          FROM unnest(g.exprs, g.cols, g.ats) AS u(e, c, a);
+        states := '{}';
+        unnest_args := NULL;
+        FOR i IN 1 .. cardinality(g.states) LOOP
+            k := array_position(states, g.states[i]);
+            IF k IS NULL THEN
+                states := states || g.states[i];
+                k := cardinality(states);
+            END IF;
+            unnest_args := concat_ws(', ', unnest_args, format('pg_catalog.unnest(%s)', format(g.readers[i], 's' || k)));
+        END LOOP;
+        SELECT string_agg(format(E'\n             %s AS %I', st, 's' || o), ',' ORDER BY o)
+          INTO fcols
+          FROM unnest(states) WITH ORDINALITY AS u(st, o);
+        SELECT string_agg(format('%I', c), ', '), string_agg(format('u.%I', c), ', ')
+          INTO unnest_cols, u_cols
+          FROM unnest(g.cols) AS u(c);
         -- each entity's timelines stream out of the aggregate and meet its
         -- spine arrays by an index lookup (OFFSET 0 keeps it a lookup), so
         -- no wide timeline is ever hashed or sorted; spine rows of entities

@@ -388,12 +388,9 @@ CompareValues(float8 a, float8 b)
 }
 
 /* Orders points by (time, seq). */
-static int
-CompareBySeq(const void *a, const void *b)
+static inline int
+CompareBySeq(const AggPoint *pa, const AggPoint *pb)
 {
-	const AggPoint *pa = a;
-	const AggPoint *pb = b;
-
 	if (pa->time != pb->time)
 		return pa->time < pb->time ? -1 : 1;
 	if (pa->seq != pb->seq)
@@ -402,12 +399,9 @@ CompareBySeq(const void *a, const void *b)
 }
 
 /* Orders points by (time, value with NULLs last). */
-static int
-CompareByValue(const void *a, const void *b)
+static inline int
+CompareByValue(const AggPoint *pa, const AggPoint *pb)
 {
-	const AggPoint *pa = a;
-	const AggPoint *pb = b;
-
 	if (pa->time != pb->time)
 		return pa->time < pb->time ? -1 : 1;
 	if (pa->isnull || pb->isnull)
@@ -416,16 +410,42 @@ CompareByValue(const void *a, const void *b)
 }
 
 /* Orders pairs by (time, value); used when there is no seq and no NULL. */
-static int
-ComparePairs(const void *a, const void *b)
+static inline int
+ComparePairs(const AggPair *pa, const AggPair *pb)
 {
-	const AggPair *pa = a;
-	const AggPair *pb = b;
-
 	if (pa->time != pb->time)
 		return pa->time < pb->time ? -1 : 1;
 	return CompareValues(pa->value, pb->value);
 }
+
+/*
+ * The final sorts, generated from PostgreSQL's sort template with the
+ * comparisons inlined (a qsort calling a comparator through a pointer took a
+ * fifth of a large GROUP BY's time).
+ */
+#define ST_SORT sort_pairs
+#define ST_ELEMENT_TYPE AggPair
+#define ST_COMPARE(a, b) ComparePairs(a, b)
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+#define ST_SORT sort_points_by_seq
+#define ST_ELEMENT_TYPE AggPoint
+#define ST_COMPARE(a, b) CompareBySeq(a, b)
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+#define ST_SORT sort_points_by_value
+#define ST_ELEMENT_TYPE AggPoint
+#define ST_COMPARE(a, b) CompareByValue(a, b)
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Sorts the points and lays them out as a discrete timeline. */
 Datum
@@ -443,7 +463,7 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 	if (!state->has_seq && !state->has_nulls)
 	{
 		/* common case: sorting the pairs in place is enough */
-		qsort(state->pairs, state->n, sizeof(AggPair), ComparePairs);
+		sort_pairs(state->pairs, state->n);
 		for (int32 i = 0; i < state->n; i++)
 			TimelineBuilderAppend(&b, state->pairs[i].time, 0, state->pairs[i].value, false);
 	}
@@ -458,8 +478,10 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 			points[i].seq = state->has_seq ? state->seqs[i] : 0;
 			points[i].isnull = AggIsNull(state, i);
 		}
-		qsort(points, state->n, sizeof(AggPoint),
-			  state->has_seq ? CompareBySeq : CompareByValue);
+		if (state->has_seq)
+			sort_points_by_seq(points, state->n);
+		else
+			sort_points_by_value(points, state->n);
 		for (int32 i = 0; i < state->n; i++)
 			TimelineBuilderAppend(&b, points[i].time, points[i].seq,
 								  points[i].value, points[i].isnull);
