@@ -313,6 +313,20 @@ typedef struct CountWindow
 	int64		count;
 } CountWindow;
 
+static void
+CountWindowInit(CountWindow *w, Timeline *tl, WinKind kind, WindowWidth *ww)
+{
+	w->times = TimelineTimes(tl);
+	w->values = TimelineValues(tl);
+	w->nulls = TimelineNulls(tl);
+	w->ww = ww;
+	w->count_if = (kind == WK_COUNT_IF);
+	w->head = 0;
+	w->leave_of = -1;
+	w->leave = DT_NOEND;
+	w->count = 0;
+}
+
 /* Moves head to the next member before end; false if there is none. */
 static inline bool
 CountWindowHead(CountWindow *w, int32 end)
@@ -346,15 +360,7 @@ CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
 	CountWindow w;
 
-	w.times = TimelineTimes(tl);
-	w.values = TimelineValues(tl);
-	w.nulls = TimelineNulls(tl);
-	w.ww = ww;
-	w.count_if = (kind == WK_COUNT_IF);
-	w.head = 0;
-	w.leave_of = -1;
-	w.leave = DT_NOEND;
-	w.count = 0;
+	CountWindowInit(&w, tl, kind, ww);
 	TimelineCursorInit(&c, tl);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
 						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
@@ -746,28 +752,17 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 static void
 CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 {
-	const TimestampTz *times = TimelineTimes(tl);
-	const float8 *values = TimelineValues(tl);
-	const bits8 *nulls = TimelineNulls(tl);
 	CountWindow w;
 	int32		i = 0;
 
-	w.times = times;
-	w.values = values;
-	w.nulls = nulls;
-	w.ww = ww;
-	w.count_if = (kind == WK_COUNT_IF);
-	w.head = 0;
-	w.leave_of = -1;
-	w.leave = DT_NOEND;
-	w.count = 0;
+	CountWindowInit(&w, tl, kind, ww);
 	for (int o = 0; o < pt->norder; o++)
 	{
 		int			k = pt->order[o];
 		TimestampTz t = pt->time[k];
 
-		for (; i < tl->npoints && times[i] <= t; i++)
-			if (!TimelinePointIsNull(nulls, i) && (!w.count_if || values[i] != 0.0))
+		for (; i < tl->npoints && w.times[i] <= t; i++)
+			if (!TimelinePointIsNull(w.nulls, i) && (!w.count_if || w.values[i] != 0.0))
 				w.count++;
 		while (CountWindowHead(&w, i) && w.leave <= t && w.leave != DT_NOEND)
 			CountWindowPop(&w);
@@ -872,6 +867,53 @@ WindowCallName(Node *expr, Oid nspid, Oid timeline_type, const char **form)
 }
 
 /*
+ * For a support request on a two-argument call whose first argument calls
+ * one of this file's aggregation functions: the request, that inner call,
+ * its aggregate's name and form (see WindowCallName).  False otherwise.
+ */
+static bool
+WindowCallArgument(Node *rawreq, SupportRequestSimplify **req, FuncExpr **inner,
+				   const char **name, const char **form)
+{
+	if (!IsA(rawreq, SupportRequestSimplify))
+		return false;
+	*req = (SupportRequestSimplify *) rawreq;
+	if (list_length((*req)->fcall->args) != 2)
+		return false;
+	*inner = (FuncExpr *) linitial((*req)->fcall->args);
+	*name = WindowCallName((Node *) *inner, get_func_namespace((*req)->fcall->funcid),
+						   exprType((Node *) *inner), form);
+	return *name != NULL;
+}
+
+/*
+ * The call fname(args) of the function of that name in the schema of the
+ * call being simplified, resolved by the arguments' types; NULL if there is
+ * no such function.
+ */
+static Node *
+CallInOwnSchema(SupportRequestSimplify *req, const char *fname, List *args)
+{
+	Oid			argtypes[FUNC_MAX_ARGS];
+	int			nargs = 0;
+	ListCell   *lc;
+	Oid			target;
+	FuncExpr   *result;
+
+	foreach(lc, args)
+		argtypes[nargs++] = exprType((Node *) lfirst(lc));
+	target = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(req->fcall->funcid))),
+									   makeString(pstrdup(fname))),
+							nargs, argtypes, true);
+	if (!OidIsValid(target))
+		return NULL;
+	result = makeFuncExpr(target, get_func_rettype(target), args, InvalidOid,
+						  DEFAULT_COLLATION_OID, COERCE_EXPLICIT_CALL);
+	result->location = req->fcall->location;
+	return (Node *) result;
+}
+
+/*
  * Planner support for observe(tl, at): observe(agg(x, ...), x), with the
  * same non-volatile x on both sides, becomes aggregate_at_points(x, 'agg',
  * ...).  EXPLAIN VERBOSE shows the rewritten call.
@@ -879,66 +921,30 @@ WindowCallName(Node *expr, Oid nspid, Oid timeline_type, const char **form)
 Datum
 timeline_observe_support(PG_FUNCTION_ARGS)
 {
-	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 	SupportRequestSimplify *req;
 	FuncExpr   *inner;
 	Node	   *at;
-	Oid			nspid;
 	const char *name;
-	const char *form = NULL;
+	const char *form;
 	List	   *args;
-	Oid			argtypes[4];
-	int			nargs;
-	Oid			target;
 
-	if (!IsA(rawreq, SupportRequestSimplify))
+	if (!WindowCallArgument((Node *) PG_GETARG_POINTER(0), &req, &inner, &name, &form))
 		PG_RETURN_POINTER(NULL);
-	req = (SupportRequestSimplify *) rawreq;
-	if (list_length(req->fcall->args) != 2)
-		PG_RETURN_POINTER(NULL);
-	inner = (FuncExpr *) linitial(req->fcall->args);
 	at = (Node *) lsecond(req->fcall->args);
-	nspid = get_func_namespace(req->fcall->funcid);
-	name = WindowCallName((Node *) inner, nspid, req->fcall->funcresulttype, &form);
-	if (name == NULL || !equal(linitial(inner->args), at) ||
-		contain_volatile_functions(at) || contain_subplans(at))
+	if (!equal(linitial(inner->args), at) || contain_volatile_functions(at) || contain_subplans(at))
 		PG_RETURN_POINTER(NULL);
-
 	args = list_make2(at, makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
 									CStringGetTextDatum(name), false, false));
-	argtypes[0] = req->fcall->funcresulttype;
-	argtypes[1] = TEXTOID;
 	if (strcmp(form, "_trailing") == 0)
-	{
 		args = lappend(args, lsecond(inner->args));
-		argtypes[2] = INTERVALOID;
-		nargs = 3;
-	}
 	else if (strcmp(form, "") != 0)
 	{
 		args = lappend(args, lsecond(inner->args));
 		args = lappend(args, strcmp(form, "_sliding") == 0 ? lthird(inner->args) :
 					   (Node *) makeConst(INT4OID, -1, InvalidOid, sizeof(int32),
 										  Int32GetDatum(1), false, true));
-		argtypes[2] = req->fcall->funcresulttype;
-		argtypes[3] = INT4OID;
-		nargs = 4;
 	}
-	else
-		nargs = 2;
-	target = LookupFuncName(list_make2(makeString(get_namespace_name(nspid)),
-									   makeString(pstrdup("aggregate_at_points"))),
-							nargs, argtypes, true);
-	if (!OidIsValid(target))
-		PG_RETURN_POINTER(NULL);
-	{
-		FuncExpr   *result = makeFuncExpr(target, req->fcall->funcresulttype, args,
-										  InvalidOid, DEFAULT_COLLATION_OID,
-										  COERCE_EXPLICIT_CALL);
-
-		result->location = req->fcall->location;
-		PG_RETURN_POINTER(result);
-	}
+	PG_RETURN_POINTER(CallInOwnSchema(req, "aggregate_at_points", args));
 }
 
 /*
@@ -950,50 +956,22 @@ timeline_observe_support(PG_FUNCTION_ARGS)
 Datum
 timeline_values_at_support(PG_FUNCTION_ARGS)
 {
-	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 	SupportRequestSimplify *req;
 	FuncExpr   *inner;
-	Oid			nspid;
 	const char *name;
-	const char *form = NULL;
+	const char *form;
 	List	   *args;
-	Oid			argtypes[4];
-	int			nargs;
-	Oid			target;
-	FuncExpr   *result;
 
-	if (!IsA(rawreq, SupportRequestSimplify))
-		PG_RETURN_POINTER(NULL);
-	req = (SupportRequestSimplify *) rawreq;
-	if (list_length(req->fcall->args) != 2)
-		PG_RETURN_POINTER(NULL);
-	inner = (FuncExpr *) linitial(req->fcall->args);
-	nspid = get_func_namespace(req->fcall->funcid);
-	name = WindowCallName((Node *) inner, nspid, exprType((Node *) inner), &form);
-	if (name == NULL || (strcmp(form, "") != 0 && strcmp(form, "_trailing") != 0))
+	if (!WindowCallArgument((Node *) PG_GETARG_POINTER(0), &req, &inner, &name, &form) ||
+		(strcmp(form, "") != 0 && strcmp(form, "_trailing") != 0))
 		PG_RETURN_POINTER(NULL);
 	args = list_make2(linitial(inner->args),
 					  makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
 								CStringGetTextDatum(name), false, false));
-	argtypes[0] = exprType((Node *) inner);
-	argtypes[1] = TEXTOID;
 	if (strcmp(form, "_trailing") == 0)
-	{
 		args = lappend(args, lsecond(inner->args));
-		argtypes[2] = INTERVALOID;
-	}
-	nargs = list_length(args) + 1;
-	argtypes[nargs - 1] = exprType((Node *) lsecond(req->fcall->args));
 	args = lappend(args, lsecond(req->fcall->args));
-	target = LookupFuncName(list_make2(makeString(get_namespace_name(nspid)),
-									   makeString(pstrdup("aggregate_at_times"))),
-							nargs, argtypes, true);
-	if (!OidIsValid(target))
-		PG_RETURN_POINTER(NULL);
-	result = makeFuncExpr(target, req->fcall->funcresulttype, args,
-						  InvalidOid, DEFAULT_COLLATION_OID, COERCE_EXPLICIT_CALL);
-	result->location = req->fcall->location;
-	PG_RETURN_POINTER(result);
+	PG_RETURN_POINTER(CallInOwnSchema(req, "aggregate_at_times", args));
 }
 
 /*
