@@ -70,6 +70,7 @@ run_step "materialization soak (concurrent writers, refresh, verify)" bash test/
 run_step "pg_cron scheduled refresh" bash test/cron_refresh.sh
 tl_cluster_stop
 run_step "TAP: kill -9 during refresh" bash test/tap.sh
+run_step "valgrind memcheck (pg_regress subset, as-of merge, parallel aggregation)" bash test/valgrind.sh
 
 if [ "$failed" -gt 0 ]; then
     tl_log "failed steps:$failures"
