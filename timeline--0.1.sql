@@ -2945,15 +2945,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     ms timeline.materialization_source;
-    entity_type text;
-    s record;
     total int8 := 0;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     -- one refresh of a feature set at a time; writers are not blocked
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = refresh.feature_set ORDER BY m.id LOOP
-        s := timeline.source_relation(ms.source);
         IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
             DROP TABLE pg_temp.timeline_changes;
         END IF;
