@@ -1874,6 +1874,21 @@ COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS
 
 -- parses a label: a feature reference (its value at t + horizon) or
 -- aggregate(source [, value]) over the source's events in (t, t + horizon]
+CREATE FUNCTION timeline.zero_count_sql(aggregate pg_catalog.text, value_sql pg_catalog.text,
+                                        known_sql pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- a count is 0, not NULL, before the entity's first event, wherever
+    -- the entity and the time are known (known_sql; NULL: always)
+    SELECT CASE WHEN aggregate NOT IN ('count', 'count_if') THEN value_sql
+                WHEN known_sql IS NULL THEN format('coalesce(%s, 0)', value_sql)
+                ELSE format('CASE WHEN %s THEN coalesce(%s, 0) END', known_sql, value_sql) END
+$$;
+COMMENT ON FUNCTION timeline.zero_count_sql(pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'internal: the SQL of a feature value read by value_sql: coalesced to 0 for count and count_if where known_sql holds';
+
 CREATE FUNCTION timeline.compile_label(label pg_catalog.text, horizon pg_catalog.interval,
     OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text,
     OUT reader pg_catalog.text)
@@ -2142,18 +2157,20 @@ BEGIN
     SELECT string_agg(format('s.%I', c), ', ' ORDER BY o) INTO select_cols
       FROM unnest(spine_cols) WITH ORDINALITY AS u(c, o);
     SELECT select_cols || string_agg(
-               format(CASE WHEN m.aggregate IN ('count', 'count_if')
-                           THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(%1$s.%4$I, 0) END AS %5$I'
-                           ELSE E',\n       %1$s.%4$I AS %5$I' END,
-                      'g' || array_position(group_sources, m.source), e_col, t_col,
-                      'c' || m.position, m.feature), '' ORDER BY m.position)
+               format(E',\n       %s AS %I',
+                      timeline.zero_count_sql(m.aggregate,
+                                              format('g%s.%I', array_position(group_sources, m.source), 'c' || m.position),
+                                              format('s.%I IS NOT NULL AND s.%I IS NOT NULL', e_col, t_col)),
+                      m.feature), '' ORDER BY m.position)
       INTO select_cols
       FROM timeline.feature_set_members(feature_set) m;
     IF label IS NOT NULL THEN
         select_cols := select_cols || format(
-            CASE WHEN lab_aggregate = 'any' THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(g%1$s.label, 0) > 0 END AS label'
-                 WHEN lab_aggregate IN ('count', 'count_if') THEN E',\n       CASE WHEN s.%2$I IS NOT NULL AND s.%3$I IS NOT NULL THEN coalesce(g%1$s.label, 0) END AS label'
-                 ELSE E',\n       g%1$s.label AS label' END, label_gi, e_col, t_col);
+            E',\n       %s AS label',
+            timeline.zero_count_sql(CASE WHEN lab_aggregate = 'any' THEN 'count' ELSE lab_aggregate END,
+                                    format('g%s.label', label_gi),
+                                    format('s.%I IS NOT NULL AND s.%I IS NOT NULL', e_col, t_col))
+            || CASE WHEN lab_aggregate = 'any' THEN ' > 0' ELSE '' END);
         EXECUTE format('SELECT pg_catalog.max(src.%I) FROM %s AS src',
                        (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest;
         IF incomplete_labels = 'flag' THEN
@@ -2291,13 +2308,11 @@ BEGIN
                 E'SELECT c.e::pg_catalog.text, c.t, %L, c.%I, %s FROM pg_temp.timeline_check c%s\n'
                 ' WHERE c.%I IS DISTINCT FROM %s',
                 m.f, 'c' || m.p,
-                CASE WHEN m.aggregate IN ('count', 'count_if')
-                     THEN format('CASE WHEN c.e IS NOT NULL AND c.t IS NOT NULL THEN coalesce(r%s.%I, 0) END', gi, 'c' || m.p)
-                     ELSE format('r%s.%I', gi, 'c' || m.p) END,
+                timeline.zero_count_sql(m.aggregate, format('r%s.%I', gi, 'c' || m.p),
+                                        'c.e IS NOT NULL AND c.t IS NOT NULL'),
                 '%JOINS%', 'c' || m.p,
-                CASE WHEN m.aggregate IN ('count', 'count_if')
-                     THEN format('CASE WHEN c.e IS NOT NULL AND c.t IS NOT NULL THEN coalesce(r%s.%I, 0) END', gi, 'c' || m.p)
-                     ELSE format('r%s.%I', gi, 'c' || m.p) END);
+                timeline.zero_count_sql(m.aggregate, format('r%s.%I', gi, 'c' || m.p),
+                                        'c.e IS NOT NULL AND c.t IS NOT NULL'));
         END LOOP;
     END LOOP;
     RETURN QUERY EXECUTE format(E'WITH %s\n%s\nORDER BY 1, 2, 3', array_to_string(ctes, E',\n'),
@@ -2918,10 +2933,11 @@ BEGIN
     -- the read view: one row per entity with every feature as of now
     SELECT string_agg(format('timeline_state.%I s%s', m.state_table, m.id), ' FULL JOIN ' ORDER BY m.id)
              || coalesce(' USING (entity)', ''),
-           (SELECT string_agg(format(CASE WHEN x.aggregate IN ('count', 'count_if')
-                                          THEN 'coalesce(timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time)), 0) AS %2$I'
-                                          ELSE 'timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time)) AS %2$I' END,
-                                     ms2.id, x.feature), ', ' ORDER BY x.position)
+           (SELECT string_agg(format('%s AS %I',
+                                     timeline.zero_count_sql(x.aggregate,
+                                         format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time))',
+                                                ms2.id, x.feature)),
+                                     x.feature), ', ' ORDER BY x.position)
               FROM timeline.feature_set_members(materialize.feature_set) x
               JOIN timeline.materialization_source ms2 ON ms2.feature_set = materialize.feature_set AND ms2.source = x.source)
       INTO view_from, view_cols
@@ -3067,12 +3083,8 @@ BEGIN
         SELECT string_agg(format('st.%I AS %I', c.feature, 's_' || c.feature), ', '),
                string_agg(format('%s AS %I', c.timeline_sql, 't_' || c.feature), ', '),
                string_agg(format('(%L, %s, %s)', c.feature,
-                                 format(CASE WHEN c.aggregate IN ('count', 'count_if')
-                                             THEN 'coalesce(timeline.state_value_at(x.%I, x.at), 0)'
-                                             ELSE 'timeline.state_value_at(x.%I, x.at)' END, 's_' || c.feature),
-                                 format(CASE WHEN c.aggregate IN ('count', 'count_if')
-                                             THEN 'coalesce(timeline.value_at(x.%I, x.at), 0)'
-                                             ELSE 'timeline.value_at(x.%I, x.at)' END, 't_' || c.feature)), ', ')
+                                 timeline.zero_count_sql(c.aggregate, format('timeline.state_value_at(x.%I, x.at)', 's_' || c.feature)),
+                                 timeline.zero_count_sql(c.aggregate, format('timeline.value_at(x.%I, x.at)', 't_' || c.feature))), ', ')
           INTO cols_state, cols_tl, vals
           FROM timeline.state_columns(ms.feature_set, ms.source) c;
         RETURN QUERY EXECUTE format(
