@@ -141,6 +141,10 @@ SELECT * FROM timeline.feature_stats('nope', '2024-01-01', '2024-01-02', '1 hour
 SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour');
 
 -- leave the catalog empty for the next test
+-- the SQL every reader of a feature uses: counts are 0, not NULL, where entity and time are known
+SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
+       timeline.zero_count_sql('count_if', 'x.v') AS count_if_always,
+       timeline.zero_count_sql('sum', 'g1.c2', 's.e IS NOT NULL') AS sum_stays;
 DROP TABLE ev, ev2, spine, leaky, train, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,

@@ -77,14 +77,16 @@ SELECT sum(sum(tl)) FROM t;
 -- many points: the trailing result is one pass (values checked by the oracle tests)
 SELECT num_points(sum(timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g), '1 hour')) FROM generate_series(1, 100000) g;
 
--- evaluated at every event: observe(f(tl, ...), tl) becomes aggregate_at_points,
+-- evaluated at every event: observe(f(tl, ...), tl) becomes aggregate_at_points
+-- (observe_support, the planner support function of observe),
 -- which has only tl's own points (no point where a value leaves), discrete
 SELECT observe(count(tl, '2 days'), tl) AS observed, count(tl, '2 days') AS full FROM t;
 SELECT aggregate_at_points(tl, 'sum', '2 days') AS trailing, aggregate_at_points(tl, 'last') AS lifetime,
        aggregate_at_points(tl, 'count_if', reset) AS since, aggregate_at_points(tl, 'max', reset, 2) AS sliding
 FROM t, r;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT observe(count(tl, '2 days'), tl), observe(sum(tl, reset), tl), observe(sum(tl), reset) FROM t, r;
--- read at given times: values_at(f(tl [, width]), times) becomes aggregate_at_times, which
+-- read at given times: values_at(f(tl [, width]), times) becomes aggregate_at_times
+-- (values_at_support), which
 -- needs no result timeline (times in any order; NULL stays NULL; before the first point NULL)
 SELECT values_at(count(tl, '2 days'), ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS count_2d,
        aggregate_at_times(tl, 'sum', '2 days', ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS sum_2d,
