@@ -4,7 +4,11 @@
  *	  Aggregations over a timeline (SEMANTICS.md s3): count, count_if, sum,
  *	  mean, min, max, first, last, var_samp, var_pop, stddev_samp,
  *	  stddev_pop; lifetime, trailing (interval), since (reset timeline) and
- *	  sliding over the last k reset periods.
+ *	  sliding over the last k reset periods; the same read only at the
+ *	  input's own points (aggregate_at_points) or at given times
+ *	  (aggregate_at_times, aggregates_between), and the planner support
+ *	  functions that rewrite observe(agg(tl, ...), tl) and
+ *	  values_at(agg(tl, ...), times) into those.
  *
  * One accumulator serves every aggregate: WinAcc holds count, count of true
  * values, sum, mean and sum of squared deviations (Welford), min, max, first
