@@ -901,20 +901,30 @@ CallInOwnSchema(SupportRequestSimplify *req, const char *fname, List *args)
 	Oid			argtypes[FUNC_MAX_ARGS];
 	int			nargs = 0;
 	ListCell   *lc;
+	String	   *schema;
+	String	   *name;
 	Oid			target;
 	FuncExpr   *result;
 
 	foreach(lc, args)
 		argtypes[nargs++] = exprType((Node *) lfirst(lc));
-	target = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(req->fcall->funcid))),
-									   makeString(pstrdup(fname))),
-							nargs, argtypes, true);
+	schema = makeString(get_namespace_name(get_func_namespace(req->fcall->funcid)));
+	name = makeString(pstrdup(fname));
+	target = LookupFuncName(lappend(list_make1(schema), name), nargs, argtypes, true);
 	if (!OidIsValid(target))
 		return NULL;
 	result = makeFuncExpr(target, get_func_rettype(target), args, InvalidOid,
 						  DEFAULT_COLLATION_OID, COERCE_EXPLICIT_CALL);
 	result->location = req->fcall->location;
 	return (Node *) result;
+}
+
+/* The aggregate's name as a text constant, an argument of the rewritten call. */
+static Node *
+AggregateNameConst(const char *name)
+{
+	return (Node *) makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
+							  CStringGetTextDatum(name), false, false);
 }
 
 /*
@@ -937,8 +947,8 @@ timeline_observe_support(PG_FUNCTION_ARGS)
 	at = (Node *) lsecond(req->fcall->args);
 	if (!equal(linitial(inner->args), at) || contain_volatile_functions(at) || contain_subplans(at))
 		PG_RETURN_POINTER(NULL);
-	args = list_make2(at, makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-									CStringGetTextDatum(name), false, false));
+	args = list_make1(at);
+	args = lappend(args, AggregateNameConst(name));
 	if (strcmp(form, "_trailing") == 0)
 		args = lappend(args, lsecond(inner->args));
 	else if (strcmp(form, "") != 0)
@@ -969,9 +979,8 @@ timeline_values_at_support(PG_FUNCTION_ARGS)
 	if (!WindowCallArgument((Node *) PG_GETARG_POINTER(0), &req, &inner, &name, &form) ||
 		(strcmp(form, "") != 0 && strcmp(form, "_trailing") != 0))
 		PG_RETURN_POINTER(NULL);
-	args = list_make2(linitial(inner->args),
-					  makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1,
-								CStringGetTextDatum(name), false, false));
+	args = list_make1(linitial(inner->args));
+	args = lappend(args, AggregateNameConst(name));
 	if (strcmp(form, "_trailing") == 0)
 		args = lappend(args, lsecond(inner->args));
 	args = lappend(args, lsecond(req->fcall->args));
