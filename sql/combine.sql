@@ -78,3 +78,26 @@ SELECT 1 + a AS one_plus, 2 * a AS two_times, 3 > a AS three_gt, 2 = a AS two_eq
 SELECT 'discrete{}'::timeline + 'discrete{}'::timeline AS empty, observe(a, 'discrete{}') AS nothing_observed FROM t;
 -- NULL arguments (strict)
 SELECT (a + NULL::timeline) IS NULL AS tt, (a + NULL::float8) IS NULL AS tn, filter(a, NULL) IS NULL AS f FROM t;
+
+-- two stored, out-of-line timelines, each larger than work_mem, as the two
+-- arguments of one call and read by several call sites of one query (they
+-- share the query's detoast cache): the first argument must survive the
+-- fetch of the second (the cache keeps the two latest values whatever the
+-- budget), and every answer equals the one from in-memory copies
+CREATE TEMP TABLE big AS
+SELECT k, timeline_agg(timestamptz '2024-01-01' + (g * k) * interval '1 minute', g * 10 + k) AS tl
+FROM generate_series(1, 2) k, generate_series(1, 10000) g GROUP BY k;
+CREATE TEMP TABLE big_copy AS SELECT k, tl::text::timeline AS tl FROM big;
+SET work_mem = '64kB';
+SELECT pg_column_size(a.tl) > 64 * 1024 AS larger_than_work_mem,
+       (a.tl + b.tl) = (ac.tl + bc.tl) AS plus_agrees,
+       observe(b.tl, a.tl) = observe(bc.tl, ac.tl) AS observe_agrees,
+       (SELECT count(*) FROM generate_series(0, 20000, 7) m
+         WHERE value_at(a.tl, timestamptz '2024-01-01' + m * interval '1 minute')
+                   IS DISTINCT FROM value_at(ac.tl, timestamptz '2024-01-01' + m * interval '1 minute')
+            OR value_at(b.tl, timestamptz '2024-01-01' + m * interval '1 minute')
+                   IS DISTINCT FROM value_at(bc.tl, timestamptz '2024-01-01' + m * interval '1 minute')
+           ) AS wrong_lookups
+FROM big a, big b, big_copy ac, big_copy bc
+WHERE a.k = 1 AND b.k = 2 AND ac.k = 1 AND bc.k = 2;
+RESET work_mem;

@@ -1,16 +1,25 @@
 /*-------------------------------------------------------------------------
  *
  * detoast_cache.c
- *	  Reuse of detoasted timeline arguments within one call site.
+ *	  Reuse of detoasted timeline arguments within one query.
  *
  * A point-in-time join calls value_at(f.tl, s.time) once per spine row, and
  * the same stored timeline arrives again and again, each time as the same
  * on-disk TOAST pointer.  Detoasting it on every call would copy the whole
- * timeline per probe.  Instead each call site (FmgrInfo) keeps, in fn_extra,
- * a small cache of detoasted values keyed by the TOAST pointer's identity
- * (toast relation, value OID), evicted least-recently-used once the cached
- * bytes exceed work_mem.  The most recent value is always kept, whatever its
- * size, so probing one large timeline many times in a row costs one detoast.
+ * timeline per probe.  Instead the calls of one query share a cache of
+ * detoasted values keyed by the TOAST pointer's identity (toast relation,
+ * value OID), evicted least-recently-used once the cached bytes exceed
+ * work_mem.  The cache belongs to the memory context the executor gives
+ * every function of the query (fn_mcxt): the first call site to need one
+ * creates it there, later call sites of the same query find it through a
+ * static pointer that a reset callback clears when that context goes away,
+ * and each call site remembers it in fn_extra.  So value_at(tl, t) and
+ * count(value_at(tl, t)), or several features read from one timeline,
+ * detoast it once between them.
+ *
+ * The two most recently returned values are never evicted, whatever their
+ * size: a function reads at most two timeline arguments, fetched one after
+ * the other in one call, and the first must survive the second's fetch.
  *
  * Correctness: a TOAST value is immutable and its value OID is not reused
  * while a snapshot can still see it, so within one query a pointer identity
@@ -54,16 +63,41 @@ typedef struct DetoastCache
 	dlist_head	lru;
 	Size		bytes;
 	DetoastEntry *last;			/* fast path: same pointer as last call */
+	DetoastEntry *before_last;	/* the value returned before it */
+	MemoryContext owner;		/* the fn_mcxt it was made in */
+	MemoryContextCallback forget;	/* clears shared_cache when owner goes */
 } DetoastCache;
 
-/* Creates the cache of one call site in its fn_mcxt. */
-static DetoastCache *
-DetoastCacheCreate(FmgrInfo *flinfo)
+/* The cache of the query running now, found by its owner context. */
+static DetoastCache *shared_cache = NULL;
+
+/* Drops the static pointer to a cache whose memory is being freed. */
+static void
+DetoastCacheForget(void *arg)
 {
-	DetoastCache *cache;
+	if (shared_cache == (DetoastCache *) arg)
+		shared_cache = NULL;
+}
+
+/*
+ * Returns the cache of a call site: the one it found before, the query's
+ * shared cache when that lives in the same context, or a new one there.
+ */
+static pg_noinline DetoastCache *
+DetoastCacheFor(FmgrInfo *flinfo)
+{
+	DetoastCache *cache = (DetoastCache *) flinfo->fn_extra;
 	HASHCTL		ctl;
 
+	if (cache != NULL)
+		return cache;
+	if (shared_cache != NULL && shared_cache->owner == flinfo->fn_mcxt)
+	{
+		flinfo->fn_extra = shared_cache;
+		return shared_cache;
+	}
 	cache = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(DetoastCache));
+	cache->owner = flinfo->fn_mcxt;
 	cache->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "timeline detoast cache",
 									   ALLOCSET_DEFAULT_SIZES);
 	ctl.keysize = sizeof(DetoastKey);
@@ -72,6 +106,11 @@ DetoastCacheCreate(FmgrInfo *flinfo)
 	cache->entries = hash_create("timeline detoast cache", 64, &ctl,
 								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	dlist_init(&cache->lru);
+	cache->forget.func = DetoastCacheForget;
+	cache->forget.arg = cache;
+	MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &cache->forget);
+	shared_cache = cache;
+	flinfo->fn_extra = cache;
 	return cache;
 }
 
@@ -84,8 +123,8 @@ DetoastCacheShrink(DetoastCache *cache, Size budget)
 		/* cppcheck-suppress nullPointer ; dlist_tail_element uses offsetof */
 		DetoastEntry *victim = dlist_tail_element(DetoastEntry, lru, &cache->lru);
 
-		if (victim == cache->last)
-			break;				/* never evict the value in use */
+		if (victim == cache->last || victim == cache->before_last)
+			break;				/* never evict the values in use */
 		dlist_delete(&victim->lru);
 		cache->bytes -= victim->size;
 		pfree(victim->value);
@@ -112,12 +151,7 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 		return (Timeline *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
 	VARATT_EXTERNAL_GET_POINTER(ptr, raw);
-	cache = (DetoastCache *) fcinfo->flinfo->fn_extra;
-	if (cache == NULL)
-	{
-		cache = DetoastCacheCreate(fcinfo->flinfo);
-		fcinfo->flinfo->fn_extra = cache;
-	}
+	cache = DetoastCacheFor(fcinfo->flinfo);
 	if (cache->last != NULL &&
 		cache->last->key.valueid == ptr.va_valueid &&
 		cache->last->key.toastrelid == ptr.va_toastrelid)
@@ -148,6 +182,7 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 		cache->bytes += entry->size;
 	}
 	dlist_push_head(&cache->lru, &entry->lru);
+	cache->before_last = cache->last;
 	cache->last = entry;
 	DetoastCacheShrink(cache, (Size) work_mem * 1024);
 	return entry->value;

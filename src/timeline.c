@@ -243,42 +243,47 @@ TimelineEmpty(bool continuous)
 	return TimelineBuilderFinish(&b, continuous);
 }
 
+/*
+ * Binary search shared by the two bounds: the number of leading times that
+ * are <= t (inclusive) or < t (!inclusive).  Branch-free: each step picks
+ * the half with a conditional move and prefetches the two places the next
+ * step may look, so a probe into a large timeline that is not in cache waits
+ * on memory about once per step instead of also paying a mispredicted
+ * branch (lookups probe timelines in no particular order).
+ */
+static inline int32
+BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive)
+{
+	const int64 *times = TimelineTimes(tl);
+	const int64 *base = times;
+	int32		n = tl->npoints;
+
+	if (n == 0)
+		return 0;
+	while (n > 1)
+	{
+		int32		half = n / 2;
+		bool		right;
+
+		__builtin_prefetch(&base[half / 2]);
+		__builtin_prefetch(&base[half + half / 2]);
+		right = inclusive ? base[half] <= t : base[half] < t;
+		base = right ? base + half : base;
+		n -= half;
+	}
+	return (int32) (base - times) + (inclusive ? *base <= t : *base < t);
+}
+
 /* Returns the index of the first point whose time is > t (n if none). */
 int32
 TimelineUpperBound(const Timeline *tl, TimestampTz t)
 {
-	const int64 *times = TimelineTimes(tl);
-	int32		lo = 0,
-				hi = tl->npoints;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-
-		if (times[mid] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return BoundSearch(tl, t, true);
 }
 
 /* Returns the index of the first point whose time is >= t (n if none). */
 int32
 TimelineLowerBound(const Timeline *tl, TimestampTz t)
 {
-	const int64 *times = TimelineTimes(tl);
-	int32		lo = 0,
-				hi = tl->npoints;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-
-		if (times[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return BoundSearch(tl, t, false);
 }

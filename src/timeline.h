@@ -165,7 +165,7 @@ extern Timeline *TimelineEmpty(bool continuous);
 extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineLowerBound(const Timeline *tl, TimestampTz t);
 
-/* ---- detoast_cache.c: reuse of detoasted arguments within one call site ---- */
+/* ---- detoast_cache.c: reuse of detoasted arguments within one query ---- */
 extern Timeline *TimelineGetArgCached(FunctionCallInfo fcinfo, int argno);
 
 /* ---- timeline_io.c: text and binary forms, equality ---- */
