@@ -10,7 +10,9 @@
  *	2. Read the events with a cursor over
  *	     SELECT k, ts, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
- *	   fetched in batches; with a btree index on (k, ts, ...) holding every
+ *	   fetched in batches straight into arrays of datums by a DestReceiver
+ *	   of our own (no tuple is formed or copied per event, as SPI's fetch
+ *	   would); with a btree index on (k, ts, ...) holding every
  *	   column it needs, it plans as an ordered index-only scan; otherwise
  *	   plain index scans are switched off for it (visiting the heap in index
  *	   order costs more than a sort on a table not clustered by key), so it
@@ -24,8 +26,9 @@
  * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
  * the merge, instead of one index descent per outer row.
  *
- * Memory: the sort respects work_mem; events are held one batch at a time,
- * plus a copy of the current best event when a batch is replaced.  Per-row
+ * Memory: the sort respects work_mem; events are held one batch at a time
+ * (EVENTS_BATCH rows of datums), plus a copy of the current best event when
+ * a batch is replaced.  Per-row
  * work happens in the per-tuple context, reset every row.  Loops check for
  * interrupts, so statement_timeout and cancel act promptly.
  *
@@ -41,7 +44,9 @@
 #include "nodes/extensible.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "tcop/pquery.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -101,18 +106,31 @@ typedef struct AsofState
 	char	   *portal_name;
 	bool		events_done;
 	MemoryContext batch_cxt;
-	HeapTuple  *batch;
+	int			ev_ncols;		/* columns of the events query */
+	bool	   *ev_byval;
+	int16	   *ev_typlen;
+	Datum	   *batch_vals;		/* EVENTS_BATCH rows of ev_ncols datums */
+	bool	   *batch_nulls;
 	int			batch_n;
 	int			batch_pos;
-	TupleDesc	ev_desc;
 	int64		events_read;
 
-	/* the best event of the current key so far */
+	/* the best event of the current key so far: a row of the batch or copy */
 	bool		has_cand;
-	HeapTuple	cand;
+	Datum	   *cand_vals;
+	bool	   *cand_nulls;
 	bool		cand_copied;
+	Datum	   *copy_vals;		/* the copy, ev_ncols each */
+	bool	   *copy_nulls;
 	MemoryContext cand_cxt;
 } AsofState;
+
+/* Receives fetched events into the state's batch arrays. */
+typedef struct EventsReceiver
+{
+	DestReceiver pub;
+	AsofState  *st;
+} EventsReceiver;
 
 static Node *AsofCreateScanState(CustomScan *cscan);
 static void AsofBegin(CustomScanState *node, EState *estate, int eflags);
@@ -388,12 +406,98 @@ AsofSortOuter(AsofState *st)
 	st->sorted = true;
 }
 
+/* Learns the events query's columns, once, and makes the batch arrays. */
+static void
+EventsStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	AsofState  *st = ((EventsReceiver *) self)->st;
+	MemoryContext old;
+
+	if (st->ev_byval != NULL)
+		return;
+	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	st->ev_ncols = typeinfo->natts;
+	st->ev_byval = palloc(sizeof(bool) * st->ev_ncols);
+	st->ev_typlen = palloc(sizeof(int16) * st->ev_ncols);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		st->ev_byval[i] = TupleDescAttr(typeinfo, i)->attbyval;
+		st->ev_typlen[i] = TupleDescAttr(typeinfo, i)->attlen;
+	}
+	st->batch_vals = palloc(sizeof(Datum) * st->ev_ncols * EVENTS_BATCH);
+	st->batch_nulls = palloc(sizeof(bool) * st->ev_ncols * EVENTS_BATCH);
+	st->copy_vals = palloc(sizeof(Datum) * st->ev_ncols);
+	st->copy_nulls = palloc(sizeof(bool) * st->ev_ncols);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Stores one fetched event as the next row of the batch; values passed by
+ * reference are copied into the batch context (the slot's point into pages
+ * or memory that the next row may reuse).
+ */
+static bool
+EventsReceive(TupleTableSlot *slot, DestReceiver *self)
+{
+	AsofState  *st = ((EventsReceiver *) self)->st;
+	Datum	   *vals = st->batch_vals + (Size) st->batch_n * st->ev_ncols;
+	bool	   *nulls = st->batch_nulls + (Size) st->batch_n * st->ev_ncols;
+	MemoryContext old = MemoryContextSwitchTo(st->batch_cxt);
+
+	Assert(st->batch_n < EVENTS_BATCH);
+	slot_getallattrs(slot);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		nulls[i] = slot->tts_isnull[i];
+		if (nulls[i])
+			vals[i] = (Datum) 0;
+		else if (st->ev_byval[i])
+			vals[i] = slot->tts_values[i];
+		else
+			vals[i] = datumCopy(slot->tts_values[i], false, st->ev_typlen[i]);
+	}
+	MemoryContextSwitchTo(old);
+	st->batch_n++;
+	return true;
+}
+
+/* Nothing to do at the end of a fetch or when the receiver goes. */
+static void
+EventsNoop(DestReceiver *self)
+{
+}
+
+/*
+ * Copies the best event out of the batch (its datums, by-reference ones into
+ * cand_cxt) before the batch is replaced.
+ */
+static void
+CandidateCopy(AsofState *st)
+{
+	MemoryContext old;
+
+	if (!st->has_cand || st->cand_copied)
+		return;
+	MemoryContextReset(st->cand_cxt);
+	old = MemoryContextSwitchTo(st->cand_cxt);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		st->copy_nulls[i] = st->cand_nulls[i];
+		st->copy_vals[i] = (st->cand_nulls[i] || st->ev_byval[i]) ? st->cand_vals[i] :
+			datumCopy(st->cand_vals[i], false, st->ev_typlen[i]);
+	}
+	MemoryContextSwitchTo(old);
+	st->cand_vals = st->copy_vals;
+	st->cand_nulls = st->copy_nulls;
+	st->cand_copied = true;
+}
+
 /* Makes sure an event is available at batch_pos; false when none is left. */
 static bool
 EventsEnsure(AsofState *st)
 {
 	Portal		portal;
-	uint64		n;
+	EventsReceiver recv;
 
 	if (st->batch_pos < st->batch_n)
 		return true;
@@ -401,47 +505,23 @@ EventsEnsure(AsofState *st)
 		return false;
 
 	/* the best event may live in the batch about to be freed */
-	if (st->has_cand && !st->cand_copied)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->cand_cxt);
-		HeapTuple	copy;
-
-		copy = heap_copytuple(st->cand);
-		MemoryContextSwitchTo(old);
-		st->cand = copy;
-		st->cand_copied = true;
-	}
+	CandidateCopy(st);
 	MemoryContextReset(st->batch_cxt);
-	st->batch = NULL;
 	st->batch_n = st->batch_pos = 0;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "TimelineAsOf: SPI_connect failed");
-	portal = SPI_cursor_find(st->portal_name);
-	if (portal == NULL)
+	portal = GetPortalByName(st->portal_name);
+	if (!PortalIsValid(portal))
 		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
-	SPI_cursor_fetch(portal, true, EVENTS_BATCH);
-	n = SPI_processed;
-	if (n > 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->batch_cxt);
-
-		if (st->ev_desc == NULL)
-		{
-			MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
-			st->ev_desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
-			MemoryContextSwitchTo(st->batch_cxt);
-		}
-		st->batch = palloc(sizeof(HeapTuple) * n);
-		for (uint64 i = 0; i < n; i++)
-			st->batch[i] = heap_copytuple(SPI_tuptable->vals[i]);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	SPI_finish();
-	st->batch_n = (int) n;
-	st->events_read += n;
-	if (n == 0)
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = EventsReceive;
+	recv.pub.rStartup = EventsStartup;
+	recv.pub.rShutdown = EventsNoop;
+	recv.pub.rDestroy = EventsNoop;
+	recv.pub.mydest = DestNone;
+	recv.st = st;
+	(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
+	st->events_read += st->batch_n;
+	if (st->batch_n == 0)
 	{
 		st->events_done = true;
 		return false;
@@ -449,23 +529,24 @@ EventsEnsure(AsofState *st)
 	return true;
 }
 
-/* Returns column col (1-based, of the events query) of an event tuple. */
+/* Returns column col (1-based, of the events query) of an event. */
 static inline Datum
-EventAttr(AsofState *st, HeapTuple tup, int col, bool *isnull)
+EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull)
 {
-	return heap_getattr(tup, col, st->ev_desc, isnull);
+	*isnull = nulls[col - 1];
+	return vals[col - 1];
 }
 
 /* Returns whether event ev comes before the best event by the tie-breaks. */
 static bool
-TiebreakFirst(AsofState *st, HeapTuple ev, HeapTuple best)
+TiebreakFirst(AsofState *st, const Datum *ev_vals, const bool *ev_nulls)
 {
 	for (int i = 0; i < st->ntiebreaks; i++)
 	{
 		bool		n1,
 					n2;
-		Datum		d1 = EventAttr(st, ev, 3 + i, &n1);
-		Datum		d2 = EventAttr(st, best, 3 + i, &n2);
+		Datum		d1 = EventAttr(ev_vals, ev_nulls, 3 + i, &n1);
+		Datum		d2 = EventAttr(st->cand_vals, st->cand_nulls, 3 + i, &n2);
 		int			c = ApplySortComparator(d1, n1, d2, n2, &st->tb_ssup[i]);
 
 		if (c != 0)
@@ -476,23 +557,25 @@ TiebreakFirst(AsofState *st, HeapTuple ev, HeapTuple best)
 
 /*
  * Finds the answer for the outer row (key, time, lower): advances the
- * events up to it, keeping the best event of the key.  Returns the event or
- * NULL.
+ * events up to it, keeping the best event of the key.  Returns whether an
+ * event answers it (then st->cand_vals/cand_nulls).
  */
-static HeapTuple
+static bool
 AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 {
 	bool		isnull;
 
 	if (st->has_cand &&
-		ApplySortComparator(EventAttr(st, st->cand, 1, &isnull), false, key, false, &st->key_ssup) != 0)
+		ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, 1, &isnull), false,
+							key, false, &st->key_ssup) != 0)
 		st->has_cand = false;
 
 	while (EventsEnsure(st))
 	{
-		HeapTuple	ev = st->batch[st->batch_pos];
-		Datum		ek = EventAttr(st, ev, 1, &isnull);
-		Datum		et = EventAttr(st, ev, 2, &isnull);
+		Datum	   *ev_vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
+		bool	   *ev_nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
+		Datum		ek = EventAttr(ev_vals, ev_nulls, 1, &isnull);
+		Datum		et = EventAttr(ev_vals, ev_nulls, 2, &isnull);
 		int			c = ApplySortComparator(ek, false, key, false, &st->key_ssup);
 
 		if (c > 0)
@@ -506,11 +589,12 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 			if (!st->has_cand)
 				d = 1;
 			else
-				d = ApplySortComparator(et, false, EventAttr(st, st->cand, 2, &isnull),
+				d = ApplySortComparator(et, false, EventAttr(st->cand_vals, st->cand_nulls, 2, &isnull),
 										false, &st->time_ssup);
-			if (d > 0 || (d == 0 && TiebreakFirst(st, ev, st->cand)))
+			if (d > 0 || (d == 0 && TiebreakFirst(st, ev_vals, ev_nulls)))
 			{
-				st->cand = ev;
+				st->cand_vals = ev_vals;
+				st->cand_nulls = ev_nulls;
 				st->cand_copied = false;
 				st->has_cand = true;
 			}
@@ -521,19 +605,19 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	}
 
 	if (!st->has_cand)
-		return NULL;
+		return false;
 	if (st->has_lower)
 	{
 		int			c;
 
 		if (lower_null)
-			return NULL;
-		c = ApplySortComparator(EventAttr(st, st->cand, 2, &isnull), false, lower, false,
-								&st->time_ssup);
+			return false;
+		c = ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, 2, &isnull), false,
+								lower, false, &st->time_ssup);
 		if (st->lower_strict ? c <= 0 : c < 0)
-			return NULL;
+			return false;
 	}
-	return st->cand;
+	return true;
 }
 
 /* Produces the next joined row in the scan slot (phase 2). */
@@ -549,7 +633,7 @@ AsofNext(ScanState *ss)
 	for (;;)
 	{
 		TupleTableSlot *sslot = st->sort_slot;
-		HeapTuple	match = NULL;
+		bool		match = false;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
@@ -558,7 +642,7 @@ AsofNext(ScanState *ss)
 		if (!sslot->tts_isnull[0] && !sslot->tts_isnull[1])
 			match = AsofFind(st, sslot->tts_values[0], sslot->tts_values[1],
 							 sslot->tts_values[2], sslot->tts_isnull[2]);
-		if (match == NULL && !st->left)
+		if (!match && !st->left)
 			continue;
 
 		ExecClearTuple(scan);
@@ -568,10 +652,10 @@ AsofNext(ScanState *ss)
 			scan->tts_values[st->outer_scanpos[i]] = sslot->tts_values[3 + st->outer_childpos[i]];
 			scan->tts_isnull[st->outer_scanpos[i]] = sslot->tts_isnull[3 + st->outer_childpos[i]];
 		}
-		if (match != NULL)
+		if (match)
 			for (int i = 0; i < st->ninner; i++)
 				scan->tts_values[st->inner_scanpos[i]] =
-					EventAttr(st, match, 3 + st->ntiebreaks + st->inner_output[i],
+					EventAttr(st->cand_vals, st->cand_nulls, 3 + st->ntiebreaks + st->inner_output[i],
 							  &scan->tts_isnull[st->inner_scanpos[i]]);
 		return ExecStoreVirtualTuple(scan);
 	}
@@ -622,7 +706,6 @@ AsofReset(AsofState *st)
 	st->sort_slot = NULL;
 	MemoryContextReset(st->batch_cxt);
 	MemoryContextReset(st->cand_cxt);
-	st->batch = NULL;
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
 	st->sorted = false;

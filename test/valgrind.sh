@@ -29,7 +29,8 @@
 # feature_state (4 to 5 min), leakage (3.5 min), oracle_lookup (3.5 min);
 # and install, which checks the catalog rather than the C code.  In
 # their place, two short checks in this script: the merge as-of join
-# (asof_path.c, asof_exec.c) on 4,000 events, and timeline_agg under a forced
+# (asof_path.c, asof_exec.c) on 10,000 events (more than one fetch batch,
+# with a text column), and timeline_agg under a forced
 # parallel plan (combine, serial and deserial functions); each compares its
 # answer with the plain plan's and requires the plan it is there to test.
 #
@@ -156,22 +157,23 @@ vg_regress() {
     return "$rc"
 }
 
-# The merge as-of join on 4,000 events against 2,000 spine rows: with no
+# The merge as-of join on 10,000 events (three fetch batches; a text output
+# column) against 2,000 spine rows: with no
 # index on the events the nested loop would scan them once per spine row, so
 # the merge is chosen; its answer must equal the nested loop's (run after an
 # index makes that plan cheap).
 vg_check_asof() {
     local q plan diff
-    q="SELECT s.sid, f.id, f.amount FROM vg_sp s LEFT JOIN LATERAL (
-           SELECT e.id, e.amount FROM vg_ev e
+    q="SELECT s.sid, f.id, f.amount, f.note FROM vg_sp s LEFT JOIN LATERAL (
+           SELECT e.id, e.amount, e.note FROM vg_ev e
            WHERE e.user_id = s.user_id AND e.ts <= s.ts
            ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true"
     tl_psql -d vg_check <<SQL || return 1
-CREATE TABLE vg_ev (id int, user_id int, ts timestamptz, amount float8);
+CREATE TABLE vg_ev (id int, user_id int, ts timestamptz, amount float8, note text);
 INSERT INTO vg_ev
 SELECT g, g % 50, timestamptz '2024-01-01 00:00:00+00' + (g * 7919 % 500) * interval '1 hour',
-       CASE WHEN g % 13 = 0 THEN NULL ELSE g % 97 - 40 END
-FROM generate_series(1, 4000) g;
+       CASE WHEN g % 13 = 0 THEN NULL ELSE g % 97 - 40 END, repeat('n', g % 7) || g
+FROM generate_series(1, 10000) g;
 CREATE TABLE vg_sp (sid int, user_id int, ts timestamptz);
 INSERT INTO vg_sp
 SELECT g, g % 60, timestamptz '2023-12-31 00:00:00+00' + (g * 104729 % 560) * interval '1 hour'
