@@ -7,7 +7,8 @@
 --    says whether EXPLAIN (COSTS OFF) of the GUC-on query contains
 --    "Custom Scan (TimelineAsOf)".
 -- 2. Several as-of subqueries in one query; a small spine keeps the nested
---    loop (chosen on cost); partitioned events; rescans; no events.
+--    loop (chosen on cost); partitioned events; rescans; no events; a key
+--    with an ICU collation (the merge orders keys by bytes).
 -- 3. Unrecognised shapes keep the normal plan and give the same answer.
 -- 4. Shapes where the merge gave wrong answers or errors when written:
 --    filters on the subquery's output, bounds that need the planner's
@@ -465,6 +466,26 @@ SELECT * FROM asof_test.oracle('date', $q$
 SELECT s.*, f.amount FROM dsp s LEFT JOIN LATERAL (
     SELECT e.amount FROM dev e WHERE e.k = s.k AND e.d <= s.d AND e.d > s.d - 30
     ORDER BY e.d DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- a key whose collation orders otherwise than its bytes ('b' < 'C' in
+-- en-x-icu, 'C' < 'b' in bytes): the merge orders keys by bytes on both
+-- sides (the sorts are cheaper), which agrees with the key's equality
+CREATE TABLE isp (sid int, k text COLLATE "en-x-icu", t timestamptz);
+CREATE TABLE iev (id int, k text COLLATE "en-x-icu", t timestamptz, amount float8);
+INSERT INTO iev
+SELECT g, (ARRAY['b', 'C', 'd', 'A', 'é', 'e', 'Z'])[1 + g % 7],
+       timestamptz '2024-01-01 00:00+00' + (g * 7919 % 5000) * interval '1 minute', g % 101
+FROM generate_series(1, 20000) g;
+INSERT INTO isp
+SELECT g, (ARRAY['b', 'C', 'd', 'A', 'é', 'e', 'Z', 'x'])[1 + g % 8],
+       timestamptz '2024-01-01 00:00+00' + (g * 104729 % 5200) * interval '1 minute'
+FROM generate_series(1, 8000) g;
+ANALYZE isp;
+ANALYZE iev;
+SELECT * FROM asof_test.oracle('key with an ICU collation', $q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iev e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
 ANALYZE ev0;

@@ -8,8 +8,11 @@
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
  *	2. Read the events with a cursor over
- *	     SELECT k, ts, tie-breaks..., outputs... FROM e
+ *	     SELECT ts, k, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
+ *	   (a text-like key is ordered by the "C" collation on both sides unless
+ *	   a covering index's order is followed: any order that agrees with the
+ *	   key's equality will do, and bytes compare faster than strcoll);
  *	   fetched in batches straight into arrays of datums by a DestReceiver
  *	   of our own (no tuple is formed or copied per event, as SPI's fetch
  *	   would); with a btree index on (k, ts, ...) holding every
@@ -37,6 +40,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -59,6 +63,19 @@
 #include "timeline.h"
 
 #define EVENTS_BATCH	4096
+
+/*
+ * Column layout of the sorted outer rows (0-based) and of the events query
+ * (1-based).  The time comes first in both: tuples are sorted by (key,
+ * time), the key travels in the sort's leading datum, and the time is read
+ * from the tuple only on a tie of keys, so it must sit at a fixed offset
+ * (after a variable-width key every read would walk the tuple).
+ */
+#define SORT_TIME	0
+#define SORT_KEY	1
+#define SORT_LOWER	2
+#define EV_TIME		1
+#define EV_KEY		2
 
 typedef struct AsofState
 {
@@ -91,6 +108,7 @@ typedef struct AsofState
 	Oid			key_type;
 	Oid			time_type;
 	Oid			key_collation;
+	Oid			merge_collation;	/* the keys' order in the merge */
 
 	ExprState  *key_expr;
 	ExprState  *time_expr;
@@ -212,6 +230,18 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->left = list_nth_int(flags, 2) != 0;
 	st->covering = list_nth_int(flags, 3) != 0;
 	st->key_collation = (Oid) list_nth_int(types, 0);
+
+	/*
+	 * The merge needs one order of the keys on both sides that agrees with
+	 * their equality, not the collation's own order.  The planner admits only
+	 * deterministic collations, whose equality is bytewise, so when the
+	 * events are sorted anyway (no covering index whose order must be
+	 * followed) keys are ordered by "C": bytes compared directly, and sorts
+	 * with abbreviated keys, instead of a strcoll() per comparison.
+	 */
+	st->merge_collation = st->key_collation;
+	if (OidIsValid(st->key_collation) && !(list_nth_int(flags, 3) != 0))
+		st->merge_collation = C_COLLATION_OID;
 	st->key_type = (Oid) list_nth_int(types, 1);
 	st->time_type = (Oid) list_nth_int(types, 2);
 	st->noutputs = list_length(outputs);
@@ -246,7 +276,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	}
 
 	tc = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR);
-	PrepareSortSupport(&st->key_ssup, tc->lt_opr, st->key_collation, false);
+	PrepareSortSupport(&st->key_ssup, tc->lt_opr, st->merge_collation, false);
 	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
 	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
 
@@ -277,17 +307,20 @@ EventsQuery(AsofState *st)
 	nsp = get_namespace_name(RelationGetNamespace(rel));
 	initStringInfo(&q);
 	appendStringInfo(&q, "SELECT %s, %s",
-					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+					 quote_identifier(get_attname(st->relid, st->key_attno, false)));
 	for (int i = 0; i < st->ntiebreaks; i++)
 		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->tb_attnos[i], false)));
 	for (int i = 0; i < st->noutputs; i++)
 		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->output_attnos[i], false)));
-	appendStringInfo(&q, " FROM %s%s WHERE %s IS NOT NULL AND %s IS NOT NULL ORDER BY 1, 2",
+	appendStringInfo(&q, " FROM %s%s WHERE %s IS NOT NULL AND %s IS NOT NULL ORDER BY %s%s, 1",
 					 st->inh ? "" : "ONLY ",
 					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)),
 					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+					 st->merge_collation == st->key_collation ? "2" :
+					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
+					 st->merge_collation == st->key_collation ? "" : " COLLATE pg_catalog.\"C\"");
 	RelationClose(rel);
 	return q.data;
 }
@@ -301,9 +334,9 @@ AsofSortOuter(AsofState *st)
 	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
 	TupleTableSlot *scan = st->css.ss.ss_ScanTupleSlot;
 	int			ncols = 3 + child_desc->natts;
-	AttrNumber	sort_cols[2] = {1, 2};
+	AttrNumber	sort_cols[2] = {SORT_KEY + 1, SORT_TIME + 1};
 	Oid			sort_ops[2];
-	Oid			sort_colls[2] = {st->key_collation, InvalidOid};
+	Oid			sort_colls[2] = {st->merge_collation, InvalidOid};
 	bool		nulls_first[2] = {false, false};
 	MemoryContext old;
 	SPIPlanPtr	plan;
@@ -312,10 +345,10 @@ AsofSortOuter(AsofState *st)
 
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
 	st->sort_desc = CreateTemplateTupleDesc(ncols);
-	TupleDescInitEntry(st->sort_desc, 1, "key", st->key_type, -1, 0);
-	TupleDescInitEntryCollation(st->sort_desc, 1, st->key_collation);
-	TupleDescInitEntry(st->sort_desc, 2, "time", st->time_type, -1, 0);
-	TupleDescInitEntry(st->sort_desc, 3, "lower", st->time_type, -1, 0);
+	TupleDescInitEntry(st->sort_desc, SORT_TIME + 1, "time", st->time_type, -1, 0);
+	TupleDescInitEntry(st->sort_desc, SORT_KEY + 1, "key", st->key_type, -1, 0);
+	TupleDescInitEntryCollation(st->sort_desc, SORT_KEY + 1, st->merge_collation);
+	TupleDescInitEntry(st->sort_desc, SORT_LOWER + 1, "lower", st->time_type, -1, 0);
 	for (int i = 0; i < child_desc->natts; i++)
 	{
 		Form_pg_attribute a = TupleDescAttr(child_desc, i);
@@ -353,17 +386,26 @@ AsofSortOuter(AsofState *st)
 		econtext->ecxt_scantuple = scan;
 
 		ExecClearTuple(sslot);
-		sslot->tts_values[0] = ExecEvalExprSwitchContext(st->key_expr, econtext, &sslot->tts_isnull[0]);
-		sslot->tts_values[1] = ExecEvalExprSwitchContext(st->time_expr, econtext, &sslot->tts_isnull[1]);
+		sslot->tts_values[SORT_KEY] = ExecEvalExprSwitchContext(st->key_expr, econtext,
+																 &sslot->tts_isnull[SORT_KEY]);
+		sslot->tts_values[SORT_TIME] = ExecEvalExprSwitchContext(st->time_expr, econtext,
+																  &sslot->tts_isnull[SORT_TIME]);
 		if (st->has_lower)
-			sslot->tts_values[2] = ExecEvalExprSwitchContext(st->lower_expr, econtext, &sslot->tts_isnull[2]);
+			sslot->tts_values[SORT_LOWER] = ExecEvalExprSwitchContext(st->lower_expr, econtext,
+																	   &sslot->tts_isnull[SORT_LOWER]);
 		else
 		{
-			sslot->tts_values[2] = (Datum) 0;
-			sslot->tts_isnull[2] = true;
+			/*
+			 * Unused: a copy of the time (a valid value of the type, which
+			 * may be passed by reference), not NULL, so that a tuple with no
+			 * NULLs reads its time at a cached offset in the sort's
+			 * comparisons
+			 */
+			sslot->tts_values[SORT_LOWER] = sslot->tts_values[SORT_TIME];
+			sslot->tts_isnull[SORT_LOWER] = sslot->tts_isnull[SORT_TIME];
 		}
 		/* an inner join drops rows that cannot match */
-		if (!st->left && (sslot->tts_isnull[0] || sslot->tts_isnull[1]))
+		if (!st->left && (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME]))
 			continue;
 		for (int i = 0; i < child_desc->natts; i++)
 		{
@@ -566,7 +608,7 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	bool		isnull;
 
 	if (st->has_cand &&
-		ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, 1, &isnull), false,
+		ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, EV_KEY, &isnull), false,
 							key, false, &st->key_ssup) != 0)
 		st->has_cand = false;
 
@@ -574,8 +616,8 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	{
 		Datum	   *ev_vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
 		bool	   *ev_nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-		Datum		ek = EventAttr(ev_vals, ev_nulls, 1, &isnull);
-		Datum		et = EventAttr(ev_vals, ev_nulls, 2, &isnull);
+		Datum		ek = EventAttr(ev_vals, ev_nulls, EV_KEY, &isnull);
+		Datum		et = EventAttr(ev_vals, ev_nulls, EV_TIME, &isnull);
 		int			c = ApplySortComparator(ek, false, key, false, &st->key_ssup);
 
 		if (c > 0)
@@ -589,7 +631,7 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 			if (!st->has_cand)
 				d = 1;
 			else
-				d = ApplySortComparator(et, false, EventAttr(st->cand_vals, st->cand_nulls, 2, &isnull),
+				d = ApplySortComparator(et, false, EventAttr(st->cand_vals, st->cand_nulls, EV_TIME, &isnull),
 										false, &st->time_ssup);
 			if (d > 0 || (d == 0 && TiebreakFirst(st, ev_vals, ev_nulls)))
 			{
@@ -612,7 +654,7 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 
 		if (lower_null)
 			return false;
-		c = ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, 2, &isnull), false,
+		c = ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, EV_TIME, &isnull), false,
 								lower, false, &st->time_ssup);
 		if (st->lower_strict ? c <= 0 : c < 0)
 			return false;
@@ -639,9 +681,9 @@ AsofNext(ScanState *ss)
 		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
 			return ExecClearTuple(scan);
 		slot_getallattrs(sslot);
-		if (!sslot->tts_isnull[0] && !sslot->tts_isnull[1])
-			match = AsofFind(st, sslot->tts_values[0], sslot->tts_values[1],
-							 sslot->tts_values[2], sslot->tts_isnull[2]);
+		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
+			match = AsofFind(st, sslot->tts_values[SORT_KEY], sslot->tts_values[SORT_TIME],
+							 sslot->tts_values[SORT_LOWER], sslot->tts_isnull[SORT_LOWER]);
 		if (!match && !st->left)
 			continue;
 
