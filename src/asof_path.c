@@ -420,8 +420,10 @@ EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
 
 	/*
 	 * A full ordered read: the pages, a sort's comparisons, and the cost of
-	 * handing every event through the cursor and the merge (forming,
-	 * copying and deforming a tuple: about five tuple costs, measured).
+	 * handing every event through the cursor and the merge (about five
+	 * tuple costs, measured when each event was formed and copied as a
+	 * tuple; the receiver no longer does that, but the sorts cost more than
+	 * this term says on some machines, so it stays: bench/README.md).
 	 */
 	*cost = pages * seq_page_cost + tuples * 6.0 * cpu_tuple_cost +
 		tuples * 2.0 * cpu_operator_cost * log2(Max(tuples, 2.0));
