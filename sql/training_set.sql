@@ -30,6 +30,9 @@ INSERT INTO spine VALUES
 -- features only: one row per spine row, in spine order
 SELECT timeline.create_training_set('train', 'fs', 'SELECT * FROM spine');
 SELECT * FROM train;
+-- the planner settings it changes for its statement (no heap-order index
+-- scan, a hashed GROUP BY) end with it
+SELECT current_setting('enable_indexscan') AS enable_indexscan, current_setting('enable_sort') AS enable_sort;
 
 -- label count(source) over (t, t + 3 days]; the newest event is 2024-01-10,
 -- so rows with t + 3 days after it are incomplete: flagged here
