@@ -717,6 +717,35 @@ FROM tls2 JOIN probe_arr p USING (seed, entity),
      unnest(ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
                   'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop']) AS a(agg)
 GROUP BY a.agg ORDER BY a.agg;
+-- the same with a few probes far apart per entity (four event times, each
+-- moved up to 3 hours later, in random order): a trailing window then
+-- jumps over the points between probes, starting again from an empty queue
+-- where every point before has left, which must give the same totals bit
+-- for bit (sums of fractions depend on how the queue was split); entities
+-- that differ (0), and how many of the probes see an empty window, whose
+-- points all left (some must, or nothing was jumped)
+SELECT setseed(0.57);
+CREATE TEMP TABLE probe_sparse AS
+SELECT seed, entity, array_agg(t ORDER BY random()) AS ts
+FROM (SELECT seed, entity, ts + random() * interval '3 hours' AS t,
+             row_number() OVER (PARTITION BY seed, entity ORDER BY random()) AS rn
+      FROM ev) e
+WHERE rn <= 4
+GROUP BY seed, entity;
+SELECT a.agg,
+       count(*) FILTER (WHERE aggregate_at_times(tl, a.agg, interval '2 hours', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl, interval '2 hours', NULL, NULL), p.ts)
+                           OR aggregate_at_times(tl_seq, a.agg, interval '1 day', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl_seq, interval '1 day', NULL, NULL), p.ts)
+                           OR aggregate_at_times(tl, a.agg, interval '1 mon', p.ts) IS DISTINCT FROM
+                              values_at(pg_temp.win(a.agg, tl, interval '1 mon', NULL, NULL), p.ts)) AS trailing,
+       count(*) AS entities, sum(cardinality(p.ts)) AS times,
+       sum((SELECT count(*) FROM unnest(aggregate_at_times(tl, 'count', interval '2 hours', p.ts)) c
+            WHERE c = 0)) > 0 AS some_empty
+FROM tls2 JOIN probe_sparse p USING (seed, entity),
+     unnest(ARRAY['count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
+                  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop']) AS a(agg)
+GROUP BY a.agg ORDER BY a.agg;
 -- the rewrites happen for observe(agg(x, ...), x) and values_at(agg(x
 -- [, width]), times) only
 EXPLAIN (VERBOSE, COSTS OFF)

@@ -409,6 +409,19 @@ AccQueueSize(const AccQueue *q)
 }
 
 /*
+ * Empties the queue.  An emptied queue is in exactly this state whatever
+ * its history (head, split and tail meet, and the back part has held
+ * nothing since the last turn), so its totals from here on are those of a
+ * new queue, bit for bit.
+ */
+static inline void
+AccQueueReset(AccQueue *q)
+{
+	q->head = q->split = q->tail = 0;
+	q->back = AccEmpty();
+}
+
+/*
  * How a trailing window's width is applied.  A point at time p is in the
  * window (t - width, t] while p > t - width, so it leaves at the first
  * instant T with T - width >= p.  For a width without months in a time zone

@@ -714,6 +714,73 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 	}
 }
 
+/*
+ * The first of tl's points from i on that is still in the window at time t:
+ * the points before it (from i on) leave by t.  LeaveTime is monotone in
+ * the point's time, so a search galloping from i finds it in the logarithm
+ * of the distance (one LeaveTime when point i is still in, as with probes
+ * closer together than the width); it is at most the first point after t,
+ * a point being in the window at its own time.
+ */
+static int32
+FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
+{
+	int32		lo = i,
+				hi,
+				step = 1;
+
+	if (lo >= n || LeaveTime(ww, times[lo]) > t)
+		return lo;
+	/* times[lo] leaves by t: find hi, the first known to stay (or n) */
+	for (;;)
+	{
+		hi = (n - lo > step) ? lo + step : n;
+		if (hi == n || LeaveTime(ww, times[hi]) > t)
+			break;
+		lo = hi;
+		step = (step > PG_INT32_MAX / 2) ? step : step * 2;
+	}
+	/* the answer is in (lo, hi] */
+	lo++;
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (LeaveTime(ww, times[mid]) <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Where the queue may jump to on its way to probe time t, with the points
+ * before i pushed: a point m in [i, n) at which the queue just before m's
+ * push holds nothing, every point in [i, m) having entered and left before
+ * it, so that starting an empty queue at m gives the same totals bit for bit
+ * as pushing and popping every point in between.  That holds at the first
+ * point after t when every point up to t leaves by t, and at a point m
+ * whose predecessor leaves by times[m] (so do all earlier ones) when every
+ * point in [i, m) leaves by t.  Returns i when there is no such jump.  With
+ * probes far apart relative to the width, as in a training set's spine,
+ * this reads only the points of the probes' windows.
+ */
+static int32
+TrailingJump(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
+{
+	int32		j = FirstInWindowAt(times, i, n, ww, t);
+
+	if (j == i)
+		return i;
+	if (j == n || times[j] > t)
+		return j;
+	for (int32 m = j; m > i; m--)
+		if (LeaveTime(ww, times[m - 1]) <= times[m])
+			return m;
+	return i;
+}
+
 static pg_attribute_always_inline void
 TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 {
@@ -729,7 +796,13 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		int			k = pt->order[o];
 		TimestampTz t = pt->time[k];
 		WinAcc		acc;
+		int32		jump = TrailingJump(times, i, tl->npoints, ww, t);
 
+		if (jump > i)
+		{
+			AccQueueReset(&q);
+			i = jump;
+		}
 		for (; i < tl->npoints && times[i] <= t; i++)
 		{
 			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= times[i])
@@ -764,7 +837,14 @@ CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 	{
 		int			k = pt->order[o];
 		TimestampTz t = pt->time[k];
+		int32		first = FirstInWindowAt(w.times, i, tl->npoints, ww, t);
 
+		/* the points before first, counted or not yet, have all left by t */
+		if (first > i)
+		{
+			w.count = 0;
+			w.head = i = first;
+		}
 		for (; i < tl->npoints && w.times[i] <= t; i++)
 			if (!TimelinePointIsNull(w.nulls, i) && (!w.count_if || w.values[i] != 0.0))
 				w.count++;
