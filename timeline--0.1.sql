@@ -1106,6 +1106,16 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.aggregate_at_times(timeline.timeline, pg_catalog.text, pg_catalog.interval, pg_catalog.timestamptz[]) IS
 'the trailing-window aggregate as of each element of times; equals values_at(aggregate(tl, width), times)';
 
+CREATE FUNCTION timeline.read_at_times(ids pg_catalog.int8[], times pg_catalog.timestamptz[],
+                                       ends pg_catalog.timestamptz[], reads pg_catalog.text[],
+                                       aggregates pg_catalog.text[], widths pg_catalog.interval[],
+                                       states pg_catalog.int4[], VARIADIC timelines "any")
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'timeline_read_at_times'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION timeline.read_at_times(pg_catalog.int8[], pg_catalog.timestamptz[], pg_catalog.timestamptz[], pg_catalog.text[], pg_catalog.text[], pg_catalog.interval[], pg_catalog.int4[], "any") IS
+'one row per element of ids: the id and one float8 per read (value, value_at_ends, at, between) of timelines[states[c]]; needs a column list';
+
 CREATE FUNCTION timeline.observe_support(pg_catalog.internal)
 RETURNS pg_catalog.internal
 AS 'MODULE_PATHNAME', 'timeline_observe_support'
@@ -1911,7 +1921,7 @@ BEGIN
         SELECT d.source, d.aggregate INTO source, aggregate
           FROM timeline.feature_def d WHERE d.name = f.name AND d.version = f.version;
         expression := timeline.compile_feature(f.name, f.version);
-        reader := 'timeline.values_at(f.%1$I, sp.tsl)';
+        reader := 'value_at_ends';
         RETURN;
     END IF;
     aggregate := lower(m[1]);
@@ -1931,12 +1941,11 @@ BEGIN
     -- horizon, which is not t across month ends and daylight-saving changes)
     expression := (timeline.compile_parts(source, aggregate, btrim(m[4]), 'lifetime', NULL, NULL, NULL,
                                           'the label')).points;
-    reader := format('timeline.aggregates_between(f.%%1$I, %L, sp.ts, sp.tsl)',
-                     CASE aggregate WHEN 'any' THEN 'count' ELSE aggregate END);
+    reader := 'between';
 END;
 $$;
 COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
-'internal: the per-entity SQL expression of a training-set label and its source';
+'internal: the per-entity SQL expression of a training-set label, its source, and how read_at_times reads it (value_at_ends or between)';
 
 CREATE FUNCTION timeline.create_training_set_in(target_table pg_catalog.text, feature_set pg_catalog.text,
     spine pg_catalog.text, label pg_catalog.text, horizon pg_catalog.interval,
@@ -1965,7 +1974,9 @@ DECLARE
     ctes text[] := '{}';
     joins text := '';
     select_cols text := '';
-    unnest_args text;
+    state_of int[];
+    state_args text;
+    hashagg text;
     unnest_cols text;
     u_cols text;
     fcols text;
@@ -2060,61 +2071,70 @@ BEGIN
     IF to_regclass('pg_temp.timeline_spine_arrays') IS NOT NULL THEN
         DROP TABLE pg_temp.timeline_spine_arrays;
     END IF;
+    -- sorted, not hashed: array_agg's per-group states are large, so a
+    -- HashAggregate spills most groups (1,000,000 spine rows: 1.0 s sorted,
+    -- 1.3 s hashed, bench/training.sh)
+    hashagg := current_setting('enable_hashagg');
+    PERFORM set_config('enable_hashagg', 'off', true);
     EXECUTE format('CREATE TEMP TABLE timeline_spine_arrays ON COMMIT DROP AS
                     SELECT sp.%1$I AS entity, pg_catalog.array_agg(sp.%2$I) AS ts,
                            pg_catalog.array_agg(sp.%2$I + %3$L::pg_catalog.interval) AS tsl,
                            pg_catalog.array_agg(sp.timeline_rid) AS rids
                     FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS NOT NULL GROUP BY 1',
                    e_col, t_col, coalesce(horizon, interval '0'));
+    PERFORM set_config('enable_hashagg', hashagg, true);
     CREATE INDEX ON pg_temp.timeline_spine_arrays (entity);
     ANALYZE pg_temp.timeline_spine_arrays;
     SELECT c.reltuples INTO spine_entities FROM pg_class c WHERE c.oid = 'pg_temp.timeline_spine_arrays'::regclass;
 
     -- per source: every feature (and the label) in one scan.  The
     -- aggregate hands over one timeline per entity and distinct point
-    -- expression (state); lifetime and trailing features read it at the
-    -- spine's times with aggregate_at_times (no result timeline is built;
-    -- the values are those of values_at bit for bit), since features read
-    -- their result timeline with values_at.  A reader is a format() template
-    -- of the state column (%1$I).
+    -- expression (state); one read_at_times per entity reads them all at
+    -- the spine's times, one row per spine row: lifetime and trailing
+    -- features as aggregate_at_times would (no result timeline is built;
+    -- the values are those of values_at bit for bit), since features their
+    -- result timeline as values_at would, the label as aggregates_between
+    -- or values_at at t + horizon would.
     FOR g IN
         SELECT x.source, array_agg(x.state ORDER BY x.ord) AS states,
-               array_agg(x.reader ORDER BY x.ord) AS readers, array_agg(x.col ORDER BY x.ord) AS cols
+               array_agg(x.read ORDER BY x.ord) AS reads, array_agg(x.agg ORDER BY x.ord) AS aggs,
+               array_agg(x.width ORDER BY x.ord) AS widths, array_agg(x.col ORDER BY x.ord) AS cols
           FROM (SELECT m.source,
                        CASE WHEN d.window_kind IN ('lifetime', 'trailing')
                             THEN (timeline.compile_parts(d.source, d.aggregate, d.value_expression, d.window_kind,
                                                          d.window_width, d.window_predicate, d.filter,
                                                          format('feature %s@%s', d.name, d.version))).points
                             ELSE timeline.compile_feature(m.feature, m.version) END AS state,
-                       CASE d.window_kind
-                            WHEN 'lifetime' THEN format('timeline.aggregate_at_times(f.%%1$I, %L, sp.ts)', d.aggregate)
-                            WHEN 'trailing' THEN format('timeline.aggregate_at_times(f.%%1$I, %L, %L::pg_catalog.interval, sp.ts)',
-                                                        d.aggregate, d.window_width)
-                            ELSE 'timeline.values_at(f.%1$I, sp.ts)' END AS reader,
+                       CASE WHEN d.window_kind IN ('lifetime', 'trailing') THEN 'at' ELSE 'value' END AS read,
+                       CASE WHEN d.window_kind IN ('lifetime', 'trailing') THEN d.aggregate END AS agg,
+                       CASE WHEN d.window_kind = 'trailing' THEN d.window_width END AS width,
                        'c' || m.position AS col, m.position AS ord
                   FROM timeline.feature_set_members(feature_set) m
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                 UNION ALL
-                SELECT lab_source, lab_expression, lab_reader, 'label', 1000000
+                SELECT lab_source, lab_expression, lab_reader,
+                       CASE WHEN lab_reader = 'between' THEN CASE lab_aggregate WHEN 'any' THEN 'count' ELSE lab_aggregate END END,
+                       NULL::pg_catalog.interval, 'label', 1000000
                  WHERE label IS NOT NULL) x
          GROUP BY x.source ORDER BY min(x.ord)
     LOOP
         gi := gi + 1;
         s := timeline.source_relation(g.source);
         states := '{}';
-        unnest_args := NULL;
+        state_of := '{}';
         FOR i IN 1 .. cardinality(g.states) LOOP
             k := array_position(states, g.states[i]);
             IF k IS NULL THEN
                 states := states || g.states[i];
                 k := cardinality(states);
             END IF;
-            unnest_args := concat_ws(', ', unnest_args, format('pg_catalog.unnest(%s)', format(g.readers[i], 's' || k)));
+            state_of := state_of || k;
         END LOOP;
-        SELECT string_agg(format(E'\n             %s AS %I', st, 's' || o), ',' ORDER BY o)
-          INTO fcols
+        SELECT string_agg(format(E'\n             %s AS %I', st, 's' || o), ',' ORDER BY o),
+               string_agg(format('f.%I', 's' || o), ', ' ORDER BY o)
+          INTO fcols, state_args
           FROM unnest(states) WITH ORDINALITY AS u(st, o);
-        SELECT string_agg(format('%I', c), ', '), string_agg(format('u.%I', c), ', ')
+        SELECT string_agg(format('%I pg_catalog.float8', c), ', '), string_agg(format('u.%I', c), ', ')
           INTO unnest_cols, u_cols
           FROM unnest(g.cols) AS u(c);
         -- each entity's timelines stream out of the aggregate and meet its
@@ -2138,11 +2158,13 @@ BEGIN
             '        GROUP BY src.%I) f\n'
             '  CROSS JOIN LATERAL (SELECT sp.ts, sp.tsl, sp.rids FROM pg_temp.timeline_spine_arrays sp\n'
             '                      WHERE sp.entity = f.entity OFFSET 0) sp\n'
-            '  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(sp.rids), %s) AS u(timeline_rid, %s))',
+            '  CROSS JOIN LATERAL timeline.read_at_times(sp.rids, sp.ts, sp.tsl, %L::pg_catalog.text[], %L::pg_catalog.text[],\n'
+            '                                            %L::pg_catalog.interval[], %L::pg_catalog.int4[], %s)\n'
+            '             AS u(timeline_rid pg_catalog.int8, %s))',
             gi, u_cols, s.entity_column, fcols, s.relation,
             CASE WHEN source_entities > 0 AND spine_entities >= 0.5 * source_entities THEN ''
                  ELSE format('WHERE src.%I IN (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)', s.entity_column) END,
-            s.entity_column, unnest_args, unnest_cols);
+            s.entity_column, g.reads, g.aggs, g.widths, state_of, state_args, unnest_cols);
         joins := joins || format(E'\nLEFT JOIN g%s ON g%s.timeline_rid = s.timeline_rid', gi, gi);
         group_sources := group_sources || g.source;
         IF 'label' = ANY (g.cols) THEN

@@ -109,3 +109,76 @@ SELECT pg_temp.try($$SELECT timeline.sum('discrete{2024-01-01=>1}'::timeline.tim
 SELECT pg_temp.try($$SELECT timeline.sum('discrete{}'::timeline.timeline, 'discrete{}'::timeline.timeline, 0)$$) AS zero_periods;
 -- NULL arguments (strict)
 SELECT sum(NULL::timeline) IS NULL AS a, sum(tl, NULL::interval) IS NULL AS b, sum(tl, NULL::timeline) IS NULL AS c, sum(tl, reset, NULL) IS NULL AS d FROM t, r;
+
+-- read_at_times: several readings of a few timelines at the same times, one
+-- row per time (ids in order, NULL times give NULL readings, a NULL
+-- timeline gives NULL columns, ends NULL for a between reading)
+SELECT * FROM read_at_times(ARRAY[10, 11, 12, 13, 14]::int8[],
+                            ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[],
+                            ARRAY['2024-01-11', '2024-01-03', '2024-01-02', NULL, 'infinity']::timestamptz[],
+                            '{value,value_at_ends,at,at,between,at}', '{NULL,NULL,sum,count,sum,sum}',
+                            ARRAY[NULL, NULL, NULL, '2 days', NULL, NULL]::interval[], '{1,1,1,1,1,2}',
+                            (SELECT tl FROM t), NULL::timeline)
+              AS u(id int8, v float8, v_end float8, sum float8, count_2d float8, sum_between float8, sum_null float8);
+-- the same through the single-column functions
+SELECT values_at(tl, ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS v,
+       aggregate_at_times(tl, 'sum', ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS sum,
+       aggregate_at_times(tl, 'count', '2 days', ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[]) AS count_2d,
+       aggregates_between(tl, 'sum', ARRAY['2024-01-05', NULL, '2023-12-31', '2024-01-02', 'infinity']::timestamptz[],
+                          ARRAY['2024-01-11', '2024-01-03', '2024-01-02', NULL, 'infinity']::timestamptz[]) AS sum_between
+FROM t;
+-- on random timelines (fractions, NULL values, ties; 2 hours, 1 day and
+-- 1 month widths, a filtered state) at random times, every reading equals
+-- the single-column function's, bit for bit; rows that differ (0)
+SELECT setseed(0.25);
+CREATE TEMP TABLE rt_ev AS
+SELECT e, timestamptz '2024-01-01' + floor(random() * 20000) * interval '1 minute' AS ts,
+       CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * 200 - 100)::numeric, 3)::float8 END AS v
+FROM generate_series(1, 60) e, generate_series(1, (e * 7) % 150) i;
+CREATE TEMP TABLE rt AS
+SELECT e, timeline_agg(ts, v) AS a, timeline_agg(ts, 1::float8) FILTER (WHERE v > 0) AS b,
+       (SELECT array_agg(timestamptz '2024-01-01' + random() * interval '16 days') || NULL::timestamptz
+        FROM generate_series(1, 1 + e % 9) WHERE e > 0) AS ts
+FROM rt_ev GROUP BY e;
+CREATE TEMP TABLE rt_read AS
+SELECT e, u.*
+FROM rt, read_at_times((SELECT array_agg(k) FROM generate_series(1, cardinality(rt.ts)) k)::int8[], rt.ts,
+                       (SELECT array_agg(x + interval '1 day') FROM unnest(rt.ts) x),
+                       '{at,at,at,at,at,at,at,value,between,value_at_ends}',
+                       '{sum,mean,stddev_samp,count,max,count,last,NULL,sum,NULL}',
+                       ARRAY['2 hours', '1 day', '1 mon', '1 day', NULL, NULL, '2 hours', NULL, NULL, NULL]::interval[],
+                       '{1,1,1,1,1,2,1,1,1,2}', a, b)
+           AS u(k int8, c1 float8, c2 float8, c3 float8, c4 float8, c5 float8, c6 float8, c7 float8, c8 float8, c9 float8, c10 float8);
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE c1 IS DISTINCT FROM (aggregate_at_times(a, 'sum', '2 hours', ts))[k]
+                           OR c2 IS DISTINCT FROM (aggregate_at_times(a, 'mean', '1 day', ts))[k]
+                           OR c3 IS DISTINCT FROM (aggregate_at_times(a, 'stddev_samp', '1 mon', ts))[k]
+                           OR c4 IS DISTINCT FROM (aggregate_at_times(a, 'count', '1 day', ts))[k]
+                           OR c5 IS DISTINCT FROM (aggregate_at_times(a, 'max', ts))[k]
+                           OR c6 IS DISTINCT FROM (aggregate_at_times(b, 'count', ts))[k]
+                           OR c7 IS DISTINCT FROM (aggregate_at_times(a, 'last', '2 hours', ts))[k]
+                           OR c8 IS DISTINCT FROM (values_at(a, ts))[k]
+                           OR c9 IS DISTINCT FROM (aggregates_between(a, 'sum', ts, (SELECT array_agg(x + interval '1 day') FROM unnest(ts) x)))[k]
+                           OR c10 IS DISTINCT FROM (values_at(b, (SELECT array_agg(x + interval '1 day') FROM unnest(ts) x)))[k]) AS differ,
+       count(*) FILTER (WHERE c3 IS NOT NULL AND c3 <> 0) > 0 AS some_stddev,
+       count(*) FILTER (WHERE c1 IS NOT NULL) > 0 AS some_sum
+FROM rt_read JOIN rt USING (e);
+-- no ids or times: no rows
+SELECT count(*) AS no_rows FROM read_at_times(NULL, NULL, NULL, '{value}', '{NULL}', '{NULL}', '{1}', (SELECT tl FROM t)) AS u(id int8, v float8);
+-- errors
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1,2}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS lengths;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', '{}', '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS ends_length;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value,at}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS spec_lengths;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{median}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS unknown_read;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{at}', '{median}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS unknown_aggregate;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{at}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS no_aggregate;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{sum}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS value_with_aggregate;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{between}', '{sum}', '{1 day}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS between_with_width;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{at}', '{sum}', '{0}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS zero_width;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{2}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS bad_state;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', NULL, 'discrete{}'::timeline.timeline) AS u(id int8, v float8)$$) AS null_spec;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int8, v float8, w float8)$$) AS column_count;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline) AS u(id int4, v float8)$$) AS column_type;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 42) AS u(id int8, v float8)$$) AS not_a_timeline;
+SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', VARIADIC ARRAY['discrete{}'::timeline.timeline]) AS u(id int8, v float8)$$) AS variadic_array;
+SELECT pg_temp.try($$SELECT timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline)$$) AS no_column_list;

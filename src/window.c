@@ -42,6 +42,7 @@
 #include <math.h>
 
 #include "common/int.h"
+#include "funcapi.h"
 #include "pgtime.h"
 #include "utils/float.h"
 #include "catalog/pg_collation.h"
@@ -71,6 +72,7 @@ PG_FUNCTION_INFO_V1(timeline_aggregate_at_points_since);
 PG_FUNCTION_INFO_V1(timeline_observe_support);
 PG_FUNCTION_INFO_V1(timeline_aggregate_at_times);
 PG_FUNCTION_INFO_V1(timeline_aggregate_at_times_trailing);
+PG_FUNCTION_INFO_V1(timeline_read_at_times);
 PG_FUNCTION_INFO_V1(timeline_values_at_support);
 
 /* the SQL names of the aggregates, in WinKind order */
@@ -507,6 +509,25 @@ WinKindFromText(const char *aggname)
  * trailing window read at t + horizon would start at (t + horizon) -
  * horizon, which is not t across month ends or daylight-saving changes.
  */
+static bool
+AggregateBetween(Timeline *tl, WinKind kind, TimestampTz start, TimestampTz end, float8 *v)
+{
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	WinAcc		acc = AccEmpty();
+	int32		lo = TimelineUpperBound(tl, start);
+	int32		hi = TimelineUpperBound(tl, end);
+
+	for (int32 i = lo; i < hi; i++)
+		if (!TimelinePointIsNull(nulls, i))
+		{
+			WinAcc		one = AccOf(values[i]);
+
+			acc = AccCombine(kind, &acc, &one);
+		}
+	return AccResult(kind, &acc, v);
+}
+
 Datum
 timeline_aggregates_between(PG_FUNCTION_ARGS)
 {
@@ -515,8 +536,6 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 	ArrayType  *starts_arr = PG_GETARG_ARRAYTYPE_P(2);
 	ArrayType  *ends_arr = PG_GETARG_ARRAYTYPE_P(3);
 	WinKind		kind = WinKindFromText(aggname);
-	const float8 *values = TimelineValues(tl);
-	const bits8 *nulls = TimelineNulls(tl);
 	Datum	   *starts,
 			   *ends;
 	bool	   *snulls,
@@ -542,27 +561,10 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 	outnulls = palloc(sizeof(bool) * nstarts);
 	for (int k = 0; k < nstarts; k++)
 	{
-		WinAcc		acc = AccEmpty();
 		float8		v = 0;
-		int32		lo,
-					hi;
 
-		if (snulls[k] || enulls[k])
-		{
-			outnulls[k] = true;
-			out[k] = (Datum) 0;
-			continue;
-		}
-		lo = TimelineUpperBound(tl, DatumGetTimestampTz(starts[k]));
-		hi = TimelineUpperBound(tl, DatumGetTimestampTz(ends[k]));
-		for (int32 i = lo; i < hi; i++)
-			if (!TimelinePointIsNull(nulls, i))
-			{
-				WinAcc		one = AccOf(values[i]);
-
-				acc = AccCombine((WinKind) kind, &acc, &one);
-			}
-		outnulls[k] = !AccResult((WinKind) kind, &acc, &v);
+		outnulls[k] = snulls[k] || enulls[k] ||
+			!AggregateBetween(tl, kind, DatumGetTimestampTz(starts[k]), DatumGetTimestampTz(ends[k]), &v);
 		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(v);
 	}
 	dims[0] = nstarts;
@@ -893,6 +895,312 @@ timeline_aggregate_at_times_trailing(PG_FUNCTION_ARGS)
 #undef TRAILING_AT
 	}
 	PG_RETURN_ARRAYTYPE_P(ProbeTimesResult(&pt, arr));
+}
+
+/*
+ * read_at_times(ids int8[], times timestamptz[], ends timestamptz[],
+ * reads text[], aggregates text[], widths interval[], states int4[],
+ * VARIADIC timelines "any"): several readings of a few timelines at the
+ * same times, as rows: for every k, ids[k] and one float8 per element c of
+ * reads, which says what that column holds (tl is timelines[states[c]]):
+ *   value          values_at(tl, times)[k]
+ *   value_at_ends  values_at(tl, ends)[k]
+ *   at             aggregate_at_times(tl, aggregates[c] [, widths[c]], times)[k]
+ *                  (lifetime when widths[c] is NULL)
+ *   between        aggregates_between(tl, aggregates[c], times, ends)[k]
+ * with the same values bit for bit.  This is how create_training_set reads
+ * every feature of one entity at its spine rows' times: one call, one sort
+ * of the times and one row per spine row, where a ROWS FROM of one unnested
+ * array per feature cost about as much again as computing the arrays.
+ * The spec (reads, aggregates, widths, states) is checked and prepared once
+ * per call site when it is constant, as in a generated statement.
+ */
+typedef enum ReadKind
+{
+	RK_VALUE,
+	RK_VALUE_AT_ENDS,
+	RK_AT,
+	RK_BETWEEN
+} ReadKind;
+
+typedef struct ColumnRead
+{
+	ReadKind	read;
+	WinKind		kind;
+	bool		trailing;
+	WindowWidth ww;				/* trailing: the width (a copy) */
+	int			state;			/* index into the timelines, from 0 */
+} ColumnRead;
+
+typedef struct ReadSpec
+{
+	int			ncols;
+	ColumnRead *cols;
+} ReadSpec;
+
+static ReadSpec *
+ReadSpecMake(FunctionCallInfo fcinfo, int ntimelines, MemoryContext mcxt)
+{
+	Datum	   *reads,
+			   *aggs,
+			   *widths,
+			   *states;
+	bool	   *readnulls,
+			   *aggnulls,
+			   *widthnulls,
+			   *statenulls;
+	int			nreads,
+				naggs,
+				nwidths,
+				nstates;
+	ReadSpec   *spec;
+
+	for (int a = 3; a <= 6; a++)
+		if (PG_ARGISNULL(a))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("reads, aggregates, widths and states must not be NULL")));
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(3), TEXTOID, -1, false, TYPALIGN_INT,
+					  &reads, &readnulls, &nreads);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(4), TEXTOID, -1, false, TYPALIGN_INT,
+					  &aggs, &aggnulls, &naggs);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(5), INTERVALOID, sizeof(Interval), false,
+					  TYPALIGN_DOUBLE, &widths, &widthnulls, &nwidths);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(6), INT4OID, sizeof(int32), true, TYPALIGN_INT,
+					  &states, &statenulls, &nstates);
+	if (naggs != nreads || nwidths != nreads || nstates != nreads)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("reads, aggregates, widths and states must have the same number of elements")));
+	spec = MemoryContextAlloc(mcxt, sizeof(ReadSpec));
+	spec->ncols = nreads;
+	spec->cols = MemoryContextAllocZero(mcxt, sizeof(ColumnRead) * Max(nreads, 1));
+	for (int c = 0; c < nreads; c++)
+	{
+		ColumnRead *col = &spec->cols[c];
+		char	   *read = readnulls[c] ? NULL : TextDatumGetCString(reads[c]);
+
+		if (read != NULL && strcmp(read, "value") == 0)
+			col->read = RK_VALUE;
+		else if (read != NULL && strcmp(read, "value_at_ends") == 0)
+			col->read = RK_VALUE_AT_ENDS;
+		else if (read != NULL && strcmp(read, "at") == 0)
+			col->read = RK_AT;
+		else if (read != NULL && strcmp(read, "between") == 0)
+			col->read = RK_BETWEEN;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown read: %s", read ? quote_literal_cstr(read) : "NULL"),
+					 errhint("Use value, value_at_ends, at or between.")));
+		if (statenulls[c] || DatumGetInt32(states[c]) < 1 || DatumGetInt32(states[c]) > ntimelines)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("state %s of column %d is not one of the %d timelines",
+							statenulls[c] ? "NULL" : psprintf("%d", DatumGetInt32(states[c])),
+							c + 1, ntimelines)));
+		col->state = DatumGetInt32(states[c]) - 1;
+		if (col->read == RK_VALUE || col->read == RK_VALUE_AT_ENDS)
+		{
+			if (!aggnulls[c] || !widthnulls[c])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column %d reads values: its aggregate and width must be NULL", c + 1)));
+			continue;
+		}
+		if (aggnulls[c])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column %d reads an aggregate: its aggregate must not be NULL", c + 1)));
+		col->kind = WinKindFromText(TextDatumGetCString(aggs[c]));
+		if (!widthnulls[c])
+		{
+			Interval   *width = MemoryContextAlloc(mcxt, sizeof(Interval));
+
+			if (col->read == RK_BETWEEN)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column %d reads between times and ends: its width must be NULL", c + 1)));
+			memcpy(width, DatumGetIntervalP(widths[c]), sizeof(Interval));
+			WindowWidthInit(&col->ww, width);
+			col->trailing = true;
+		}
+	}
+	return spec;
+}
+
+/* Reads the times of an array; NULL for a NULL array (every read NULL). */
+static TimestampTz *
+ReadTimes(ArrayType *arr, bool **isnull, int *n)
+{
+	Datum	   *elems;
+	TimestampTz *times;
+
+	deconstruct_array(arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elems, isnull, n);
+	times = palloc(sizeof(TimestampTz) * Max(*n, 1));
+	for (int k = 0; k < *n; k++)
+		times[k] = (*isnull)[k] ? 0 : DatumGetTimestampTz(elems[k]);
+	return times;
+}
+
+Datum
+timeline_read_at_times(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			ntimelines = PG_NARGS() - 7;
+	ReadSpec   *spec = (ReadSpec *) fcinfo->flinfo->fn_extra;
+	TupleDesc	tupdesc;
+	Timeline  **tls;
+	Datum	   *ids;
+	bool	   *idnulls;
+	int			n;
+	ProbeTimes	pt;
+	TimestampTz *ends = NULL;
+	bool	   *endnulls = NULL;
+	Datum	   *row;
+	bool	   *rownulls;
+	Datum	  **colvals;
+	bool	  **colnulls;
+	bool		shape_ok;
+
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("read_at_times takes its timelines as separate arguments, not as a VARIADIC array")));
+	if (spec == NULL)
+	{
+		Oid			timeline_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+													CStringGetDatum("timeline"),
+													ObjectIdGetDatum(get_func_namespace(fcinfo->flinfo->fn_oid)));
+		bool		stable = true;
+
+		for (int a = 7; a < PG_NARGS(); a++)
+			if (get_fn_expr_argtype(fcinfo->flinfo, a) != timeline_type)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("argument %d of read_at_times is not a timeline", a + 1)));
+		for (int a = 3; a <= 6; a++)
+			stable = stable && get_fn_expr_arg_stable(fcinfo->flinfo, a);
+		spec = ReadSpecMake(fcinfo, ntimelines, stable ? fcinfo->flinfo->fn_mcxt : CurrentMemoryContext);
+		if (stable)
+			fcinfo->flinfo->fn_extra = spec;
+	}
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	tupdesc = rsinfo->setDesc;
+	shape_ok = (tupdesc->natts == spec->ncols + 1 &&
+				TupleDescAttr(tupdesc, 0)->atttypid == INT8OID);
+	for (int c = 1; shape_ok && c <= spec->ncols; c++)
+		shape_ok = (TupleDescAttr(tupdesc, c)->atttypid == FLOAT8OID);
+	if (!shape_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg_plural("read_at_times returns a bigint column and %d float8 column",
+							   "read_at_times returns a bigint column and %d float8 columns",
+							   spec->ncols, spec->ncols),
+				 errhint("Give a column list: one bigint, then one float8 per read.")));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;		/* no rows */
+
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &ids, &idnulls, &n);
+	ProbeTimesInit(&pt, PG_GETARG_ARRAYTYPE_P(1));
+	if (pt.n != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("ids and times must have the same number of elements")));
+	if (!PG_ARGISNULL(2))
+	{
+		int			nends;
+
+		ends = ReadTimes(PG_GETARG_ARRAYTYPE_P(2), &endnulls, &nends);
+		if (nends != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("ids and ends must have the same number of elements")));
+	}
+	tls = palloc(sizeof(Timeline *) * ntimelines);
+	for (int s = 0; s < ntimelines; s++)
+		tls[s] = PG_ARGISNULL(7 + s) ? NULL : (Timeline *) PG_DETOAST_DATUM(PG_GETARG_DATUM(7 + s));
+
+	/* every column at every time, into arrays like aggregate_at_times's */
+	colvals = palloc(sizeof(Datum *) * Max(spec->ncols, 1));
+	colnulls = palloc(sizeof(bool *) * Max(spec->ncols, 1));
+	for (int c = 0; c < spec->ncols; c++)
+	{
+		ColumnRead *col = &spec->cols[c];
+		Timeline   *tl = tls[col->state];
+
+		pt.out = colvals[c] = palloc0(sizeof(Datum) * Max(n, 1));
+		pt.outnull = colnulls[c] = palloc(sizeof(bool) * Max(n, 1));
+		memset(pt.outnull, true, sizeof(bool) * Max(n, 1));
+		if (tl == NULL)
+			continue;
+		switch (col->read)
+		{
+			case RK_VALUE:
+			case RK_VALUE_AT_ENDS:
+				for (int k = 0; k < n; k++)
+				{
+					bool		tnull = (col->read == RK_VALUE) ? pt.isnull[k] : (ends == NULL || endnulls[k]);
+					int32		i;
+
+					if (tnull)
+						continue;
+					i = TimelineUpperBound(tl, col->read == RK_VALUE ? pt.time[k] : ends[k]) - 1;
+					if (i >= 0 && !TimelinePointIsNull(TimelineNulls(tl), i))
+					{
+						pt.outnull[k] = false;
+						pt.out[k] = Float8GetDatum(TimelineValues(tl)[i]);
+					}
+				}
+				break;
+			case RK_AT:
+				if (!col->trailing)
+				{
+#define LIFETIME_AT(k) LifetimeAtTimesOf(tl, k, &pt); break
+					WIN_DISPATCH(col->kind, LIFETIME_AT);
+#undef LIFETIME_AT
+				}
+				else if (col->kind == WK_COUNT || col->kind == WK_COUNT_IF)
+					CountAtTimes(tl, col->kind, &col->ww, &pt);
+				else
+				{
+#define TRAILING_AT(k) TrailingAtTimesOf(tl, k, &col->ww, &pt); break
+					WIN_DISPATCH(col->kind, TRAILING_AT);
+#undef TRAILING_AT
+				}
+				break;
+			case RK_BETWEEN:
+				for (int k = 0; k < n; k++)
+				{
+					float8		v = 0;
+
+					if (pt.isnull[k] || ends == NULL || endnulls[k])
+						continue;
+					pt.outnull[k] = !AggregateBetween(tl, col->kind, pt.time[k], ends[k], &v);
+					pt.out[k] = pt.outnull[k] ? (Datum) 0 : Float8GetDatum(v);
+				}
+				break;
+		}
+	}
+
+	/* one row per time */
+	row = palloc(sizeof(Datum) * (spec->ncols + 1));
+	rownulls = palloc(sizeof(bool) * (spec->ncols + 1));
+	for (int k = 0; k < n; k++)
+	{
+		row[0] = ids[k];
+		rownulls[0] = idnulls[k];
+		for (int c = 0; c < spec->ncols; c++)
+		{
+			row[c + 1] = colvals[c][k];
+			rownulls[c + 1] = colnulls[c][k];
+		}
+		tuplestore_putvalues(rsinfo->setResult, tupdesc, row, rownulls);
+	}
+	return (Datum) 0;
 }
 
 /*
