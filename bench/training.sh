@@ -64,7 +64,8 @@ tl_cluster_start \
     "max_parallel_workers_per_gather = $BENCH_WORKERS" \
     "max_wal_size = 4GB" \
     "timezone = 'UTC'" \
-    "log_min_messages = warning"
+    "log_min_messages = warning" \
+    "autovacuum = off"
 
 # every session of the benchmark sees the extension unqualified
 export PGOPTIONS="-c search_path=timeline,public"

@@ -335,9 +335,13 @@ SELECT * FROM pg_temp.bench_plans();
 -- clock_timestamp()).  Runs are interleaved (rep 1 of every variant, then
 -- rep 2, ...), so a change in the machine's load hits every variant alike.
 -- A variant whose first run took longer than long_ms runs only once.  A
--- NOTICE per run shows the progress (psql prints it on stderr).
+-- NOTICE per run shows the progress (psql prints it on stderr).  Every run
+-- starts after an untimed CHECKPOINT, and the cluster runs without
+-- autovacuum (bench/training.sh), so what one run leaves behind (its table's
+-- dirty pages, a vacuum and analyze of the table it made) is not done on the
+-- other core during the next, which hit the short timeline runs hardest.
 SELECT set_config('bench.long_ms', (:long_ms)::int::text, false) \gset
-SELECT format($do$
+SELECT 'CHECKPOINT', format($do$
 DO $b$
 DECLARE
     t0 timestamptz;
