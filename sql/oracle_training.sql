@@ -16,10 +16,14 @@
 --
 -- Features: lifetime count, count with a filter, sum, min, first, last,
 -- count_if; trailing '3 days' / '1 day' mean, max, last, first (filtered),
--- var_samp, stddev_pop, count of a value, count_if (filtered); since(kind =
--- 'reset') count, sum and filtered count.  Training sets: features only, and
--- labels count(src), any(src), sum(src, amount), a mean feature and a since
--- count feature as labels, with incomplete labels excluded or flagged.
+-- var_samp, stddev_pop, count of a value, count_if (filtered), count and
+-- sum (filtered, '2 days' and '3 days'); since(kind = 'reset') count, sum
+-- and filtered count.  The counts of rows (lifetime, filtered, trailing,
+-- and the count and any labels) are read from the points of the amount
+-- expressions of the same filter, whose NULL amounts must still count.
+-- Training sets: features only, and labels count(src), any(src), sum(src,
+-- amount), a mean feature and a since count feature as labels, with
+-- incomplete labels excluded or flagged.
 --
 -- Every output row and every column is compared (floats with a relative
 -- tolerance of 1e-9, NULL-ness exactly), and the multiset of rows per spine
@@ -73,7 +77,9 @@ INSERT INTO fdefs VALUES
     (15, 'f_big_3d', 'count_if', 'amount > 50', '3 days', 'kind <> ''reset'''),
     (16, 'f_since_count', 'count', NULL, 'since(kind = ''reset'')', NULL),
     (17, 'f_since_sum', 'sum', 'amount', 'since(kind = ''reset'')', NULL),
-    (18, 'f_since_buy', 'count', NULL, 'since(kind = ''reset'')', 'kind = ''buy''');
+    (18, 'f_since_buy', 'count', NULL, 'since(kind = ''reset'')', 'kind = ''buy'''),
+    (19, 'f_count_2d', 'count', NULL, '2 days', NULL),
+    (20, 'f_sum_buy_3d', 'sum', 'amount', '3 days', 'kind = ''buy''');
 SELECT ord, name, timeline.create_feature(name, 'src', aggregate, value_expression, "window", filter) AS version
 FROM fdefs ORDER BY ord;
 SELECT timeline.create_feature_set('fs', (SELECT array_agg(name ORDER BY ord) FROM fdefs));
@@ -339,6 +345,8 @@ BEGIN
                count(amount) FILTER (WHERE ts > sp.t - interval '1 day') AS f_count_amount_1d,
                count(*) FILTER (WHERE amount > 50) AS f_big,
                count(*) FILTER (WHERE amount > 50 AND kind <> 'reset' AND ts > sp.t - interval '3 days') AS f_big_3d,
+               count(*) FILTER (WHERE ts > sp.t - interval '2 days') AS f_count_2d,
+               sum(amount::numeric) FILTER (WHERE kind = 'buy' AND ts > sp.t - interval '3 days') AS f_sum_buy_3d,
                max(ts) AS last_row_time
         FROM ev WHERE ev.seed = sp.seed AND ev.entity = sp.entity AND ev.ts <= sp.t) a ON true
     -- first and last: the earliest and latest non-NULL amount in (time, id) order
@@ -386,7 +394,9 @@ BEGIN
         ('f_big_3d', CASE WHEN sp.entity IS NOT NULL AND sp.t IS NOT NULL THEN a.f_big_3d END),
         ('f_since_count', CASE WHEN sp.entity IS NOT NULL AND sp.t IS NOT NULL THEN si.f_since_count END),
         ('f_since_sum', si.f_since_sum),
-        ('f_since_buy', CASE WHEN sp.entity IS NOT NULL AND sp.t IS NOT NULL THEN si.f_since_buy END)
+        ('f_since_buy', CASE WHEN sp.entity IS NOT NULL AND sp.t IS NOT NULL THEN si.f_since_buy END),
+        ('f_count_2d', CASE WHEN sp.entity IS NOT NULL AND sp.t IS NOT NULL THEN a.f_count_2d END),
+        ('f_sum_buy_3d', a.f_sum_buy_3d)
     ) AS v(col, val);
 
     -- the oracle's labels: from the events in (t, t + horizon], or a

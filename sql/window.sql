@@ -163,6 +163,23 @@ SELECT count(*) AS rows,
        count(*) FILTER (WHERE c3 IS NOT NULL AND c3 <> 0) > 0 AS some_stddev,
        count(*) FILTER (WHERE c1 IS NOT NULL) > 0 AS some_sum
 FROM rt_read JOIN rt USING (e);
+-- count_rows counts points, NULL values too: on the timelines with NULL
+-- values above it equals count over a timeline of ones with the same rows
+-- (lifetime, 2 hours, 1 month, between), where count differs at some rows
+CREATE TEMP TABLE rt_ones AS SELECT e, timeline_agg(ts, 1::float8) AS o FROM rt_ev GROUP BY e;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE r1 IS DISTINCT FROM (aggregate_at_times(o, 'count', ts))[k]
+                           OR r2 IS DISTINCT FROM (aggregate_at_times(o, 'count', '2 hours', ts))[k]
+                           OR r3 IS DISTINCT FROM (aggregate_at_times(o, 'count', '1 mon', ts))[k]
+                           OR r4 IS DISTINCT FROM (aggregates_between(o, 'count', ts, (SELECT array_agg(x + interval '1 day') FROM unnest(ts) x)))[k]) AS differ,
+       count(*) FILTER (WHERE r1 <> (aggregate_at_times(a, 'count', ts))[k]) > 0 AS nulls_counted,
+       count(*) FILTER (WHERE r2 > 0 AND r2 < r1) > 0 AS some_left
+FROM rt JOIN rt_ones USING (e),
+     read_at_times((SELECT array_agg(k) FROM generate_series(1, cardinality(rt.ts)) k)::int8[], rt.ts,
+                   (SELECT array_agg(x + interval '1 day') FROM unnest(rt.ts) x),
+                   '{at,at,at,between}', '{count_rows,count_rows,count_rows,count_rows}',
+                   ARRAY[NULL, '2 hours', '1 mon', NULL]::interval[], '{1,1,1,1}', a)
+     AS u(k int8, r1 float8, r2 float8, r3 float8, r4 float8);
 -- no ids or times: no rows
 SELECT count(*) AS no_rows FROM read_at_times(NULL, NULL, NULL, '{value}', '{NULL}', '{NULL}', '{1}', (SELECT tl FROM t)) AS u(id int8, v float8);
 -- errors

@@ -908,7 +908,12 @@ timeline_aggregate_at_times_trailing(PG_FUNCTION_ARGS)
  *   at             aggregate_at_times(tl, aggregates[c] [, widths[c]], times)[k]
  *                  (lifetime when widths[c] is NULL)
  *   between        aggregates_between(tl, aggregates[c], times, ends)[k]
- * with the same values bit for bit.  This is how create_training_set reads
+ * with the same values bit for bit.  An at or between read may also take
+ * the aggregate count_rows: count, but of points rather than of non-NULL
+ * values, found by binary searches alone.  A training set's count(events)
+ * features read it from a timeline it builds anyway (any point expression
+ * of the same source and filter has one point per row), which saves the
+ * aggregate a timeline of ones.  This is how create_training_set reads
  * every feature of one entity at its spine rows' times: one call, one sort
  * of the times and one row per spine row, where a ROWS FROM of one unnested
  * array per feature cost about as much again as computing the arrays.
@@ -928,6 +933,7 @@ typedef struct ColumnRead
 	ReadKind	read;
 	WinKind		kind;
 	bool		trailing;
+	bool		rows;			/* count_rows: points, NULL values too */
 	WindowWidth ww;				/* trailing: the width (a copy) */
 	int			state;			/* index into the timelines, from 0 */
 } ColumnRead;
@@ -1012,7 +1018,13 @@ ReadSpecMake(FunctionCallInfo fcinfo, int ntimelines, MemoryContext mcxt)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("column %d reads an aggregate: its aggregate must not be NULL", c + 1)));
-		col->kind = WinKindFromText(TextDatumGetCString(aggs[c]));
+		if (strcmp(TextDatumGetCString(aggs[c]), "count_rows") == 0)
+		{
+			col->kind = WK_COUNT;
+			col->rows = true;
+		}
+		else
+			col->kind = WinKindFromText(TextDatumGetCString(aggs[c]));
 		if (!widthnulls[c])
 		{
 			Interval   *width = MemoryContextAlloc(mcxt, sizeof(Interval));
@@ -1042,6 +1054,42 @@ ReadTimes(ArrayType *arr, bool **isnull, int *n)
 	for (int k = 0; k < *n; k++)
 		times[k] = (*isnull)[k] ? 0 : DatumGetTimestampTz(elems[k]);
 	return times;
+}
+
+/*
+ * count_rows at one column: the points (NULL values too) at or before each
+ * time, in the trailing window there, or in (time, end], with the NULLs of
+ * count's readings: none before the first point for at, none for between.
+ */
+static void
+CountRowsAt(Timeline *tl, const ColumnRead *col, ProbeTimes *pt, const TimestampTz *ends,
+			const bool *endnulls)
+{
+	const TimestampTz *times = TimelineTimes(tl);
+
+	for (int k = 0; k < pt->n; k++)
+	{
+		int32		upto;
+		int64		count;
+
+		if (pt->isnull[k])
+			continue;
+		upto = TimelineUpperBound(tl, pt->time[k]);
+		if (col->read == RK_BETWEEN)
+		{
+			if (ends == NULL || endnulls[k])
+				continue;
+			count = Max(TimelineUpperBound(tl, ends[k]) - upto, 0);
+		}
+		else if (upto == 0)
+			continue;
+		else if (col->trailing)
+			count = upto - FirstInWindowAt(times, 0, upto, &col->ww, pt->time[k]);
+		else
+			count = upto;
+		pt->outnull[k] = false;
+		pt->out[k] = Float8GetDatum((float8) count);
+	}
 }
 
 Datum
@@ -1137,6 +1185,11 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 		memset(pt.outnull, true, sizeof(bool) * Max(n, 1));
 		if (tl == NULL)
 			continue;
+		if (col->rows)
+		{
+			CountRowsAt(tl, col, &pt, ends, endnulls);
+			continue;
+		}
 		switch (col->read)
 		{
 			case RK_VALUE:
