@@ -985,6 +985,7 @@ ReadSpecMake(FunctionCallInfo fcinfo, int ntimelines, MemoryContext mcxt)
 	{
 		ColumnRead *col = &spec->cols[c];
 		char	   *read = readnulls[c] ? NULL : TextDatumGetCString(reads[c]);
+		char	   *agg;
 
 		if (read != NULL && strcmp(read, "value") == 0)
 			col->read = RK_VALUE;
@@ -1018,13 +1019,14 @@ ReadSpecMake(FunctionCallInfo fcinfo, int ntimelines, MemoryContext mcxt)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("column %d reads an aggregate: its aggregate must not be NULL", c + 1)));
-		if (strcmp(TextDatumGetCString(aggs[c]), "count_rows") == 0)
+		agg = TextDatumGetCString(aggs[c]);
+		if (strcmp(agg, "count_rows") == 0)
 		{
 			col->kind = WK_COUNT;
 			col->rows = true;
 		}
 		else
-			col->kind = WinKindFromText(TextDatumGetCString(aggs[c]));
+			col->kind = WinKindFromText(agg);
 		if (!widthnulls[c])
 		{
 			Interval   *width = MemoryContextAlloc(mcxt, sizeof(Interval));
