@@ -68,6 +68,25 @@ SELECT timeline.create_training_set('dst_label', 'fs_edges',
     $$SELECT 2 AS entity, '2022-03-06 07:30+00'::timestamptz AS t$$, 'count(s2)', '7 days');
 SELECT * FROM dst_label;        -- label 1: 07:45 UTC is 15 minutes after t
 SET TimeZone = 'UTC';
+-- the newest event, when the whole source is aggregated (its statistics say
+-- the spine holds most of its entities), is read off every entity's
+-- timeline: also an entity without spine rows (3, on 01-09) ...
+CREATE TABLE ev3 (id bigint, entity int, ts timestamptz);
+INSERT INTO ev3 VALUES (1, 1, '2024-01-01'), (2, 1, '2024-01-05'), (3, 2, '2024-01-03'),
+                       (4, 3, '2024-01-09'), (5, NULL, '2024-01-07'), (6, 1, NULL);
+ANALYZE ev3;
+SELECT timeline.create_source('s3', 'ev3', 'entity', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('c3', 's3', 'count');
+SELECT timeline.create_feature_set('fs3', ARRAY['c3']);
+CREATE TABLE spine3 (e int, t timestamptz);
+INSERT INTO spine3 VALUES (1, '2024-01-02'), (2, '2024-01-06'), (1, '2024-01-07'), (2, '2024-01-08');
+SELECT timeline.create_training_set('newest3', 'fs3', 'SELECT * FROM spine3', 'count(s3)', '2 days', 'flag');
+SELECT * FROM newest3;          -- complete up to t = 01-07 (01-07 + 2 days = 01-09)
+-- ... or a NULL entity (on 01-07, once entity 3's event is gone)
+DELETE FROM ev3 WHERE id = 4;
+ANALYZE ev3;
+SELECT timeline.create_training_set('newest3b', 'fs3', 'SELECT * FROM spine3', 'count(s3)', '1 day');
+SELECT * FROM newest3b;         -- kept up to t = 01-06 (01-06 + 1 day = 01-07)
 -- aggregates_between on its own: each (start, end], NULL bounds give NULL
 SELECT timeline.aggregates_between(tl, 'sum', s, e) AS sums, timeline.aggregates_between(tl, 'count', s, e) AS counts
 FROM (SELECT 'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>NULL, 2024-01-04T00:00:00+00=>4}'::timeline.timeline AS tl,
@@ -148,7 +167,7 @@ SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour
 SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
        timeline.zero_count_sql('count_if', 'x.v') AS count_if_always,
        timeline.zero_count_sql('sum', 'g1.c2', 's.e IS NOT NULL') AS sum_stays;
-DROP TABLE ev, ev2, spine, leaky, train, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
+DROP TABLE ev, ev2, ev3, spine, spine3, newest3, newest3b, leaky, train, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,
