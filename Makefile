@@ -38,3 +38,8 @@ PG_CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Isrc
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object includes the shared header: rebuild them all when it changes
+# (PGXS tracks no header dependencies unless PostgreSQL was configured with
+# --enable-depend)
+$(OBJS): src/timeline.h src/compat.h

@@ -28,6 +28,7 @@
 
 #include "postgres.h"
 
+#include "common/int.h"
 #include "datatype/timestamp.h"
 #include "utils/timestamp.h"
 #include "fmgr.h"
@@ -249,7 +250,7 @@ AccOf(float8 x)
  * Combines a (earlier values) with b (later values), computing only the
  * fields the aggregate kind reads (the moments cost two divisions).
  */
-static inline WinAcc
+static pg_attribute_always_inline WinAcc
 AccCombine(WinKind kind, const WinAcc *a, const WinAcc *b)
 {
 	WinAcc		r;
@@ -364,18 +365,24 @@ typedef struct AccQueue
 	WinAcc		back;
 } AccQueue;
 
-static inline void
-AccQueuePush(AccQueue *q, const WinAcc *a, TimestampTz expiry)
+/*
+ * The queue's operations come in two forms: ...Of takes the aggregate kind
+ * as an argument and is always inlined, so a loop instantiated for one kind
+ * (WIN_DISPATCH in window.c) combines without a call or a switch; the plain
+ * form reads the kind from the queue.
+ */
+static pg_attribute_always_inline void
+AccQueuePushOf(AccQueue *q, WinKind kind, const WinAcc *a, TimestampTz expiry)
 {
 	q->item[q->tail] = *a;
 	if (q->expiry)
 		q->expiry[q->tail] = expiry;
 	q->tail++;
-	q->back = AccCombine(q->kind, &q->back, a);
+	q->back = AccCombine(kind, &q->back, a);
 }
 
-static inline void
-AccQueuePop(AccQueue *q)
+static pg_attribute_always_inline void
+AccQueuePopOf(AccQueue *q, WinKind kind)
 {
 	Assert(q->head < q->tail);
 	if (q->head == q->split)
@@ -385,7 +392,7 @@ AccQueuePop(AccQueue *q)
 
 		for (int64 i = q->tail - 1; i >= q->head; i--)
 		{
-			acc = AccCombine(q->kind, &q->item[i], &acc);
+			acc = AccCombine(kind, &q->item[i], &acc);
 			q->suffix[i] = acc;
 		}
 		q->split = q->tail;
@@ -394,12 +401,30 @@ AccQueuePop(AccQueue *q)
 	q->head++;
 }
 
+static pg_attribute_always_inline WinAcc
+AccQueueTotalOf(const AccQueue *q, WinKind kind)
+{
+	if (q->head < q->split)
+		return AccCombine(kind, &q->suffix[q->head], &q->back);
+	return q->back;
+}
+
+static inline void
+AccQueuePush(AccQueue *q, const WinAcc *a, TimestampTz expiry)
+{
+	AccQueuePushOf(q, q->kind, a, expiry);
+}
+
+static inline void
+AccQueuePop(AccQueue *q)
+{
+	AccQueuePopOf(q, q->kind);
+}
+
 static inline WinAcc
 AccQueueTotal(const AccQueue *q)
 {
-	if (q->head < q->split)
-		return AccCombine(q->kind, &q->suffix[q->head], &q->back);
-	return q->back;
+	return AccQueueTotalOf(q, q->kind);
 }
 
 static inline int64
@@ -440,10 +465,25 @@ typedef struct WindowWidth
 extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
-extern TimestampTz LeaveTime(const WindowWidth *ww, TimestampTz p);
+extern TimestampTz LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p);
+
+/*
+ * Returns the first instant at which a point at time p has left the window:
+ * the fast path inline, the others by bisection (window.c).
+ */
+static inline TimestampTz
+LeaveTime(const WindowWidth *ww, TimestampTz p)
+{
+	TimestampTz t;
+
+	if (!ww->fixed)
+		return LeaveTimeByBisection(ww, p);
+	if (pg_add_s64_overflow(p, ww->usecs, &t) || !IS_VALID_TIMESTAMP(t))
+		return DT_NOEND;		/* never leaves within the timestamp range */
+	return t;
+}
 extern int	WinKindFromName(const char *name);
 
-#endif							/* TIMELINE_H */
 
 /*
  * A forward iterator over the points of a timeline that knows each point's
@@ -563,3 +603,5 @@ extern void TimelineMergeInit(TimelineMerge *m, int ninputs, Timeline **inputs);
 extern bool TimelineMergeNext(TimelineMerge *m);
 extern bool MergeValue(const MergeInput *in, float8 *value);
 extern bool MergeValueAsOf(const MergeInput *in, float8 *value);
+
+#endif							/* TIMELINE_H */

@@ -208,20 +208,18 @@ MinusWidth(const WindowWidth *ww, TimestampTz t)
 												   IntervalPGetDatum(ww->width)));
 }
 
-/* Returns the first instant at which a point at time p has left the window. */
+/*
+ * LeaveTime (timeline.h) without the fast path: months, or days in a time
+ * zone with daylight-saving changes.
+ */
 TimestampTz
-LeaveTime(const WindowWidth *ww, TimestampTz p)
+LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p)
 {
 	TimestampTz lo,
 				hi,
 				guess;
 
-	if (ww->fixed)
-	{
-		if (pg_add_s64_overflow(p, ww->usecs, &guess) || !IS_VALID_TIMESTAMP(guess))
-			return DT_NOEND;	/* never leaves within the timestamp range */
-		return guess;
-	}
+	Assert(!ww->fixed);
 	guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
 													TimestampTzGetDatum(p),
 													IntervalPGetDatum(ww->width)));
@@ -275,22 +273,22 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 			TimestampTz leave = q.expiry[q.head];
 
 			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= leave)
-				AccQueuePop(&q);
-			acc = AccQueueTotal(&q);
+				AccQueuePopOf(&q, kind);
+			acc = AccQueueTotalOf(&q, kind);
 			EmitAcc(&out, kind, leave, expiry_seq, &acc);
 		}
 		if (!more)
 			break;
 		/* values leaving exactly now are gone for the points at now */
 		while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= now)
-			AccQueuePop(&q);
+			AccQueuePopOf(&q, kind);
 		if (!TimelineCursorIsNull(&c))
 		{
 			WinAcc		one = AccOf(TimelineCursorValue(&c));
 
-			AccQueuePush(&q, &one, LeaveTime(ww, now));
+			AccQueuePushOf(&q, kind, &one, LeaveTime(ww, now));
 		}
-		acc = AccQueueTotal(&q);
+		acc = AccQueueTotalOf(&q, kind);
 		EmitAcc(&out, kind, now, c.seq, &acc);
 		TimelineCursorNext(&c);
 	}
@@ -808,19 +806,19 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		for (; i < tl->npoints && times[i] <= t; i++)
 		{
 			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= times[i])
-				AccQueuePop(&q);
+				AccQueuePopOf(&q, kind);
 			if (!TimelinePointIsNull(nulls, i))
 			{
 				WinAcc		one = AccOf(values[i]);
 
-				AccQueuePush(&q, &one, LeaveTime(ww, times[i]));
+				AccQueuePushOf(&q, kind, &one, LeaveTime(ww, times[i]));
 			}
 		}
 		while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= t && q.expiry[q.head] != DT_NOEND)
-			AccQueuePop(&q);
+			AccQueuePopOf(&q, kind);
 		if (i > 0)
 		{
-			acc = AccQueueTotal(&q);
+			acc = AccQueueTotalOf(&q, kind);
 			ProbeAnswer(pt, k, kind, &acc);
 		}
 	}
