@@ -2233,8 +2233,10 @@ BEGIN
         -- DISTINCT ON tells it that a row id occurs once, so the merge
         -- needs no Materialize of this side (the rows with a NULL id, of
         -- entities without spine rows, collapse into one and join none)
-        joins := joins || format(E'\nLEFT JOIN (SELECT DISTINCT ON (timeline_rid) * FROM g%s ORDER BY timeline_rid) g%s\n'
-                                 '       ON g%s.timeline_rid = s.timeline_rid', gi, gi, gi);
+        -- (the read columns only: the newest time is not sorted along)
+        joins := joins || format(E'\nLEFT JOIN (SELECT DISTINCT ON (timeline_rid) timeline_rid, %s FROM g%s ORDER BY timeline_rid) g%s\n'
+                                 '       ON g%s.timeline_rid = s.timeline_rid',
+                                 (SELECT string_agg(quote_ident(c), ', ') FROM unnest(g.cols) AS u(c)), gi, gi, gi);
         group_sources := group_sources || g.source;
         IF 'label' = ANY (g.cols) THEN
             label_gi := gi;
