@@ -466,6 +466,7 @@ extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_ex
 extern void AccQueueFree(AccQueue *q);
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
 extern TimestampTz LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p);
+extern int	WinKindFromName(const char *name);
 
 /*
  * Returns the first instant at which a point at time p has left the window:
@@ -482,8 +483,6 @@ LeaveTime(const WindowWidth *ww, TimestampTz p)
 		return DT_NOEND;		/* never leaves within the timestamp range */
 	return t;
 }
-extern int	WinKindFromName(const char *name);
-
 
 /*
  * A forward iterator over the points of a timeline that knows each point's
