@@ -485,6 +485,53 @@ SELECT * FROM asof_test.oracle('key with an ICU collation', $q$
 SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
     SELECT e.amount FROM iev e WHERE e.k = s.k AND e.t <= s.t
     ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- an event log in time order with a (k, t) index that does not cover: the
+-- events query may read the index in order instead of sorting, and then the
+-- keys are merged in the index's collation (ICU here) on both sides
+CREATE FUNCTION asof_test.events_order(p_query text) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+    r text := 'no merge';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
+        IF line LIKE '%Events Order:%' THEN
+            r := btrim(split_part(line, ':', 2));
+        END IF;
+    END LOOP;
+    RETURN r;
+END
+$fn$;
+CREATE TABLE iel AS SELECT * FROM iev ORDER BY t, id;
+CREATE INDEX ON iel (k, t);
+CREATE INDEX ON iev (k, t);
+ANALYZE iel;
+ANALYZE iev;
+SELECT asof_test.events_order($q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS in_time_order;
+SELECT * FROM asof_test.oracle('event log in time order, index scan', $q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- the same log where random page reads cost so much that the planner
+-- sorts: the events query is planned again, keys in bytes
+SET random_page_cost = 1000;
+SELECT asof_test.events_order($q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS expensive_pages;
+SELECT * FROM asof_test.oracle('event log in time order, sorted', $q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+RESET random_page_cost;
+-- rows not in time order: the index is not offered, the events are sorted
+SELECT asof_test.events_order($q$
+SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM iev e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS not_in_time_order;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);

@@ -16,10 +16,14 @@
  *	   fetched in batches straight into arrays of datums by a DestReceiver
  *	   of our own (no tuple is formed or copied per event, as SPI's fetch
  *	   would); with a btree index on (k, ts, ...) holding every
- *	   column it needs, it plans as an ordered index-only scan; otherwise
- *	   plain index scans are switched off for it (visiting the heap in index
- *	   order costs more than a sort on a table not clustered by key), so it
- *	   reads the table and sorts.
+ *	   column it needs, it plans as an ordered index-only scan; with one
+ *	   that does not cover, on a table whose rows lie in time order, the
+ *	   planner chooses between an ordered index scan and a sort (the keys
+ *	   then follow the index's collation on both sides); otherwise plain
+ *	   index scans are switched off for it (visiting the heap in index order
+ *	   costs more than a sort on a table in no useful order), so it reads
+ *	   the table and sorts.  The events query is planned before the outer
+ *	   rows are sorted, since its plan decides the order of the keys.
  *	3. Merge: for each outer row in order, advance the events while they are
  *	   at or before (key, time) (before, for a strict bound), keeping the
  *	   best event of the key so far: the latest time, and among events of
@@ -92,6 +96,8 @@ typedef struct AsofState
 	bool		lower_strict;
 	bool		left;
 	bool		covering;		/* the planner saw a covering (k, ts, ...) index */
+	bool		ordered_index;	/* ... or at least a btree leading with (k, ts) */
+	const char *events_order;	/* how the events came in order, for EXPLAIN */
 	int			noutputs;
 	AttrNumber *output_attnos;
 	int			ntiebreaks;
@@ -229,6 +235,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->lower_strict = list_nth_int(flags, 1) != 0;
 	st->left = list_nth_int(flags, 2) != 0;
 	st->covering = list_nth_int(flags, 3) != 0;
+	st->ordered_index = list_nth_int(flags, 4) != 0;
 	st->key_collation = (Oid) list_nth_int(types, 0);
 
 	/*
@@ -237,10 +244,12 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	 * deterministic collations, whose equality is bytewise, so when the
 	 * events are sorted anyway (no covering index whose order must be
 	 * followed) keys are ordered by "C": bytes compared directly, and sorts
-	 * with abbreviated keys, instead of a strcoll() per comparison.
+	 * with abbreviated keys, instead of a strcoll() per comparison.  With an
+	 * index leading with (key, time) that does not cover, EventsOpen decides
+	 * once the events query is planned.
 	 */
 	st->merge_collation = st->key_collation;
-	if (OidIsValid(st->key_collation) && !(list_nth_int(flags, 3) != 0))
+	if (OidIsValid(st->key_collation) && !st->covering)
 		st->merge_collation = C_COLLATION_OID;
 	st->key_type = (Oid) list_nth_int(types, 1);
 	st->time_type = (Oid) list_nth_int(types, 2);
@@ -275,8 +284,6 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 		st->inner_output[i]--;
 	}
 
-	tc = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR);
-	PrepareSortSupport(&st->key_ssup, tc->lt_opr, st->merge_collation, false);
 	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
 	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
 
@@ -325,7 +332,67 @@ EventsQuery(AsofState *st)
 	return q.data;
 }
 
-/* Reads and sorts every outer row (phase 1) and opens the events cursor. */
+/*
+ * Plans and opens the events cursor (phase 2's input), in (key, time)
+ * order.  Every event is read, so an index scan that visits the heap in
+ * index order is no use without an index leading with (key, time): plain
+ * index scans are off then, and the cursor reads a covering index with an
+ * index-only scan, or the table followed by a sort.  With such an index
+ * that does not cover, PostgreSQL's planner chooses on its costs between
+ * the ordered index scan (cheap when the table is cached: no sort) and the
+ * sort (no heap page visited twice); the keys are merged in the index's
+ * collation if it chose the index, else in "C" (planned again).
+ */
+static void
+EventsOpen(AsofState *st)
+{
+	SPIPlanPtr	plan;
+	Portal		portal;
+	int			guc_level;
+	bool		try_index = st->covering || st->ordered_index;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	/* enable_indexscan also governs index-only scans */
+	if (!try_index)
+		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	st->merge_collation = st->key_collation;
+	if (OidIsValid(st->key_collation) && !try_index)
+		st->merge_collation = C_COLLATION_OID;
+	for (;;)
+	{
+		Plan	   *top;
+
+		plan = SPI_prepare(EventsQuery(st), 0, NULL);
+		if (plan == NULL)
+			elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
+				 SPI_result_code_string(SPI_result));
+		portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+		top = PortalGetPrimaryStmt(portal)->planTree;
+		st->events_order = IsA(top, IndexOnlyScan) ? "index-only scan" :
+			IsA(top, IndexScan) ? "index scan" :
+			IsA(top, Sort) || IsA(top, IncrementalSort) ? "sort" : "other";
+		if (!try_index || !OidIsValid(st->key_collation) ||
+			st->key_collation == C_COLLATION_OID ||
+			!(IsA(top, Sort) || IsA(top, IncrementalSort)))
+			break;
+		/* sorted in the key's collation after all: sort by bytes instead */
+		SPI_cursor_close(portal);
+		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		st->merge_collation = C_COLLATION_OID;
+		try_index = false;
+	}
+	AtEOXact_GUC(true, guc_level);
+	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
+	SPI_finish();
+}
+
+/* Opens the events cursor, then reads and sorts every outer row (phase 1). */
 static void
 AsofSortOuter(AsofState *st)
 {
@@ -336,14 +403,18 @@ AsofSortOuter(AsofState *st)
 	int			ncols = 3 + child_desc->natts;
 	AttrNumber	sort_cols[2] = {SORT_KEY + 1, SORT_TIME + 1};
 	Oid			sort_ops[2];
-	Oid			sort_colls[2] = {st->merge_collation, InvalidOid};
+	Oid			sort_colls[2];
 	bool		nulls_first[2] = {false, false};
 	MemoryContext old;
-	SPIPlanPtr	plan;
-	Portal		portal;
-	int			guc_level;
+
+	/* the events' plan decides the order of keys the outer rows follow */
+	EventsOpen(st);
+	sort_colls[0] = st->merge_collation;
+	sort_colls[1] = InvalidOid;
 
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	PrepareSortSupport(&st->key_ssup, lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr,
+					   st->merge_collation, false);
 	st->sort_desc = CreateTemplateTupleDesc(ncols);
 	TupleDescInitEntry(st->sort_desc, SORT_TIME + 1, "time", st->time_type, -1, 0);
 	TupleDescInitEntry(st->sort_desc, SORT_KEY + 1, "key", st->key_type, -1, 0);
@@ -418,30 +489,6 @@ AsofSortOuter(AsofState *st)
 	tuplesort_performsort(st->sort);
 	ResetExprContext(econtext);
 
-	/*
-	 * The events, in (key, time) order.  Every event is read, so an index
-	 * scan that visits the heap in index order is the wrong tool on a table
-	 * not clustered by key: plan the cursor with plain index scans off, so
-	 * it reads a covering index with an index-only scan when there is one,
-	 * else the table in physical order followed by a sort.
-	 */
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "TimelineAsOf: SPI_connect failed");
-	guc_level = NewGUCNestLevel();
-	/* enable_indexscan also governs index-only scans: keep it for a covering index */
-	if (!st->covering)
-		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	plan = SPI_prepare(EventsQuery(st), 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
-			 SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	AtEOXact_GUC(true, guc_level);
-	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
-	SPI_finish();
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
@@ -806,5 +853,9 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 	if (es->verbose)
 		ExplainPropertyText("Events Query", EventsQuery(st), es);
 	if (es->analyze)
+	{
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
+		if (st->events_order != NULL)
+			ExplainPropertyText("Events Order", st->events_order, es);
+	}
 }

@@ -39,6 +39,7 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_operator.h"
+#include "catalog/pg_statistic.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -51,6 +52,7 @@
 #include "rewrite/rewriteManip.h"
 #include "miscadmin.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #include "nodes/extensible.h"
@@ -357,14 +359,21 @@ PrepareOuterExpr(PlannerInfo *root, Expr *expr, Relids outer_relids)
 	return (Expr *) node;
 }
 
+/* Returns whether index is a btree on all rows leading with (key, time). */
+static bool
+IndexLeadsWithShape(IndexOptInfo *index, const AsofShape *shape)
+{
+	return index->relam == BTREE_AM_OID && index->nkeycolumns >= 2 && index->indpred == NIL &&
+		index->indexkeys[0] == shape->key_attno && index->indexkeys[1] == shape->time_attno;
+}
+
 /* Returns whether index leads with (key, time) and holds every column needed. */
 static bool
 IndexCoversShape(IndexOptInfo *index, const AsofShape *shape)
 {
 	ListCell   *lc;
 
-	if (index->relam != BTREE_AM_OID || index->nkeycolumns < 2 || index->indpred != NIL ||
-		index->indexkeys[0] != shape->key_attno || index->indexkeys[1] != shape->time_attno)
+	if (!IndexLeadsWithShape(index, shape))
 		return false;
 	foreach(lc, shape->output_attnos)
 	{
@@ -388,12 +397,50 @@ IndexCoversShape(IndexOptInfo *index, const AsofShape *shape)
 }
 
 /*
+ * Returns the correlation between the physical order of the events' rows
+ * and their times (ANALYZE's statistic), 0 if unknown.
+ */
+static double
+TimeCorrelation(const AsofShape *shape)
+{
+	HeapTuple	tup;
+	AttStatsSlot sslot;
+	double		corr = 0.0;
+
+	/* the table's own rows, else (a parent of others) the whole tree */
+	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(shape->relid),
+						  Int16GetDatum(shape->time_attno), BoolGetDatum(false));
+	if (!HeapTupleIsValid(tup) && shape->inh)
+		tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(shape->relid),
+							  Int16GetDatum(shape->time_attno), BoolGetDatum(true));
+	if (!HeapTupleIsValid(tup))
+		return 0.0;
+	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_CORRELATION, InvalidOid, ATTSTATSSLOT_NUMBERS))
+	{
+		if (sslot.nnumbers == 1)
+			corr = sslot.numbers[0];
+		free_attstatsslot(&sslot);
+	}
+	ReleaseSysCache(tup);
+	return corr;
+}
+
+/*
  * Estimates the cost of reading the events in (key, time) order: an
- * index-only scan of a covering index, else the table and a sort.
+ * index-only scan of a covering index, else the table and a sort.  Also
+ * says whether another index leading with (key, time) is worth offering
+ * to the events query: only when the rows lie in time order (an event log
+ * appended as it happens).  Then an index scan walks the table forward
+ * within each key, and rows of one key at close times share pages, so a
+ * fetch mostly finds its page already pinned: on the 3M flights, read in
+ * time order, 1.2-1.5 s against 2.4-4.3 s for the sort; on 10M events in
+ * random order it is the other way round (8.9 s against 5.2-6.2 s).  The
+ * executor then lets PostgreSQL's planner choose between the two, and the
+ * sort's cost stays the estimate here (an upper bound).
  */
 static void
 EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
-		   bool *covering)
+		   bool *covering, bool *ordered_index)
 {
 	double		tuples = Max(erel->tuples, 1.0);
 	double		pages = Max(erel->pages, 1.0);
@@ -401,10 +448,13 @@ EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
 
 	*rows = tuples;
 	*covering = false;
+	*ordered_index = false;
 	foreach(lc, erel->indexlist)
 	{
 		IndexOptInfo *index = lfirst(lc);
 
+		if (!*ordered_index && IndexLeadsWithShape(index, shape))
+			*ordered_index = fabs(TimeCorrelation(shape)) >= 0.9;
 		if (IndexCoversShape(index, shape))
 		{
 			/*
@@ -441,6 +491,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	Cost		events_cost;
 	double		events_rows;
 	bool		covering;
+	bool		ordered_index;
 	double		outer_rows;
 	RelOptInfo *erel;
 	List	   *priv;
@@ -504,14 +555,15 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	erel = innerrel->subroot->simple_rel_array[1];
 	if (erel == NULL)
 		return;
-	EventsCost(erel, &shape, &events_cost, &events_rows, &covering);
+	EventsCost(erel, &shape, &events_cost, &events_rows, &covering, &ordered_index);
 	outer_rows = Max(outer_path->rows, 1.0);
 
 	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
 									 shape.key_attno, shape.time_attno,
 									 shape.upper_strict ? 1 : 0),
-					  list_make4_int(shape.lower != NULL ? 1 : 0, shape.lower_strict ? 1 : 0,
-									 jointype == JOIN_LEFT ? 1 : 0, covering ? 1 : 0),
+					  list_make5_int(shape.lower != NULL ? 1 : 0, shape.lower_strict ? 1 : 0,
+									 jointype == JOIN_LEFT ? 1 : 0, covering ? 1 : 0,
+									 ordered_index ? 1 : 0),
 					  shape.output_attnos,
 					  shape.tiebreaks,
 					  list_make3_int((int) shape.key_collation, (int) shape.key_type,
