@@ -52,6 +52,7 @@
 #include "nodes/extensible.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "tcop/pquery.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -73,7 +74,10 @@
  * (1-based).  The time comes first in both: tuples are sorted by (key,
  * time), the key travels in the sort's leading datum, and the time is read
  * from the tuple only on a tie of keys, so it must sit at a fixed offset
- * (after a variable-width key every read would walk the tuple).
+ * (after a variable-width key every read would walk the tuple).  The sorted
+ * rows carry the lower bound only if there is one, then only the outer
+ * columns that the output or the filter above the join reads (the key and
+ * time were evaluated before the sort).
  */
 #define SORT_TIME	0
 #define SORT_KEY	1
@@ -106,6 +110,8 @@ typedef struct AsofState
 	int			nouter;
 	int		   *outer_scanpos;	/* 0-based scan slot column */
 	int		   *outer_childpos; /* 0-based outer child column */
+	bool	   *outer_kept;		/* read after the sort (by the output or qual) */
+	int		   *child_sortpos;	/* per child column: 0-based sort column, or -1 */
 	int			ninner;
 	int		   *inner_scanpos;
 	int		   *inner_output;	/* 0-based subquery output column */
@@ -270,6 +276,17 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->nouter = list_length(outer_map) / 2;
 	st->outer_scanpos = IntArray(outer_map, 2, 0);
 	st->outer_childpos = IntArray(outer_map, 2, 1);
+	/* the outer columns the projection or the qual read: kept in the sort */
+	{
+		Bitmapset  *used = NULL;
+
+		pull_varattnos((Node *) cscan->scan.plan.targetlist, INDEX_VAR, &used);
+		pull_varattnos((Node *) cscan->scan.plan.qual, INDEX_VAR, &used);
+		st->outer_kept = (bool *) palloc(sizeof(bool) * Max(st->nouter, 1));
+		for (int i = 0; i < st->nouter; i++)
+			st->outer_kept[i] = bms_is_member(st->outer_scanpos[i] - FirstLowInvalidHeapAttributeNumber,
+											  used);
+	}
 	st->ninner = list_length(inner_map) / 2;
 	st->inner_scanpos = IntArray(inner_map, 2, 0);
 	st->inner_output = IntArray(inner_map, 2, 1);
@@ -400,7 +417,7 @@ AsofSortOuter(AsofState *st)
 	TupleDesc	child_desc = ExecGetResultType(outer);
 	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
 	TupleTableSlot *scan = st->css.ss.ss_ScanTupleSlot;
-	int			ncols = 3 + child_desc->natts;
+	int			ncols = st->has_lower ? 3 : 2;
 	AttrNumber	sort_cols[2] = {SORT_KEY + 1, SORT_TIME + 1};
 	Oid			sort_ops[2];
 	Oid			sort_colls[2];
@@ -415,16 +432,26 @@ AsofSortOuter(AsofState *st)
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
 	PrepareSortSupport(&st->key_ssup, lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr,
 					   st->merge_collation, false);
+	/* the child columns the output reads, after the fixed ones */
+	st->child_sortpos = (int *) palloc(sizeof(int) * Max(child_desc->natts, 1));
+	for (int c = 0; c < child_desc->natts; c++)
+		st->child_sortpos[c] = -1;
+	for (int i = 0; i < st->nouter; i++)
+		if (st->outer_kept[i] && st->child_sortpos[st->outer_childpos[i]] < 0)
+			st->child_sortpos[st->outer_childpos[i]] = ncols++;
 	st->sort_desc = CreateTemplateTupleDesc(ncols);
 	TupleDescInitEntry(st->sort_desc, SORT_TIME + 1, "time", st->time_type, -1, 0);
 	TupleDescInitEntry(st->sort_desc, SORT_KEY + 1, "key", st->key_type, -1, 0);
 	TupleDescInitEntryCollation(st->sort_desc, SORT_KEY + 1, st->merge_collation);
-	TupleDescInitEntry(st->sort_desc, SORT_LOWER + 1, "lower", st->time_type, -1, 0);
-	for (int i = 0; i < child_desc->natts; i++)
+	if (st->has_lower)
+		TupleDescInitEntry(st->sort_desc, SORT_LOWER + 1, "lower", st->time_type, -1, 0);
+	for (int c = 0; c < child_desc->natts; c++)
 	{
-		Form_pg_attribute a = TupleDescAttr(child_desc, i);
+		Form_pg_attribute a = TupleDescAttr(child_desc, c);
 
-		TupleDescInitEntry(st->sort_desc, 4 + i, NULL, a->atttypid, a->atttypmod, 0);
+		if (st->child_sortpos[c] >= 0)
+			TupleDescInitEntry(st->sort_desc, st->child_sortpos[c] + 1, NULL, a->atttypid,
+							   a->atttypmod, 0);
 	}
 	st->sort_slot = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
 	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
@@ -464,25 +491,15 @@ AsofSortOuter(AsofState *st)
 		if (st->has_lower)
 			sslot->tts_values[SORT_LOWER] = ExecEvalExprSwitchContext(st->lower_expr, econtext,
 																	   &sslot->tts_isnull[SORT_LOWER]);
-		else
-		{
-			/*
-			 * Unused: a copy of the time (a valid value of the type, which
-			 * may be passed by reference), not NULL, so that a tuple with no
-			 * NULLs reads its time at a cached offset in the sort's
-			 * comparisons
-			 */
-			sslot->tts_values[SORT_LOWER] = sslot->tts_values[SORT_TIME];
-			sslot->tts_isnull[SORT_LOWER] = sslot->tts_isnull[SORT_TIME];
-		}
 		/* an inner join drops rows that cannot match */
 		if (!st->left && (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME]))
 			continue;
-		for (int i = 0; i < child_desc->natts; i++)
-		{
-			sslot->tts_values[3 + i] = oslot->tts_values[i];
-			sslot->tts_isnull[3 + i] = oslot->tts_isnull[i];
-		}
+		for (int c = 0; c < child_desc->natts; c++)
+			if (st->child_sortpos[c] >= 0)
+			{
+				sslot->tts_values[st->child_sortpos[c]] = oslot->tts_values[c];
+				sslot->tts_isnull[st->child_sortpos[c]] = oslot->tts_isnull[c];
+			}
 		ExecStoreVirtualTuple(sslot);
 		tuplesort_puttupleslot(st->sort, sslot);
 	}
@@ -730,17 +747,21 @@ AsofNext(ScanState *ss)
 		slot_getallattrs(sslot);
 		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
 			match = AsofFind(st, sslot->tts_values[SORT_KEY], sslot->tts_values[SORT_TIME],
-							 sslot->tts_values[SORT_LOWER], sslot->tts_isnull[SORT_LOWER]);
+							 st->has_lower ? sslot->tts_values[SORT_LOWER] : (Datum) 0,
+							 st->has_lower ? sslot->tts_isnull[SORT_LOWER] : true);
 		if (!match && !st->left)
 			continue;
 
 		ExecClearTuple(scan);
 		memset(scan->tts_isnull, true, sizeof(bool) * scan->tts_tupleDescriptor->natts);
 		for (int i = 0; i < st->nouter; i++)
-		{
-			scan->tts_values[st->outer_scanpos[i]] = sslot->tts_values[3 + st->outer_childpos[i]];
-			scan->tts_isnull[st->outer_scanpos[i]] = sslot->tts_isnull[3 + st->outer_childpos[i]];
-		}
+			if (st->outer_kept[i])
+			{
+				int			c = st->child_sortpos[st->outer_childpos[i]];
+
+				scan->tts_values[st->outer_scanpos[i]] = sslot->tts_values[c];
+				scan->tts_isnull[st->outer_scanpos[i]] = sslot->tts_isnull[c];
+			}
 		if (match)
 			for (int i = 0; i < st->ninner; i++)
 				scan->tts_values[st->inner_scanpos[i]] =
