@@ -507,31 +507,20 @@ CREATE INDEX ON iel (k, t);
 CREATE INDEX ON iev (k, t);
 ANALYZE iel;
 ANALYZE iev;
-SELECT asof_test.events_order($q$
+SELECT $q$
 SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
     SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS in_time_order;
-SELECT * FROM asof_test.oracle('event log in time order, index scan', $q$
-SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$ AS log_query \gset
+SELECT asof_test.events_order(:'log_query') AS in_time_order;
+SELECT * FROM asof_test.oracle('event log in time order, index scan', :'log_query');
 -- the same log where random page reads cost so much that the planner
 -- sorts: the events query is planned again, keys in bytes
 SET random_page_cost = 1000;
-SELECT asof_test.events_order($q$
-SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS expensive_pages;
-SELECT * FROM asof_test.oracle('event log in time order, sorted', $q$
-SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT asof_test.events_order(:'log_query') AS expensive_pages;
+SELECT * FROM asof_test.oracle('event log in time order, sorted', :'log_query');
 RESET random_page_cost;
 -- rows not in time order: the index is not offered, the events are sorted
-SELECT asof_test.events_order($q$
-SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM iev e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$) AS not_in_time_order;
+SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS not_in_time_order;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
