@@ -117,8 +117,11 @@ BEGIN
 END
 $fn$;
 
--- Runs p_query with the GUC on and off; returns whether the GUC-on plan has
--- the merge, both row counts and the rows only in one of the two results.
+-- Runs p_query with the GUC on (twice: with the time sweep, the default
+-- where the keys fit, and with timeline.enable_asof_sweep off, the key
+-- merge) and off; returns whether the GUC-on plan has the merge, the row
+-- counts with the sweep and with the GUC off, and the rows only in one
+-- result, summed over the two algorithms.
 CREATE FUNCTION asof_test.oracle(p_name text, p_query text,
     OUT shape text, OUT asof boolean, OUT rows_on bigint, OUT rows_off bigint,
     OUT on_not_off bigint, OUT off_not_on bigint)
@@ -132,17 +135,24 @@ BEGIN
     FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
         asof := asof OR line LIKE '%Custom Scan (TimelineAsOf)%';
     END LOOP;
+    -- GUC on: the merge's two algorithms, the time sweep and the key merge
     EXECUTE 'CREATE TEMP TABLE asof_r_on AS ' || p_query;
+    PERFORM set_config('timeline.enable_asof_sweep', 'off', true);
+    EXECUTE 'CREATE TEMP TABLE asof_r_merge AS ' || p_query;
+    PERFORM set_config('timeline.enable_asof_sweep', 'on', true);
     PERFORM set_config('timeline.enable_asof_join', 'off', true);
     EXECUTE 'CREATE TEMP TABLE asof_r_off AS ' || p_query;
     PERFORM set_config('timeline.enable_asof_join', 'on', true);
     SELECT count(*) INTO rows_on FROM asof_r_on;
     SELECT count(*) INTO rows_off FROM asof_r_off;
-    SELECT count(*) INTO on_not_off
-    FROM (SELECT * FROM asof_r_on EXCEPT ALL SELECT * FROM asof_r_off) d;
-    SELECT count(*) INTO off_not_on
-    FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_on) d;
-    DROP TABLE asof_r_on, asof_r_off;
+    -- differences of either algorithm
+    SELECT (SELECT count(*) FROM (SELECT * FROM asof_r_on EXCEPT ALL SELECT * FROM asof_r_off) d)
+         + (SELECT count(*) FROM (SELECT * FROM asof_r_merge EXCEPT ALL SELECT * FROM asof_r_off) d)
+      INTO on_not_off;
+    SELECT (SELECT count(*) FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_on) d)
+         + (SELECT count(*) FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_merge) d)
+      INTO off_not_on;
+    DROP TABLE asof_r_on, asof_r_merge, asof_r_off;
 END
 $fn$;
 
@@ -169,6 +179,22 @@ BEGIN
         END IF;
     END LOOP;
     RETURN n;
+END
+$fn$;
+
+-- How the merge of p_query reads its events (EXPLAIN ANALYZE's Events Order).
+CREATE FUNCTION asof_test.events_order(p_query text) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+    r text := 'no merge';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
+        IF line LIKE '%Events Order:%' THEN
+            r := btrim(split_part(line, ':', 2));
+        END IF;
+    END LOOP;
+    RETURN r;
 END
 $fn$;
 
@@ -324,6 +350,22 @@ SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
 -- seed 3
 SELECT asof_test.generate(-0.7);
 SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
+
+-- The time sweep keeps the latest event of every key in memory, within
+-- work_mem * hash_mem_multiplier: at 64kB * 1 the ~1,000 users' events do
+-- not fit, and the key merge runs instead (the sweep's first pass is undone
+-- before any row is returned).
+SELECT $q$
+SELECT s.*, f.id, f.note FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id, e.note FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$ AS users_query \gset
+SELECT asof_test.events_order(:'users_query') AS default_work_mem;
+SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
+SELECT asof_test.events_order(:'users_query') AS small_work_mem;
+SELECT * FROM asof_test.oracle('64kB of work_mem', :'users_query');
+RESET work_mem;
+RESET hash_mem_multiplier;
 
 --
 -- 2. Two as-of subqueries against different event tables: both merge.
@@ -488,20 +530,6 @@ SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
 -- an event log in time order with a (k, t) index that does not cover: the
 -- events query may read the index in order instead of sorting, and then the
 -- keys are merged in the index's collation (ICU here) on both sides
-CREATE FUNCTION asof_test.events_order(p_query text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-    line text;
-    r text := 'no merge';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
-        IF line LIKE '%Events Order:%' THEN
-            r := btrim(split_part(line, ':', 2));
-        END IF;
-    END LOOP;
-    RETURN r;
-END
-$fn$;
 CREATE TABLE iel AS SELECT * FROM iev ORDER BY t, id;
 CREATE INDEX ON iel (k, t);
 CREATE INDEX ON iev (k, t);
@@ -511,6 +539,7 @@ SELECT $q$
 SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
     SELECT e.amount FROM iel e WHERE e.k = s.k AND e.t <= s.t
     ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$ AS log_query \gset
+SET timeline.enable_asof_sweep = off;
 SELECT asof_test.events_order(:'log_query') AS in_time_order;
 SELECT * FROM asof_test.oracle('event log in time order, index scan', :'log_query');
 -- the same log where random page reads cost so much that the planner
@@ -521,6 +550,10 @@ SELECT * FROM asof_test.oracle('event log in time order, sorted', :'log_query');
 RESET random_page_cost;
 -- rows not in time order: the index is not offered, the events are sorted
 SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS not_in_time_order;
+RESET timeline.enable_asof_sweep;
+-- with the sweep allowed (the default), the log is swept in time order; its
+-- 7 keys fit in memory
+SELECT asof_test.events_order(:'log_query') AS sweep;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);

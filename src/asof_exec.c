@@ -3,7 +3,23 @@
  * asof_exec.c
  *	  Executor side of the merge as-of join (Custom Scan TimelineAsOf).
  *
- * Algorithm, for outer rows s and the events table e:
+ * Two algorithms, for outer rows s and the events table e.
+ *
+ * The time sweep (the default when the key type hashes, and the latest
+ * event of every key fits in work_mem * hash_mem_multiplier):
+ *	1. Read the events in the table's order (no ORDER BY) into a tuplesort
+ *	   by time, entering each key in a hash table; if the table's estimated
+ *	   size (each key's event estimated by its first) passes the limit,
+ *	   give up (nothing has been returned) and merge instead.
+ *	2. Sort the outer rows by time alone.
+ *	3. For each outer row in time order, take in every event at or before
+ *	   its time (before, for a strict bound): an event replaces its key's
+ *	   entry if it is later, or as late and first by the tie-breaks.  The
+ *	   row's key's entry answers it if it passes the lower bound.
+ * Sorting by one scalar costs less than by (key, time), an event log in
+ * time order is presorted, and no index or collation is involved.
+ *
+ * The key merge (when the sweep is off or does not fit):
  *	1. Read every outer row, evaluate its key, time and lower bound, and
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
@@ -33,9 +49,10 @@
  * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
  * the merge, instead of one index descent per outer row.
  *
- * Memory: the sort respects work_mem; events are held one batch at a time
+ * Memory: each sort respects work_mem, the sweep's table of keys
+ * work_mem * hash_mem_multiplier; events are held one batch at a time
  * (EVENTS_BATCH rows of datums), plus a copy of the current best event when
- * a batch is replaced.  Per-row
+ * a batch is replaced (the merge) or of each key's (the sweep).  Per-row
  * work happens in the per-tuple context, reset every row.  Loops check for
  * interrupts, so statement_timeout and cancel act promptly.
  *
@@ -53,6 +70,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "common/hashfn.h"
 #include "tcop/pquery.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -145,6 +163,21 @@ typedef struct AsofState
 	int			batch_pos;
 	int64		events_read;
 
+	/* the time sweep: events sorted by time, the best event of every key */
+	bool		can_sweep;		/* the key type hashes */
+	int			keys_kb;		/* the planner's estimate of the table of keys */
+	bool		sweep;			/* this scan runs the sweep, not the merge */
+	FmgrInfo   *key_hash;
+	FmgrInfo   *key_eq;
+	TupleDesc	ev_desc;		/* the events query's columns */
+	Tuplesortstate *ev_sort;
+	TupleTableSlot *ev_slot;
+	bool		ev_pending;		/* ev_slot holds an event not absorbed yet */
+	MemoryContext keys_cxt;
+	struct asofkeys_hash *keys;
+	Size		keys_bytes;		/* estimated size of the keys' best events */
+	int64		nkeys;
+
 	/* the best event of the current key so far: a row of the batch or copy */
 	bool		has_cand;
 	Datum	   *cand_vals;
@@ -162,7 +195,53 @@ typedef struct EventsReceiver
 	AsofState  *st;
 } EventsReceiver;
 
+/*
+ * The time sweep's table: one entry per key of the events, holding a copy
+ * of its best event so far (latest time, then first by the tie-breaks).
+ */
+typedef struct AsofKeyEntry
+{
+	Datum		key;			/* a copy, in keys_cxt */
+	uint32		hash;
+	char		status;
+	bool		has_best;
+	Datum	   *vals;			/* ev_ncols each, by-reference ones copied */
+	bool	   *nulls;
+} AsofKeyEntry;
+
+static inline uint32
+AsofKeyHash(AsofState *st, Datum key)
+{
+	return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
+}
+
+static inline bool
+AsofKeyEqual(AsofState *st, Datum a, Datum b)
+{
+	return DatumGetBool(FunctionCall2Coll(st->key_eq, st->key_collation, a, b));
+}
+
+#define SH_PREFIX asofkeys
+#define SH_ELEMENT_TYPE AsofKeyEntry
+#define SH_KEY_TYPE Datum
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 static Node *AsofCreateScanState(CustomScan *cscan);
+static bool EventsEnsure(AsofState *st);
+static inline Datum EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull);
+static bool TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
+						   const Datum *other_vals, const bool *other_nulls);
+static inline bool PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
+							   Datum lower, bool lower_null);
+static void AsofCloseCursor(AsofState *st);
 static void AsofBegin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *AsofExec(CustomScanState *node);
 static void AsofEnd(CustomScanState *node);
@@ -301,6 +380,15 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 		st->inner_output[i]--;
 	}
 
+	/* the sweep needs the key's hash function (of its default hash opclass) */
+	tc = lookup_type_cache(st->key_type, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+	st->can_sweep = OidIsValid(tc->hash_proc) && OidIsValid(tc->eq_opr);
+	st->keys_kb = list_nth_int(types, 3);
+	if (st->can_sweep)
+	{
+		st->key_hash = &tc->hash_proc_finfo;
+		st->key_eq = &tc->eq_opr_finfo;
+	}
 	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
 	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
 
@@ -316,11 +404,16 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 										  ALLOCSET_DEFAULT_SIZES);
 	st->cand_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf best event",
 										 ALLOCSET_SMALL_SIZES);
+	st->keys_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf keys",
+										 ALLOCSET_DEFAULT_SIZES);
 }
 
-/* Builds the cursor query over the events. */
+/*
+ * Builds the cursor query over the events: in (key, time) order for the
+ * merge, in the table's order for the sweep (which sorts them itself).
+ */
 static char *
-EventsQuery(AsofState *st)
+EventsQuery(AsofState *st, bool ordered)
 {
 	StringInfoData q;
 	Relation	rel = RelationIdGetRelation(st->relid);
@@ -337,16 +430,225 @@ EventsQuery(AsofState *st)
 		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->tb_attnos[i], false)));
 	for (int i = 0; i < st->noutputs; i++)
 		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->output_attnos[i], false)));
-	appendStringInfo(&q, " FROM %s%s WHERE %s IS NOT NULL AND %s IS NOT NULL ORDER BY %s%s, 1",
+	appendStringInfo(&q, " FROM %s%s WHERE %s IS NOT NULL AND %s IS NOT NULL",
 					 st->inh ? "" : "ONLY ",
 					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)),
 					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
-					 st->merge_collation == st->key_collation ? "2" :
-					 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-					 st->merge_collation == st->key_collation ? "" : " COLLATE pg_catalog.\"C\"");
+					 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+	if (ordered)
+		appendStringInfo(&q, " ORDER BY %s%s, 1",
+						 st->merge_collation == st->key_collation ? "2" :
+						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
+						 st->merge_collation == st->key_collation ? "" : " COLLATE pg_catalog.\"C\"");
 	RelationClose(rel);
 	return q.data;
+}
+
+/* Forgets the sweep's events, table and sort. */
+static void
+SweepReset(AsofState *st)
+{
+	if (st->ev_sort)
+		tuplesort_end(st->ev_sort);
+	st->ev_sort = NULL;
+	if (st->ev_slot)
+		ExecDropSingleTupleTableSlot(st->ev_slot);
+	st->ev_slot = NULL;
+	st->ev_pending = false;
+	st->keys = NULL;
+	MemoryContextReset(st->keys_cxt);
+}
+
+/* The memory an event's columns take when copied into the sweep's table. */
+static Size
+EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
+{
+	Size		size = st->ev_ncols * (sizeof(Datum) + sizeof(bool));
+
+	for (int i = 0; i < st->ev_ncols; i++)
+		if (!nulls[i] && !st->ev_byval[i])
+			size += MAXALIGN(datumGetSize(vals[i], false, st->ev_typlen[i]));
+	return size;
+}
+
+/*
+ * The sweep's first pass: reads the events in the table's order (no index,
+ * no sort) into a tuplesort by time, entering every key in the table.  The
+ * table will hold one event per key; when that would pass the hash memory
+ * limit (work_mem * hash_mem_multiplier, the event of a key estimated by
+ * its first one), everything is undone and false returned: the merge runs
+ * instead, and nothing has been returned yet.
+ */
+static bool
+SweepLoadEvents(AsofState *st)
+{
+	EState	   *estate = st->css.ss.ps.state;
+	size_t		limit = get_hash_memory_limit();
+	AttrNumber	col = EV_TIME;
+	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
+	Oid			coll = InvalidOid;
+	bool		nulls_first = false;
+	SPIPlanPtr	plan;
+	Portal		portal;
+	int			guc_level;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	plan = SPI_prepare(EventsQuery(st, false), 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
+			 SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	AtEOXact_GUC(true, guc_level);
+	st->portal_name = MemoryContextStrdup(estate->es_query_cxt, portal->name);
+	SPI_finish();
+	st->events_done = false;
+	st->batch_n = st->batch_pos = 0;
+	st->has_cand = false;
+
+	SweepReset(st);
+	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
+	st->keys_bytes = 0;
+	st->nkeys = 0;
+	while (EventsEnsure(st))
+	{
+		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
+		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
+		AsofKeyEntry *e;
+		bool		found;
+
+		if (st->ev_sort == NULL)
+		{
+			/* the first event: the events' columns are known now */
+			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
+
+			st->ev_slot = MakeSingleTupleTableSlot(st->ev_desc, &TTSOpsMinimalTuple);
+			st->ev_sort = tuplesort_begin_heap(st->ev_desc, 1, &col, &op, &coll, &nulls_first,
+											   work_mem, NULL, TUPLESORT_NONE);
+			MemoryContextSwitchTo(old);
+		}
+		e = asofkeys_insert(st->keys, vals[EV_KEY - 1], &found);
+		if (!found)
+		{
+			MemoryContext old = MemoryContextSwitchTo(st->keys_cxt);
+
+			/* the table holds the batch's datum: keep a copy instead */
+			e->key = datumCopy(vals[EV_KEY - 1], st->ev_byval[EV_KEY - 1], st->ev_typlen[EV_KEY - 1]);
+			MemoryContextSwitchTo(old);
+			e->has_best = false;
+			e->vals = NULL;
+			e->nulls = NULL;
+			st->nkeys++;
+			st->keys_bytes += EventCopySize(st, vals, nulls);
+			if (MemoryContextMemAllocated(st->keys_cxt, true) + st->keys_bytes > limit)
+			{
+				SweepReset(st);
+				AsofCloseCursor(st);
+				MemoryContextReset(st->batch_cxt);
+				st->batch_n = st->batch_pos = 0;
+				return false;
+			}
+		}
+		ExecClearTuple(st->ev_slot);
+		memcpy(st->ev_slot->tts_values, vals, sizeof(Datum) * st->ev_ncols);
+		memcpy(st->ev_slot->tts_isnull, nulls, sizeof(bool) * st->ev_ncols);
+		ExecStoreVirtualTuple(st->ev_slot);
+		tuplesort_puttupleslot(st->ev_sort, st->ev_slot);
+		st->batch_pos++;
+		if ((st->batch_pos & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	AsofCloseCursor(st);
+	MemoryContextReset(st->batch_cxt);
+	st->batch_n = st->batch_pos = 0;
+	if (st->ev_sort)
+		tuplesort_performsort(st->ev_sort);
+	st->ev_pending = false;
+	return true;
+}
+
+/*
+ * Takes one event (in time order) into the sweep's table: it becomes its
+ * key's best event if it is later than the best so far, or as late and
+ * first by the tie-breaks.
+ */
+static void
+SweepAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
+{
+	AsofKeyEntry *e = asofkeys_lookup(st->keys, vals[EV_KEY - 1]);
+	MemoryContext old;
+
+	if (e == NULL)
+		elog(ERROR, "TimelineAsOf: an event's key is missing from the sweep's table");
+	if (e->has_best)
+	{
+		bool		isnull;
+		int			d = ApplySortComparator(vals[EV_TIME - 1], false,
+											EventAttr(e->vals, e->nulls, EV_TIME, &isnull), false,
+											&st->time_ssup);
+
+		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, e->vals, e->nulls)))
+			return;
+		for (int i = 0; i < st->ev_ncols; i++)
+			if (!e->nulls[i] && !st->ev_byval[i])
+				pfree(DatumGetPointer(e->vals[i]));
+	}
+	else
+	{
+		e->vals = MemoryContextAlloc(st->keys_cxt, sizeof(Datum) * st->ev_ncols);
+		e->nulls = MemoryContextAlloc(st->keys_cxt, sizeof(bool) * st->ev_ncols);
+		e->has_best = true;
+	}
+	old = MemoryContextSwitchTo(st->keys_cxt);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		e->nulls[i] = nulls[i];
+		e->vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
+			datumCopy(vals[i], false, st->ev_typlen[i]);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Finds the answer for an outer row in the sweep (rows come in time order):
+ * takes in every event up to the row's time, then reads its key's best
+ * event.  Returns it if it answers the row, else NULL.
+ */
+static AsofKeyEntry *
+SweepFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
+{
+	AsofKeyEntry *e;
+	int64		n = 0;
+
+	while (st->ev_sort != NULL)
+	{
+		int			d;
+
+		if (!st->ev_pending)
+		{
+			if (!tuplesort_gettupleslot(st->ev_sort, true, false, st->ev_slot, NULL))
+				break;
+			slot_getallattrs(st->ev_slot);
+			st->ev_pending = true;
+		}
+		d = ApplySortComparator(st->ev_slot->tts_values[EV_TIME - 1], false, time, false,
+								&st->time_ssup);
+		if (st->upper_strict ? d >= 0 : d > 0)
+			break;
+		SweepAbsorb(st, st->ev_slot->tts_values, st->ev_slot->tts_isnull);
+		st->ev_pending = false;
+		if ((++n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	e = asofkeys_lookup(st->keys, key);
+	if (e == NULL || !e->has_best || !PassesLower(st, e->vals, e->nulls, lower, lower_null))
+		return NULL;
+	return e;
 }
 
 /*
@@ -384,7 +686,7 @@ EventsOpen(AsofState *st)
 	{
 		Plan	   *top;
 
-		plan = SPI_prepare(EventsQuery(st), 0, NULL);
+		plan = SPI_prepare(EventsQuery(st, true), 0, NULL);
 		if (plan == NULL)
 			elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
 				 SPI_result_code_string(SPI_result));
@@ -424,8 +726,17 @@ AsofSortOuter(AsofState *st)
 	bool		nulls_first[2] = {false, false};
 	MemoryContext old;
 
-	/* the events' plan decides the order of keys the outer rows follow */
-	EventsOpen(st);
+	/*
+	 * The sweep when the key hashes and its events' table fits; else the
+	 * merge, where the events' plan decides the order of keys the outer
+	 * rows follow.
+	 */
+	st->sweep = st->can_sweep && timeline_enable_asof_sweep &&
+		(Size) st->keys_kb * 1024 <= get_hash_memory_limit() && SweepLoadEvents(st);
+	if (st->sweep)
+		st->events_order = "sweep by time";
+	else
+		EventsOpen(st);
 	sort_colls[0] = st->merge_collation;
 	sort_colls[1] = InvalidOid;
 
@@ -456,8 +767,14 @@ AsofSortOuter(AsofState *st)
 	st->sort_slot = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
 	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
 	sort_ops[1] = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
-	st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
-									nulls_first, work_mem, NULL, TUPLESORT_NONE);
+	if (st->sweep)
+		/* the outer rows by time alone */
+		st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],
+										&sort_colls[1], nulls_first, work_mem, NULL,
+										TUPLESORT_NONE);
+	else
+		st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
+										nulls_first, work_mem, NULL, TUPLESORT_NONE);
 	MemoryContextSwitchTo(old);
 
 	for (;;)
@@ -522,6 +839,7 @@ EventsStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	if (st->ev_byval != NULL)
 		return;
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	st->ev_desc = CreateTupleDescCopy(typeinfo);
 	st->ev_ncols = typeinfo->natts;
 	st->ev_byval = palloc(sizeof(bool) * st->ev_ncols);
 	st->ev_typlen = palloc(sizeof(int16) * st->ev_ncols);
@@ -643,22 +961,39 @@ EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull)
 	return vals[col - 1];
 }
 
-/* Returns whether event ev comes before the best event by the tie-breaks. */
+/* Returns whether event ev comes before event other by the tie-breaks. */
 static bool
-TiebreakFirst(AsofState *st, const Datum *ev_vals, const bool *ev_nulls)
+TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
+			   const Datum *other_vals, const bool *other_nulls)
 {
 	for (int i = 0; i < st->ntiebreaks; i++)
 	{
 		bool		n1,
 					n2;
 		Datum		d1 = EventAttr(ev_vals, ev_nulls, 3 + i, &n1);
-		Datum		d2 = EventAttr(st->cand_vals, st->cand_nulls, 3 + i, &n2);
+		Datum		d2 = EventAttr(other_vals, other_nulls, 3 + i, &n2);
 		int			c = ApplySortComparator(d1, n1, d2, n2, &st->tb_ssup[i]);
 
 		if (c != 0)
 			return c < 0;
 	}
 	return false;
+}
+
+/* Returns whether the best event ev passes the outer row's lower bound. */
+static inline bool
+PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls, Datum lower, bool lower_null)
+{
+	bool		isnull;
+	int			c;
+
+	if (!st->has_lower)
+		return true;
+	if (lower_null)
+		return false;
+	c = ApplySortComparator(EventAttr(ev_vals, ev_nulls, EV_TIME, &isnull), false,
+							lower, false, &st->time_ssup);
+	return st->lower_strict ? c > 0 : c >= 0;
 }
 
 /*
@@ -697,7 +1032,7 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 			else
 				d = ApplySortComparator(et, false, EventAttr(st->cand_vals, st->cand_nulls, EV_TIME, &isnull),
 										false, &st->time_ssup);
-			if (d > 0 || (d == 0 && TiebreakFirst(st, ev_vals, ev_nulls)))
+			if (d > 0 || (d == 0 && TiebreakBefore(st, ev_vals, ev_nulls, st->cand_vals, st->cand_nulls)))
 			{
 				st->cand_vals = ev_vals;
 				st->cand_nulls = ev_nulls;
@@ -712,18 +1047,7 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 
 	if (!st->has_cand)
 		return false;
-	if (st->has_lower)
-	{
-		int			c;
-
-		if (lower_null)
-			return false;
-		c = ApplySortComparator(EventAttr(st->cand_vals, st->cand_nulls, EV_TIME, &isnull), false,
-								lower, false, &st->time_ssup);
-		if (st->lower_strict ? c <= 0 : c < 0)
-			return false;
-	}
-	return true;
+	return PassesLower(st, st->cand_vals, st->cand_nulls, lower, lower_null);
 }
 
 /* Produces the next joined row in the scan slot (phase 2). */
@@ -740,15 +1064,36 @@ AsofNext(ScanState *ss)
 	{
 		TupleTableSlot *sslot = st->sort_slot;
 		bool		match = false;
+		Datum	   *best_vals = NULL;
+		bool	   *best_nulls = NULL;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
 			return ExecClearTuple(scan);
 		slot_getallattrs(sslot);
-		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
+		if (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME])
+			match = false;
+		else if (st->sweep)
+		{
+			AsofKeyEntry *e = SweepFind(st, sslot->tts_values[SORT_KEY], sslot->tts_values[SORT_TIME],
+										st->has_lower ? sslot->tts_values[SORT_LOWER] : (Datum) 0,
+										st->has_lower ? sslot->tts_isnull[SORT_LOWER] : true);
+
+			match = (e != NULL);
+			if (match)
+			{
+				best_vals = e->vals;
+				best_nulls = e->nulls;
+			}
+		}
+		else
+		{
 			match = AsofFind(st, sslot->tts_values[SORT_KEY], sslot->tts_values[SORT_TIME],
 							 st->has_lower ? sslot->tts_values[SORT_LOWER] : (Datum) 0,
 							 st->has_lower ? sslot->tts_isnull[SORT_LOWER] : true);
+			best_vals = st->cand_vals;
+			best_nulls = st->cand_nulls;
+		}
 		if (!match && !st->left)
 			continue;
 
@@ -765,7 +1110,7 @@ AsofNext(ScanState *ss)
 		if (match)
 			for (int i = 0; i < st->ninner; i++)
 				scan->tts_values[st->inner_scanpos[i]] =
-					EventAttr(st->cand_vals, st->cand_nulls, 3 + st->ntiebreaks + st->inner_output[i],
+					EventAttr(best_vals, best_nulls, 3 + st->ntiebreaks + st->inner_output[i],
 							  &scan->tts_isnull[st->inner_scanpos[i]]);
 		return ExecStoreVirtualTuple(scan);
 	}
@@ -808,6 +1153,8 @@ static void
 AsofReset(AsofState *st)
 {
 	AsofCloseCursor(st);
+	SweepReset(st);
+	st->sweep = false;
 	if (st->sort)
 		tuplesort_end(st->sort);
 	st->sort = NULL;
@@ -872,7 +1219,7 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyInteger("Tie Breaks", NULL, st->ntiebreaks, es);
 	RelationClose(rel);
 	if (es->verbose)
-		ExplainPropertyText("Events Query", EventsQuery(st), es);
+		ExplainPropertyText("Events Query", EventsQuery(st, !st->sweep), es);
 	if (es->analyze)
 	{
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);

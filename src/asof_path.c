@@ -52,6 +52,7 @@
 #include "rewrite/rewriteManip.h"
 #include "miscadmin.h"
 #include "utils/lsyscache.h"
+#include "utils/selfuncs.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
@@ -492,6 +493,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	double		events_rows;
 	bool		covering;
 	bool		ordered_index;
+	double		keys_kb;
 	double		outer_rows;
 	RelOptInfo *erel;
 	List	   *priv;
@@ -558,6 +560,20 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	EventsCost(erel, &shape, &events_cost, &events_rows, &covering, &ordered_index);
 	outer_rows = Max(outer_path->rows, 1.0);
 
+	/*
+	 * The time sweep's table of keys, estimated (in kB) from the distinct
+	 * keys and the width of the events' columns: the executor does not try
+	 * the sweep when this passes its memory limit (it also checks the real
+	 * size as it reads the events).
+	 */
+	{
+		Var		   *kvar = makeVar(1, shape.key_attno, shape.key_type, -1, shape.key_collation, 0);
+		double		nkeys = estimate_num_groups(innerrel->subroot, list_make1(kvar),
+												Max(erel->tuples, 1.0), NULL, NULL);
+
+		keys_kb = Min(nkeys * (erel->reltarget->width + 2.0 * 48) / 1024.0, (double) INT_MAX);
+	}
+
 	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
 									 shape.key_attno, shape.time_attno,
 									 shape.upper_strict ? 1 : 0),
@@ -566,8 +582,8 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 									 ordered_index ? 1 : 0),
 					  shape.output_attnos,
 					  shape.tiebreaks,
-					  list_make3_int((int) shape.key_collation, (int) shape.key_type,
-									 (int) shape.time_type));
+					  list_make4_int((int) shape.key_collation, (int) shape.key_type,
+									 (int) shape.time_type, (int) keys_kb));
 
 	cpath = makeNode(CustomPath);
 	cpath->path.pathtype = T_CustomScan;

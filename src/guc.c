@@ -15,6 +15,7 @@
 #include "timeline.h"
 
 bool		timeline_enable_asof_join = true;
+bool		timeline_enable_asof_sweep = true;
 
 void		_PG_init(void);
 
@@ -26,6 +27,15 @@ _PG_init(void)
 							 "Enables the merge plan (TimelineAsOf) for LATERAL point-in-time joins.",
 							 "When off, LATERAL ... ORDER BY time DESC LIMIT 1 subqueries keep the normal plan.",
 							 &timeline_enable_asof_join,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("timeline.enable_asof_sweep",
+							 "Lets TimelineAsOf sweep both inputs in time order with a table of keys.",
+							 "When off, or when the table of keys would not fit in work_mem * hash_mem_multiplier, "
+							 "it merges the inputs in (key, time) order.",
+							 &timeline_enable_asof_sweep,
 							 true,
 							 PGC_USERSET,
 							 0,

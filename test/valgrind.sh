@@ -184,6 +184,12 @@ SQL
     plan=$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
         -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_on AS $q") \
         || return 1
+    # the same with the key merge instead of the time sweep
+    plan="$plan
+$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
+        -c "SET timeline.enable_asof_sweep = off" \
+        -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_merge AS $q")" \
+        || return 1
     tl_psql -d vg_check <<SQL || return 1
 SET max_parallel_workers_per_gather = 0;
 CREATE INDEX ON vg_ev (user_id, ts);
@@ -193,14 +199,16 @@ CREATE TABLE vg_asof_off AS $q;
 SQL
     diff=$(tl_psql -d vg_check -At -c "SELECT (SELECT count(*) FROM vg_asof_on), (SELECT count(*) FROM
             ((TABLE vg_asof_on EXCEPT ALL TABLE vg_asof_off) UNION ALL
-             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_on)) d)") || return 1
-    echo "as-of merge: rows, rows differing from the nested loop: $diff"
-    if ! grep -q 'Custom Scan (TimelineAsOf)' <<<"$plan"; then
-        echo "as-of merge: the plan has no TimelineAsOf, so the check tested nothing:"
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_on)) d), (SELECT count(*) FROM
+            ((TABLE vg_asof_merge EXCEPT ALL TABLE vg_asof_off) UNION ALL
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_merge)) d)") || return 1
+    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge): $diff"
+    if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan"; then
+        echo "as-of merge: the plans do not show both the time sweep and the key merge:"
         echo "$plan"
         return 1
     fi
-    [ "$diff" = "2000|0" ]
+    [ "$diff" = "2000|0|0" ]
 }
 
 # timeline_agg (every overload) under a forced parallel plan, where workers
