@@ -166,6 +166,7 @@ typedef struct AsofState
 	/* the time sweep: events sorted by time, the best event of every key */
 	bool		can_sweep;		/* the key type hashes */
 	int			keys_kb;		/* the planner's estimate of the table of keys */
+	bool		sweep_pays;		/* the planner expects the sweep to be faster */
 	bool		sweep;			/* this scan runs the sweep, not the merge */
 	FmgrInfo   *key_hash;
 	FmgrInfo   *key_eq;
@@ -384,6 +385,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	tc = lookup_type_cache(st->key_type, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
 	st->can_sweep = OidIsValid(tc->hash_proc) && OidIsValid(tc->eq_opr);
 	st->keys_kb = list_nth_int(types, 3);
+	st->sweep_pays = list_nth_int(types, 4) != 0;
 	if (st->can_sweep)
 	{
 		st->key_hash = &tc->hash_proc_finfo;
@@ -731,7 +733,7 @@ AsofSortOuter(AsofState *st)
 	 * merge, where the events' plan decides the order of keys the outer
 	 * rows follow.
 	 */
-	st->sweep = st->can_sweep && timeline_enable_asof_sweep &&
+	st->sweep = st->can_sweep && timeline_enable_asof_sweep && st->sweep_pays &&
 		(Size) st->keys_kb * 1024 <= get_hash_memory_limit() && SweepLoadEvents(st);
 	if (st->sweep)
 		st->events_order = "sweep by time";
