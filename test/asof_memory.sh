@@ -8,21 +8,23 @@
 # (PGHOST, PGPORT, PGUSER, PGDATABASE) of an already running cluster on this
 # machine (the backend's memory is read from /proc), as a superuser (LOAD).
 # In a scratch schema, dropped at the end, it generates `events` events
-# (user_id from 100,000 users, ts from 2,000,000 instants, amount, note) and
-# `spine` spine rows, without an index, so the merge sorts both inputs: the
-# worst case for its memory.  Then, with work_mem = 64MB, it runs
+# (user_id from 100,000 users, ts from 2,000,000 instants, amount, note) in
+# random order, the same events as `events_log` in time order, and `spine`
+# spine rows, without indexes.  Then, with work_mem = 64MB, it runs
 #
 #   SELECT count(*), count(f.amount), sum(f.amount) FROM spine s
 #   LEFT JOIN LATERAL (SELECT e.amount, e.note FROM events e
 #       WHERE e.user_id = s.user_id AND e.ts <= s.ts
 #       ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true
 #
-# under EXPLAIN ANALYZE (the plan must be TimelineAsOf and read every event)
-# while sampling the backend's private memory (RssAnon in
-# /proc/<pid>/status) every 50 ms.  Passes when the peak stays under
+# twice under EXPLAIN ANALYZE: over `events`, where TimelineAsOf sorts both
+# inputs by (key, time) (the key merge: many keys in random order), and over
+# `events_log`, where it sweeps them in time order with a table of the
+# 100,000 keys (the time sweep).  Each plan must be TimelineAsOf, read every
+# event and show the expected Events Order, while the backend's private
+# memory (RssAnon in /proc/<pid>/status, sampled every 50 ms) stays under
 # work_mem + 200MB.  Prints the timings and the figures, then
-# "memory: 1 passed, 0 failed" (exit 0) or "memory: 0 passed, 1 failed"
-# (exit 1).
+# "memory: N passed, M failed" (exit 0 when M is 0).
 set -euo pipefail
 
 events=${1:-10000000}
@@ -71,14 +73,24 @@ SELECT g, (random() * 110000)::int,
 FROM generate_series(1, $spine) g;
 ANALYZE events;
 ANALYZE spine;
+-- the same events as a log appended in time order: the time sweep
+CREATE UNLOGGED TABLE events_log WITH (autovacuum_enabled = off) AS
+SELECT * FROM events ORDER BY ts;
+ANALYZE events_log;
 SQL
 t1=$(now)
 echo "generated in $(elapsed "$t0" "$t1") s"
 
+# measure LABEL TABLE ORDER: runs the as-of query over TABLE, checks the plan
+# (TimelineAsOf, every event read, Events Order ORDER) and the backend's peak
+# private memory; returns non-zero on a failure
+measure() {
+local label=$1 table=$2 order=$3
 query="SELECT count(*), count(f.amount), sum(f.amount) FROM spine s
-LEFT JOIN LATERAL (SELECT e.amount, e.note FROM events e
+LEFT JOIN LATERAL (SELECT e.amount, e.note FROM $table e
     WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true"
+echo "== $label: $table"
 
 # the measured session: waits for the sampler to find it, then runs the query
 PGAPPNAME=$app psql_q >"$work/plan.txt" 2>"$work/err.txt" <<SQL &
@@ -101,8 +113,7 @@ done
 if [ -z "$pid" ] || [ ! -r "/proc/$pid/status" ]; then
     echo "cannot read the memory of the backend (pid '${pid}'): is the server on this machine?"
     wait "$client" || true
-    echo "memory: 0 passed, 1 failed"
-    exit 1
+    return 1
 fi
 
 # samples RssAnon (kB) of the backend until it ends or the client is done
@@ -126,8 +137,7 @@ sampler=""
 if [ "$status" -ne 0 ]; then
     cat "$work/err.txt"
     echo "the query failed"
-    echo "memory: 0 passed, 1 failed"
-    exit 1
+    return 1
 fi
 sed 's/^/    /' "$work/plan.txt"
 echo "query ran in $(elapsed "$t2" "$t3") s (including 1 s of pg_sleep)"
@@ -143,6 +153,10 @@ if ! grep -q "Custom Scan (TimelineAsOf)" "$work/plan.txt"; then
     echo "FAILED: the plan is not a TimelineAsOf merge"
     failed=1
 fi
+if ! grep -q "Events Order: $order\$" "$work/plan.txt"; then
+    echo "FAILED: the events were not read by $order"
+    failed=1
+fi
 if ! grep -q "Events Read: $events\$" "$work/plan.txt"; then
     echo "FAILED: the merge did not read all $events events"
     failed=1
@@ -155,9 +169,18 @@ if [ $((peak / 1024)) -ge "$limit_mb" ]; then
     echo "FAILED: peak private memory $((peak / 1024)) MB >= ${limit_mb} MB (work_mem + 200MB)"
     failed=1
 fi
-if [ "$failed" -eq 0 ]; then
-    echo "memory: 1 passed, 0 failed"
-else
-    echo "memory: 0 passed, 1 failed"
-    exit 1
-fi
+return "$failed"
+}
+
+passed=0
+nfailed=0
+for run in "key merge|events|sort" "time sweep|events_log|sweep by time"; do
+    IFS='|' read -r label table order <<<"$run"
+    if measure "$label" "$table" "$order"; then
+        passed=$((passed + 1))
+    else
+        nfailed=$((nfailed + 1))
+    fi
+done
+echo "memory: $passed passed, $nfailed failed"
+[ "$nfailed" -eq 0 ]
