@@ -177,7 +177,6 @@ typedef struct AsofState
 	MemoryContext keys_cxt;
 	struct asofkeys_hash *keys;
 	Size		keys_bytes;		/* estimated size of the keys' best events */
-	int64		nkeys;
 
 	/* the best event of the current key so far: a row of the batch or copy */
 	bool		has_cand;
@@ -446,6 +445,51 @@ EventsQuery(AsofState *st, bool ordered)
 	return q.data;
 }
 
+/* Switches a planner setting off until EventsCursorEnd. */
+static void
+PlannerOff(const char *name)
+{
+	(void) set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+/*
+ * Starts planning an events cursor: connects to SPI and opens a setting
+ * nest level with bitmap scans off (every event is read).  Returns the
+ * level for EventsCursorEnd.
+ */
+static int
+EventsCursorBegin(void)
+{
+	int			guc_level;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "TimelineAsOf: SPI_connect failed");
+	guc_level = NewGUCNestLevel();
+	PlannerOff("enable_bitmapscan");
+	return guc_level;
+}
+
+/* Plans and opens the events query (ordered by (key, time) or not). */
+static Portal
+EventsCursor(AsofState *st, bool ordered)
+{
+	SPIPlanPtr	plan = SPI_prepare(EventsQuery(st, ordered), 0, NULL);
+
+	if (plan == NULL)
+		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
+			 SPI_result_code_string(SPI_result));
+	return SPI_cursor_open(NULL, plan, NULL, NULL, true);
+}
+
+/* Restores the settings, keeps the cursor's name and leaves SPI. */
+static void
+EventsCursorEnd(AsofState *st, Portal portal, int guc_level)
+{
+	AtEOXact_GUC(true, guc_level);
+	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
+	SPI_finish();
+}
+
 /* Forgets the sweep's events, table and sort. */
 static void
 SweepReset(AsofState *st)
@@ -490,25 +534,10 @@ SweepLoadEvents(AsofState *st)
 	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
 	Oid			coll = InvalidOid;
 	bool		nulls_first = false;
-	SPIPlanPtr	plan;
-	Portal		portal;
-	int			guc_level;
+	int			guc_level = EventsCursorBegin();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "TimelineAsOf: SPI_connect failed");
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	plan = SPI_prepare(EventsQuery(st, false), 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
-			 SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	AtEOXact_GUC(true, guc_level);
-	st->portal_name = MemoryContextStrdup(estate->es_query_cxt, portal->name);
-	SPI_finish();
+	PlannerOff("enable_indexscan");
+	EventsCursorEnd(st, EventsCursor(st, false), guc_level);
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
@@ -516,7 +545,6 @@ SweepLoadEvents(AsofState *st)
 	SweepReset(st);
 	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
 	st->keys_bytes = 0;
-	st->nkeys = 0;
 	while (EventsEnsure(st))
 	{
 		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
@@ -545,7 +573,6 @@ SweepLoadEvents(AsofState *st)
 			e->has_best = false;
 			e->vals = NULL;
 			e->nulls = NULL;
-			st->nkeys++;
 			st->keys_bytes += EventCopySize(st, vals, nulls);
 			if (MemoryContextMemAllocated(st->keys_cxt, true) + st->keys_bytes > limit)
 			{
@@ -570,7 +597,6 @@ SweepLoadEvents(AsofState *st)
 	st->batch_n = st->batch_pos = 0;
 	if (st->ev_sort)
 		tuplesort_performsort(st->ev_sort);
-	st->ev_pending = false;
 	return true;
 }
 
@@ -667,20 +693,13 @@ SweepFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 static void
 EventsOpen(AsofState *st)
 {
-	SPIPlanPtr	plan;
 	Portal		portal;
-	int			guc_level;
 	bool		try_index = st->covering || st->ordered_index;
+	int			guc_level = EventsCursorBegin();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "TimelineAsOf: SPI_connect failed");
-	guc_level = NewGUCNestLevel();
-	(void) set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
 	/* enable_indexscan also governs index-only scans */
 	if (!try_index)
-		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+		PlannerOff("enable_indexscan");
 	st->merge_collation = st->key_collation;
 	if (OidIsValid(st->key_collation) && !try_index)
 		st->merge_collation = C_COLLATION_OID;
@@ -688,11 +707,7 @@ EventsOpen(AsofState *st)
 	{
 		Plan	   *top;
 
-		plan = SPI_prepare(EventsQuery(st, true), 0, NULL);
-		if (plan == NULL)
-			elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
-				 SPI_result_code_string(SPI_result));
-		portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+		portal = EventsCursor(st, true);
 		top = PortalGetPrimaryStmt(portal)->planTree;
 		st->events_order = IsA(top, IndexOnlyScan) ? "index-only scan" :
 			IsA(top, IndexScan) ? "index scan" :
@@ -703,14 +718,11 @@ EventsOpen(AsofState *st)
 			break;
 		/* sorted in the key's collation after all: sort by bytes instead */
 		SPI_cursor_close(portal);
-		(void) set_config_option("enable_indexscan", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+		PlannerOff("enable_indexscan");
 		st->merge_collation = C_COLLATION_OID;
 		try_index = false;
 	}
-	AtEOXact_GUC(true, guc_level);
-	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
-	SPI_finish();
+	EventsCursorEnd(st, portal, guc_level);
 }
 
 /* Opens the events cursor, then reads and sorts every outer row (phase 1). */
@@ -742,9 +754,11 @@ AsofSortOuter(AsofState *st)
 	sort_colls[0] = st->merge_collation;
 	sort_colls[1] = InvalidOid;
 
+	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
+	sort_ops[1] = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
+
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
-	PrepareSortSupport(&st->key_ssup, lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr,
-					   st->merge_collation, false);
+	PrepareSortSupport(&st->key_ssup, sort_ops[0], st->merge_collation, false);
 	/* the child columns the output reads, after the fixed ones */
 	st->child_sortpos = (int *) palloc(sizeof(int) * Max(child_desc->natts, 1));
 	for (int c = 0; c < child_desc->natts; c++)
@@ -767,8 +781,6 @@ AsofSortOuter(AsofState *st)
 							   a->atttypmod, 0);
 	}
 	st->sort_slot = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
-	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
-	sort_ops[1] = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
 	if (st->sweep)
 		/* the outer rows by time alone */
 		st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],

@@ -440,8 +440,8 @@ TimeCorrelation(const AsofShape *shape)
  * sort's cost stays the estimate here (an upper bound).
  */
 static void
-EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
-		   bool *covering, bool *ordered_index)
+EventsCost(RelOptInfo *erel, const AsofShape *shape, bool time_ordered, Cost *cost,
+		   double *rows, bool *covering, bool *ordered_index)
 {
 	double		tuples = Max(erel->tuples, 1.0);
 	double		pages = Max(erel->pages, 1.0);
@@ -454,8 +454,7 @@ EventsCost(RelOptInfo *erel, const AsofShape *shape, Cost *cost, double *rows,
 	{
 		IndexOptInfo *index = lfirst(lc);
 
-		if (!*ordered_index && IndexLeadsWithShape(index, shape))
-			*ordered_index = fabs(TimeCorrelation(shape)) >= 0.9;
+		*ordered_index |= time_ordered && IndexLeadsWithShape(index, shape);
 		if (IndexCoversShape(index, shape))
 		{
 			/*
@@ -493,6 +492,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	double		events_rows;
 	bool		covering;
 	bool		ordered_index;
+	bool		time_ordered;
 	double		keys_kb;
 	bool		sweep_pays;
 	double		outer_rows;
@@ -558,7 +558,9 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	erel = innerrel->subroot->simple_rel_array[1];
 	if (erel == NULL)
 		return;
-	EventsCost(erel, &shape, &events_cost, &events_rows, &covering, &ordered_index);
+	/* the events lie in time order (an event log appended as it happens) */
+	time_ordered = fabs(TimeCorrelation(&shape)) >= 0.9;
+	EventsCost(erel, &shape, time_ordered, &events_cost, &events_rows, &covering, &ordered_index);
 	outer_rows = Max(outer_path->rows, 1.0);
 
 	/*
@@ -585,7 +587,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 		ReleaseVariableStats(vardata);
 
 		keys_kb = Min(nkeys * (erel->reltarget->width + 2.0 * 48) / 1024.0, (double) INT_MAX);
-		sweep_pays = keys_kb <= 1024.0 || fabs(TimeCorrelation(&shape)) >= 0.9;
+		sweep_pays = keys_kb <= 1024.0 || time_ordered;
 	}
 
 	priv = list_make5(list_make5_int((int) shape.relid, shape.inh ? 1 : 0,
