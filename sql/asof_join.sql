@@ -564,8 +564,35 @@ RESET random_page_cost;
 SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS not_in_time_order;
 RESET timeline.enable_asof_sweep;
 -- with the sweep allowed (the default), the log is swept in time order; its
--- 7 keys fit in memory
+-- 7 keys fit in memory; the first pass finds the rows in time order, so the
+-- second reads them again in the table's order instead of sorting them
 SELECT asof_test.events_order(:'log_query') AS sweep;
+SELECT asof_test.events_order(:'log_query', 'Read')::bigint AS events_read,
+       2 * count(*) AS twice_the_log
+FROM iel;
+-- the events not in time order: the first pass stops at the first event
+-- earlier than the one before, and the events are sorted
+SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS sweep_unordered;
+
+-- Every shape over a log of the seed's events in time order (the events of
+-- an instant in random order, so the tie-breaks decide): the sweep reads
+-- it twice in the table's order, never sorting it.
+CREATE TABLE evl WITH (autovacuum_enabled = off) AS SELECT * FROM ev ORDER BY ts, random();
+CREATE INDEX ON evl (user_id, ts);
+CREATE INDEX ON evl (note, ts);
+ANALYZE evl;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evl e')) o ORDER BY ord;
+SELECT ord, name, asof_test.events_order(replace(q, 'ev e', 'evl e')) AS events_order
+FROM shapes WHERE ord IN (1, 4, 5, 11, 18, 19) ORDER BY ord;
+-- in time order but for its last row: the first pass finds it there, and
+-- the sweep sorts the events after all
+INSERT INTO evl VALUES (0, 1, asof_test.instant(0) - interval '1 day', 1, 'late');
+SELECT asof_test.events_order(replace(q, 'ev e', 'evl e')) AS last_row_early,
+       asof_test.events_order(replace(q, 'ev e', 'evl e'), 'Read')::bigint AS events_read,
+       (SELECT count(*) FROM evl WHERE user_id IS NOT NULL AND ts IS NOT NULL) AS events
+FROM shapes WHERE ord = 1;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evl e')) o
+WHERE ord IN (1, 3, 5) ORDER BY ord;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);

@@ -7,17 +7,23 @@
  *
  * The time sweep (the default when the key type hashes, and the latest
  * event of every key fits in work_mem * hash_mem_multiplier):
- *	1. Read the events in the table's order (no ORDER BY) into a tuplesort
- *	   by time, entering each key in a hash table; if the table's estimated
- *	   size (each key's event estimated by its first) passes the limit,
- *	   give up (nothing has been returned) and merge instead.
+ *	1. Read the events in the table's order (no ORDER BY), entering each
+ *	   key in a hash table; if the table's estimated size (each key's event
+ *	   estimated by its first) passes the limit, give up (nothing has been
+ *	   returned) and merge instead.  While their times never decrease, the
+ *	   events are only counted; if all of them are in time order (an event
+ *	   log appended as it happens), they will be read again in the table's
+ *	   order (synchronized scans off, same snapshot: the same rows in the
+ *	   same order, which the second reading checks).  At the first event
+ *	   out of order, start again, this time putting the events into a
+ *	   tuplesort by time.
  *	2. Sort the outer rows by time alone.
  *	3. For each outer row in time order, take in every event at or before
  *	   its time (before, for a strict bound): an event replaces its key's
  *	   entry if it is later, or as late and first by the tie-breaks.  The
  *	   row's key's entry answers it if it passes the lower bound.
  * Sorting by one scalar costs less than by (key, time), an event log in
- * time order is presorted, and no index or collation is involved.
+ * time order is not sorted at all, and no index or collation is involved.
  *
  * The key merge (when the sweep is off or does not fit):
  *	1. Read every outer row, evaluate its key, time and lower bound, and
@@ -168,6 +174,12 @@ typedef struct AsofState
 	int			keys_kb;		/* the planner's estimate of the table of keys */
 	bool		sweep_pays;		/* the planner expects the sweep to be faster */
 	bool		sweep;			/* this scan runs the sweep, not the merge */
+	bool		in_order;		/* ... over the events in the table's order */
+	bool		time_byval;
+	bool		have_prev;
+	Datum		prev_time;		/* the last event's time, in_order's check */
+	int64		first_pass;		/* events counted by the first pass */
+	int64		second_pass;	/* ... and read by the second */
 	FmgrInfo   *key_hash;
 	FmgrInfo   *key_eq;
 	TupleDesc	ev_desc;		/* the events query's columns */
@@ -392,6 +404,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	}
 	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
 	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
+	st->time_byval = tc->typbyval;
 
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
 	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
@@ -445,9 +458,9 @@ EventsQuery(AsofState *st, bool ordered)
 	return q.data;
 }
 
-/* Switches a planner setting off until EventsCursorEnd. */
+/* Switches a setting off until EventsCursorEnd. */
 static void
-PlannerOff(const char *name)
+SettingOff(const char *name)
 {
 	(void) set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 }
@@ -465,7 +478,7 @@ EventsCursorBegin(void)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "TimelineAsOf: SPI_connect failed");
 	guc_level = NewGUCNestLevel();
-	PlannerOff("enable_bitmapscan");
+	SettingOff("enable_bitmapscan");
 	return guc_level;
 }
 
@@ -481,12 +494,21 @@ EventsCursor(AsofState *st, bool ordered)
 	return SPI_cursor_open(NULL, plan, NULL, NULL, true);
 }
 
-/* Restores the settings, keeps the cursor's name and leaves SPI. */
+/*
+ * Keeps the cursor's name, fetches its first batch of events if asked to
+ * (the scan starts then, under the cursor's settings), restores the
+ * settings and leaves SPI.
+ */
 static void
-EventsCursorEnd(AsofState *st, Portal portal, int guc_level)
+EventsCursorEnd(AsofState *st, Portal portal, int guc_level, bool fetch)
 {
-	AtEOXact_GUC(true, guc_level);
 	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
+	st->events_done = false;
+	st->batch_n = st->batch_pos = 0;
+	st->has_cand = false;
+	if (fetch)
+		(void) EventsEnsure(st);
+	AtEOXact_GUC(true, guc_level);
 	SPI_finish();
 }
 
@@ -518,15 +540,48 @@ EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
 }
 
 /*
- * The sweep's first pass: reads the events in the table's order (no index,
- * no sort) into a tuplesort by time, entering every key in the table.  The
- * table will hold one event per key; when that would pass the hash memory
- * limit (work_mem * hash_mem_multiplier, the event of a key estimated by
- * its first one), everything is undone and false returned: the merge runs
- * instead, and nothing has been returned yet.
+ * Opens a cursor over the events in the table's order.  A scan of a large
+ * table may join one already running and start mid-table
+ * (synchronize_seqscans), so that setting is off while the scan starts,
+ * at the first fetch: two scans of the table then return its rows in the
+ * same order (the same snapshot, read from the first page).
  */
-static bool
-SweepLoadEvents(AsofState *st)
+static void
+SweepCursor(AsofState *st)
+{
+	int			guc_level = EventsCursorBegin();
+
+	SettingOff("enable_indexscan");
+	SettingOff("synchronize_seqscans");
+	EventsCursorEnd(st, EventsCursor(st, false), guc_level, true);
+}
+
+/* What the sweep's first pass found. */
+typedef enum SweepLoad
+{
+	SWEEP_TOO_BIG,				/* the keys do not fit: merge instead */
+	SWEEP_SORTED,				/* the events are in the sort */
+	SWEEP_IN_ORDER,				/* the table is in time order: read it again */
+	SWEEP_OUT_OF_ORDER			/* it is not: start again, sorting */
+} SweepLoad;
+
+/*
+ * The sweep's first pass: reads the events in the table's order (no index,
+ * no sort), entering every key in the table.  The table will hold one
+ * event per key; when that would pass the hash memory limit (work_mem *
+ * hash_mem_multiplier, the event of a key estimated by its first one),
+ * everything is undone and SWEEP_TOO_BIG returned: the merge runs instead,
+ * and nothing has been returned yet.
+ *
+ * With check_order, the events are only counted while their times never
+ * decrease; at the first that does, SWEEP_OUT_OF_ORDER (the pass is to be
+ * made again without check_order), and if none did, SWEEP_IN_ORDER: the
+ * sweep reads the table a second time instead of sorting it (an event log
+ * is usually appended in time order).  Without it, the events go into a
+ * tuplesort by time (SWEEP_SORTED).
+ */
+static SweepLoad
+SweepLoadEvents(AsofState *st, bool check_order)
 {
 	EState	   *estate = st->css.ss.ps.state;
 	size_t		limit = get_hash_memory_limit();
@@ -534,17 +589,14 @@ SweepLoadEvents(AsofState *st)
 	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
 	Oid			coll = InvalidOid;
 	bool		nulls_first = false;
-	int			guc_level = EventsCursorBegin();
-
-	PlannerOff("enable_indexscan");
-	EventsCursorEnd(st, EventsCursor(st, false), guc_level);
-	st->events_done = false;
-	st->batch_n = st->batch_pos = 0;
-	st->has_cand = false;
+	bool		first = true;
+	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
 
 	SweepReset(st);
+	SweepCursor(st);
 	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
 	st->keys_bytes = 0;
+	st->first_pass = 0;
 	while (EventsEnsure(st))
 	{
 		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
@@ -552,9 +604,19 @@ SweepLoadEvents(AsofState *st)
 		AsofKeyEntry *e;
 		bool		found;
 
-		if (st->ev_sort == NULL)
+		if (check_order)
 		{
-			/* the first event: the events' columns are known now */
+			if (!first &&
+				ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0)
+			{
+				result = SWEEP_OUT_OF_ORDER;
+				break;
+			}
+			st->prev_time = vals[EV_TIME - 1];
+		}
+		else if (first)
+		{
+			/* the events' columns are known now */
 			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
 
 			st->ev_slot = MakeSingleTupleTableSlot(st->ev_desc, &TTSOpsMinimalTuple);
@@ -562,6 +624,7 @@ SweepLoadEvents(AsofState *st)
 											   work_mem, NULL, TUPLESORT_NONE);
 			MemoryContextSwitchTo(old);
 		}
+		first = false;
 		e = asofkeys_insert(st->keys, vals[EV_KEY - 1], &found);
 		if (!found)
 		{
@@ -576,18 +639,19 @@ SweepLoadEvents(AsofState *st)
 			st->keys_bytes += EventCopySize(st, vals, nulls);
 			if (MemoryContextMemAllocated(st->keys_cxt, true) + st->keys_bytes > limit)
 			{
-				SweepReset(st);
-				AsofCloseCursor(st);
-				MemoryContextReset(st->batch_cxt);
-				st->batch_n = st->batch_pos = 0;
-				return false;
+				result = SWEEP_TOO_BIG;
+				break;
 			}
 		}
-		ExecClearTuple(st->ev_slot);
-		memcpy(st->ev_slot->tts_values, vals, sizeof(Datum) * st->ev_ncols);
-		memcpy(st->ev_slot->tts_isnull, nulls, sizeof(bool) * st->ev_ncols);
-		ExecStoreVirtualTuple(st->ev_slot);
-		tuplesort_puttupleslot(st->ev_sort, st->ev_slot);
+		if (!check_order)
+		{
+			ExecClearTuple(st->ev_slot);
+			memcpy(st->ev_slot->tts_values, vals, sizeof(Datum) * st->ev_ncols);
+			memcpy(st->ev_slot->tts_isnull, nulls, sizeof(bool) * st->ev_ncols);
+			ExecStoreVirtualTuple(st->ev_slot);
+			tuplesort_puttupleslot(st->ev_sort, st->ev_slot);
+		}
+		st->first_pass++;
 		st->batch_pos++;
 		if ((st->batch_pos & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -595,9 +659,66 @@ SweepLoadEvents(AsofState *st)
 	AsofCloseCursor(st);
 	MemoryContextReset(st->batch_cxt);
 	st->batch_n = st->batch_pos = 0;
-	if (st->ev_sort)
+	if (result == SWEEP_TOO_BIG || result == SWEEP_OUT_OF_ORDER)
+		SweepReset(st);
+	else if (st->ev_sort)
 		tuplesort_performsort(st->ev_sort);
+	return result;
+}
+
+/*
+ * Prepares the sweep's events: in the table's order if the table is in
+ * time order (read twice, never sorted), else sorted by time.  Returns
+ * false when the keys do not fit (the merge runs instead).
+ */
+static bool
+SweepStart(AsofState *st)
+{
+	SweepLoad	load = SWEEP_OUT_OF_ORDER;
+
+	st->in_order = false;
+	if (st->time_byval)
+		load = SweepLoadEvents(st, true);
+	if (load == SWEEP_OUT_OF_ORDER)
+		load = SweepLoadEvents(st, false);
+	if (load == SWEEP_TOO_BIG)
+		return false;
+	if (load == SWEEP_IN_ORDER)
+	{
+		/* the second pass: the same rows, in the same order */
+		st->in_order = true;
+		st->have_prev = false;
+		st->second_pass = 0;
+		SweepCursor(st);
+	}
 	return true;
+}
+
+/*
+ * The next event of the table in time order (read a second time), or NULL
+ * at the end.  Checks what the first pass established: times that never
+ * decrease, and as many events.
+ */
+static Datum *
+SweepNextInOrder(AsofState *st, bool **nulls)
+{
+	Datum	   *vals;
+
+	if (!EventsEnsure(st))
+	{
+		if (st->second_pass != st->first_pass)
+			elog(ERROR, "TimelineAsOf: the events table gave %lld rows, then %lld",
+				 (long long) st->first_pass, (long long) st->second_pass);
+		return NULL;
+	}
+	vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
+	*nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
+	if (st->have_prev &&
+		ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0)
+		elog(ERROR, "TimelineAsOf: the events table is no longer in time order");
+	st->have_prev = true;
+	st->prev_time = vals[EV_TIME - 1];
+	return vals;
 }
 
 /*
@@ -653,6 +774,23 @@ SweepFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	AsofKeyEntry *e;
 	int64		n = 0;
 
+	while (st->in_order)
+	{
+		bool	   *nulls;
+		Datum	   *vals = SweepNextInOrder(st, &nulls);
+		int			d;
+
+		if (vals == NULL)
+			break;
+		d = ApplySortComparator(vals[EV_TIME - 1], false, time, false, &st->time_ssup);
+		if (st->upper_strict ? d >= 0 : d > 0)
+			break;
+		SweepAbsorb(st, vals, nulls);
+		st->second_pass++;
+		st->batch_pos++;
+		if ((++n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 	while (st->ev_sort != NULL)
 	{
 		int			d;
@@ -699,7 +837,7 @@ EventsOpen(AsofState *st)
 
 	/* enable_indexscan also governs index-only scans */
 	if (!try_index)
-		PlannerOff("enable_indexscan");
+		SettingOff("enable_indexscan");
 	st->merge_collation = st->key_collation;
 	if (OidIsValid(st->key_collation) && !try_index)
 		st->merge_collation = C_COLLATION_OID;
@@ -718,11 +856,11 @@ EventsOpen(AsofState *st)
 			break;
 		/* sorted in the key's collation after all: sort by bytes instead */
 		SPI_cursor_close(portal);
-		PlannerOff("enable_indexscan");
+		SettingOff("enable_indexscan");
 		st->merge_collation = C_COLLATION_OID;
 		try_index = false;
 	}
-	EventsCursorEnd(st, portal, guc_level);
+	EventsCursorEnd(st, portal, guc_level, false);
 }
 
 /* Opens the events cursor, then reads and sorts every outer row (phase 1). */
@@ -746,9 +884,9 @@ AsofSortOuter(AsofState *st)
 	 * rows follow.
 	 */
 	st->sweep = st->can_sweep && timeline_enable_asof_sweep && st->sweep_pays &&
-		(Size) st->keys_kb * 1024 <= get_hash_memory_limit() && SweepLoadEvents(st);
+		(Size) st->keys_kb * 1024 <= get_hash_memory_limit() && SweepStart(st);
 	if (st->sweep)
-		st->events_order = "sweep by time";
+		st->events_order = st->in_order ? "sweep in table order" : "sweep by time";
 	else
 		EventsOpen(st);
 	sort_colls[0] = st->merge_collation;
@@ -836,10 +974,6 @@ AsofSortOuter(AsofState *st)
 	}
 	tuplesort_performsort(st->sort);
 	ResetExprContext(econtext);
-
-	st->events_done = false;
-	st->batch_n = st->batch_pos = 0;
-	st->has_cand = false;
 	st->sorted = true;
 }
 
@@ -1169,6 +1303,7 @@ AsofReset(AsofState *st)
 	AsofCloseCursor(st);
 	SweepReset(st);
 	st->sweep = false;
+	st->in_order = false;
 	if (st->sort)
 		tuplesort_end(st->sort);
 	st->sort = NULL;

@@ -184,6 +184,13 @@ SQL
     plan=$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
         -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_on AS $q") \
         || return 1
+    # the same over the events as a log in time order (the sweep reads it
+    # twice in its own order, not sorting it)
+    plan="$plan
+$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
+        -c "CREATE TABLE vg_evl AS SELECT * FROM vg_ev ORDER BY ts, id" -c "ANALYZE vg_evl" \
+        -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_log AS ${q/vg_ev e/vg_evl e}")" \
+        || return 1
     # the same with the key merge instead of the time sweep
     plan="$plan
 $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
@@ -201,14 +208,17 @@ SQL
             ((TABLE vg_asof_on EXCEPT ALL TABLE vg_asof_off) UNION ALL
              (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_on)) d), (SELECT count(*) FROM
             ((TABLE vg_asof_merge EXCEPT ALL TABLE vg_asof_off) UNION ALL
-             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_merge)) d)") || return 1
-    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge): $diff"
-    if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan"; then
-        echo "as-of merge: the plans do not show both the time sweep and the key merge:"
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_merge)) d), (SELECT count(*) FROM
+            ((TABLE vg_asof_log EXCEPT ALL TABLE vg_asof_off) UNION ALL
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_log)) d)") || return 1
+    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log): $diff"
+    if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan" ||
+        ! grep -q 'Events Order: sweep in table order' <<<"$plan"; then
+        echo "as-of merge: the plans do not show the time sweep (sorted and in table order) and the key merge:"
         echo "$plan"
         return 1
     fi
-    [ "$diff" = "2000|0|0" ]
+    [ "$diff" = "2000|0|0|0" ]
 }
 
 # timeline_agg (every overload) under a forced parallel plan, where workers
