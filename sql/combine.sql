@@ -89,6 +89,7 @@ SELECT k, timeline_agg(timestamptz '2024-01-01' + (g * k) * interval '1 minute',
 FROM generate_series(1, 2) k, generate_series(1, 6000) g GROUP BY k;
 CREATE TEMP TABLE big_copy AS SELECT k, tl::text::timeline AS tl FROM big;
 SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
 SELECT pg_column_size(a.tl) > 64 * 1024 AS larger_than_work_mem,
        (a.tl + b.tl) = (ac.tl + bc.tl) AS plus_agrees,
        observe(b.tl, a.tl) = observe(bc.tl, ac.tl) AS observe_agrees,
@@ -101,3 +102,4 @@ SELECT pg_column_size(a.tl) > 64 * 1024 AS larger_than_work_mem,
 FROM big a, big b, big_copy ac, big_copy bc
 WHERE a.k = 1 AND b.k = 2 AND ac.k = 1 AND bc.k = 2;
 RESET work_mem;
+RESET hash_mem_multiplier;

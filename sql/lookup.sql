@@ -79,8 +79,10 @@ SELECT count(*) AS probes,
 FROM probes p JOIN stored s USING (k);
 -- the same with a cache far smaller than one timeline (always keeps the last one)
 SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
 SELECT count(*) FILTER (WHERE value_at(s.tl, p.ts) IS DISTINCT FROM
                               CASE WHEN p.ts < '2024-01-01 00:01' THEN NULL
                                    ELSE least(extract(epoch FROM p.ts - '2024-01-01') / 60, 20000) + p.k END) AS wrong
 FROM probes p JOIN stored s USING (k);
 RESET work_mem;
+RESET hash_mem_multiplier;

@@ -249,12 +249,14 @@ FROM res r GROUP BY seed ORDER BY seed;
 
 -- again with the smallest work_mem, so the detoast cache evicts constantly
 SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
 SELECT r.seed, count(*) AS probes,
        count(*) FILTER (WHERE value_at(x.tl, r.t) IS DISTINCT FROM r.want) AS mismatches,
        count(*) FILTER (WHERE value_at(x.tl_seq, r.t) IS DISTINCT FROM r.want_seq) AS mismatches_seq
 FROM res r LEFT JOIN tls x ON x.seed = r.seed AND x.entity = r.entity
 GROUP BY r.seed ORDER BY r.seed;
 RESET work_mem;
+RESET hash_mem_multiplier;
 
 --
 -- values_at(tl, array of the entity's probe times, in probe order, NULL

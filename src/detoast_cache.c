@@ -9,7 +9,10 @@
  * timeline per probe.  Instead the calls of one query share a cache of
  * detoasted values keyed by the TOAST pointer's identity (toast relation,
  * value OID), evicted least-recently-used once the cached bytes exceed
- * work_mem.  The cache belongs to the memory context the executor gives
+ * work_mem * hash_mem_multiplier (the budget of PostgreSQL's hash tables:
+ * this is one, and the hash join that usually feeds it hands over its
+ * probes one batch at a time, whose timelines then fit; with work_mem
+ * alone they thrashed at the default settings).  The cache belongs to the memory context the executor gives
  * every function of the query (fn_mcxt): the first call site to need one
  * creates it there, later call sites of the same query find it through a
  * static pointer that a reset callback clears when that context goes away,
@@ -184,6 +187,6 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 	dlist_push_head(&cache->lru, &entry->lru);
 	cache->before_last = cache->last;
 	cache->last = entry;
-	DetoastCacheShrink(cache, (Size) work_mem * 1024);
+	DetoastCacheShrink(cache, get_hash_memory_limit());
 	return entry->value;
 }
