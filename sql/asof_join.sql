@@ -593,6 +593,35 @@ SELECT asof_test.events_order(replace(q, 'ev e', 'evl e')) AS last_row_early,
 FROM shapes WHERE ord = 1;
 SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evl e')) o
 WHERE ord IN (1, 3, 5) ORDER BY ord;
+-- the log partitioned by time: the partitions are read in the order of
+-- their bounds, so the whole is in time order and read twice too
+CREATE TABLE evlp (LIKE ev) PARTITION BY RANGE (ts);
+CREATE TABLE evlp1 PARTITION OF evlp FOR VALUES FROM (MINVALUE) TO ('2023-06-01 00:00+00');
+CREATE TABLE evlp2 PARTITION OF evlp FOR VALUES FROM ('2023-06-01 00:00+00') TO (MAXVALUE);
+INSERT INTO evlp SELECT * FROM evl WHERE id <> 0 AND ts IS NOT NULL ORDER BY ts, id;
+CREATE INDEX ON evlp (user_id, ts);
+ANALYZE evlp;
+SELECT ord, asof_test.events_order(replace(q, 'ev e', 'evlp e')) AS partitioned_log
+FROM shapes WHERE ord IN (1, 5) ORDER BY ord;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evlp e')) o
+WHERE ord IN (1, 5) ORDER BY ord;
+-- ... but not when a partition is a foreign table, whose two scans need
+-- not agree (each asks the remote side again): here the rows of the file
+-- come after the log's, in time order too, and still the events are sorted
+CREATE EXTENSION file_fdw SCHEMA asof_test;
+CREATE SERVER asof_files FOREIGN DATA WRAPPER file_fdw;
+CREATE TABLE evlf (LIKE ev) PARTITION BY RANGE (ts);
+CREATE TABLE evlf1 PARTITION OF evlf FOR VALUES FROM (MINVALUE) TO ('2023-11-15 00:00+00');
+CREATE FOREIGN TABLE evlf2 PARTITION OF evlf FOR VALUES FROM ('2023-11-15 00:00+00') TO (MAXVALUE)
+    SERVER asof_files OPTIONS (format 'csv', program
+    'printf "900001,1,2023-12-01 00:00:00+00,5,f\n900002,2,2023-12-02 00:00:00+00,,f\n900003,3,2023-12-02 00:00:00+00,7,f\n"');
+INSERT INTO evlf1 SELECT * FROM evlp;
+ANALYZE evlf1;
+SELECT count(*) AS events, count(*) FILTER (WHERE id > 900000) AS from_the_file FROM evlf;
+SELECT ord, asof_test.events_order(replace(q, 'ev e', 'evlf e')) AS foreign_partition
+FROM shapes WHERE ord IN (1, 5) ORDER BY ord;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evlf e')) o
+WHERE ord IN (1, 5) ORDER BY ord;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);

@@ -67,7 +67,9 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_inherits.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -667,6 +669,39 @@ SweepLoadEvents(AsofState *st, bool check_order)
 }
 
 /*
+ * Whether two scans of the events return the same rows in the same order:
+ * true for heap tables and materialized views (and a partitioned or
+ * inherited table made of them), read under one snapshot; not for a
+ * foreign table (each scan asks the remote side again) or another table
+ * access method.
+ */
+static bool
+EventsRereadable(AsofState *st)
+{
+	List	   *rels = st->inh ? find_all_inheritors(st->relid, AccessShareLock, NULL) :
+		list_make1_oid(st->relid);
+	ListCell   *lc;
+	bool		ok = true;
+
+	foreach(lc, rels)
+	{
+		Relation	rel = RelationIdGetRelation(lfirst_oid(lc));
+
+		if (!RelationIsValid(rel))
+			elog(ERROR, "TimelineAsOf: could not open relation %u", lfirst_oid(lc));
+		if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE &&
+			((rel->rd_rel->relkind != RELKIND_RELATION && rel->rd_rel->relkind != RELKIND_MATVIEW) ||
+			 rel->rd_rel->relam != HEAP_TABLE_AM_OID))
+			ok = false;
+		RelationClose(rel);
+		if (!ok)
+			break;
+	}
+	list_free(rels);
+	return ok;
+}
+
+/*
  * Prepares the sweep's events: in the table's order if the table is in
  * time order (read twice, never sorted), else sorted by time.  Returns
  * false when the keys do not fit (the merge runs instead).
@@ -677,7 +712,7 @@ SweepStart(AsofState *st)
 	SweepLoad	load = SWEEP_OUT_OF_ORDER;
 
 	st->in_order = false;
-	if (st->time_byval)
+	if (st->time_byval && EventsRereadable(st))
 		load = SweepLoadEvents(st, true);
 	if (load == SWEEP_OUT_OF_ORDER)
 		load = SweepLoadEvents(st, false);
