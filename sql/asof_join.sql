@@ -584,6 +584,12 @@ ANALYZE evl;
 SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evl e')) o ORDER BY ord;
 SELECT ord, name, asof_test.events_order(replace(q, 'ev e', 'evl e')) AS events_order
 FROM shapes WHERE ord IN (1, 4, 5, 11, 18, 19) ORDER BY ord;
+-- rescanned with new parameters: both readings start again each time
+SELECT * FROM asof_test.oracle('log rescanned', $q$
+SELECT k, (SELECT sum(f.amount) FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evl e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true WHERE s.sid < k * 2000) AS total
+FROM generate_series(1, 4) k $q$);
 -- in time order but for its last row: the first pass finds it there, and
 -- the sweep sorts the events after all
 INSERT INTO evl VALUES (0, 1, asof_test.instant(0) - interval '1 day', 1, 'late');
