@@ -161,6 +161,7 @@ typedef struct AsofState
 	/* phase 2: the events cursor and the current batch */
 	char	   *portal_name;
 	bool		events_done;
+	bool		unsynced;		/* fetch with synchronize_seqscans off */
 	MemoryContext batch_cxt;
 	int			ev_ncols;		/* columns of the events query */
 	bool	   *ev_byval;
@@ -460,7 +461,7 @@ EventsQuery(AsofState *st, bool ordered)
 	return q.data;
 }
 
-/* Switches a setting off until EventsCursorEnd. */
+/* Switches a setting off until the current setting nest level ends. */
 static void
 SettingOff(const char *name)
 {
@@ -497,19 +498,18 @@ EventsCursor(AsofState *st, bool ordered)
 }
 
 /*
- * Keeps the cursor's name, fetches its first batch of events if asked to
- * (the scan starts then, under the cursor's settings), restores the
- * settings and leaves SPI.
+ * Keeps the cursor's name, starts with an empty batch, restores the
+ * settings and leaves SPI.  unsynced: every fetch runs with
+ * synchronize_seqscans off (see SweepCursor).
  */
 static void
-EventsCursorEnd(AsofState *st, Portal portal, int guc_level, bool fetch)
+EventsCursorEnd(AsofState *st, Portal portal, int guc_level, bool unsynced)
 {
 	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
-	if (fetch)
-		(void) EventsEnsure(st);
+	st->unsynced = unsynced;
 	AtEOXact_GUC(true, guc_level);
 	SPI_finish();
 }
@@ -544,9 +544,11 @@ EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
 /*
  * Opens a cursor over the events in the table's order.  A scan of a large
  * table may join one already running and start mid-table
- * (synchronize_seqscans), so that setting is off while the scan starts,
- * at the first fetch: two scans of the table then return its rows in the
- * same order (the same snapshot, read from the first page).
+ * (synchronize_seqscans, read when a scan starts: at the cursor's first
+ * fetch, or for a later partition of a partitioned table at a later one),
+ * so every fetch of this cursor runs with that setting off: two scans of
+ * the table then return its rows in the same order (the same snapshot,
+ * each table read from its first page).
  */
 static void
 SweepCursor(AsofState *st)
@@ -554,7 +556,6 @@ SweepCursor(AsofState *st)
 	int			guc_level = EventsCursorBegin();
 
 	SettingOff("enable_indexscan");
-	SettingOff("synchronize_seqscans");
 	EventsCursorEnd(st, EventsCursor(st, false), guc_level, true);
 }
 
@@ -1126,7 +1127,16 @@ EventsEnsure(AsofState *st)
 	recv.pub.rDestroy = EventsNoop;
 	recv.pub.mydest = DestNone;
 	recv.st = st;
-	(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
+	if (st->unsynced)
+	{
+		int			guc_level = NewGUCNestLevel();
+
+		SettingOff("synchronize_seqscans");
+		(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
+		AtEOXact_GUC(true, guc_level);
+	}
+	else
+		(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
 	st->events_read += st->batch_n;
 	if (st->batch_n == 0)
 	{
