@@ -13,7 +13,7 @@
  *	   returned) and merge instead.  While their times never decrease, the
  *	   events are only counted; if all of them are in time order (an event
  *	   log appended as it happens), they will be read again in the table's
- *	   order (synchronized scans off, same snapshot: the same rows in the
+ *	   order (the cursor rewound, synchronized scans off: the same rows in the
  *	   same order, which the second reading checks).  At the first event
  *	   out of order, start again, this time putting the events into a
  *	   tuplesort by time.
@@ -485,11 +485,15 @@ EventsCursorBegin(void)
 	return guc_level;
 }
 
-/* Plans and opens the events query (ordered by (key, time) or not). */
+/*
+ * Plans and opens the events query (ordered by (key, time) or not; the
+ * unordered one scrollable, so that the sweep can rewind it).
+ */
 static Portal
 EventsCursor(AsofState *st, bool ordered)
 {
-	SPIPlanPtr	plan = SPI_prepare(EventsQuery(st, ordered), 0, NULL);
+	SPIPlanPtr	plan = SPI_prepare_cursor(EventsQuery(st, ordered), 0, NULL,
+										  ordered ? 0 : CURSOR_OPT_SCROLL);
 
 	if (plan == NULL)
 		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
@@ -546,17 +550,43 @@ EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
  * table may join one already running and start mid-table
  * (synchronize_seqscans, read when a scan starts: at the cursor's first
  * fetch, or for a later partition of a partitioned table at a later one),
- * so every fetch of this cursor runs with that setting off: two scans of
- * the table then return its rows in the same order (the same snapshot,
- * each table read from its first page).
+ * so every fetch of this cursor runs with that setting off: each table is
+ * read from its first page.  Returns whether the plan can be rewound
+ * without keeping its rows (no Material on top, which a scrollable cursor
+ * gets when its plan cannot scan backward).
  */
-static void
+static bool
 SweepCursor(AsofState *st)
 {
 	int			guc_level = EventsCursorBegin();
+	Portal		portal;
 
 	SettingOff("enable_indexscan");
-	EventsCursorEnd(st, EventsCursor(st, false), guc_level, true);
+	portal = EventsCursor(st, false);
+	EventsCursorEnd(st, portal, guc_level, true);
+	return !IsA(PortalGetPrimaryStmt(portal)->planTree, Material);
+}
+
+/*
+ * Rewinds the sweep's cursor for its second reading: the same plan and
+ * snapshot scan again (each heap scan from the page it started at, the
+ * first), so the rows come back in the same order.
+ */
+static void
+SweepRewind(AsofState *st)
+{
+	Portal		portal = GetPortalByName(st->portal_name);
+	int			guc_level;
+
+	if (!PortalIsValid(portal))
+		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
+	guc_level = NewGUCNestLevel();
+	SettingOff("synchronize_seqscans");
+	(void) PortalRunFetch(portal, FETCH_ABSOLUTE, 0, None_Receiver);
+	AtEOXact_GUC(true, guc_level);
+	MemoryContextReset(st->batch_cxt);
+	st->events_done = false;
+	st->batch_n = st->batch_pos = 0;
 }
 
 /* What the sweep's first pass found. */
@@ -596,11 +626,12 @@ SweepLoadEvents(AsofState *st, bool check_order)
 	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
 
 	SweepReset(st);
-	SweepCursor(st);
+	if (!SweepCursor(st) && check_order)
+		result = SWEEP_OUT_OF_ORDER;	/* rewinding would keep every row */
 	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
 	st->keys_bytes = 0;
 	st->first_pass = 0;
-	while (EventsEnsure(st))
+	while (result != SWEEP_OUT_OF_ORDER && EventsEnsure(st))
 	{
 		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
 		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
@@ -659,7 +690,9 @@ SweepLoadEvents(AsofState *st, bool check_order)
 		if ((st->batch_pos & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	AsofCloseCursor(st);
+	/* an event log in time order keeps its cursor for the second reading */
+	if (result != SWEEP_IN_ORDER)
+		AsofCloseCursor(st);
 	MemoryContextReset(st->batch_cxt);
 	st->batch_n = st->batch_pos = 0;
 	if (result == SWEEP_TOO_BIG || result == SWEEP_OUT_OF_ORDER)
@@ -725,7 +758,7 @@ SweepStart(AsofState *st)
 		st->in_order = true;
 		st->have_prev = false;
 		st->second_pass = 0;
-		SweepCursor(st);
+		SweepRewind(st);
 	}
 	return true;
 }
