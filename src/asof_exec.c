@@ -568,6 +568,28 @@ SweepCursor(AsofState *st)
 }
 
 /*
+ * Moves the events cursor (PortalRunFetch), with synchronize_seqscans off
+ * if the cursor asks for it (see SweepCursor).
+ */
+static void
+EventsFetch(AsofState *st, FetchDirection direction, long count, DestReceiver *dest)
+{
+	Portal		portal = GetPortalByName(st->portal_name);
+	int			guc_level = 0;
+
+	if (!PortalIsValid(portal))
+		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
+	if (st->unsynced)
+	{
+		guc_level = NewGUCNestLevel();
+		SettingOff("synchronize_seqscans");
+	}
+	(void) PortalRunFetch(portal, direction, count, dest);
+	if (st->unsynced)
+		AtEOXact_GUC(true, guc_level);
+}
+
+/*
  * Rewinds the sweep's cursor for its second reading: the same plan and
  * snapshot scan again (each heap scan from the page it started at, the
  * first), so the rows come back in the same order.
@@ -575,18 +597,25 @@ SweepCursor(AsofState *st)
 static void
 SweepRewind(AsofState *st)
 {
-	Portal		portal = GetPortalByName(st->portal_name);
-	int			guc_level;
-
-	if (!PortalIsValid(portal))
-		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
-	guc_level = NewGUCNestLevel();
-	SettingOff("synchronize_seqscans");
-	(void) PortalRunFetch(portal, FETCH_ABSOLUTE, 0, None_Receiver);
-	AtEOXact_GUC(true, guc_level);
+	EventsFetch(st, FETCH_ABSOLUTE, 0, None_Receiver);
 	MemoryContextReset(st->batch_cxt);
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
+}
+
+/*
+ * Whether an event's time is earlier than the previous event's (in the
+ * table's order); remembers it as the previous one.
+ */
+static inline bool
+TimeGoesBack(AsofState *st, const Datum *vals)
+{
+	bool		back = st->have_prev &&
+		ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0;
+
+	st->have_prev = true;
+	st->prev_time = vals[EV_TIME - 1];
+	return back;
 }
 
 /* What the sweep's first pass found. */
@@ -622,7 +651,6 @@ SweepLoadEvents(AsofState *st, bool check_order)
 	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
 	Oid			coll = InvalidOid;
 	bool		nulls_first = false;
-	bool		first = true;
 	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
 
 	SweepReset(st);
@@ -631,6 +659,7 @@ SweepLoadEvents(AsofState *st, bool check_order)
 	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
 	st->keys_bytes = 0;
 	st->first_pass = 0;
+	st->have_prev = false;
 	while (result != SWEEP_OUT_OF_ORDER && EventsEnsure(st))
 	{
 		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
@@ -640,15 +669,13 @@ SweepLoadEvents(AsofState *st, bool check_order)
 
 		if (check_order)
 		{
-			if (!first &&
-				ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0)
+			if (TimeGoesBack(st, vals))
 			{
 				result = SWEEP_OUT_OF_ORDER;
 				break;
 			}
-			st->prev_time = vals[EV_TIME - 1];
 		}
-		else if (first)
+		else if (st->ev_sort == NULL)
 		{
 			/* the events' columns are known now */
 			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
@@ -658,7 +685,6 @@ SweepLoadEvents(AsofState *st, bool check_order)
 											   work_mem, NULL, TUPLESORT_NONE);
 			MemoryContextSwitchTo(old);
 		}
-		first = false;
 		e = asofkeys_insert(st->keys, vals[EV_KEY - 1], &found);
 		if (!found)
 		{
@@ -782,11 +808,8 @@ SweepNextInOrder(AsofState *st, bool **nulls)
 	}
 	vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
 	*nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-	if (st->have_prev &&
-		ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0)
+	if (TimeGoesBack(st, vals))
 		elog(ERROR, "TimelineAsOf: the events table is no longer in time order");
-	st->have_prev = true;
-	st->prev_time = vals[EV_TIME - 1];
 	return vals;
 }
 
@@ -1137,7 +1160,6 @@ CandidateCopy(AsofState *st)
 static bool
 EventsEnsure(AsofState *st)
 {
-	Portal		portal;
 	EventsReceiver recv;
 
 	if (st->batch_pos < st->batch_n)
@@ -1150,9 +1172,6 @@ EventsEnsure(AsofState *st)
 	MemoryContextReset(st->batch_cxt);
 	st->batch_n = st->batch_pos = 0;
 
-	portal = GetPortalByName(st->portal_name);
-	if (!PortalIsValid(portal))
-		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
 	memset(&recv, 0, sizeof(recv));
 	recv.pub.receiveSlot = EventsReceive;
 	recv.pub.rStartup = EventsStartup;
@@ -1160,16 +1179,7 @@ EventsEnsure(AsofState *st)
 	recv.pub.rDestroy = EventsNoop;
 	recv.pub.mydest = DestNone;
 	recv.st = st;
-	if (st->unsynced)
-	{
-		int			guc_level = NewGUCNestLevel();
-
-		SettingOff("synchronize_seqscans");
-		(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
-		AtEOXact_GUC(true, guc_level);
-	}
-	else
-		(void) PortalRunFetch(portal, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
+	EventsFetch(st, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv);
 	st->events_read += st->batch_n;
 	if (st->batch_n == 0)
 	{
