@@ -12,8 +12,9 @@
  * work_mem * hash_mem_multiplier (the budget of PostgreSQL's hash tables:
  * this is one, and the hash join that usually feeds it hands over its
  * probes one batch at a time, whose timelines then fit; with work_mem
- * alone they thrashed at the default settings).  The cache belongs to the memory context the executor gives
- * every function of the query (fn_mcxt): the first call site to need one
+ * alone they thrashed at the default settings).  The cache belongs to the
+ * memory context the executor gives every function of the query
+ * (fn_mcxt): the first call site to need one
  * creates it there, later call sites of the same query find it through a
  * static pointer that a reset callback clears when that context goes away,
  * and each call site remembers it in fn_extra.  So value_at(tl, t) and
