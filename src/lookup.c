@@ -40,7 +40,7 @@ PG_FUNCTION_INFO_V1(timeline_slice);
 static inline int32
 AsOfIndex(const Timeline *tl, TimestampTz t)
 {
-	return TimelineUpperBound(tl, t) - 1;
+	return TimelineAsOfIndex(tl, t);
 }
 
 /* Rejects a negative max age. */

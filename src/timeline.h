@@ -165,6 +165,7 @@ extern Timeline *TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continu
 extern Timeline *TimelineEmpty(bool continuous);
 extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineLowerBound(const Timeline *tl, TimestampTz t);
+extern int32 TimelineAsOfIndex(const Timeline *tl, TimestampTz t);
 
 /* ---- detoast_cache.c: reuse of detoasted arguments within one query ---- */
 extern Timeline *TimelineGetArgCached(FunctionCallInfo fcinfo, int argno);
