@@ -15,8 +15,9 @@ failed=0
 failures=""
 
 # run_step NAME COMMAND...: runs one suite step and counts it
+# and prints how long it took (the suite must stay under 10 minutes in CI)
 run_step() {
-    local name=$1
+    local name=$1 t0=$SECONDS
     shift
     tl_log "$name"
     if "$@"; then
@@ -26,6 +27,7 @@ run_step() {
         failures="$failures $name"
         tl_log "FAILED: $name"
     fi
+    tl_log "$name: $((SECONDS - t0)) s"
 }
 
 # static_analysis: cppcheck over src/; unknownEvaluationOrder is silenced in
@@ -62,7 +64,9 @@ tl_cluster_start "max_worker_processes = 8" "max_parallel_workers = 4" \
     "shared_preload_libraries = 'timeline,pg_cron'" "cron.database_name = 'postgres'" \
     "cron.use_background_workers = on"
 tl_log "pg_regress"
+t0=$SECONDS
 regress
+tl_log "pg_regress: $((SECONDS - t0)) s"
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
 run_step "pg_dump / restore keeps feature definitions" bash test/dump_restore.sh
 run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
@@ -75,5 +79,6 @@ run_step "valgrind memcheck (pg_regress subset, as-of merge, parallel aggregatio
 if [ "$failed" -gt 0 ]; then
     tl_log "failed steps:$failures"
 fi
+tl_log "suite: $SECONDS s in all"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
