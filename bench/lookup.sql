@@ -7,9 +7,11 @@
 -- query; the median is reported, the best shown too), workers (the parallel
 -- run's max_parallel_workers_per_gather).
 --
--- Every query returns one row (count(*), sum(value), count(value)) so that
--- output costs nothing; every run's row must equal the baseline's exactly
--- (amounts are multiples of 1/8, so float sums are exact in any order).
+-- Every query returns one row of three numbers so that output costs nothing:
+-- (count(*), sum(value), count(value)) for queries 0-5, whose every run's row
+-- must equal the baseline's exactly (amounts are multiples of 1/8, so float
+-- sums are exact in any order); the floors 6 and 7 answer other questions
+-- and are not compared (bench_query.compared).
 -- Queries run through EXECUTE in a DO block at top level, so the planner may
 -- use parallel plans as it would for a client query (checked: "Workers
 -- Launched" appears in EXPLAIN ANALYZE run the same way).

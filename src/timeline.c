@@ -303,9 +303,13 @@ TimelineAsOfIndex(const Timeline *tl, TimestampTz t)
 		return -1;
 	if (n <= 128)
 	{
-		/* at most 1kB of times: ask for all of it at once */
-		for (int32 k = 0; k < n; k += 8)
-			__builtin_prefetch(&times[k]);
+		/* at most 1kB of times: ask for every line of it at once */
+		const char *line = (const char *) times;
+		const char *end = (const char *) (times + n);
+
+		for (; line < end; line += 64)
+			__builtin_prefetch(line);
+		__builtin_prefetch(end - 1);	/* the array need not start a line */
 	}
 	while (n > 16)
 	{
@@ -316,7 +320,9 @@ TimelineAsOfIndex(const Timeline *tl, TimestampTz t)
 		base = base[half] <= t ? base + half : base;
 		n -= half;
 	}
+	/* at most 16 values, 128 bytes: three lines at most, each holds one of these */
 	__builtin_prefetch(&values[base - times]);
+	__builtin_prefetch(&values[base - times + n / 2]);
 	__builtin_prefetch(&values[base - times + n - 1]);
 	while (n > 1)
 	{

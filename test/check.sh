@@ -74,14 +74,20 @@ tl_log "pg_regress: $((SECONDS - t0)) s"
 # them.
 tl_psql -c 'SET client_min_messages = warning' \
     -c 'CREATE EXTENSION IF NOT EXISTS timeline' -c 'CREATE EXTENSION IF NOT EXISTS pg_cron'
-cron_out=$(mktemp)
+# Its output goes to the cluster's directory (removed with the cluster); if
+# the suite stops early, the job is killed with the cluster (a background job
+# of a script ignores SIGINT, so it must be sent SIGTERM).
+cron_out="$TL_TMP/cron_refresh.out"
 bash test/cron_refresh.sh >"$cron_out" 2>&1 &
 cron_pid=$!
+trap 'kill "$cron_pid" 2>/dev/null || true; tl_cluster_stop' EXIT
+trap 'kill "$cron_pid" 2>/dev/null || true; tl_cluster_stop; exit 130' INT TERM
 cron_result() {
     local rc=0
     wait "$cron_pid" || rc=$?
+    trap tl_cluster_stop EXIT
+    trap 'tl_cluster_stop; exit 130' INT TERM
     cat "$cron_out"
-    rm -f "$cron_out"
     return "$rc"
 }
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
