@@ -10,10 +10,10 @@
 # (settings before it are not timed).  Prints each session's times, then per
 # build the median and range of every timed statement but each session's
 # first (which pays for loading the library and warming caches), so a file
-# that runs one query three times counts its second and third runs.  A library is installed
-# by copying it beside the installed one and renaming it over it, so running
-# backends keep the file they mapped (overwriting it in place would crash
-# them); new sessions load the new one.  The library that was installed
+# that runs one query three times counts its second and third runs.  A
+# library is installed by copying it beside the installed one and renaming
+# it over it, so running backends keep the file they mapped (overwriting it
+# in place would crash them); new sessions load the new one.  The library that was installed
 # before is put back at the end, also on failure or interrupt.
 #
 # Runs against the cluster named by PGHOST, PGPORT, PGUSER (a role that can

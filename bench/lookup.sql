@@ -104,9 +104,9 @@ $q$, '{enable_indexscan=off,enable_bitmapscan=off}');
 -- the share of PostgreSQL's own operators in (a) and (b).  6 is the join of
 -- query 1 without any lookup (the timelines still go through the hash table:
 -- reading only user_id would leave them out and make the join 4x cheaper);
--- 7 is query 5 with the cheapest aggregate in
--- place of timeline_agg (one float per user instead of a timeline), so no
--- GROUP BY formulation of (b) can beat it.
+-- 7 is query 5 with sum(amount) in place of timeline_agg: the same values
+-- read into a one-float state per user instead of a timeline, a bound for
+-- building timelines by a GROUP BY of the events by user.
 INSERT INTO bench_query VALUES
 (6, 'floor of (a): the join of query 1 alone, no lookup (diagnostic)', NULL, $q$
 SELECT count(*), sum(t.user_id), count(*) FILTER (WHERE t.tl IS NOT NULL)

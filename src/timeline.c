@@ -244,15 +244,40 @@ TimelineEmpty(bool continuous)
 }
 
 /*
- * Binary search shared by the two bounds: the number of leading times that
- * are <= t (inclusive) or < t (!inclusive).  Branch-free: each step picks
- * the half with a conditional move and prefetches the two places the next
- * step may look, so a probe into a large timeline that is not in cache waits
- * on memory about once per step instead of also paying a mispredicted
- * branch (lookups probe timelines in no particular order).
+ * One step of BoundSearch: halves the n candidates starting at base, keeping
+ * the half that holds the bound.  Branch-free: it picks the half with a
+ * conditional move and prefetches the two places the next step may look, so
+ * a probe into a large timeline that is not in cache waits on memory about
+ * once per step instead of also paying a mispredicted branch (lookups probe
+ * timelines in no particular order).
+ */
+static inline const int64 *
+BoundStep(const int64 *base, int32 *n, TimestampTz t, bool inclusive)
+{
+	int32		half = *n / 2;
+	bool		right;
+
+	__builtin_prefetch(&base[half / 2]);
+	__builtin_prefetch(&base[half + half / 2]);
+	right = inclusive ? base[half] <= t : base[half] < t;
+	*n -= half;
+	return right ? base + half : base;
+}
+
+/*
+ * Binary search shared by the bounds: the number of leading times that are
+ * <= t (inclusive) or < t (!inclusive).  A caller that reads the value of
+ * the point found next (value_at) passes the timeline's values, and the
+ * search then keeps more requests to memory in flight: a timeline of at most
+ * 128 points has all its times (1kB) prefetched at once, so the steps do not
+ * each wait for the next line in turn; and once the search has narrowed to
+ * 16 points it prefetches their values, which lie a whole array further on,
+ * so the value's cache miss overlaps the last steps instead of following
+ * them.  Without values (constant NULL: the function is inlined) the steps
+ * are the same, without those prefetches.
  */
 static inline int32
-BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive)
+BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive, const float8 *values)
 {
 	const int64 *times = TimelineTimes(tl);
 	const int64 *base = times;
@@ -260,48 +285,7 @@ BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive)
 
 	if (n == 0)
 		return 0;
-	while (n > 1)
-	{
-		int32		half = n / 2;
-		bool		right;
-
-		__builtin_prefetch(&base[half / 2]);
-		__builtin_prefetch(&base[half + half / 2]);
-		right = inclusive ? base[half] <= t : base[half] < t;
-		base = right ? base + half : base;
-		n -= half;
-	}
-	return (int32) (base - times) + (inclusive ? *base <= t : *base < t);
-}
-
-/* Returns the index of the first point whose time is > t (n if none). */
-int32
-TimelineUpperBound(const Timeline *tl, TimestampTz t)
-{
-	return BoundSearch(tl, t, true);
-}
-
-/*
- * Returns the index of the last point whose time is <= t (-1 if none), for
- * a caller that reads that point's value next (value_at).  The same search
- * as BoundSearch, but with more requests to memory in flight: a timeline of
- * at most 128 points has all its times (1kB) prefetched at once, so the
- * search's steps do not each wait for the next line in turn; and once it has
- * narrowed to 16 points it prefetches their values, which lie a whole array
- * further on, so the value's cache miss overlaps the search's last steps
- * instead of following them.
- */
-int32
-TimelineAsOfIndex(const Timeline *tl, TimestampTz t)
-{
-	const int64 *times = TimelineTimes(tl);
-	const float8 *values = TimelineValues(tl);
-	const int64 *base = times;
-	int32		n = tl->npoints;
-
-	if (n == 0)
-		return -1;
-	if (n <= 128)
+	if (values != NULL && n <= 128)
 	{
 		/* at most 1kB of times: ask for every line of it at once */
 		const char *line = (const char *) times;
@@ -312,31 +296,40 @@ TimelineAsOfIndex(const Timeline *tl, TimestampTz t)
 		__builtin_prefetch(end - 1);	/* the array need not start a line */
 	}
 	while (n > 16)
+		base = BoundStep(base, &n, t, inclusive);
+	if (values != NULL)
 	{
-		int32		half = n / 2;
-
-		__builtin_prefetch(&base[half / 2]);
-		__builtin_prefetch(&base[half + half / 2]);
-		base = base[half] <= t ? base + half : base;
-		n -= half;
+		/* at most 16 values, 128 bytes: three lines at most, each holds one of these */
+		__builtin_prefetch(&values[base - times]);
+		__builtin_prefetch(&values[base - times + n / 2]);
+		__builtin_prefetch(&values[base - times + n - 1]);
 	}
-	/* at most 16 values, 128 bytes: three lines at most, each holds one of these */
-	__builtin_prefetch(&values[base - times]);
-	__builtin_prefetch(&values[base - times + n / 2]);
-	__builtin_prefetch(&values[base - times + n - 1]);
 	while (n > 1)
-	{
-		int32		half = n / 2;
+		base = BoundStep(base, &n, t, inclusive);
+	return (int32) (base - times) + (inclusive ? *base <= t : *base < t);
+}
 
-		base = base[half] <= t ? base + half : base;
-		n -= half;
-	}
-	return (int32) (base - times) + (*base <= t) - 1;
+/* Returns the index of the first point whose time is > t (n if none). */
+int32
+TimelineUpperBound(const Timeline *tl, TimestampTz t)
+{
+	return BoundSearch(tl, t, true, NULL);
+}
+
+/*
+ * Returns the index of the last point whose time is <= t (-1 if none), for
+ * a caller that reads that point's value next (value_at): the search with
+ * the values prefetched (BoundSearch).
+ */
+int32
+TimelineAsOfIndex(const Timeline *tl, TimestampTz t)
+{
+	return BoundSearch(tl, t, true, TimelineValues(tl)) - 1;
 }
 
 /* Returns the index of the first point whose time is >= t (n if none). */
 int32
 TimelineLowerBound(const Timeline *tl, TimestampTz t)
 {
-	return BoundSearch(tl, t, false);
+	return BoundSearch(tl, t, false, NULL);
 }

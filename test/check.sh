@@ -80,13 +80,17 @@ tl_psql -c 'SET client_min_messages = warning' \
 cron_out="$TL_TMP/cron_refresh.out"
 bash test/cron_refresh.sh >"$cron_out" 2>&1 &
 cron_pid=$!
-trap 'kill "$cron_pid" 2>/dev/null || true; tl_cluster_stop' EXIT
-trap 'kill "$cron_pid" 2>/dev/null || true; tl_cluster_stop; exit 130' INT TERM
+# kills the job while it runs (cron_pid is cleared once it is collected, so a
+# later stop cannot signal a process that reused its pid)
+cron_stop() {
+    if [ -n "$cron_pid" ]; then kill "$cron_pid" 2>/dev/null || true; fi
+}
+trap 'cron_stop; tl_cluster_stop' EXIT
+trap 'cron_stop; tl_cluster_stop; exit 130' INT TERM
 cron_result() {
     local rc=0
     wait "$cron_pid" || rc=$?
-    trap tl_cluster_stop EXIT
-    trap 'tl_cluster_stop; exit 130' INT TERM
+    cron_pid=""
     cat "$cron_out"
     return "$rc"
 }
