@@ -117,12 +117,14 @@ BEGIN
 END
 $fn$;
 
--- Runs p_query with the GUC on (twice: with the time sweep, the default
--- where the keys fit, and with timeline.enable_asof_sweep off, the key
--- merge) and off; returns whether the GUC-on plan has the merge, the row
--- counts with the sweep and with the GUC off, and the rows only in one
--- result, summed over the two algorithms.
-CREATE FUNCTION asof_test.oracle(p_name text, p_query text,
+-- Runs p_query with the GUC on (three times: with the time sweep, the
+-- default where the keys fit; with timeline.enable_asof_sweep off, the slot
+-- join where the events would be sorted; and with timeline.enable_asof_slots
+-- off too, the key merge) and off; returns whether the GUC-on plan has the
+-- merge, the row counts with the sweep and with the GUC off, and the rows
+-- only in one result, summed over the three algorithms.  p_merge => false
+-- leaves the key merge out (seeds 2 and 3, to keep the test short).
+CREATE FUNCTION asof_test.oracle(p_name text, p_query text, p_merge boolean DEFAULT true,
     OUT shape text, OUT asof boolean, OUT rows_on bigint, OUT rows_off bigint,
     OUT on_not_off bigint, OUT off_not_on bigint)
 LANGUAGE plpgsql AS $fn$
@@ -135,24 +137,34 @@ BEGIN
     FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
         asof := asof OR line LIKE '%Custom Scan (TimelineAsOf)%';
     END LOOP;
-    -- GUC on: the merge's two algorithms, the time sweep and the key merge
+    -- GUC on: the merge's three algorithms
     EXECUTE 'CREATE TEMP TABLE asof_r_on AS ' || p_query;
     PERFORM set_config('timeline.enable_asof_sweep', 'off', true);
-    EXECUTE 'CREATE TEMP TABLE asof_r_merge AS ' || p_query;
+    EXECUTE 'CREATE TEMP TABLE asof_r_slots AS ' || p_query;
+    PERFORM set_config('timeline.enable_asof_slots', 'off', true);
+    IF p_merge THEN
+        EXECUTE 'CREATE TEMP TABLE asof_r_merge AS ' || p_query;
+    END IF;
+    PERFORM set_config('timeline.enable_asof_slots', 'on', true);
     PERFORM set_config('timeline.enable_asof_sweep', 'on', true);
     PERFORM set_config('timeline.enable_asof_join', 'off', true);
     EXECUTE 'CREATE TEMP TABLE asof_r_off AS ' || p_query;
+    IF NOT p_merge THEN
+        CREATE TEMP TABLE asof_r_merge AS SELECT * FROM asof_r_off;
+    END IF;
     PERFORM set_config('timeline.enable_asof_join', 'on', true);
     SELECT count(*) INTO rows_on FROM asof_r_on;
     SELECT count(*) INTO rows_off FROM asof_r_off;
     -- differences of either algorithm
     SELECT (SELECT count(*) FROM (SELECT * FROM asof_r_on EXCEPT ALL SELECT * FROM asof_r_off) d)
+         + (SELECT count(*) FROM (SELECT * FROM asof_r_slots EXCEPT ALL SELECT * FROM asof_r_off) d)
          + (SELECT count(*) FROM (SELECT * FROM asof_r_merge EXCEPT ALL SELECT * FROM asof_r_off) d)
       INTO on_not_off;
     SELECT (SELECT count(*) FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_on) d)
+         + (SELECT count(*) FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_slots) d)
          + (SELECT count(*) FROM (SELECT * FROM asof_r_off EXCEPT ALL SELECT * FROM asof_r_merge) d)
       INTO off_not_on;
-    DROP TABLE asof_r_on, asof_r_merge, asof_r_off;
+    DROP TABLE asof_r_on, asof_r_slots, asof_r_merge, asof_r_off;
 END
 $fn$;
 
@@ -346,15 +358,18 @@ WHERE sid % 20 = 0;
 
 -- seed 2
 SELECT asof_test.generate(0.5);
-SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q, p_merge => false) o ORDER BY ord;
 
 -- seed 3
 SELECT asof_test.generate(-0.7);
-SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
+SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, q, p_merge => false) o ORDER BY ord;
 
 -- The time sweep keeps the latest event of every key in memory, within
 -- work_mem * hash_mem_multiplier: at 64kB * 1 the ~1,000 users' events do
--- not fit, which the statistics tell the planner, and the key merge runs.
+-- not fit, which the statistics tell the planner, and the slot join runs
+-- instead (the key merge with it off): its outer rows then come in many
+-- chunks of keys, and the events of every chunk but the first are written
+-- to temporary files and read back.
 SELECT $q$
 SELECT s.*, f.id, f.note FROM sp s LEFT JOIN LATERAL (
     SELECT e.id, e.note FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
@@ -363,10 +378,13 @@ SELECT asof_test.events_order(:'users_query') AS default_work_mem;
 SET work_mem = '64kB';
 SET hash_mem_multiplier = 1;
 SELECT asof_test.events_order(:'users_query') AS small_work_mem;
+SELECT asof_test.events_order(:'users_query', 'Spilled')::bigint > 0 AS some_events_spilled,
+       asof_test.events_order(:'users_query', 'Spilled')::bigint
+           < (SELECT count(*) FROM ev WHERE user_id IS NOT NULL AND ts IS NOT NULL) AS not_all;
 SELECT * FROM asof_test.oracle('64kB of work_mem', :'users_query');
 -- statistics taken when the table had 10 users: the planner lets the sweep
 -- try, and its first pass finds the keys do not fit, is undone before any
--- row is returned, and the key merge runs (the events are read twice)
+-- row is returned, and the slot join runs (the events are read twice)
 CREATE TABLE evk (LIKE ev) WITH (autovacuum_enabled = off);
 INSERT INTO evk SELECT * FROM ev WHERE user_id <= 10;
 ANALYZE evk;
@@ -555,13 +573,21 @@ SET timeline.enable_asof_sweep = off;
 SELECT asof_test.events_order(:'log_query') AS in_time_order;
 SELECT * FROM asof_test.oracle('event log in time order, index scan', :'log_query');
 -- the same log where random page reads cost so much that the planner
--- sorts: the events query is planned again, keys in bytes
+-- sorts: the events query is planned again, keys in bytes; events that
+-- would be sorted go into the slot join instead, unless it is off
 SET random_page_cost = 1000;
 SELECT asof_test.events_order(:'log_query') AS expensive_pages;
+SET timeline.enable_asof_slots = off;
+SELECT asof_test.events_order(:'log_query') AS expensive_pages_no_slots;
+RESET timeline.enable_asof_slots;
 SELECT * FROM asof_test.oracle('event log in time order, sorted', :'log_query');
 RESET random_page_cost;
 -- rows not in time order: the index is not offered, the events are sorted
+-- (or read into slots)
 SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS not_in_time_order;
+SET timeline.enable_asof_slots = off;
+SELECT asof_test.events_order(replace(:'log_query', 'iel e', 'iev e')) AS not_in_time_order_no_slots;
+RESET timeline.enable_asof_slots;
 RESET timeline.enable_asof_sweep;
 -- with the sweep allowed (the default), the log is swept in time order; its
 -- 7 keys fit in memory; the first pass finds the rows in time order, so the

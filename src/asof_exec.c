@@ -3,7 +3,7 @@
  * asof_exec.c
  *	  Executor side of the merge as-of join (Custom Scan TimelineAsOf).
  *
- * Two algorithms, for outer rows s and the events table e.
+ * Three algorithms, for outer rows s and the events table e.
  *
  * The time sweep (the default when the key type hashes, and the latest
  * event of every key fits in work_mem * hash_mem_multiplier):
@@ -25,7 +25,25 @@
  * Sorting by one scalar costs less than by (key, time), an event log in
  * time order is not sorted at all, and no index or collation is involved.
  *
- * The key merge (when the sweep is off or does not fit):
+ * The slot join (when the sweep is off or does not fit, and the key merge
+ * would sort the events: no index gives them in (key, time) order):
+ *	1. Sort the outer rows by (key, time) as for the key merge, and cut them
+ *	   into chunks of whole keys that fit work_mem * hash_mem_multiplier.
+ *	   Each row with a key and a time is a slot.
+ *	2. Read the events once in the table's order (no sort): an event goes to
+ *	   the first slot of its key at or after its time (after, for a strict
+ *	   bound) and stays there if it is the slot's latest, ties by the
+ *	   tie-breaks.  Events of the first chunk go straight into its slots,
+ *	   the others into one temporary file per chunk, read back when their
+ *	   chunk is loaded.
+ *	3. A row's answer is the best event of the last non-empty slot of its
+ *	   key at or before it (a key's slots hold increasing spans of time).
+ * Each event costs two binary searches instead of its share of a sort of
+ * every event; a sort of 10M events at a small work_mem is an external
+ * merge of many runs, while the slot join writes and reads the events of
+ * later chunks once.  See "The slot join" below.
+ *
+ * The key merge (when neither runs):
  *	1. Read every outer row, evaluate its key, time and lower bound, and
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
@@ -55,8 +73,10 @@
  * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
  * the merge, instead of one index descent per outer row.
  *
- * Memory: each sort respects work_mem, the sweep's table of keys
- * work_mem * hash_mem_multiplier; events are held one batch at a time
+ * Memory: each sort respects work_mem, the sweep's table of keys and the
+ * slot join's chunk work_mem * hash_mem_multiplier (a chunk holds whole
+ * keys, so one key with more outer rows than fit makes its chunk larger);
+ * events are held one batch at a time
  * (EVENTS_BATCH rows of datums), plus a copy of the current best event when
  * a batch is replaced (the merge) or of each key's (the sweep).  Per-row
  * work happens in the per-tuple context, reset every row.  Loops check for
@@ -79,6 +99,7 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "common/hashfn.h"
+#include "storage/buffile.h"
 #include "tcop/pquery.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -179,6 +200,7 @@ typedef struct AsofState
 	bool		sweep;			/* this scan runs the sweep, not the merge */
 	bool		in_order;		/* ... over the events in the table's order */
 	bool		time_byval;
+	int16		time_typlen;
 	bool		have_prev;
 	Datum		prev_time;		/* the last event's time, in_order's check */
 	int64		first_pass;		/* events counted by the first pass */
@@ -193,6 +215,32 @@ typedef struct AsofState
 	struct asofkeys_hash *keys;
 	Size		keys_bytes;		/* estimated size of the keys' best events */
 
+	/* the slot join: outer rows in chunks of keys, events in the table's order */
+	bool		slots;			/* this scan runs the slot join */
+	MemoryContext slots_cxt;	/* chunk bounds and files, for the whole scan */
+	MemoryContext chunk_cxt;	/* the loaded chunk: rows, slots, best events */
+	int			nchunks;
+	Datum	   *chunk_first;	/* the first key of each chunk (0 unused) */
+	int64	   *chunk_rows;		/* outer rows per chunk */
+	BufFile   **chunk_files;	/* events of chunks 1.., spilled */
+	int64		events_spilled;
+	bool		key_byval;
+	int16		key_typlen;
+	int			nkeychunks;		/* chunks whose first row has a key */
+	bool		have_max;		/* an outer row has key and time */
+	Datum		max_time;		/* the latest outer time: later events are no use */
+	int			chunk;			/* the loaded chunk */
+	int			chunk_n;		/* its rows, in (key, time) order */
+	int			chunk_pos;		/* the next one to return */
+	MinimalTuple *rows;
+	struct SlotBest **answer;	/* per row: the event that answers it, or NULL */
+	int			nslots;			/* rows with a key and a time: the slots */
+	struct Slot *slot;
+	int			nkeys;			/* the chunk's keys, in order */
+	Datum	   *key;
+	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
+	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
+
 	/* the best event of the current key so far: a row of the batch or copy */
 	bool		has_cand;
 	Datum	   *cand_vals;
@@ -202,6 +250,30 @@ typedef struct AsofState
 	bool	   *copy_nulls;
 	MemoryContext cand_cxt;
 } AsofState;
+
+/*
+ * The slot join's best event of one slot: the latest event after the
+ * previous slot's time and at or before its own (before, for a strict
+ * bound), ties by the tie-breaks; ev_ncols datums, by-reference ones copied.
+ */
+typedef struct SlotBest
+{
+	Datum	   *vals;
+	bool	   *nulls;
+} SlotBest;
+
+/*
+ * A slot: an outer row's time, and the best event that fell into it (its
+ * time kept beside, so that the events it beats are turned away without
+ * reading the copy).
+ */
+typedef struct Slot
+{
+	Datum		time;
+	Datum		best_time;
+	SlotBest   *best;			/* NULL while empty */
+	int			row;			/* the row of the chunk */
+} Slot;
 
 /* Receives fetched events into the state's batch arrays. */
 typedef struct EventsReceiver
@@ -257,6 +329,7 @@ static bool TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_n
 static inline bool PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
 							   Datum lower, bool lower_null);
 static void AsofCloseCursor(AsofState *st);
+static void SlotsStart(AsofState *st);
 static void AsofBegin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *AsofExec(CustomScanState *node);
 static void AsofEnd(CustomScanState *node);
@@ -408,6 +481,8 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	tc = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR);
 	PrepareSortSupport(&st->time_ssup, tc->lt_opr, InvalidOid, false);
 	st->time_byval = tc->typbyval;
+	st->time_typlen = tc->typlen;
+	get_typlenbyval(st->key_type, &st->key_typlen, &st->key_byval);
 
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
 	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
@@ -423,6 +498,12 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 										 ALLOCSET_SMALL_SIZES);
 	st->keys_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf keys",
 										 ALLOCSET_DEFAULT_SIZES);
+	st->slots_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf chunks",
+										  ALLOCSET_SMALL_SIZES);
+	/* blocks of at most 1MB, so that the last one overshoots little */
+	st->chunk_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf slots",
+										  ALLOCSET_DEFAULT_MINSIZE, ALLOCSET_DEFAULT_INITSIZE,
+										  1024 * 1024);
 }
 
 /*
@@ -486,14 +567,14 @@ EventsCursorBegin(void)
 }
 
 /*
- * Plans and opens the events query (ordered by (key, time) or not; the
- * unordered one scrollable, so that the sweep can rewind it).
+ * Plans and opens the events query (ordered by (key, time) or not;
+ * scrollable if asked, so that the sweep can rewind it).
  */
 static Portal
-EventsCursor(AsofState *st, bool ordered)
+EventsCursor(AsofState *st, bool ordered, bool scroll)
 {
 	SPIPlanPtr	plan = SPI_prepare_cursor(EventsQuery(st, ordered), 0, NULL,
-										  ordered ? 0 : CURSOR_OPT_SCROLL);
+										  scroll ? CURSOR_OPT_SCROLL : 0);
 
 	if (plan == NULL)
 		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
@@ -562,7 +643,7 @@ SweepCursor(AsofState *st)
 	Portal		portal;
 
 	SettingOff("enable_indexscan");
-	portal = EventsCursor(st, false);
+	portal = EventsCursor(st, false, true);
 	EventsCursorEnd(st, portal, guc_level, true);
 	return !IsA(PortalGetPrimaryStmt(portal)->planTree, Material);
 }
@@ -937,7 +1018,7 @@ EventsOpen(AsofState *st)
 	{
 		Plan	   *top;
 
-		portal = EventsCursor(st, true);
+		portal = EventsCursor(st, true, false);
 		top = PortalGetPrimaryStmt(portal)->planTree;
 		st->events_order = IsA(top, IndexOnlyScan) ? "index-only scan" :
 			IsA(top, IndexScan) ? "index scan" :
@@ -980,7 +1061,20 @@ AsofSortOuter(AsofState *st)
 	if (st->sweep)
 		st->events_order = st->in_order ? "sweep in table order" : "sweep by time";
 	else
+	{
 		EventsOpen(st);
+
+		/*
+		 * Events that would be sorted are read in the table's order into
+		 * slots instead (the keys are then ordered by bytes, as for a sort).
+		 */
+		st->slots = timeline_enable_asof_slots && strcmp(st->events_order, "sort") == 0;
+		if (st->slots)
+		{
+			AsofCloseCursor(st);
+			st->events_order = "slots in table order";
+		}
+	}
 	sort_colls[0] = st->merge_collation;
 	sort_colls[1] = InvalidOid;
 
@@ -1017,8 +1111,10 @@ AsofSortOuter(AsofState *st)
 										&sort_colls[1], nulls_first, work_mem, NULL,
 										TUPLESORT_NONE);
 	else
+		/* the slot join reads the rows twice (SlotsPlanChunks) */
 		st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
-										nulls_first, work_mem, NULL, TUPLESORT_NONE);
+										nulls_first, work_mem, NULL,
+										st->slots ? TUPLESORT_RANDOMACCESS : TUPLESORT_NONE);
 	MemoryContextSwitchTo(old);
 
 	for (;;)
@@ -1066,6 +1162,8 @@ AsofSortOuter(AsofState *st)
 	}
 	tuplesort_performsort(st->sort);
 	ResetExprContext(econtext);
+	if (st->slots)
+		SlotsStart(st);
 	st->sorted = true;
 }
 
@@ -1286,6 +1384,511 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	return PassesLower(st, st->cand_vals, st->cand_nulls, lower, lower_null);
 }
 
+/*
+ * The slot join.  The outer rows, sorted by (key, time), are cut into
+ * chunks of whole keys that fit work_mem * hash_mem_multiplier (estimated
+ * per row: the sorted tuple, its slot and a copy of an event).  Every row
+ * with a key and a time is a slot.  The events are read once in the
+ * table's order (no sort): an event belongs to the first slot of its key at
+ * or after its time (after, for a strict bound), found by a binary search
+ * over the chunk's slots, and replaces that slot's best event if later, or
+ * as late and first by the tie-breaks.  Events of the first chunk go
+ * straight into its slots; those of the others are written to one
+ * temporary file per chunk and read back when the chunk is loaded.  A
+ * row's answer is then the best event of the last non-empty slot of its
+ * key at or before it: the slots of a key hold disjoint, increasing spans
+ * of time, so a later slot's best is later than any earlier slot's.  The
+ * rows come out in (key, time) order, as from the key merge.  One key's
+ * rows are never split, so a key with more rows than fit makes its chunk
+ * larger than the limit.
+ */
+
+/* What a small allocation of size bytes takes from an AllocSet. */
+static Size
+ChunkSize(Size size)
+{
+	Size		p = 8;
+
+	while (p < size)
+		p <<= 1;
+	return p + 16;
+}
+
+/* The bytes of one slot's best event: the struct, datums and null flags. */
+static Size
+SlotBestSize(AsofState *st)
+{
+	return MAXALIGN(sizeof(SlotBest)) + st->ev_ncols * (sizeof(Datum) + sizeof(bool));
+}
+
+/*
+ * The memory a slot's copy of an event takes, estimated from the first
+ * batch of events.
+ */
+static Size
+SlotsEventSize(AsofState *st)
+{
+	Size		size = 0;
+
+	if (st->ev_byval == NULL || st->batch_n == 0)
+		return 128;
+	for (int r = 0; r < st->batch_n; r++)
+	{
+		const Datum *vals = st->batch_vals + (Size) r * st->ev_ncols;
+		const bool *nulls = st->batch_nulls + (Size) r * st->ev_ncols;
+
+		for (int i = 0; i < st->ev_ncols; i++)
+			if (!nulls[i] && !st->ev_byval[i])
+				size += ChunkSize(datumGetSize(vals[i], false, st->ev_typlen[i]));
+	}
+	return ChunkSize(SlotBestSize(st)) + size / st->batch_n;
+}
+
+/*
+ * Reads the sorted outer rows once to cut them into chunks of whole keys,
+ * then rewinds them.  Also finds the latest time of a row with a key.
+ */
+static void
+SlotsPlanChunks(AsofState *st)
+{
+	TupleTableSlot *sslot = st->sort_slot;
+	Size		limit = get_hash_memory_limit();
+	Size		ev_size = SlotsEventSize(st);
+	Size		bytes = 0;
+	int			cap = 16;
+	bool		have_key = false;
+	Datum		prev_key = (Datum) 0;
+	MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
+
+	st->chunk_first = palloc(sizeof(Datum) * cap);
+	st->chunk_rows = palloc0(sizeof(int64) * cap);
+	st->nchunks = 1;
+	st->nkeychunks = 1;
+	st->have_max = false;
+	while (tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
+	{
+		bool		should_free;
+		MinimalTuple tup = ExecFetchSlotMinimalTuple(sslot, &should_free);
+		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + sizeof(SlotBest *) +
+			sizeof(Slot) + sizeof(Datum) + sizeof(int) + ev_size;
+		bool		key_null,
+					time_null;
+		Datum		key,
+					time;
+
+		slot_getsomeattrs(sslot, SORT_KEY + 1);
+		key = sslot->tts_values[SORT_KEY];
+		key_null = sslot->tts_isnull[SORT_KEY];
+		time = sslot->tts_values[SORT_TIME];
+		time_null = sslot->tts_isnull[SORT_TIME];
+		if (key_null ||
+			!have_key || ApplySortComparator(key, false, prev_key, false, &st->key_ssup) != 0)
+		{
+			/* a new key (or none: sorted last): a new chunk if this one is full */
+			if (bytes + row > limit && st->chunk_rows[st->nchunks - 1] > 0)
+			{
+				if (st->nchunks == cap)
+				{
+					st->chunk_first = repalloc(st->chunk_first, sizeof(Datum) * cap * 2);
+					st->chunk_rows = repalloc(st->chunk_rows, sizeof(int64) * cap * 2);
+					memset(st->chunk_rows + cap, 0, sizeof(int64) * cap);
+					cap *= 2;
+				}
+				st->chunk_first[st->nchunks] = key_null ? (Datum) 0 :
+					datumCopy(key, st->key_byval, st->key_typlen);
+				if (!key_null)
+					st->nkeychunks = st->nchunks + 1;
+				st->nchunks++;
+				bytes = 0;
+			}
+			if (!key_null)
+			{
+				if (have_key && !st->key_byval)
+					pfree(DatumGetPointer(prev_key));
+				prev_key = datumCopy(key, st->key_byval, st->key_typlen);
+				have_key = true;
+			}
+		}
+		if (!key_null && !time_null &&
+			(!st->have_max ||
+			 ApplySortComparator(time, false, st->max_time, false, &st->time_ssup) > 0))
+		{
+			if (st->have_max && !st->time_byval)
+				pfree(DatumGetPointer(st->max_time));
+			st->max_time = datumCopy(time, st->time_byval, st->time_typlen);
+			st->have_max = true;
+		}
+		bytes += row;
+		st->chunk_rows[st->nchunks - 1]++;
+		if ((st->chunk_rows[st->nchunks - 1] & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	st->chunk_files = palloc0(sizeof(BufFile *) * st->nchunks);
+	MemoryContextSwitchTo(old);
+	tuplesort_rescan(st->sort);
+}
+
+/* The chunk an event's key belongs to. */
+static int
+SlotsChunkOf(AsofState *st, Datum key)
+{
+	int			lo = 1,
+				hi = st->nkeychunks;
+
+	/* the last chunk whose first key is at or before key (none is NULL) */
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ApplySortComparator(st->chunk_first[mid], false, key, false, &st->key_ssup) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/*
+ * Loads chunk st->chunk: its rows from the sort, copied, and its slots
+ * (the rows with a key and a time, in order).
+ */
+static void
+SlotsLoadChunk(AsofState *st)
+{
+	int64		n = st->chunk_rows[st->chunk];
+	TupleTableSlot *sslot = st->sort_slot;
+	MemoryContext old;
+
+	MemoryContextReset(st->chunk_cxt);
+	old = MemoryContextSwitchTo(st->chunk_cxt);
+	if (n >= (int64) (MaxAllocSize / sizeof(Datum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("TimelineAsOf: too many outer rows for one key")));
+	st->chunk_n = (int) n;
+	st->chunk_pos = 0;
+	st->rows = palloc(sizeof(MinimalTuple) * Max(n, 1));
+	st->answer = palloc0(sizeof(SlotBest *) * Max(n, 1));
+	st->slot = palloc(sizeof(Slot) * Max(n, 1));
+	st->key = palloc(sizeof(Datum) * Max(n, 1));
+	st->key_slot = palloc(sizeof(int) * (Max(n, 1) + 1));
+	st->nslots = st->nkeys = 0;
+	for (int r = 0; r < st->chunk_n; r++)
+	{
+		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
+			elog(ERROR, "TimelineAsOf: the sorted outer rows ended early");
+		st->rows[r] = ExecCopySlotMinimalTuple(sslot);
+		/* read the copy, so that by-reference keys point into it */
+		ExecStoreMinimalTuple(st->rows[r], sslot, false);
+		slot_getsomeattrs(sslot, SORT_KEY + 1);
+		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
+		{
+			Slot	   *sl = &st->slot[st->nslots];
+			Datum		key = sslot->tts_values[SORT_KEY];
+
+			if (st->nkeys == 0 ||
+				ApplySortComparator(key, false, st->key[st->nkeys - 1], false, &st->key_ssup) != 0)
+			{
+				st->key[st->nkeys] = key;
+				st->key_slot[st->nkeys++] = st->nslots;
+			}
+			sl->time = sslot->tts_values[SORT_TIME];
+			sl->best_time = (Datum) 0;
+			sl->best = NULL;
+			sl->row = r;
+			st->nslots++;
+		}
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	st->key_slot[st->nkeys] = st->nslots;
+	ExecClearTuple(sslot);
+	MemoryContextSwitchTo(old);
+}
+
+/* Takes one event into its slot of the loaded chunk, if it has one. */
+static void
+SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
+{
+	Datum		ek = vals[EV_KEY - 1];
+	Datum		et = vals[EV_TIME - 1];
+	int			lo = 0,
+				hi = st->nkeys,
+				end;
+	Slot	   *sl;
+	SlotBest   *b;
+	MemoryContext old;
+
+	/* the key */
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == st->nkeys ||
+		ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
+		return;
+	/* its first slot after the time, or at it for a bound that includes it */
+	hi = end = st->key_slot[lo + 1];
+	lo = st->key_slot[lo];
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = ApplySortComparator(st->slot[mid].time, false, et, false, &st->time_ssup);
+
+		if (st->upper_strict ? c > 0 : c >= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo == end)
+		return;
+	sl = &st->slot[lo];
+	b = sl->best;
+	if (b != NULL)
+	{
+		int			d = ApplySortComparator(et, false, sl->best_time, false, &st->time_ssup);
+
+		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, b->vals, b->nulls)))
+			return;
+		for (int i = 0; i < st->ev_ncols; i++)
+			if (!b->nulls[i] && !st->ev_byval[i])
+				pfree(DatumGetPointer(b->vals[i]));
+	}
+	else
+	{
+		/* one allocation: the struct, then the datums, then the flags */
+		b = MemoryContextAlloc(st->chunk_cxt, SlotBestSize(st));
+		b->vals = (Datum *) ((char *) b + MAXALIGN(sizeof(SlotBest)));
+		b->nulls = (bool *) (b->vals + st->ev_ncols);
+		sl->best = b;
+	}
+	old = MemoryContextSwitchTo(st->chunk_cxt);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		b->nulls[i] = nulls[i];
+		b->vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
+			datumCopy(vals[i], false, st->ev_typlen[i]);
+	}
+	MemoryContextSwitchTo(old);
+	sl->best_time = b->vals[EV_TIME - 1];
+}
+
+/* Writes an event to its chunk's file: null flags, then each datum. */
+static void
+SlotsSpill(AsofState *st, int chunk, Datum *vals, bool *nulls)
+{
+	BufFile    *f = st->chunk_files[chunk];
+
+	if (f == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
+
+		f = st->chunk_files[chunk] = BufFileCreateTemp(false);
+		MemoryContextSwitchTo(old);
+	}
+	BufFileWrite(f, nulls, sizeof(bool) * st->ev_ncols);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		if (nulls[i])
+			continue;
+		if (st->ev_byval[i])
+			BufFileWrite(f, &vals[i], sizeof(Datum));
+		else
+		{
+			uint32		len = (uint32) datumGetSize(vals[i], false, st->ev_typlen[i]);
+
+			BufFileWrite(f, &len, sizeof(len));
+			BufFileWrite(f, DatumGetPointer(vals[i]), len);
+		}
+	}
+	st->events_spilled++;
+}
+
+/* Reads exactly size bytes of a chunk's file. */
+static void
+SlotsRead(BufFile *f, void *ptr, size_t size)
+{
+	if (BufFileRead(f, ptr, size) != size)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("TimelineAsOf: could not read a temporary file of events")));
+}
+
+/*
+ * Reads the next event of a chunk's file into vals and nulls (by-reference
+ * values allocated in batch_cxt); false at the end of the file.
+ */
+static bool
+SlotsUnspill(AsofState *st, BufFile *f, Datum *vals, bool *nulls)
+{
+	size_t		n = BufFileRead(f, nulls, sizeof(bool) * st->ev_ncols);
+
+	if (n == 0)
+		return false;
+	if (n != sizeof(bool) * st->ev_ncols)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("TimelineAsOf: could not read a temporary file of events")));
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		vals[i] = (Datum) 0;
+		if (nulls[i])
+			continue;
+		if (st->ev_byval[i])
+			SlotsRead(f, &vals[i], sizeof(Datum));
+		else
+		{
+			uint32		len;
+			char	   *p;
+
+			SlotsRead(f, &len, sizeof(len));
+			p = MemoryContextAlloc(st->batch_cxt, len);
+			SlotsRead(f, p, len);
+			vals[i] = PointerGetDatum(p);
+		}
+	}
+	return true;
+}
+
+/*
+ * Gives every row of the loaded chunk its answer: the best event of the
+ * last non-empty slot of its key at or before it (the lower bound is
+ * checked when the row is returned).
+ */
+static void
+SlotsAnswer(AsofState *st)
+{
+	Size		mem;
+
+	for (int k = 0; k < st->nkeys; k++)
+	{
+		SlotBest   *run = NULL;
+
+		for (int i = st->key_slot[k]; i < st->key_slot[k + 1]; i++)
+		{
+			if (st->slot[i].best != NULL)
+				run = st->slot[i].best;
+			st->answer[st->slot[i].row] = run;
+		}
+	}
+	mem = MemoryContextMemAllocated(st->chunk_cxt, true);
+	st->peak_chunk = Max(st->peak_chunk, mem);
+}
+
+/*
+ * Starts the slot join once the outer rows are sorted: cuts them into
+ * chunks, loads the first, reads every event (into the first chunk's slots
+ * or its chunk's file) and answers the first chunk.
+ */
+static void
+SlotsStart(AsofState *st)
+{
+	int			guc_level = EventsCursorBegin();
+	Portal		portal;
+	int64		n = 0;
+
+	SettingOff("enable_indexscan");
+	portal = EventsCursor(st, false, false);
+	EventsCursorEnd(st, portal, guc_level, false);
+	/* the first batch tells the events' columns and sizes */
+	(void) EventsEnsure(st);
+	SlotsPlanChunks(st);
+	st->chunk = 0;
+	SlotsLoadChunk(st);
+	/* no outer row with a key and a time: no event is needed */
+	while (st->have_max && EventsEnsure(st))
+	{
+		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
+		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
+		int			d;
+
+		st->batch_pos++;
+		if ((++n & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* later than every outer row: no slot */
+		d = ApplySortComparator(vals[EV_TIME - 1], false, st->max_time, false, &st->time_ssup);
+		if (st->upper_strict ? d >= 0 : d > 0)
+			continue;
+		if (st->nchunks == 1)
+			SlotsAbsorb(st, vals, nulls);
+		else
+		{
+			int			c = SlotsChunkOf(st, vals[EV_KEY - 1]);
+
+			if (c == 0)
+				SlotsAbsorb(st, vals, nulls);
+			else
+				SlotsSpill(st, c, vals, nulls);
+		}
+	}
+	AsofCloseCursor(st);
+	MemoryContextReset(st->batch_cxt);
+	st->batch_n = st->batch_pos = 0;
+	SlotsAnswer(st);
+}
+
+/*
+ * Loads the next chunk and takes in its spilled events; false when no
+ * chunk is left.
+ */
+static bool
+SlotsNextChunk(AsofState *st)
+{
+	BufFile    *f;
+	int64		n = 0;
+
+	if (st->chunk + 1 >= st->nchunks)
+		return false;
+	st->chunk++;
+	SlotsLoadChunk(st);
+	f = st->chunk_files[st->chunk];
+	if (f != NULL)
+	{
+		Datum	   *vals = st->copy_vals;
+		bool	   *nulls = st->copy_nulls;
+
+		if (BufFileSeek(f, 0, 0, SEEK_SET) != 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("TimelineAsOf: could not rewind a temporary file of events")));
+		while (SlotsUnspill(st, f, vals, nulls))
+		{
+			SlotsAbsorb(st, vals, nulls);
+			if ((++n & 1023) == 0)
+			{
+				MemoryContextReset(st->batch_cxt);
+				CHECK_FOR_INTERRUPTS();
+			}
+		}
+		MemoryContextReset(st->batch_cxt);
+		BufFileClose(f);
+		st->chunk_files[st->chunk] = NULL;
+	}
+	SlotsAnswer(st);
+	return true;
+}
+
+/*
+ * The slot join's next row, in the sort slot, and the event that answers
+ * it (NULL if none; the lower bound not checked yet).  False at the end.
+ */
+static bool
+SlotsNextRow(AsofState *st, SlotBest **answer)
+{
+	while (st->chunk_pos >= st->chunk_n)
+		if (!SlotsNextChunk(st))
+			return false;
+	*answer = st->answer[st->chunk_pos];
+	ExecStoreMinimalTuple(st->rows[st->chunk_pos], st->sort_slot, false);
+	st->chunk_pos++;
+	return true;
+}
+
 /* Produces the next joined row in the scan slot (phase 2). */
 static TupleTableSlot *
 AsofNext(ScanState *ss)
@@ -1303,11 +1906,27 @@ AsofNext(ScanState *ss)
 		Datum	   *best_vals = NULL;
 		bool	   *best_nulls = NULL;
 
+		SlotBest   *b = NULL;
+
 		CHECK_FOR_INTERRUPTS();
-		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
+		if (st->slots ? !SlotsNextRow(st, &b) :
+			!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
 			return ExecClearTuple(scan);
 		slot_getallattrs(sslot);
-		if (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME])
+		if (st->slots)
+		{
+			/* answered already: the lower bound is left to check */
+			match = b != NULL &&
+				PassesLower(st, b->vals, b->nulls,
+							st->has_lower ? sslot->tts_values[SORT_LOWER] : (Datum) 0,
+							st->has_lower ? sslot->tts_isnull[SORT_LOWER] : true);
+			if (match)
+			{
+				best_vals = b->vals;
+				best_nulls = b->nulls;
+			}
+		}
+		else if (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME])
 			match = false;
 		else if (st->sweep)
 		{
@@ -1403,6 +2022,15 @@ AsofReset(AsofState *st)
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
 	st->sorted = false;
+	/* the slot join's files, chunk bounds and loaded chunk */
+	for (int c = 0; st->chunk_files != NULL && c < st->nchunks; c++)
+		if (st->chunk_files[c] != NULL)
+			BufFileClose(st->chunk_files[c]);
+	st->chunk_files = NULL;
+	st->slots = false;
+	st->nchunks = st->chunk = st->chunk_n = st->chunk_pos = 0;
+	MemoryContextReset(st->slots_cxt);
+	MemoryContextReset(st->chunk_cxt);
 }
 
 /* Releases the sort, the cursor and the outer plan. */
@@ -1456,11 +2084,17 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyInteger("Tie Breaks", NULL, st->ntiebreaks, es);
 	RelationClose(rel);
 	if (es->verbose)
-		ExplainPropertyText("Events Query", EventsQuery(st, !st->sweep), es);
+		ExplainPropertyText("Events Query", EventsQuery(st, !st->sweep && !st->slots), es);
 	if (es->analyze)
 	{
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
 		if (st->events_order != NULL)
 			ExplainPropertyText("Events Order", st->events_order, es);
+		if (st->nchunks > 0)
+		{
+			ExplainPropertyInteger("Slot Chunks", NULL, st->nchunks, es);
+			ExplainPropertyInteger("Events Spilled", NULL, st->events_spilled, es);
+			ExplainPropertyInteger("Peak Chunk Memory", "kB", (st->peak_chunk + 1023) / 1024, es);
+		}
 	}
 }

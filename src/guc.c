@@ -16,6 +16,7 @@
 
 bool		timeline_enable_asof_join = true;
 bool		timeline_enable_asof_sweep = true;
+bool		timeline_enable_asof_slots = true;
 
 void		_PG_init(void);
 
@@ -36,6 +37,15 @@ _PG_init(void)
 							 "When off, or when the table of keys would not fit in work_mem * hash_mem_multiplier, "
 							 "it merges the inputs in (key, time) order.",
 							 &timeline_enable_asof_sweep,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("timeline.enable_asof_slots",
+							 "Lets TimelineAsOf read unsorted events in the table's order into the outer rows' slots.",
+							 "When off, events that are not read in (key, time) order from an index are sorted "
+							 "for the key merge.",
+							 &timeline_enable_asof_slots,
 							 true,
 							 PGC_USERSET,
 							 0,

@@ -176,6 +176,7 @@ extern bool TimelineEquals(const Timeline *a, const Timeline *b);
 /* ---- guc.c: module initialisation and settings ---- */
 extern bool timeline_enable_asof_join;
 extern bool timeline_enable_asof_sweep;
+extern bool timeline_enable_asof_slots;
 
 /* ---- asof_path.c: planner side of the merge as-of join ---- */
 extern void AsofInstallPlannerHook(void);

@@ -17,12 +17,16 @@
 #       WHERE e.user_id = s.user_id AND e.ts <= s.ts
 #       ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true
 #
-# twice under EXPLAIN ANALYZE: over `events`, where TimelineAsOf sorts both
-# inputs by (key, time) (the key merge: many keys in random order), and over
-# `events_log`, where it sweeps them in time order with a table of the
-# 100,000 keys (the time sweep; the log is read twice in its own order, not
-# sorted).  Each plan must be TimelineAsOf, read every event (twice for the
-# log) and show the expected Events Order, while the backend's private
+# three times under EXPLAIN ANALYZE: over `events` (many keys in random
+# order), where TimelineAsOf reads the events in the table's order into the
+# slots of the outer rows sorted by (key, time), chunk by chunk with the
+# events of later chunks in temporary files (the slot join), then the same
+# with timeline.enable_asof_slots off, where it sorts both inputs by (key,
+# time) (the key merge), and over `events_log`, where it sweeps them in time
+# order with a table of the 100,000 keys (the time sweep; the log is read
+# twice in its own order, not sorted).  Each plan must be TimelineAsOf, read
+# every event (twice for the log) and show the expected Events Order, while
+# the backend's private
 # memory (RssAnon in /proc/<pid>/status, sampled every 50 ms) stays under
 # work_mem + 200MB.  Prints the timings and the figures, then
 # "memory: N passed, M failed" (exit 0 when M is 0).
@@ -86,7 +90,7 @@ echo "generated in $(elapsed "$t0" "$t1") s"
 # the plan (TimelineAsOf, every event read PASSES times, Events Order ORDER)
 # and the backend's peak private memory; returns non-zero on a failure
 measure() {
-local label=$1 table=$2 order=$3 passes=$4
+local label=$1 table=$2 order=$3 passes=$4 setting=$5
 query="SELECT count(*), count(f.amount), sum(f.amount) FROM spine s
 LEFT JOIN LATERAL (SELECT e.amount, e.note FROM $table e
     WHERE e.user_id = s.user_id AND e.ts <= s.ts
@@ -100,6 +104,7 @@ SET search_path = $schema;
 SET work_mem = '${work_mem_mb}MB';
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;
+$setting
 SELECT pg_sleep(1) \\g /dev/null
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) $query;
 SQL
@@ -175,9 +180,11 @@ return "$failed"
 
 passed=0
 nfailed=0
-for run in "key merge|events|sort|1" "time sweep|events_log|sweep in table order|2"; do
-    IFS='|' read -r label table order passes <<<"$run"
-    if measure "$label" "$table" "$order" "$passes"; then
+for run in "slot join|events|slots in table order|1|" \
+           "key merge|events|sort|1|SET timeline.enable_asof_slots = off;" \
+           "time sweep|events_log|sweep in table order|2|"; do
+    IFS='|' read -r label table order passes setting <<<"$run"
+    if measure "$label" "$table" "$order" "$passes" "$setting"; then
         passed=$((passed + 1))
     else
         nfailed=$((nfailed + 1))

@@ -194,8 +194,15 @@ $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
     # the same with the key merge instead of the time sweep
     plan="$plan
 $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
-        -c "SET timeline.enable_asof_sweep = off" \
+        -c "SET timeline.enable_asof_sweep = off" -c "SET timeline.enable_asof_slots = off" \
         -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_merge AS $q")" \
+        || return 1
+    # and with the slot join, in chunks (64kB): events spilled and read back
+    plan="$plan
+$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
+        -c "SET timeline.enable_asof_sweep = off" -c "SET work_mem = '64kB'" \
+        -c "SET hash_mem_multiplier = 1" \
+        -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_slots AS $q")" \
         || return 1
     tl_psql -d vg_check <<SQL || return 1
 SET max_parallel_workers_per_gather = 0;
@@ -210,15 +217,20 @@ SQL
             ((TABLE vg_asof_merge EXCEPT ALL TABLE vg_asof_off) UNION ALL
              (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_merge)) d), (SELECT count(*) FROM
             ((TABLE vg_asof_log EXCEPT ALL TABLE vg_asof_off) UNION ALL
-             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_log)) d)") || return 1
-    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log): $diff"
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_log)) d), (SELECT count(*) FROM
+            ((TABLE vg_asof_slots EXCEPT ALL TABLE vg_asof_off) UNION ALL
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_slots)) d)") || return 1
+    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log, slot join): $diff"
     if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan" ||
-        ! grep -q 'Events Order: sweep in table order' <<<"$plan"; then
-        echo "as-of merge: the plans do not show the time sweep (sorted and in table order) and the key merge:"
+        ! grep -q 'Events Order: sweep in table order' <<<"$plan" ||
+        ! grep -q 'Events Order: slots in table order' <<<"$plan" ||
+        ! grep -Eq 'Events Spilled: [1-9]' <<<"$plan"; then
+        echo "as-of merge: the plans do not show the time sweep (sorted and in table order), the key merge" \
+            "and the slot join with spilled events:"
         echo "$plan"
         return 1
     fi
-    [ "$diff" = "2000|0|0|0" ]
+    [ "$diff" = "2000|0|0|0|0" ]
 }
 
 # timeline_agg (every overload) under a forced parallel plan, where workers
