@@ -538,6 +538,25 @@ SELECT * FROM asof_test.oracle('date', $q$
 SELECT s.*, f.amount FROM dsp s LEFT JOIN LATERAL (
     SELECT e.amount FROM dev e WHERE e.k = s.k AND e.d <= s.d AND e.d > s.d - 30
     ORDER BY e.d DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- a key type with no hash function (money): no sweep, and the slot join
+-- finds each event's key by binary search instead of a hash table; also in
+-- chunks
+CREATE TABLE mev AS SELECT id, k::int::money AS k, d, amount FROM dev;
+CREATE TABLE msp AS SELECT sid, k::int::money AS k, d FROM dsp;
+ANALYZE mev;
+ANALYZE msp;
+SELECT $q$
+SELECT s.*, f.amount FROM msp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM mev e WHERE e.k = s.k AND e.d <= s.d
+    ORDER BY e.d DESC, e.id DESC LIMIT 1) f ON true $q$ AS money_query \gset
+SELECT asof_test.events_order(:'money_query') AS money_key;
+SELECT * FROM asof_test.oracle('money key', :'money_query');
+SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
+SELECT asof_test.events_order(:'money_query', 'Spilled')::bigint > 0 AS money_key_spilled;
+SELECT * FROM asof_test.oracle('money key, 64kB of work_mem', :'money_query');
+RESET work_mem;
+RESET hash_mem_multiplier;
 -- a key whose collation orders otherwise than its bytes ('b' < 'C' in
 -- en-x-icu, 'C' < 'b' in bytes): the merge orders keys by bytes on both
 -- sides (the sorts are cheaper), which agrees with the key's equality

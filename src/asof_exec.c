@@ -38,10 +38,10 @@
  *	   chunk is loaded.
  *	3. A row's answer is the best event of the last non-empty slot of its
  *	   key at or before it (a key's slots hold increasing spans of time).
- * Each event costs two binary searches instead of its share of a sort of
- * every event; a sort of 10M events at a small work_mem is an external
- * merge of many runs, while the slot join writes and reads the events of
- * later chunks once.  See "The slot join" below.
+ * Each event costs a hash probe and a short binary search instead of its
+ * share of a sort of every event; a sort of 10M events at a small work_mem
+ * is an external merge of many runs, while the slot join writes and reads
+ * the events of later chunks once.  See "The slot join" below.
  *
  * The key merge (when neither runs):
  *	1. Read every outer row, evaluate its key, time and lower bound, and
@@ -239,6 +239,7 @@ typedef struct AsofState
 	int			nkeys;			/* the chunk's keys, in order */
 	Datum	   *key;
 	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
+	struct slotkeys_hash *slot_keys;	/* key -> index, if the key type hashes */
 	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
 
 	/* the best event of the current key so far: a row of the batch or copy */
@@ -310,6 +311,32 @@ AsofKeyEqual(AsofState *st, Datum a, Datum b)
 
 #define SH_PREFIX asofkeys
 #define SH_ELEMENT_TYPE AsofKeyEntry
+#define SH_KEY_TYPE Datum
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * The slot join's table of the loaded chunk's keys (when the key type
+ * hashes): a key's place in the chunk's directory of keys, found with one
+ * probe instead of a binary search over the directory.
+ */
+typedef struct SlotKeyEntry
+{
+	Datum		key;			/* points into the chunk's rows */
+	uint32		hash;
+	char		status;
+	int			index;			/* in st->key and st->key_slot */
+} SlotKeyEntry;
+
+#define SH_PREFIX slotkeys
+#define SH_ELEMENT_TYPE SlotKeyEntry
 #define SH_KEY_TYPE Datum
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
@@ -1390,8 +1417,9 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
  * per row: the sorted tuple, its slot and a copy of an event).  Every row
  * with a key and a time is a slot.  The events are read once in the
  * table's order (no sort): an event belongs to the first slot of its key at
- * or after its time (after, for a strict bound), found by a binary search
- * over the chunk's slots, and replaces that slot's best event if later, or
+ * or after its time (after, for a strict bound), found through a hash table
+ * of the chunk's keys (a binary search over them if the key type has no
+ * hash function) and a binary search over the key's slots, and replaces that slot's best event if later, or
  * as late and first by the tie-breaks.  Events of the first chunk go
  * straight into its slots; those of the others are written to one
  * temporary file per chunk and read back when the chunk is loaded.  A
@@ -1470,7 +1498,8 @@ SlotsPlanChunks(AsofState *st)
 		bool		should_free;
 		MinimalTuple tup = ExecFetchSlotMinimalTuple(sslot, &should_free);
 		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + sizeof(SlotBest *) +
-			sizeof(Slot) + sizeof(Datum) + sizeof(int) + ev_size;
+			sizeof(Slot) + sizeof(Datum) + sizeof(int) + ev_size +
+			(st->can_sweep ? 2 * sizeof(SlotKeyEntry) : 0);
 		bool		key_null,
 					time_null;
 		Datum		key,
@@ -1569,6 +1598,7 @@ SlotsLoadChunk(AsofState *st)
 	st->chunk_pos = 0;
 	st->rows = palloc(sizeof(MinimalTuple) * Max(n, 1));
 	st->answer = palloc0(sizeof(SlotBest *) * Max(n, 1));
+	st->slot_keys = st->can_sweep ? slotkeys_create(st->chunk_cxt, 256, st) : NULL;
 	st->slot = palloc(sizeof(Slot) * Max(n, 1));
 	st->key = palloc(sizeof(Datum) * Max(n, 1));
 	st->key_slot = palloc(sizeof(int) * (Max(n, 1) + 1));
@@ -1589,6 +1619,13 @@ SlotsLoadChunk(AsofState *st)
 			if (st->nkeys == 0 ||
 				ApplySortComparator(key, false, st->key[st->nkeys - 1], false, &st->key_ssup) != 0)
 			{
+				if (st->slot_keys != NULL)
+				{
+					bool		found;
+					SlotKeyEntry *e = slotkeys_insert(st->slot_keys, key, &found);
+
+					e->index = st->nkeys;
+				}
 				st->key[st->nkeys] = key;
 				st->key_slot[st->nkeys++] = st->nslots;
 			}
@@ -1620,18 +1657,29 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 	MemoryContext old;
 
 	/* the key */
-	while (lo < hi)
+	if (st->slot_keys != NULL)
 	{
-		int			mid = lo + (hi - lo) / 2;
+		SlotKeyEntry *e = slotkeys_lookup(st->slot_keys, ek);
 
-		if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (e == NULL)
+			return;
+		lo = e->index;
 	}
-	if (lo == st->nkeys ||
-		ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
-		return;
+	else
+	{
+		while (lo < hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == st->nkeys ||
+			ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
+			return;
+	}
 	/* its first slot after the time, or at it for a bound that includes it */
 	hi = end = st->key_slot[lo + 1];
 	lo = st->key_slot[lo];
@@ -2029,6 +2077,7 @@ AsofReset(AsofState *st)
 	st->chunk_files = NULL;
 	st->slots = false;
 	st->nchunks = st->chunk = st->chunk_n = st->chunk_pos = 0;
+	st->slot_keys = NULL;
 	MemoryContextReset(st->slots_cxt);
 	MemoryContextReset(st->chunk_cxt);
 }
