@@ -543,6 +543,7 @@ SELECT s.*, f.amount FROM dsp s LEFT JOIN LATERAL (
 -- chunks
 CREATE TABLE mev AS SELECT id, k::int::money AS k, d, amount FROM dev;
 CREATE TABLE msp AS SELECT sid, k::int::money AS k, d FROM dsp;
+CREATE INDEX ON mev (k, d);
 ANALYZE mev;
 ANALYZE msp;
 SELECT $q$
