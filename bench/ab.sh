@@ -38,6 +38,9 @@ saved=$(mktemp)
 out=$(mktemp)
 times=$(mktemp)
 cp "$lib" "$saved"
+# mktemp made $saved private (0600), and cp keeps an existing file's mode:
+# give it the library's, or the restored library is unreadable by the server
+chmod --reference="$lib" "$saved"
 restore() {
     cp "$saved" "$lib.ab" && mv -f "$lib.ab" "$lib"
     rm -f "$saved" "$out" "$times"

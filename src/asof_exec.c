@@ -90,6 +90,7 @@
 #include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -240,6 +241,9 @@ typedef struct AsofState
 	Datum	   *key;
 	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
 	struct slotkeys_hash *slot_keys;	/* key -> index, if the key type hashes */
+	Datum	   *slot_time;		/* the slots' times, apart: the search reads them */
+	bool		key_bitwise;	/* keys equal exactly when their datums do */
+	bool		time_int64;		/* times compare as int64 datums */
 	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
 
 	/* the best event of the current key so far: a row of the batch or copy */
@@ -264,13 +268,12 @@ typedef struct SlotBest
 } SlotBest;
 
 /*
- * A slot: an outer row's time, and the best event that fell into it (its
- * time kept beside, so that the events it beats are turned away without
- * reading the copy).
+ * A slot: the best event that fell into an outer row's slot (its time kept
+ * beside, so that the events it beats are turned away without reading the
+ * copy); the row's time is in st->slot_time.
  */
 typedef struct Slot
 {
-	Datum		time;
 	Datum		best_time;
 	SlotBest   *best;			/* NULL while empty */
 	int			row;			/* the row of the chunk */
@@ -323,6 +326,28 @@ AsofKeyEqual(AsofState *st, Datum a, Datum b)
 #include "lib/simplehash.h"
 
 /*
+ * The slot join's hash and equality of keys: for types whose equal values
+ * have equal datums (integers, dates, timestamps), the datum's bits, with
+ * no function call; else the type's own functions.
+ */
+static inline uint32
+SlotKeyHash(AsofState *st, Datum key)
+{
+	uint64		x = (uint64) key;
+
+	if (!st->key_bitwise)
+		return AsofKeyHash(st, key);
+	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
+}
+
+static inline bool
+SlotKeyEqual(AsofState *st, Datum a, Datum b)
+{
+	return st->key_bitwise ? a == b : AsofKeyEqual(st, a, b);
+}
+
+
+/*
  * The slot join's table of the loaded chunk's keys (when the key type
  * hashes): a key's place in the chunk's directory of keys, found with one
  * probe instead of a binary search over the directory.
@@ -339,8 +364,8 @@ typedef struct SlotKeyEntry
 #define SH_ELEMENT_TYPE SlotKeyEntry
 #define SH_KEY_TYPE Datum
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
+#define SH_HASH_KEY(tb, k) SlotKeyHash((AsofState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) SlotKeyEqual((AsofState *) (tb)->private_data, a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -510,6 +535,11 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->time_byval = tc->typbyval;
 	st->time_typlen = tc->typlen;
 	get_typlenbyval(st->key_type, &st->key_typlen, &st->key_byval);
+	/* types whose equality is their datums' (not float: -0 = 0, NaN = NaN) */
+	st->key_bitwise = st->key_type == INT2OID || st->key_type == INT4OID ||
+		st->key_type == INT8OID || st->key_type == OIDOID || st->key_type == DATEOID ||
+		st->key_type == TIMESTAMPOID || st->key_type == TIMESTAMPTZOID;
+	st->time_int64 = st->time_ssup.comparator == ssup_datum_signed_cmp;
 
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
 	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
@@ -1498,7 +1528,7 @@ SlotsPlanChunks(AsofState *st)
 		bool		should_free;
 		MinimalTuple tup = ExecFetchSlotMinimalTuple(sslot, &should_free);
 		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + sizeof(SlotBest *) +
-			sizeof(Slot) + sizeof(Datum) + sizeof(int) + ev_size +
+			sizeof(Slot) + 2 * sizeof(Datum) + sizeof(int) + ev_size +
 			(st->can_sweep ? 2 * sizeof(SlotKeyEntry) : 0);
 		bool		key_null,
 					time_null;
@@ -1600,6 +1630,7 @@ SlotsLoadChunk(AsofState *st)
 	st->answer = palloc0(sizeof(SlotBest *) * Max(n, 1));
 	st->slot_keys = st->can_sweep ? slotkeys_create(st->chunk_cxt, 256, st) : NULL;
 	st->slot = palloc(sizeof(Slot) * Max(n, 1));
+	st->slot_time = palloc(sizeof(Datum) * Max(n, 1));
 	st->key = palloc(sizeof(Datum) * Max(n, 1));
 	st->key_slot = palloc(sizeof(int) * (Max(n, 1) + 1));
 	st->nslots = st->nkeys = 0;
@@ -1629,7 +1660,7 @@ SlotsLoadChunk(AsofState *st)
 				st->key[st->nkeys] = key;
 				st->key_slot[st->nkeys++] = st->nslots;
 			}
-			sl->time = sslot->tts_values[SORT_TIME];
+			st->slot_time[st->nslots] = sslot->tts_values[SORT_TIME];
 			sl->best_time = (Datum) 0;
 			sl->best = NULL;
 			sl->row = r;
@@ -1641,6 +1672,20 @@ SlotsLoadChunk(AsofState *st)
 	st->key_slot[st->nkeys] = st->nslots;
 	ExecClearTuple(sslot);
 	MemoryContextSwitchTo(old);
+}
+
+/* Compares two times (int64 datums directly, as their comparator would). */
+static inline int
+SlotTimeCmp(AsofState *st, Datum a, Datum b)
+{
+	if (st->time_int64)
+	{
+		int64		x = DatumGetInt64(a),
+					y = DatumGetInt64(b);
+
+		return (x > y) - (x < y);
+	}
+	return ApplySortComparator(a, false, b, false, &st->time_ssup);
 }
 
 /* Takes one event into its slot of the loaded chunk, if it has one. */
@@ -1686,7 +1731,7 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		int			c = ApplySortComparator(st->slot[mid].time, false, et, false, &st->time_ssup);
+		int			c = SlotTimeCmp(st, st->slot_time[mid], et);
 
 		if (st->upper_strict ? c > 0 : c >= 0)
 			hi = mid;
@@ -1699,7 +1744,7 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 	b = sl->best;
 	if (b != NULL)
 	{
-		int			d = ApplySortComparator(et, false, sl->best_time, false, &st->time_ssup);
+		int			d = SlotTimeCmp(st, et, sl->best_time);
 
 		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, b->vals, b->nulls)))
 			return;
