@@ -952,6 +952,31 @@ SweepNextInOrder(AsofState *st, bool **nulls)
 }
 
 /*
+ * Keeps a copy of an event's columns in dst_vals and dst_nulls, values
+ * passed by reference copied into cxt; with replace, first frees those of
+ * the copy it replaces.
+ */
+static void
+EventKeep(AsofState *st, MemoryContext cxt, const Datum *vals, const bool *nulls,
+		  Datum *dst_vals, bool *dst_nulls, bool replace)
+{
+	MemoryContext old;
+
+	if (replace)
+		for (int i = 0; i < st->ev_ncols; i++)
+			if (!dst_nulls[i] && !st->ev_byval[i])
+				pfree(DatumGetPointer(dst_vals[i]));
+	old = MemoryContextSwitchTo(cxt);
+	for (int i = 0; i < st->ev_ncols; i++)
+	{
+		dst_nulls[i] = nulls[i];
+		dst_vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
+			datumCopy(vals[i], false, st->ev_typlen[i]);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
  * Takes one event (in time order) into the sweep's table: it becomes its
  * key's best event if it is later than the best so far, or as late and
  * first by the tie-breaks.
@@ -960,7 +985,6 @@ static void
 SweepAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 {
 	AsofKeyEntry *e = asofkeys_lookup(st->keys, vals[EV_KEY - 1]);
-	MemoryContext old;
 
 	if (e == NULL)
 		elog(ERROR, "TimelineAsOf: an event's key is missing from the sweep's table");
@@ -973,24 +997,15 @@ SweepAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 
 		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, e->vals, e->nulls)))
 			return;
-		for (int i = 0; i < st->ev_ncols; i++)
-			if (!e->nulls[i] && !st->ev_byval[i])
-				pfree(DatumGetPointer(e->vals[i]));
+		EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, true);
 	}
 	else
 	{
 		e->vals = MemoryContextAlloc(st->keys_cxt, sizeof(Datum) * st->ev_ncols);
 		e->nulls = MemoryContextAlloc(st->keys_cxt, sizeof(bool) * st->ev_ncols);
 		e->has_best = true;
+		EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, false);
 	}
-	old = MemoryContextSwitchTo(st->keys_cxt);
-	for (int i = 0; i < st->ev_ncols; i++)
-	{
-		e->nulls[i] = nulls[i];
-		e->vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
-			datumCopy(vals[i], false, st->ev_typlen[i]);
-	}
-	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -1699,7 +1714,6 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 				end;
 	Slot	   *sl;
 	SlotBest   *b;
-	MemoryContext old;
 
 	/* the key */
 	if (st->slot_keys != NULL)
@@ -1748,9 +1762,7 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 
 		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, b->vals, b->nulls)))
 			return;
-		for (int i = 0; i < st->ev_ncols; i++)
-			if (!b->nulls[i] && !st->ev_byval[i])
-				pfree(DatumGetPointer(b->vals[i]));
+		EventKeep(st, st->chunk_cxt, vals, nulls, b->vals, b->nulls, true);
 	}
 	else
 	{
@@ -1759,15 +1771,8 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 		b->vals = (Datum *) ((char *) b + MAXALIGN(sizeof(SlotBest)));
 		b->nulls = (bool *) (b->vals + st->ev_ncols);
 		sl->best = b;
+		EventKeep(st, st->chunk_cxt, vals, nulls, b->vals, b->nulls, false);
 	}
-	old = MemoryContextSwitchTo(st->chunk_cxt);
-	for (int i = 0; i < st->ev_ncols; i++)
-	{
-		b->nulls[i] = nulls[i];
-		b->vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
-			datumCopy(vals[i], false, st->ev_typlen[i]);
-	}
-	MemoryContextSwitchTo(old);
 	sl->best_time = b->vals[EV_TIME - 1];
 }
 
