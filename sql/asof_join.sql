@@ -677,8 +677,9 @@ ANALYZE evlf1;
 SELECT count(*) AS events, count(*) FILTER (WHERE id > 900000) AS from_the_file FROM evlf;
 SELECT ord, asof_test.events_order(replace(q, 'ev e', 'evlf e')) AS foreign_partition
 FROM shapes WHERE ord IN (1, 5) ORDER BY ord;
+-- (one shape: the nested loop runs the file's program for every outer row)
 SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evlf e')) o
-WHERE ord IN (1, 5) ORDER BY ord;
+WHERE ord = 1;
 
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
