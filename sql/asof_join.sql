@@ -178,6 +178,22 @@ LANGUAGE sql AS $$
     FROM asof_test.oracle(p_name, p_query)
 $$;
 
+-- The value of a line "p_label: value" of EXPLAIN ANALYZE of p_query.
+CREATE FUNCTION asof_test.plan_item(p_query text, p_label text) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+    r text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
+        IF btrim(line) LIKE p_label || ':%' THEN
+            r := btrim(substr(btrim(line), length(p_label) + 2));
+        END IF;
+    END LOOP;
+    RETURN r;
+END
+$fn$;
+
 -- Whether EXPLAIN (COSTS OFF) of p_query has the merge, and how many times.
 CREATE FUNCTION asof_test.merges(p_query text) RETURNS int
 LANGUAGE plpgsql AS $fn$
@@ -382,6 +398,16 @@ SELECT asof_test.events_order(:'users_query', 'Spilled')::bigint > 0 AS some_eve
        asof_test.events_order(:'users_query', 'Spilled')::bigint
            < (SELECT count(*) FROM ev WHERE user_id IS NOT NULL AND ts IS NOT NULL) AS not_all;
 SELECT * FROM asof_test.oracle('64kB of work_mem', :'users_query');
+-- 100,000 outer rows at 64kB would make over 256 chunks (temporary files):
+-- they are cut again into at most 256 larger ones
+SELECT $q$
+SELECT g.i, f.id FROM generate_series(1, 100000) g(i) LEFT JOIN LATERAL (
+    SELECT e.id FROM ev e WHERE e.user_id = g.i % 1000
+        AND e.ts <= '2023-01-01 00:00:00+00'::timestamptz + g.i * interval '80 minutes'
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$ AS many_query \gset
+SELECT asof_test.plan_item(:'many_query', 'Events Order') AS many_rows,
+       asof_test.plan_item(:'many_query', 'Slot Chunks')::int BETWEEN 100 AND 256 AS chunks_recut;
+SELECT * FROM asof_test.oracle('100,000 rows, 64kB of work_mem', :'many_query');
 -- statistics taken when the table had 10 users: the planner lets the sweep
 -- try, and its first pass finds the keys do not fit, is undone before any
 -- row is returned, and the slot join runs (the events are read twice)

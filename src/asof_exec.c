@@ -221,6 +221,7 @@ typedef struct AsofState
 	MemoryContext slots_cxt;	/* chunk bounds and files, for the whole scan */
 	MemoryContext chunk_cxt;	/* the loaded chunk: rows, slots, best events */
 	int			nchunks;
+	int64		chunks_total;	/* over every rescan, for EXPLAIN */
 	Datum	   *chunk_first;	/* the first key of each chunk (0 unused) */
 	int64	   *chunk_rows;		/* outer rows per chunk */
 	BufFile   **chunk_files;	/* events of chunks 1.., spilled */
@@ -535,10 +536,13 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->time_byval = tc->typbyval;
 	st->time_typlen = tc->typlen;
 	get_typlenbyval(st->key_type, &st->key_typlen, &st->key_byval);
-	/* types whose equality is their datums' (not float: -0 = 0, NaN = NaN) */
-	st->key_bitwise = st->key_type == INT2OID || st->key_type == INT4OID ||
+	/*
+	 * types whose equality is their datums' (not float: -0 = 0, NaN = NaN),
+	 * when passed by value (int8 and timestamps are not on 32-bit builds)
+	 */
+	st->key_bitwise = st->key_byval && (st->key_type == INT2OID || st->key_type == INT4OID ||
 		st->key_type == INT8OID || st->key_type == OIDOID || st->key_type == DATEOID ||
-		st->key_type == TIMESTAMPOID || st->key_type == TIMESTAMPTZOID;
+		st->key_type == TIMESTAMPOID || st->key_type == TIMESTAMPTZOID);
 	st->time_int64 = st->time_ssup.comparator == ssup_datum_signed_cmp;
 
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
@@ -1518,20 +1522,56 @@ SlotsEventSize(AsofState *st)
 }
 
 /*
- * Reads the sorted outer rows once to cut them into chunks of whole keys,
- * then rewinds them.  Also finds the latest time of a row with a key.
+ * At most this many chunks (temporary files, each with its buffer): more,
+ * and the rows are cut again into chunks larger than the memory limit.
  */
+#define SLOTS_MAX_CHUNKS 256
+
+/* Ends the open chunk if the group of rows just read does not fit in it. */
 static void
-SlotsPlanChunks(AsofState *st)
+SlotsAddGroup(AsofState *st, Size limit, Size *chunk_bytes, int *cap,
+			  bool group_null, Datum group_key, Size group_bytes, int64 group_rows)
+{
+	if (*chunk_bytes > 0 && *chunk_bytes + group_bytes > limit)
+	{
+		if (st->nchunks == *cap)
+		{
+			st->chunk_first = repalloc(st->chunk_first, sizeof(Datum) * *cap * 2);
+			st->chunk_rows = repalloc(st->chunk_rows, sizeof(int64) * *cap * 2);
+			memset(st->chunk_rows + *cap, 0, sizeof(int64) * *cap);
+			*cap *= 2;
+		}
+		st->chunk_first[st->nchunks] = group_null ? (Datum) 0 :
+			datumCopy(group_key, st->key_byval, st->key_typlen);
+		if (!group_null)
+			st->nkeychunks = st->nchunks + 1;
+		st->nchunks++;
+		*chunk_bytes = 0;
+	}
+	st->chunk_rows[st->nchunks - 1] += group_rows;
+	*chunk_bytes += group_bytes;
+}
+
+/*
+ * One reading of the sorted outer rows: cuts them into chunks of whole keys
+ * (a key's rows, or one row without a key, make a group) of at most limit
+ * bytes each, unless one group is larger; finds the latest time of a row
+ * with a key; returns the rows' bytes.  Works in slots_cxt.
+ */
+static Size
+SlotsCutChunks(AsofState *st, Size limit)
 {
 	TupleTableSlot *sslot = st->sort_slot;
-	Size		limit = get_hash_memory_limit();
 	Size		ev_size = SlotsEventSize(st);
-	Size		bytes = 0;
+	Size		total = 0,
+				chunk_bytes = 0,
+				group_bytes = 0;
+	int64		group_rows = 0,
+				n = 0;
 	int			cap = 16;
-	bool		have_key = false;
-	Datum		prev_key = (Datum) 0;
-	MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
+	bool		in_group = false,
+				group_null = false;
+	Datum		group_key = (Datum) 0;
 
 	st->chunk_first = palloc(sizeof(Datum) * cap);
 	st->chunk_rows = palloc0(sizeof(int64) * cap);
@@ -1555,33 +1595,22 @@ SlotsPlanChunks(AsofState *st)
 		key_null = sslot->tts_isnull[SORT_KEY];
 		time = sslot->tts_values[SORT_TIME];
 		time_null = sslot->tts_isnull[SORT_TIME];
-		if (key_null ||
-			!have_key || ApplySortComparator(key, false, prev_key, false, &st->key_ssup) != 0)
+		if (!in_group || key_null || group_null ||
+			ApplySortComparator(key, false, group_key, false, &st->key_ssup) != 0)
 		{
-			/* a new key (or none: sorted last): a new chunk if this one is full */
-			if (bytes + row > limit && st->chunk_rows[st->nchunks - 1] > 0)
+			/* a new group: the one before goes into a chunk */
+			if (in_group)
 			{
-				if (st->nchunks == cap)
-				{
-					st->chunk_first = repalloc(st->chunk_first, sizeof(Datum) * cap * 2);
-					st->chunk_rows = repalloc(st->chunk_rows, sizeof(int64) * cap * 2);
-					memset(st->chunk_rows + cap, 0, sizeof(int64) * cap);
-					cap *= 2;
-				}
-				st->chunk_first[st->nchunks] = key_null ? (Datum) 0 :
-					datumCopy(key, st->key_byval, st->key_typlen);
-				if (!key_null)
-					st->nkeychunks = st->nchunks + 1;
-				st->nchunks++;
-				bytes = 0;
+				SlotsAddGroup(st, limit, &chunk_bytes, &cap, group_null, group_key,
+							  group_bytes, group_rows);
+				if (!group_null && !st->key_byval)
+					pfree(DatumGetPointer(group_key));
 			}
-			if (!key_null)
-			{
-				if (have_key && !st->key_byval)
-					pfree(DatumGetPointer(prev_key));
-				prev_key = datumCopy(key, st->key_byval, st->key_typlen);
-				have_key = true;
-			}
+			group_null = key_null;
+			group_key = key_null ? (Datum) 0 : datumCopy(key, st->key_byval, st->key_typlen);
+			group_bytes = 0;
+			group_rows = 0;
+			in_group = true;
 		}
 		if (!key_null && !time_null &&
 			(!st->have_max ||
@@ -1592,11 +1621,37 @@ SlotsPlanChunks(AsofState *st)
 			st->max_time = datumCopy(time, st->time_byval, st->time_typlen);
 			st->have_max = true;
 		}
-		bytes += row;
-		st->chunk_rows[st->nchunks - 1]++;
-		if ((st->chunk_rows[st->nchunks - 1] & 1023) == 0)
+		group_bytes += row;
+		group_rows++;
+		total += row;
+		if ((++n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (in_group)
+		SlotsAddGroup(st, limit, &chunk_bytes, &cap, group_null, group_key,
+					  group_bytes, group_rows);
+	return total;
+}
+
+/*
+ * Reads the sorted outer rows to cut them into chunks of whole keys that
+ * fit work_mem * hash_mem_multiplier (again with larger chunks if that makes
+ * more than SLOTS_MAX_CHUNKS), then rewinds them.
+ */
+static void
+SlotsPlanChunks(AsofState *st)
+{
+	MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
+	Size		total = SlotsCutChunks(st, get_hash_memory_limit());
+
+	if (st->nchunks > SLOTS_MAX_CHUNKS)
+	{
+		tuplesort_rescan(st->sort);
+		MemoryContextReset(st->slots_cxt);
+		/* two neighbouring chunks hold more than the limit: at most 256 */
+		(void) SlotsCutChunks(st, total / (SLOTS_MAX_CHUNKS / 2) + 1);
+	}
+	st->chunks_total += st->nchunks;
 	st->chunk_files = palloc0(sizeof(BufFile *) * st->nchunks);
 	MemoryContextSwitchTo(old);
 	tuplesort_rescan(st->sort);
@@ -1635,19 +1690,22 @@ SlotsLoadChunk(AsofState *st)
 
 	MemoryContextReset(st->chunk_cxt);
 	old = MemoryContextSwitchTo(st->chunk_cxt);
-	if (n >= (int64) (MaxAllocSize / sizeof(Datum)))
+	/* row numbers are ints; the arrays may pass 1GB (huge allocations) */
+	if (n >= INT_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("TimelineAsOf: too many outer rows for one key")));
 	st->chunk_n = (int) n;
 	st->chunk_pos = 0;
-	st->rows = palloc(sizeof(MinimalTuple) * Max(n, 1));
-	st->answer = palloc0(sizeof(SlotBest *) * Max(n, 1));
+	n = Max(n, 1);
+	st->rows = MemoryContextAllocHuge(st->chunk_cxt, sizeof(MinimalTuple) * n);
+	st->answer = MemoryContextAllocExtended(st->chunk_cxt, sizeof(SlotBest *) * n,
+											MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	st->slot_keys = st->can_sweep ? slotkeys_create(st->chunk_cxt, 256, st) : NULL;
-	st->slot = palloc(sizeof(Slot) * Max(n, 1));
-	st->slot_time = palloc(sizeof(Datum) * Max(n, 1));
-	st->key = palloc(sizeof(Datum) * Max(n, 1));
-	st->key_slot = palloc(sizeof(int) * (Max(n, 1) + 1));
+	st->slot = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Slot) * n);
+	st->slot_time = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
+	st->key = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
+	st->key_slot = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * (n + 1));
 	st->nslots = st->nkeys = 0;
 	for (int r = 0; r < st->chunk_n; r++)
 	{
@@ -2189,9 +2247,10 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
 		if (st->events_order != NULL)
 			ExplainPropertyText("Events Order", st->events_order, es);
-		if (st->nchunks > 0)
+		if (st->chunks_total > 0)
 		{
-			ExplainPropertyInteger("Slot Chunks", NULL, st->nchunks, es);
+			/* totals over the rescans (Peak Chunk Memory: the largest) */
+			ExplainPropertyInteger("Slot Chunks", NULL, st->chunks_total, es);
 			ExplainPropertyInteger("Events Spilled", NULL, st->events_spilled, es);
 			ExplainPropertyInteger("Peak Chunk Memory", "kB", (st->peak_chunk + 1023) / 1024, es);
 		}
