@@ -301,15 +301,27 @@ typedef struct AsofKeyEntry
 	bool	   *nulls;
 } AsofKeyEntry;
 
+/*
+ * Hash and equality of keys, for the sweep's and the slot join's tables: for
+ * types whose equal values have equal datums (integers, dates, timestamps
+ * passed by value), the datum's bits, with no function call; else the
+ * type's own functions.
+ */
 static inline uint32
 AsofKeyHash(AsofState *st, Datum key)
 {
-	return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
+	uint64		x = (uint64) key;
+
+	if (!st->key_bitwise)
+		return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
+	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
 }
 
 static inline bool
 AsofKeyEqual(AsofState *st, Datum a, Datum b)
 {
+	if (st->key_bitwise)
+		return a == b;
 	return DatumGetBool(FunctionCall2Coll(st->key_eq, st->key_collation, a, b));
 }
 
@@ -325,28 +337,6 @@ AsofKeyEqual(AsofState *st, Datum a, Datum b)
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
-
-/*
- * The slot join's hash and equality of keys: for types whose equal values
- * have equal datums (integers, dates, timestamps), the datum's bits, with
- * no function call; else the type's own functions.
- */
-static inline uint32
-SlotKeyHash(AsofState *st, Datum key)
-{
-	uint64		x = (uint64) key;
-
-	if (!st->key_bitwise)
-		return AsofKeyHash(st, key);
-	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
-}
-
-static inline bool
-SlotKeyEqual(AsofState *st, Datum a, Datum b)
-{
-	return st->key_bitwise ? a == b : AsofKeyEqual(st, a, b);
-}
-
 
 /*
  * The slot join's table of the loaded chunk's keys (when the key type
@@ -365,8 +355,8 @@ typedef struct SlotKeyEntry
 #define SH_ELEMENT_TYPE SlotKeyEntry
 #define SH_KEY_TYPE Datum
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) SlotKeyHash((AsofState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) SlotKeyEqual((AsofState *) (tb)->private_data, a, b)
+#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -1657,7 +1647,7 @@ SlotsPlanChunks(AsofState *st)
 	tuplesort_rescan(st->sort);
 }
 
-/* The chunk an event's key belongs to. */
+/* The chunk an event's key belongs to (0 when there is one). */
 static int
 SlotsChunkOf(AsofState *st, Datum key)
 {
@@ -1961,26 +1951,21 @@ SlotsStart(AsofState *st)
 	{
 		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
 		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-		int			d;
+		int			d,
+					c;
 
 		st->batch_pos++;
 		if ((++n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		/* later than every outer row: no slot */
-		d = ApplySortComparator(vals[EV_TIME - 1], false, st->max_time, false, &st->time_ssup);
+		d = SlotTimeCmp(st, vals[EV_TIME - 1], st->max_time);
 		if (st->upper_strict ? d >= 0 : d > 0)
 			continue;
-		if (st->nchunks == 1)
+		c = SlotsChunkOf(st, vals[EV_KEY - 1]);
+		if (c == 0)
 			SlotsAbsorb(st, vals, nulls);
 		else
-		{
-			int			c = SlotsChunkOf(st, vals[EV_KEY - 1]);
-
-			if (c == 0)
-				SlotsAbsorb(st, vals, nulls);
-			else
-				SlotsSpill(st, c, vals, nulls);
-		}
+			SlotsSpill(st, c, vals, nulls);
 	}
 	AsofCloseCursor(st);
 	MemoryContextReset(st->batch_cxt);
@@ -2061,7 +2046,6 @@ AsofNext(ScanState *ss)
 		bool		match = false;
 		Datum	   *best_vals = NULL;
 		bool	   *best_nulls = NULL;
-
 		SlotBest   *b = NULL;
 
 		CHECK_FOR_INTERRUPTS();
