@@ -420,6 +420,30 @@ SELECT asof_test.events_order(replace(:'users_query', 'ev e', 'evk e')) AS stale
            > (SELECT count(*) FROM evk WHERE user_id IS NOT NULL AND ts IS NOT NULL) AS read_twice;
 SELECT * FROM asof_test.oracle('stale statistics, 64kB of work_mem',
                                replace(:'users_query', 'ev e', 'evk e'));
+-- every way a spilled event's value is written to its chunk's temporary
+-- file and read back: by value in 1, 2, 4 and 8 bytes, by reference of a
+-- fixed length (interval, uuid, name) and of a variable one (numeric, text),
+-- and NULL
+CREATE TABLE evw WITH (autovacuum_enabled = off) AS
+SELECT id, user_id, ts, amount, note,
+       CASE WHEN amount IS NOT NULL THEN amount > 0 END AS b,
+       CASE WHEN amount IS NOT NULL THEN chr(65 + id % 26)::"char" END AS c,
+       CASE WHEN amount IS NOT NULL THEN (id % 30000 - 15000)::int2 END AS i2,
+       CASE WHEN amount IS NOT NULL THEN amount::float4 END AS f4,
+       CASE WHEN amount IS NOT NULL THEN id::int8 * -3000000000 END AS i8,
+       CASE WHEN amount IS NOT NULL THEN make_interval(days => id % 40, secs => id) END AS iv,
+       CASE WHEN amount IS NOT NULL THEN md5(id::text)::uuid END AS u,
+       CASE WHEN amount IS NOT NULL THEN ('n' || id)::name END AS nm
+FROM ev;
+ANALYZE evw;
+SELECT $q$
+SELECT s.sid, f.* FROM sp s LEFT JOIN LATERAL (
+    SELECT e.b, e.c, e.i2, e.id, e.f4, e.i8, e.iv, e.u, e.nm, e.amount, e.note
+    FROM evw e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$ AS types_query \gset
+SELECT asof_test.events_order(:'types_query') AS spilled_types,
+       asof_test.events_order(:'types_query', 'Spilled')::bigint > 0 AS some_events_spilled;
+SELECT * FROM asof_test.oracle('spilled values of every size', :'types_query');
 RESET work_mem;
 RESET hash_mem_multiplier;
 

@@ -116,6 +116,7 @@
 #include "timeline.h"
 
 #define EVENTS_BATCH	4096
+#define SLOTS_GROUP	16		/* events a slot search takes together */
 
 /*
  * Column layout of the sorted outer rows (0-based) and of the events query
@@ -235,14 +236,24 @@ typedef struct AsofState
 	int			chunk_n;		/* its rows, in (key, time) order */
 	int			chunk_pos;		/* the next one to return */
 	MinimalTuple *rows;
-	struct SlotBest **answer;	/* per row: the event that answers it, or NULL */
+	int		   *answer;			/* per row: the slot whose event answers it, or -1 */
 	int			nslots;			/* rows with a key and a time: the slots */
-	struct Slot *slot;
+	char	   *slot_best;		/* per slot: its best event (see SlotVals) */
+	Size		slot_stride;
+	int		   *slot_row;		/* per slot: its row */
 	int			nkeys;			/* the chunk's keys, in order */
 	Datum	   *key;
 	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
-	struct slotkeys_hash *slot_keys;	/* key -> index, if the key type hashes */
+	struct slotkeys_hash *slot_keys;	/* key -> its slots, if the key type hashes */
 	Datum	   *slot_time;		/* the slots' times, apart: the search reads them */
+	Datum	   *group_vals;		/* SLOTS_GROUP events read back from a file */
+	bool	   *group_nulls;
+	char	   *spill_buf;		/* one spilled event, assembled */
+	Size		spill_cap;
+	char	   *spill_read;		/* bytes read from a chunk's file */
+	Size		read_cap;
+	Size		read_len;
+	Size		read_pos;
 	bool		key_bitwise;	/* keys equal exactly when their datums do */
 	bool		time_int64;		/* times compare as int64 datums */
 	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
@@ -256,29 +267,6 @@ typedef struct AsofState
 	bool	   *copy_nulls;
 	MemoryContext cand_cxt;
 } AsofState;
-
-/*
- * The slot join's best event of one slot: the latest event after the
- * previous slot's time and at or before its own (before, for a strict
- * bound), ties by the tie-breaks; ev_ncols datums, by-reference ones copied.
- */
-typedef struct SlotBest
-{
-	Datum	   *vals;
-	bool	   *nulls;
-} SlotBest;
-
-/*
- * A slot: the best event that fell into an outer row's slot (its time kept
- * beside, so that the events it beats are turned away without reading the
- * copy); the row's time is in st->slot_time.
- */
-typedef struct Slot
-{
-	Datum		best_time;
-	SlotBest   *best;			/* NULL while empty */
-	int			row;			/* the row of the chunk */
-} Slot;
 
 /* Receives fetched events into the state's batch arrays. */
 typedef struct EventsReceiver
@@ -340,15 +328,16 @@ AsofKeyEqual(AsofState *st, Datum a, Datum b)
 
 /*
  * The slot join's table of the loaded chunk's keys (when the key type
- * hashes): a key's place in the chunk's directory of keys, found with one
- * probe instead of a binary search over the directory.
+ * hashes): a key's slots, found with one probe instead of a binary search
+ * over the chunk's directory of keys.
  */
 typedef struct SlotKeyEntry
 {
 	Datum		key;			/* points into the chunk's rows */
 	uint32		hash;
 	char		status;
-	int			index;			/* in st->key and st->key_slot */
+	int			first;			/* its slots: first .. end - 1 */
+	int			end;
 } SlotKeyEntry;
 
 #define SH_PREFIX slotkeys
@@ -1481,11 +1470,30 @@ ChunkSize(Size size)
 	return p + 16;
 }
 
-/* The bytes of one slot's best event: the struct, datums and null flags. */
+/*
+ * A slot's best event: the latest event after the previous slot's time and
+ * at or before its own (before, for a strict bound), ties by the
+ * tie-breaks.  It is kept in place in the chunk's array of slots: ev_ncols
+ * datums (by-reference ones copied), then their null flags, slot_stride
+ * bytes a slot.  A slot is empty while the flag of its event's time is set
+ * (an event in a slot has a time).
+ */
 static Size
-SlotBestSize(AsofState *st)
+SlotStride(AsofState *st)
 {
-	return MAXALIGN(sizeof(SlotBest)) + st->ev_ncols * (sizeof(Datum) + sizeof(bool));
+	return MAXALIGN(st->ev_ncols * (sizeof(Datum) + sizeof(bool)));
+}
+
+static inline Datum *
+SlotVals(AsofState *st, int s)
+{
+	return (Datum *) (st->slot_best + (Size) s * st->slot_stride);
+}
+
+static inline bool *
+SlotNulls(AsofState *st, Datum *vals)
+{
+	return (bool *) (vals + st->ev_ncols);
 }
 
 /*
@@ -1508,7 +1516,7 @@ SlotsEventSize(AsofState *st)
 			if (!nulls[i] && !st->ev_byval[i])
 				size += ChunkSize(datumGetSize(vals[i], false, st->ev_typlen[i]));
 	}
-	return ChunkSize(SlotBestSize(st)) + size / st->batch_n;
+	return SlotStride(st) + size / st->batch_n;
 }
 
 /*
@@ -1572,9 +1580,8 @@ SlotsCutChunks(AsofState *st, Size limit)
 	{
 		bool		should_free;
 		MinimalTuple tup = ExecFetchSlotMinimalTuple(sslot, &should_free);
-		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + sizeof(SlotBest *) +
-			sizeof(Slot) + 2 * sizeof(Datum) + sizeof(int) + ev_size +
-			(st->can_sweep ? 2 * sizeof(SlotKeyEntry) : 0);
+		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + 3 * sizeof(int) +
+			2 * sizeof(Datum) + ev_size + (st->can_sweep ? 2 * sizeof(SlotKeyEntry) : 0);
 		bool		key_null,
 					time_null;
 		Datum		key,
@@ -1668,8 +1675,8 @@ SlotsChunkOf(AsofState *st, Datum key)
 }
 
 /*
- * Loads chunk st->chunk: its rows from the sort, copied, and its slots
- * (the rows with a key and a time, in order).
+ * Loads chunk st->chunk: its rows from the sort, copied, its slots (the rows
+ * with a key and a time, in order, empty) and its table of keys.
  */
 static void
 SlotsLoadChunk(AsofState *st)
@@ -1689,10 +1696,10 @@ SlotsLoadChunk(AsofState *st)
 	st->chunk_pos = 0;
 	n = Max(n, 1);
 	st->rows = MemoryContextAllocHuge(st->chunk_cxt, sizeof(MinimalTuple) * n);
-	st->answer = MemoryContextAllocExtended(st->chunk_cxt, sizeof(SlotBest *) * n,
-											MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	st->slot_keys = st->can_sweep ? slotkeys_create(st->chunk_cxt, 256, st) : NULL;
-	st->slot = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Slot) * n);
+	st->answer = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * n);
+	st->slot_stride = SlotStride(st);
+	st->slot_best = MemoryContextAllocHuge(st->chunk_cxt, st->slot_stride * n);
+	st->slot_row = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * n);
 	st->slot_time = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
 	st->key = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
 	st->key_slot = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * (n + 1));
@@ -1702,37 +1709,45 @@ SlotsLoadChunk(AsofState *st)
 		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
 			elog(ERROR, "TimelineAsOf: the sorted outer rows ended early");
 		st->rows[r] = ExecCopySlotMinimalTuple(sslot);
+		st->answer[r] = -1;
 		/* read the copy, so that by-reference keys point into it */
 		ExecStoreMinimalTuple(st->rows[r], sslot, false);
 		slot_getsomeattrs(sslot, SORT_KEY + 1);
 		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
 		{
-			Slot	   *sl = &st->slot[st->nslots];
 			Datum		key = sslot->tts_values[SORT_KEY];
+			Datum	   *vals = SlotVals(st, st->nslots);
 
 			if (st->nkeys == 0 ||
 				ApplySortComparator(key, false, st->key[st->nkeys - 1], false, &st->key_ssup) != 0)
 			{
-				if (st->slot_keys != NULL)
-				{
-					bool		found;
-					SlotKeyEntry *e = slotkeys_insert(st->slot_keys, key, &found);
-
-					e->index = st->nkeys;
-				}
 				st->key[st->nkeys] = key;
 				st->key_slot[st->nkeys++] = st->nslots;
 			}
 			st->slot_time[st->nslots] = sslot->tts_values[SORT_TIME];
-			sl->best_time = (Datum) 0;
-			sl->best = NULL;
-			sl->row = r;
+			SlotNulls(st, vals)[EV_TIME - 1] = true;	/* empty */
+			st->slot_row[st->nslots] = r;
 			st->nslots++;
 		}
 		if ((r & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	st->key_slot[st->nkeys] = st->nslots;
+	st->slot_keys = NULL;
+	if (st->can_sweep)
+	{
+		st->slot_keys = slotkeys_create(st->chunk_cxt, Max(st->nkeys, 16), st);
+		for (int k = 0; k < st->nkeys; k++)
+		{
+			bool		found;
+			SlotKeyEntry *e = slotkeys_insert(st->slot_keys, st->key[k], &found);
+
+			e->first = st->key_slot[k];
+			e->end = st->key_slot[k + 1];
+		}
+	}
+	st->group_vals = palloc(sizeof(Datum) * st->ev_ncols * SLOTS_GROUP);
+	st->group_nulls = palloc(sizeof(bool) * st->ev_ncols * SLOTS_GROUP);
 	ExecClearTuple(sslot);
 	MemoryContextSwitchTo(old);
 }
@@ -1751,45 +1766,17 @@ SlotTimeCmp(AsofState *st, Datum a, Datum b)
 	return ApplySortComparator(a, false, b, false, &st->time_ssup);
 }
 
-/* Takes one event into its slot of the loaded chunk, if it has one. */
-static void
-SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
+/*
+ * The slot among first .. end - 1 (one key's) that an event of time et
+ * falls into: the first at or after it (after, for a strict bound); -1 if
+ * none.
+ */
+static inline int
+SlotsSearch(AsofState *st, int first, int end, Datum et)
 {
-	Datum		ek = vals[EV_KEY - 1];
-	Datum		et = vals[EV_TIME - 1];
-	int			lo = 0,
-				hi = st->nkeys,
-				end;
-	Slot	   *sl;
-	SlotBest   *b;
+	int			lo = first,
+				hi = end;
 
-	/* the key */
-	if (st->slot_keys != NULL)
-	{
-		SlotKeyEntry *e = slotkeys_lookup(st->slot_keys, ek);
-
-		if (e == NULL)
-			return;
-		lo = e->index;
-	}
-	else
-	{
-		while (lo < hi)
-		{
-			int			mid = lo + (hi - lo) / 2;
-
-			if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == st->nkeys ||
-			ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
-			return;
-	}
-	/* its first slot after the time, or at it for a bound that includes it */
-	hi = end = st->key_slot[lo + 1];
-	lo = st->key_slot[lo];
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
@@ -1800,35 +1787,119 @@ SlotsAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 		else
 			lo = mid + 1;
 	}
-	if (lo == end)
-		return;
-	sl = &st->slot[lo];
-	b = sl->best;
-	if (b != NULL)
-	{
-		int			d = SlotTimeCmp(st, et, sl->best_time);
-
-		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, b->vals, b->nulls)))
-			return;
-		EventKeep(st, st->chunk_cxt, vals, nulls, b->vals, b->nulls, true);
-	}
-	else
-	{
-		/* one allocation: the struct, then the datums, then the flags */
-		b = MemoryContextAlloc(st->chunk_cxt, SlotBestSize(st));
-		b->vals = (Datum *) ((char *) b + MAXALIGN(sizeof(SlotBest)));
-		b->nulls = (bool *) (b->vals + st->ev_ncols);
-		sl->best = b;
-		EventKeep(st, st->chunk_cxt, vals, nulls, b->vals, b->nulls, false);
-	}
-	sl->best_time = b->vals[EV_TIME - 1];
+	return lo < end ? lo : -1;
 }
 
-/* Writes an event to its chunk's file: null flags, then each datum. */
+/* The slot of the loaded chunk an event falls into, by its key's place in
+ * the chunk's directory of keys (key types that do not hash); -1 if none. */
+static int
+SlotsFindOrdered(AsofState *st, Datum ek, Datum et)
+{
+	int			lo = 0,
+				hi = st->nkeys;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == st->nkeys ||
+		ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
+		return -1;
+	return SlotsSearch(st, st->key_slot[lo], st->key_slot[lo + 1], et);
+}
+
+/* Takes one event into slot s if it is later than the slot's best, or as
+ * late and first by the tie-breaks. */
+static inline void
+SlotsTake(AsofState *st, int s, const Datum *vals, const bool *nulls)
+{
+	Datum	   *bv = SlotVals(st, s);
+	bool	   *bn = SlotNulls(st, bv);
+
+	if (!bn[EV_TIME - 1])
+	{
+		int			d = SlotTimeCmp(st, vals[EV_TIME - 1], bv[EV_TIME - 1]);
+
+		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, bv, bn)))
+			return;
+		EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, true);
+	}
+	else
+		EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, false);
+}
+
+/*
+ * Takes n events (at most SLOTS_GROUP) into their slots of the loaded chunk.
+ * Each event's search reads three places the chunk's other events do not
+ * share (its key's entry, its key's slot times, its slot), each a likely
+ * cache miss in a chunk of megabytes; with a table of keys the group goes
+ * through each step together, prefetching what the next step reads, so
+ * the misses of the group overlap instead of following one another.  The
+ * events are taken in their order, so two of one slot compare as they
+ * would one by one.
+ */
 static void
-SlotsSpill(AsofState *st, int chunk, Datum *vals, bool *nulls)
+SlotsAbsorb(AsofState *st, Datum *const *vals, bool *const *nulls, int n)
+{
+	uint32		hash[SLOTS_GROUP];
+	SlotKeyEntry *ent[SLOTS_GROUP];
+	int			slot[SLOTS_GROUP];
+
+	Assert(n <= SLOTS_GROUP);
+	if (st->slot_keys == NULL)
+	{
+		for (int i = 0; i < n; i++)
+		{
+			int			s = SlotsFindOrdered(st, vals[i][EV_KEY - 1], vals[i][EV_TIME - 1]);
+
+			if (s >= 0)
+				SlotsTake(st, s, vals[i], nulls[i]);
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		hash[i] = AsofKeyHash(st, vals[i][EV_KEY - 1]);
+		__builtin_prefetch(&st->slot_keys->data[hash[i] & st->slot_keys->sizemask]);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		ent[i] = slotkeys_lookup_hash(st->slot_keys, vals[i][EV_KEY - 1], hash[i]);
+		if (ent[i] != NULL)
+		{
+			__builtin_prefetch(&st->slot_time[ent[i]->first]);
+			__builtin_prefetch(&st->slot_time[ent[i]->end - 1]);
+		}
+	}
+	for (int i = 0; i < n; i++)
+	{
+		slot[i] = ent[i] == NULL ? -1 :
+			SlotsSearch(st, ent[i]->first, ent[i]->end, vals[i][EV_TIME - 1]);
+		if (slot[i] >= 0)
+			__builtin_prefetch(SlotVals(st, slot[i]));
+	}
+	for (int i = 0; i < n; i++)
+		if (slot[i] >= 0)
+			SlotsTake(st, slot[i], vals[i], nulls[i]);
+}
+
+/*
+ * Writes an event to its chunk's file with one write: its null flags, then
+ * each column that is not null: a value passed by value in its typlen
+ * bytes, another of fixed length in its typlen bytes, any other its length
+ * (uint32) and bytes.
+ */
+static void
+SlotsSpill(AsofState *st, int chunk, const Datum *vals, const bool *nulls)
 {
 	BufFile    *f = st->chunk_files[chunk];
+	Size		size = st->ev_ncols;
+	char	   *p;
 
 	if (f == NULL)
 	{
@@ -1837,32 +1908,103 @@ SlotsSpill(AsofState *st, int chunk, Datum *vals, bool *nulls)
 		f = st->chunk_files[chunk] = BufFileCreateTemp(false);
 		MemoryContextSwitchTo(old);
 	}
-	BufFileWrite(f, nulls, sizeof(bool) * st->ev_ncols);
+	for (int i = 0; i < st->ev_ncols; i++)
+		if (!nulls[i])
+			size += st->ev_typlen[i] > 0 ? (Size) st->ev_typlen[i] :
+				sizeof(uint32) + datumGetSize(vals[i], false, st->ev_typlen[i]);
+	if (size > st->spill_cap)
+	{
+		st->spill_cap = Max(size, 2 * st->spill_cap);
+		st->spill_buf = repalloc_huge(st->spill_buf, st->spill_cap);
+	}
+	p = st->spill_buf;
+	memcpy(p, nulls, st->ev_ncols);
+	p += st->ev_ncols;
 	for (int i = 0; i < st->ev_ncols; i++)
 	{
+		int16		len = st->ev_typlen[i];
+
 		if (nulls[i])
 			continue;
 		if (st->ev_byval[i])
-			BufFileWrite(f, &vals[i], sizeof(Datum));
+		{
+			if (len == 1)
+				*p = DatumGetChar(vals[i]);
+			else if (len == 2)
+			{
+				int16		v = DatumGetInt16(vals[i]);
+
+				memcpy(p, &v, 2);
+			}
+			else if (len == 4)
+			{
+				int32		v = DatumGetInt32(vals[i]);
+
+				memcpy(p, &v, 4);
+			}
+			else
+				memcpy(p, &vals[i], sizeof(Datum));
+			p += len;
+		}
+		else if (len > 0)
+		{
+			memcpy(p, DatumGetPointer(vals[i]), len);
+			p += len;
+		}
 		else
 		{
-			uint32		len = (uint32) datumGetSize(vals[i], false, st->ev_typlen[i]);
+			uint32		vlen = (uint32) datumGetSize(vals[i], false, len);
 
-			BufFileWrite(f, &len, sizeof(len));
-			BufFileWrite(f, DatumGetPointer(vals[i]), len);
+			memcpy(p, &vlen, sizeof(vlen));
+			memcpy(p + sizeof(vlen), DatumGetPointer(vals[i]), vlen);
+			p += sizeof(vlen) + vlen;
 		}
 	}
+	Assert(p == st->spill_buf + size);
+	BufFileWrite(f, st->spill_buf, size);
 	st->events_spilled++;
 }
 
-/* Reads exactly size bytes of a chunk's file. */
-static void
-SlotsRead(BufFile *f, void *ptr, size_t size)
+#define SPILL_READ	65536
+
+/*
+ * Makes at least size bytes of a chunk's file readable at spill_read +
+ * read_pos, reading SPILL_READ bytes (or size, if more) at a time; false
+ * if the file ends first.
+ */
+static bool
+SlotsFill(AsofState *st, BufFile *f, Size size)
 {
-	if (BufFileRead(f, ptr, size) != size)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("TimelineAsOf: could not read a temporary file of events")));
+	Size		left = st->read_len - st->read_pos;
+
+	if (left >= size)
+		return true;
+	memmove(st->spill_read, st->spill_read + st->read_pos, left);
+	st->read_len = left;
+	st->read_pos = 0;
+	if (size > st->read_cap)
+	{
+		st->read_cap = Max(size, 2 * st->read_cap);
+		st->spill_read = repalloc_huge(st->spill_read, st->read_cap);
+	}
+	while (st->read_len < size)
+	{
+		size_t		got = BufFileRead(f, st->spill_read + st->read_len,
+									  st->read_cap - st->read_len);
+
+		if (got == 0)
+			return false;
+		st->read_len += got;
+	}
+	return true;
+}
+
+static void
+SlotsReadFailed(void)
+{
+	ereport(ERROR,
+			(errcode_for_file_access(),
+			 errmsg("TimelineAsOf: could not read a temporary file of events")));
 }
 
 /*
@@ -1872,39 +2014,79 @@ SlotsRead(BufFile *f, void *ptr, size_t size)
 static bool
 SlotsUnspill(AsofState *st, BufFile *f, Datum *vals, bool *nulls)
 {
-	size_t		n = BufFileRead(f, nulls, sizeof(bool) * st->ev_ncols);
+	const char *p;
 
-	if (n == 0)
+	if (!SlotsFill(st, f, st->ev_ncols))
+	{
+		if (st->read_len > st->read_pos)
+			SlotsReadFailed();
 		return false;
-	if (n != sizeof(bool) * st->ev_ncols)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("TimelineAsOf: could not read a temporary file of events")));
+	}
+	memcpy(nulls, st->spill_read + st->read_pos, st->ev_ncols);
+	st->read_pos += st->ev_ncols;
 	for (int i = 0; i < st->ev_ncols; i++)
 	{
+		int16		len = st->ev_typlen[i];
+
 		vals[i] = (Datum) 0;
 		if (nulls[i])
 			continue;
-		if (st->ev_byval[i])
-			SlotsRead(f, &vals[i], sizeof(Datum));
+		if (len > 0)
+		{
+			if (!SlotsFill(st, f, len))
+				SlotsReadFailed();
+			p = st->spill_read + st->read_pos;
+			st->read_pos += len;
+			if (!st->ev_byval[i])
+			{
+				char	   *v = MemoryContextAlloc(st->batch_cxt, len);
+
+				memcpy(v, p, len);
+				vals[i] = PointerGetDatum(v);
+			}
+			else if (len == 1)
+				vals[i] = CharGetDatum(*p);
+			else if (len == 2)
+			{
+				int16		v;
+
+				memcpy(&v, p, 2);
+				vals[i] = Int16GetDatum(v);
+			}
+			else if (len == 4)
+			{
+				int32		v;
+
+				memcpy(&v, p, 4);
+				vals[i] = Int32GetDatum(v);
+			}
+			else
+				memcpy(&vals[i], p, sizeof(Datum));
+		}
 		else
 		{
-			uint32		len;
-			char	   *p;
+			uint32		vlen;
+			char	   *v;
 
-			SlotsRead(f, &len, sizeof(len));
-			p = MemoryContextAlloc(st->batch_cxt, len);
-			SlotsRead(f, p, len);
-			vals[i] = PointerGetDatum(p);
+			if (!SlotsFill(st, f, sizeof(vlen)))
+				SlotsReadFailed();
+			memcpy(&vlen, st->spill_read + st->read_pos, sizeof(vlen));
+			st->read_pos += sizeof(vlen);
+			if (!SlotsFill(st, f, vlen))
+				SlotsReadFailed();
+			v = MemoryContextAlloc(st->batch_cxt, vlen);
+			memcpy(v, st->spill_read + st->read_pos, vlen);
+			st->read_pos += vlen;
+			vals[i] = PointerGetDatum(v);
 		}
 	}
 	return true;
 }
 
 /*
- * Gives every row of the loaded chunk its answer: the best event of the
- * last non-empty slot of its key at or before it (the lower bound is
- * checked when the row is returned).
+ * Gives every row of the loaded chunk its answer: the last non-empty slot
+ * of its key at or before it (the lower bound is checked when the row is
+ * returned).
  */
 static void
 SlotsAnswer(AsofState *st)
@@ -1913,13 +2095,13 @@ SlotsAnswer(AsofState *st)
 
 	for (int k = 0; k < st->nkeys; k++)
 	{
-		SlotBest   *run = NULL;
+		int			run = -1;
 
 		for (int i = st->key_slot[k]; i < st->key_slot[k + 1]; i++)
 		{
-			if (st->slot[i].best != NULL)
-				run = st->slot[i].best;
-			st->answer[st->slot[i].row] = run;
+			if (!SlotNulls(st, SlotVals(st, i))[EV_TIME - 1])
+				run = i;
+			st->answer[st->slot_row[i]] = run;
 		}
 	}
 	mem = MemoryContextMemAllocated(st->chunk_cxt, true);
@@ -1937,6 +2119,9 @@ SlotsStart(AsofState *st)
 	int			guc_level = EventsCursorBegin();
 	Portal		portal;
 	int64		n = 0;
+	Datum	   *gv[SLOTS_GROUP];
+	bool	   *gn[SLOTS_GROUP];
+	int			ng = 0;
 
 	SettingOff("enable_indexscan");
 	portal = EventsCursor(st, false, false);
@@ -1944,16 +2129,28 @@ SlotsStart(AsofState *st)
 	/* the first batch tells the events' columns and sizes */
 	(void) EventsEnsure(st);
 	SlotsPlanChunks(st);
+	st->spill_cap = 1024;
+	st->spill_buf = MemoryContextAlloc(st->slots_cxt, st->spill_cap);
 	st->chunk = 0;
 	SlotsLoadChunk(st);
-	/* no outer row with a key and a time: no event is needed */
-	while (st->have_max && EventsEnsure(st))
+	for (;;)
 	{
-		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
-		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
+		Datum	   *vals;
+		bool	   *nulls;
 		int			d,
 					c;
 
+		/* the batch's rows are gone once the next one is fetched */
+		if (ng > 0 && st->batch_pos >= st->batch_n)
+		{
+			SlotsAbsorb(st, gv, gn, ng);
+			ng = 0;
+		}
+		/* no outer row with a key and a time: no event is needed */
+		if (!st->have_max || !EventsEnsure(st))
+			break;
+		vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
+		nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
 		st->batch_pos++;
 		if ((++n & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -1963,7 +2160,15 @@ SlotsStart(AsofState *st)
 			continue;
 		c = SlotsChunkOf(st, vals[EV_KEY - 1]);
 		if (c == 0)
-			SlotsAbsorb(st, vals, nulls);
+		{
+			gv[ng] = vals;
+			gn[ng] = nulls;
+			if (++ng == SLOTS_GROUP)
+			{
+				SlotsAbsorb(st, gv, gn, ng);
+				ng = 0;
+			}
+		}
 		else
 			SlotsSpill(st, c, vals, nulls);
 	}
@@ -1990,17 +2195,31 @@ SlotsNextChunk(AsofState *st)
 	f = st->chunk_files[st->chunk];
 	if (f != NULL)
 	{
-		Datum	   *vals = st->copy_vals;
-		bool	   *nulls = st->copy_nulls;
+		Datum	   *gv[SLOTS_GROUP];
+		bool	   *gn[SLOTS_GROUP];
+		bool		more = true;
 
+		for (int i = 0; i < SLOTS_GROUP; i++)
+		{
+			gv[i] = st->group_vals + i * st->ev_ncols;
+			gn[i] = st->group_nulls + i * st->ev_ncols;
+		}
 		if (BufFileSeek(f, 0, 0, SEEK_SET) != 0)
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("TimelineAsOf: could not rewind a temporary file of events")));
-		while (SlotsUnspill(st, f, vals, nulls))
+		st->read_cap = SPILL_READ;
+		st->spill_read = MemoryContextAlloc(st->chunk_cxt, st->read_cap);
+		st->read_len = st->read_pos = 0;
+		while (more)
 		{
-			SlotsAbsorb(st, vals, nulls);
-			if ((++n & 1023) == 0)
+			int			ng = 0;
+
+			while (ng < SLOTS_GROUP && (more = SlotsUnspill(st, f, gv[ng], gn[ng])))
+				ng++;
+			SlotsAbsorb(st, gv, gn, ng);
+			n += ng;
+			if ((n & 1023) == 0)
 			{
 				MemoryContextReset(st->batch_cxt);
 				CHECK_FOR_INTERRUPTS();
@@ -2015,11 +2234,12 @@ SlotsNextChunk(AsofState *st)
 }
 
 /*
- * The slot join's next row, in the sort slot, and the event that answers
- * it (NULL if none; the lower bound not checked yet).  False at the end.
+ * The slot join's next row, in the sort slot, and the slot whose event
+ * answers it (-1 if none; the lower bound not checked yet).  False at the
+ * end.
  */
 static bool
-SlotsNextRow(AsofState *st, SlotBest **answer)
+SlotsNextRow(AsofState *st, int *answer)
 {
 	while (st->chunk_pos >= st->chunk_n)
 		if (!SlotsNextChunk(st))
@@ -2046,24 +2266,26 @@ AsofNext(ScanState *ss)
 		bool		match = false;
 		Datum	   *best_vals = NULL;
 		bool	   *best_nulls = NULL;
-		SlotBest   *b = NULL;
+		int			answer = -1;
 
 		CHECK_FOR_INTERRUPTS();
-		if (st->slots ? !SlotsNextRow(st, &b) :
+		if (st->slots ? !SlotsNextRow(st, &answer) :
 			!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
 			return ExecClearTuple(scan);
 		slot_getallattrs(sslot);
 		if (st->slots)
 		{
 			/* answered already: the lower bound is left to check */
-			match = b != NULL &&
-				PassesLower(st, b->vals, b->nulls,
+			Datum	   *bv = answer >= 0 ? SlotVals(st, answer) : NULL;
+
+			match = bv != NULL &&
+				PassesLower(st, bv, SlotNulls(st, bv),
 							st->has_lower ? sslot->tts_values[SORT_LOWER] : (Datum) 0,
 							st->has_lower ? sslot->tts_isnull[SORT_LOWER] : true);
 			if (match)
 			{
-				best_vals = b->vals;
-				best_nulls = b->nulls;
+				best_vals = bv;
+				best_nulls = SlotNulls(st, bv);
 			}
 		}
 		else if (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME])
