@@ -444,6 +444,20 @@ SELECT s.sid, f.* FROM sp s LEFT JOIN LATERAL (
 SELECT asof_test.events_order(:'types_query') AS spilled_types,
        asof_test.events_order(:'types_query', 'Spilled')::bigint > 0 AS some_events_spilled;
 SELECT * FROM asof_test.oracle('spilled values of every size', :'types_query');
+-- events without a key or a time are dropped as they are fetched (the
+-- query in the table's order has no WHERE clause): here whole fetches of
+-- 4,096 rows bring none with both, and the events after them still count
+CREATE TABLE evn WITH (autovacuum_enabled = off) AS
+SELECT id, CASE WHEN id % 2 = 0 THEN user_id END AS user_id,
+       CASE WHEN id % 2 = 1 THEN ts END AS ts, amount
+FROM ev WHERE id <= 10000
+UNION ALL
+SELECT id, user_id, ts, amount FROM ev WHERE id > 10000;
+ANALYZE evn;
+SELECT * FROM asof_test.oracle('fetches without a key or a time', $q$
+SELECT s.sid, f.id, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id, e.amount FROM evn e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
 RESET work_mem;
 RESET hash_mem_multiplier;
 
