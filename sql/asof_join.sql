@@ -461,6 +461,28 @@ SELECT s.sid, f.id, f.amount FROM sp s LEFT JOIN LATERAL (
 RESET work_mem;
 RESET hash_mem_multiplier;
 
+-- The sweep keeps outer rows that come in time order as they come instead
+-- of sorting them (Outer Order): rows without a key or a time may come
+-- anywhere among them.  At 64kB of work_mem (and room for the sweep's
+-- table) the kept rows go to a temporary file; when a row goes back in
+-- time after thousands in order, every row moves into a sort by time.
+CREATE TABLE spo WITH (autovacuum_enabled = off) AS
+SELECT * FROM sp ORDER BY coalesce(ts, '2023-06-01 00:00:00+00'), sid;
+CREATE TABLE spb WITH (autovacuum_enabled = off) AS
+SELECT * FROM (SELECT * FROM spo WHERE sid % 100 <> 0 ORDER BY coalesce(ts, '2023-06-01 00:00:00+00'), sid) a
+UNION ALL
+SELECT * FROM (SELECT * FROM spo WHERE sid % 100 = 0 ORDER BY coalesce(ts, '2023-06-01 00:00:00+00'), sid) b;
+ANALYZE spo, spb;
+SET work_mem = '64kB';
+SET hash_mem_multiplier = 100;
+SELECT asof_test.events_order(replace(:'users_query', 'sp s', 'spo s')) AS spine_in_order,
+       asof_test.plan_item(replace(:'users_query', 'sp s', 'spo s'), 'Outer Order') AS kept_in_order,
+       asof_test.plan_item(replace(:'users_query', 'sp s', 'spb s'), 'Outer Order') AS goes_back;
+SELECT * FROM asof_test.oracle('outer rows in time order', replace(:'users_query', 'sp s', 'spo s'));
+SELECT * FROM asof_test.oracle('outer rows in time order, then back', replace(:'users_query', 'sp s', 'spb s'));
+RESET work_mem;
+RESET hash_mem_multiplier;
+
 --
 -- 2. Two as-of subqueries against different event tables: both merge.
 --

@@ -111,6 +111,7 @@
 #include "utils/ruleutils.h"
 #include "utils/sortsupport.h"
 #include "utils/tuplesort.h"
+#include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
 #include "timeline.h"
@@ -180,6 +181,8 @@ typedef struct AsofState
 	Tuplesortstate *sort;
 	TupleDesc	sort_desc;
 	TupleTableSlot *sort_slot;
+	Tuplestorestate *outer_store;	/* the sweep's outer rows while in time order */
+	const char *outer_order;	/* for EXPLAIN ANALYZE */
 
 	/* phase 2: the events cursor and the current batch */
 	char	   *portal_name;
@@ -232,6 +235,8 @@ typedef struct AsofState
 	int			nkeychunks;		/* chunks whose first row has a key */
 	bool		have_max;		/* an outer row has key and time */
 	Datum		max_time;		/* the latest outer time: later events are no use */
+	bool		have_last;		/* OuterKeep: the last outer time so far */
+	Datum		last_time;
 	int			chunk;			/* the loaded chunk */
 	int			chunk_n;		/* its rows, in (key, time) order */
 	int			chunk_pos;		/* the next one to return */
@@ -1097,6 +1102,63 @@ EventsOpen(AsofState *st)
 	EventsCursorEnd(st, portal, guc_level, false);
 }
 
+/*
+ * Keeps an outer row for the sweep in the order it came, while the rows
+ * come in time order (rows without a key or a time may come anywhere: they
+ * match nothing); returns false once one goes back in time: then the rows
+ * kept so far move into a sort by time, which takes this row and the rest.
+ * Outer rows in time order are common (an observation spine, or the event
+ * log joined with itself), and keeping them costs a write and a read
+ * where sorting them costs comparisons and an external sort's merge.
+ */
+static bool
+OuterKeep(AsofState *st, TupleTableSlot *sslot, AttrNumber *sort_cols, Oid *sort_ops,
+		  Oid *sort_colls, bool *nulls_first)
+{
+	MemoryContext old;
+	TupleTableSlot *move;
+
+	if (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME])
+	{
+		tuplestore_puttupleslot(st->outer_store, sslot);
+		return true;
+	}
+	if (!st->have_last ||
+		ApplySortComparator(sslot->tts_values[SORT_TIME], false, st->last_time, false,
+							&st->time_ssup) >= 0)
+	{
+		st->have_last = true;
+		st->last_time = sslot->tts_values[SORT_TIME];
+		tuplestore_puttupleslot(st->outer_store, sslot);
+		return true;
+	}
+	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],
+									&sort_colls[1], &nulls_first[1], work_mem, NULL,
+									TUPLESORT_NONE);
+	move = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
+	MemoryContextSwitchTo(old);
+	while (tuplestore_gettupleslot(st->outer_store, true, false, move))
+	{
+		tuplesort_puttupleslot(st->sort, move);
+		CHECK_FOR_INTERRUPTS();
+	}
+	ExecDropSingleTupleTableSlot(move);
+	tuplestore_end(st->outer_store);
+	st->outer_store = NULL;
+	st->outer_order = "sorted by time";
+	return false;
+}
+
+/* The next outer row in the merge's order, into the sort slot; false at the end. */
+static inline bool
+OuterNext(AsofState *st, TupleTableSlot *sslot)
+{
+	if (st->outer_store != NULL)
+		return tuplestore_gettupleslot(st->outer_store, true, false, sslot);
+	return tuplesort_gettupleslot(st->sort, true, false, sslot, NULL);
+}
+
 /* Opens the events cursor, then reads and sorts every outer row (phase 1). */
 static void
 AsofSortOuter(AsofState *st)
@@ -1166,17 +1228,31 @@ AsofSortOuter(AsofState *st)
 							   a->atttypmod, 0);
 	}
 	st->sort_slot = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
-	if (st->sweep)
-		/* the outer rows by time alone */
+	if (st->sweep && st->time_byval)
+	{
+		/*
+		 * The sweep needs the outer rows by time alone; while they come in
+		 * that order they are only kept (see OuterKeep), not sorted.
+		 */
+		st->outer_store = tuplestore_begin_heap(false, false, work_mem);
+		st->outer_order = "time order, not sorted";
+	}
+	else if (st->sweep)
+	{
 		st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],
 										&sort_colls[1], nulls_first, work_mem, NULL,
 										TUPLESORT_NONE);
+		st->outer_order = "sorted by time";
+	}
 	else
 		/* the slot join reads the rows twice (SlotsPlanChunks) */
 		st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
 										nulls_first, work_mem, NULL,
 										st->slots ? TUPLESORT_RANDOMACCESS : TUPLESORT_NONE);
+	if (!st->sweep)
+		st->outer_order = "sorted by key and time";
 	MemoryContextSwitchTo(old);
+	st->have_last = false;
 
 	for (;;)
 	{
@@ -1219,9 +1295,12 @@ AsofSortOuter(AsofState *st)
 				sslot->tts_isnull[st->child_sortpos[c]] = oslot->tts_isnull[c];
 			}
 		ExecStoreVirtualTuple(sslot);
-		tuplesort_puttupleslot(st->sort, sslot);
+		if (st->outer_store == NULL || !OuterKeep(st, sslot, sort_cols, sort_ops, sort_colls,
+												  nulls_first))
+			tuplesort_puttupleslot(st->sort, sslot);
 	}
-	tuplesort_performsort(st->sort);
+	if (st->sort)
+		tuplesort_performsort(st->sort);
 	ResetExprContext(econtext);
 	if (st->slots)
 		SlotsStart(st);
@@ -2286,7 +2365,7 @@ AsofNext(ScanState *ss)
 
 		CHECK_FOR_INTERRUPTS();
 		if (st->slots ? !SlotsNextRow(st, &answer) :
-			!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
+			!OuterNext(st, sslot))
 			return ExecClearTuple(scan);
 		slot_getallattrs(sslot);
 		if (st->slots)
@@ -2392,6 +2471,9 @@ AsofReset(AsofState *st)
 	if (st->sort)
 		tuplesort_end(st->sort);
 	st->sort = NULL;
+	if (st->outer_store)
+		tuplestore_end(st->outer_store);
+	st->outer_store = NULL;
 	if (st->sort_slot)
 		ExecDropSingleTupleTableSlot(st->sort_slot);
 	st->sort_slot = NULL;
@@ -2469,6 +2551,8 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
 		if (st->events_order != NULL)
 			ExplainPropertyText("Events Order", st->events_order, es);
+		if (st->outer_order != NULL)
+			ExplainPropertyText("Outer Order", st->outer_order, es);
 		if (st->chunks_total > 0)
 		{
 			/* totals over the rescans (Peak Chunk Memory: the largest) */
