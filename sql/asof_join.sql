@@ -767,6 +767,52 @@ FROM shapes WHERE ord IN (1, 5) ORDER BY ord;
 SELECT o.* FROM shapes, LATERAL asof_test.oracle(name, replace(q, 'ev e', 'evlf e')) o
 WHERE ord = 1;
 
+-- spilled events larger than the buffer that reads them back (values that
+-- a table would keep out of line come whole from a foreign partition): a
+-- few of the file's 30,000 events carry 10kB notes, in chunks after the
+-- first at 64kB (the buffer, 8kB there, grows for them and shrinks again
+-- once they are read); compared with the nested loop over a local copy
+-- (over the file it would run the program for every outer row)
+CREATE TABLE evbig (id int, user_id int, ts timestamptz, amount numeric, note text)
+    PARTITION BY RANGE (ts);
+CREATE TABLE evbig1 PARTITION OF evbig FOR VALUES FROM (MINVALUE) TO ('2023-01-01 00:00+00');
+CREATE FOREIGN TABLE evbig2 PARTITION OF evbig FOR VALUES FROM ('2023-01-01 00:00+00') TO (MAXVALUE)
+    SERVER asof_files OPTIONS (format 'csv', program $p$seq 1 30000 | awk 'BEGIN { s = "x"; while (length(s) < 10000) s = s s; s = substr(s, 1, 10000) } { k = 1 + ($1 * 7919) % 1000; t = ($1 * 104729) % 8000; n = "n" $1; if (k > 900 && $1 % 70 == 0) n = s $1; printf "%d,%d,2023-%02d-%02d %02d:00:00+00,%d,%s\n", $1, k, 1 + int(t / 28 / 24) % 12, 1 + int(t / 24) % 28, t % 24, $1 % 50, n }'$p$);
+CREATE TABLE evbig_local AS SELECT * FROM evbig;
+CREATE INDEX ON evbig_local (user_id, ts);
+ANALYZE evbig1, evbig_local;
+SELECT count(*) FILTER (WHERE length(note) > 5000) AS large_notes FROM evbig_local;
+SET work_mem = '64kB';
+SET hash_mem_multiplier = 1;
+SELECT $q$
+SELECT s.sid, f.id, md5(f.note) AS note FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id, e.note FROM evbig e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$ AS big_query \gset
+SELECT asof_test.events_order(:'big_query') AS large_events,
+       asof_test.events_order(:'big_query', 'Spilled')::bigint > 0 AS some_events_spilled;
+CREATE TEMP TABLE big_on AS :big_query;
+SET timeline.enable_asof_join = off;
+SELECT replace(:'big_query', 'evbig e', 'evbig_local e') AS big_local \gset
+CREATE TEMP TABLE big_off AS :big_local;
+RESET timeline.enable_asof_join;
+RESET work_mem;
+RESET hash_mem_multiplier;
+SELECT (SELECT count(*) FROM big_on) AS rows_on,
+       (SELECT count(*) FROM (TABLE big_on EXCEPT ALL TABLE big_off) d) AS on_not_off,
+       (SELECT count(*) FROM (TABLE big_off EXCEPT ALL TABLE big_on) d) AS off_not_on,
+       (SELECT count(*) FROM big_on b JOIN evbig_local e ON e.id = b.id
+        WHERE length(e.note) > 5000) AS answered_by_large_events;
+
+-- expressions over the join's columns in the select list: PostgreSQL
+-- applies the query's final target list to the top join, so the node's
+-- output computes them (this failed with "outer column not found")
+SELECT * FROM asof_test.oracle('expressions over the joined columns', $q$
+SELECT s.sid, f.id, md5(f.note) AS note_md5, s.sid + 1 AS next_sid,
+       coalesce(f.amount, 0) * 2 + s.sid AS mixed, s.ts - f.ts AS age
+FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id, e.note, e.amount, e.ts FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
 ANALYZE ev0;

@@ -17,7 +17,10 @@
  *	   same order, which the second reading checks).  At the first event
  *	   out of order, start again, this time putting the events into a
  *	   tuplesort by time.
- *	2. Sort the outer rows by time alone.
+ *	2. Sort the outer rows by time alone; while they come in time order (a
+ *	   spine built in order, the event log joined with itself) they are
+ *	   only kept as they come, in a tuplestore, and move into the sort at
+ *	   the first row earlier than the one before (OuterKeep).
  *	3. For each outer row in time order, take in every event at or before
  *	   its time (before, for a strict bound): an event replaces its key's
  *	   entry if it is later, or as late and first by the tie-breaks.  The
@@ -73,10 +76,12 @@
  * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
  * the merge, instead of one index descent per outer row.
  *
- * Memory: each sort respects work_mem, the sweep's table of keys and the
- * slot join's chunk work_mem * hash_mem_multiplier (a chunk holds whole
- * keys, so one key with more outer rows than fit makes its chunk larger);
- * events are held one batch at a time
+ * Memory: each sort and the sweep's tuplestore respect work_mem (while the
+ * kept rows move into the sort, both hold up to work_mem), the sweep's
+ * table of keys and the slot join's chunk work_mem * hash_mem_multiplier
+ * (a chunk holds whole keys, so one key with more outer rows than fit makes
+ * its chunk larger; the chunk's budget includes its buffer for reading
+ * spilled events back); events are held one batch at a time
  * (EVENTS_BATCH rows of datums), plus a copy of the current best event when
  * a batch is replaced (the merge) or of each key's (the sweep).  Per-row
  * work happens in the per-tuple context, reset every row.  Loops check for
@@ -118,6 +123,7 @@
 
 #define EVENTS_BATCH	4096
 #define SLOTS_GROUP	16		/* events a slot search takes together */
+#define SPILL_READ	65536	/* bytes of spilled events read at a time, at most */
 
 /*
  * Column layout of the sorted outer rows (0-based) and of the events query
@@ -257,6 +263,7 @@ typedef struct AsofState
 	Size		spill_cap;
 	char	   *spill_read;		/* bytes read from a chunk's file */
 	Size		read_cap;
+	Size		read_base;		/* its size, counted in the chunk's budget */
 	Size		read_len;
 	Size		read_pos;
 	bool		key_bitwise;	/* keys equal exactly when their datums do */
@@ -555,9 +562,11 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
  * Builds the cursor query over the events: in (key, time) order for the
  * merge, in the table's order for the sweep and the slot join.  Events
  * without a key or a time match no row: the ordered query leaves them out
- * (so that an index on (key, time) serves it), the other has no WHERE
- * clause and EventsReceive drops them (a qual would cost about a third of
- * a plain scan's time).
+ * (so that an index on (key, time) serves it), and so does the other over
+ * a partitioned or foreign table (where the quals can prune a partition of
+ * NULL keys or go to the remote side); over a plain table or materialized
+ * view it has no WHERE clause and EventsReceive drops them (the quals
+ * would cost about a third of a plain scan's time).
  */
 static char *
 EventsQuery(AsofState *st, bool ordered)
@@ -580,10 +589,13 @@ EventsQuery(AsofState *st, bool ordered)
 	appendStringInfo(&q, " FROM %s%s",
 					 st->inh ? "" : "ONLY ",
 					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)));
-	if (ordered)
-		appendStringInfo(&q, " WHERE %s IS NOT NULL AND %s IS NOT NULL ORDER BY %s%s, 1",
+	if (ordered || (rel->rd_rel->relkind != RELKIND_RELATION &&
+					rel->rd_rel->relkind != RELKIND_MATVIEW))
+		appendStringInfo(&q, " WHERE %s IS NOT NULL AND %s IS NOT NULL",
 						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-						 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+						 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+	if (ordered)
+		appendStringInfo(&q, " ORDER BY %s%s, 1",
 						 st->merge_collation == st->key_collation ? "2" :
 						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
 						 st->merge_collation == st->key_collation ? "" : " COLLATE pg_catalog.\"C\"");
@@ -1159,7 +1171,11 @@ OuterNext(AsofState *st, TupleTableSlot *sslot)
 	return tuplesort_gettupleslot(st->sort, true, false, sslot, NULL);
 }
 
-/* Opens the events cursor, then reads and sorts every outer row (phase 1). */
+/*
+ * Chooses the algorithm, then reads every outer row into the sort (or the
+ * sweep's tuplestore while they come in time order); for the slot join,
+ * also reads the events into the slots (phase 1).
+ */
 static void
 AsofSortOuter(AsofState *st)
 {
@@ -1734,7 +1750,12 @@ static void
 SlotsPlanChunks(AsofState *st)
 {
 	MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
-	Size		total = SlotsCutChunks(st, get_hash_memory_limit());
+	Size		limit = get_hash_memory_limit();
+	Size		total;
+
+	/* a loaded chunk's buffer for its spilled events comes out of its limit */
+	st->read_base = Min((Size) SPILL_READ, Max(limit / 8, (Size) BLCKSZ));
+	total = SlotsCutChunks(st, limit - st->read_base);
 
 	if (st->nchunks > SLOTS_MAX_CHUNKS)
 	{
@@ -2058,13 +2079,18 @@ SlotsSpill(AsofState *st, int chunk, const Datum *vals, const bool *nulls)
 	Assert(p == st->spill_buf + size);
 	BufFileWrite(f, st->spill_buf, size);
 	st->events_spilled++;
+	/* a buffer grown for a large event does not stay large */
+	if (st->spill_cap > SPILL_READ)
+	{
+		pfree(st->spill_buf);
+		st->spill_cap = 1024;
+		st->spill_buf = MemoryContextAlloc(st->slots_cxt, st->spill_cap);
+	}
 }
-
-#define SPILL_READ	65536
 
 /*
  * Makes at least size bytes of a chunk's file readable at spill_read +
- * read_pos, reading SPILL_READ bytes (or size, if more) at a time; false
+ * read_pos, reading read_base bytes (or size, if more) at a time; false
  * if the file ends first.
  */
 static bool
@@ -2074,7 +2100,18 @@ SlotsFill(AsofState *st, BufFile *f, Size size)
 
 	if (left >= size)
 		return true;
-	memmove(st->spill_read, st->spill_read + st->read_pos, left);
+	if (st->read_cap > st->read_base && Max(size, left) <= st->read_base)
+	{
+		/* grown for a large event that is read now: back to its size */
+		char	   *buf = MemoryContextAlloc(st->chunk_cxt, st->read_base);
+
+		memcpy(buf, st->spill_read + st->read_pos, left);
+		pfree(st->spill_read);
+		st->spill_read = buf;
+		st->read_cap = st->read_base;
+	}
+	else
+		memmove(st->spill_read, st->spill_read + st->read_pos, left);
 	st->read_len = left;
 	st->read_pos = 0;
 	if (size > st->read_cap)
@@ -2303,7 +2340,7 @@ SlotsNextChunk(AsofState *st)
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("TimelineAsOf: could not rewind a temporary file of events")));
-		st->read_cap = SPILL_READ;
+		st->read_cap = st->read_base;
 		st->spill_read = MemoryContextAlloc(st->chunk_cxt, st->read_cap);
 		st->read_len = st->read_pos = 0;
 		while (more)

@@ -671,15 +671,14 @@ AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 		inner_relid = bms_singleton_member(inner);
 	}
 
-	/* the join's output columns first, in order */
-	pos = 0;
-	foreach(lc, rel->reltarget->exprs)
-	{
-		Var		   *var = lfirst(lc);
-
-		pos++;
-		scan_tlist = lappend(scan_tlist, makeTargetEntry((Expr *) copyObject(var), pos, NULL, false));
-	}
+	/*
+	 * The Vars of the join's output first.  The output may hold expressions
+	 * over them (the query's final target list is applied to the top join,
+	 * as in SELECT md5(f.note)): the plan's target list computes those from
+	 * the scan tuple.
+	 */
+	foreach(lc, pull_var_clause((Node *) rel->reltarget->exprs, PVC_RECURSE_PLACEHOLDERS))
+		(void) TlistPosition(&scan_tlist, lfirst(lc));
 	/* outer Vars used by the key, time and bound expressions */
 	foreach(lc, pull_var_clause((Node *) exprs, PVC_RECURSE_PLACEHOLDERS))
 		(void) TlistPosition(&scan_tlist, lfirst(lc));
