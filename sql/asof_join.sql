@@ -415,6 +415,7 @@ CREATE TABLE evk (LIKE ev) WITH (autovacuum_enabled = off);
 INSERT INTO evk SELECT * FROM ev WHERE user_id <= 10;
 ANALYZE evk;
 INSERT INTO evk SELECT * FROM ev WHERE user_id > 10 OR user_id IS NULL;
+CREATE INDEX ON evk (user_id, ts);  -- for the nested loop of the oracle
 SELECT asof_test.events_order(replace(:'users_query', 'ev e', 'evk e')) AS stale_statistics,
        asof_test.events_order(replace(:'users_query', 'ev e', 'evk e'), 'Read')::bigint
            > (SELECT count(*) FROM evk WHERE user_id IS NOT NULL AND ts IS NOT NULL) AS read_twice;
@@ -435,6 +436,7 @@ SELECT id, user_id, ts, amount, note,
        CASE WHEN amount IS NOT NULL THEN md5(id::text)::uuid END AS u,
        CASE WHEN amount IS NOT NULL THEN ('n' || id)::name END AS nm
 FROM ev;
+CREATE INDEX ON evw (user_id, ts);  -- for the nested loop of the oracle
 ANALYZE evw;
 SELECT $q$
 SELECT s.sid, f.* FROM sp s LEFT JOIN LATERAL (
@@ -453,6 +455,7 @@ SELECT id, CASE WHEN id % 2 = 0 THEN user_id END AS user_id,
 FROM ev WHERE id <= 10000
 UNION ALL
 SELECT id, user_id, ts, amount FROM ev WHERE id > 10000;
+CREATE INDEX ON evn (user_id, ts);  -- for the nested loop of the oracle
 ANALYZE evn;
 SELECT * FROM asof_test.oracle('fetches without a key or a time', $q$
 SELECT s.sid, f.id, f.amount FROM sp s LEFT JOIN LATERAL (
