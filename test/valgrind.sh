@@ -163,7 +163,7 @@ vg_regress() {
 # the merge is chosen; its answer must equal the nested loop's (run after an
 # index makes that plan cheap).
 vg_check_asof() {
-    local q plan diff
+    local q qk plan diff
     q="SELECT s.sid, f.id, f.amount, f.note FROM vg_sp s LEFT JOIN LATERAL (
            SELECT e.id, e.amount, e.note FROM vg_ev e
            WHERE e.user_id = s.user_id AND e.ts <= s.ts
@@ -197,6 +197,16 @@ $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
         -c "SET timeline.enable_asof_sweep = off" -c "SET timeline.enable_asof_slots = off" \
         -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_merge AS $q")" \
         || return 1
+    # the spine in time order over the log: the sweep keeps the outer rows
+    # as they come (64kB: in a temporary file) instead of sorting them
+    qk=${q/vg_ev e/vg_evl e}
+    qk=${qk/vg_sp s/vg_spo s}
+    plan="$plan
+$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
+        -c "CREATE TABLE vg_spo AS SELECT * FROM vg_sp ORDER BY ts, sid" -c "ANALYZE vg_spo" \
+        -c "SET work_mem = '64kB'" -c "SET hash_mem_multiplier = 16" \
+        -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_kept AS $qk")" \
+        || return 1
     # and with the slot join, in chunks (64kB): events spilled and read back
     plan="$plan
 $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
@@ -219,25 +229,28 @@ SQL
             ((TABLE vg_asof_log EXCEPT ALL TABLE vg_asof_off) UNION ALL
              (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_log)) d), (SELECT count(*) FROM
             ((TABLE vg_asof_slots EXCEPT ALL TABLE vg_asof_off) UNION ALL
-             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_slots)) d)") || return 1
-    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log, slot join): $diff"
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_slots)) d), (SELECT count(*) FROM
+            ((TABLE vg_asof_kept EXCEPT ALL TABLE vg_asof_off) UNION ALL
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_kept)) d)") || return 1
+    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log, slot join, outer rows kept in time order): $diff"
     if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan" ||
         ! grep -q 'Events Order: sweep in table order' <<<"$plan" ||
         ! grep -q 'Events Order: slots in table order' <<<"$plan" ||
-        ! grep -Eq 'Events Spilled: [1-9]' <<<"$plan"; then
-        echo "as-of merge: the plans do not show the time sweep (sorted and in table order), the key merge" \
-            "and the slot join with spilled events:"
+        ! grep -Eq 'Events Spilled: [1-9]' <<<"$plan" ||
+        ! grep -q 'Outer Order: time order, not sorted' <<<"$plan"; then
+        echo "as-of merge: the plans do not show the time sweep (sorted and in table order), the key merge," \
+            "the slot join with spilled events and outer rows kept in time order:"
         echo "$plan"
         return 1
     fi
-    [ "$diff" = "2000|0|0|0|0" ]
+    [ "$diff" = "2000|0|0|0|0|0" ]
 }
 
 # timeline_agg (every overload) under a forced parallel plan, where workers
 # serialize their partial states and the leader deserializes and combines
 # them, against the serial plan.
 vg_check_parallel() {
-    local q plan diff par
+    local q qk plan diff par
     q="SELECT entity, timeline_agg(ts, v) AS a, timeline_agg(ts, v, id) AS b,
               timeline_agg(ts, v > 0) AS c, timeline_agg(ts, v > 0, id) AS d
        FROM vg_pa GROUP BY entity"
