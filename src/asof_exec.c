@@ -762,6 +762,21 @@ TimeGoesBack(AsofState *st, const Datum *vals)
 	return back;
 }
 
+/*
+ * Begins a sort by time alone of tuples of desc whose time is column col
+ * (1-based): the sweep's events and outer rows.
+ */
+static Tuplesortstate *
+TimeSortBegin(AsofState *st, TupleDesc desc, AttrNumber col)
+{
+	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
+	Oid			coll = InvalidOid;
+	bool		nulls_first = false;
+
+	return tuplesort_begin_heap(desc, 1, &col, &op, &coll, &nulls_first, work_mem, NULL,
+								TUPLESORT_NONE);
+}
+
 /* What the sweep's first pass found. */
 typedef enum SweepLoad
 {
@@ -791,10 +806,6 @@ SweepLoadEvents(AsofState *st, bool check_order)
 {
 	EState	   *estate = st->css.ss.ps.state;
 	size_t		limit = get_hash_memory_limit();
-	AttrNumber	col = EV_TIME;
-	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
-	Oid			coll = InvalidOid;
-	bool		nulls_first = false;
 	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
 
 	SweepReset(st);
@@ -825,8 +836,7 @@ SweepLoadEvents(AsofState *st, bool check_order)
 			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
 
 			st->ev_slot = MakeSingleTupleTableSlot(st->ev_desc, &TTSOpsMinimalTuple);
-			st->ev_sort = tuplesort_begin_heap(st->ev_desc, 1, &col, &op, &coll, &nulls_first,
-											   work_mem, NULL, TUPLESORT_NONE);
+			st->ev_sort = TimeSortBegin(st, st->ev_desc, EV_TIME);
 			MemoryContextSwitchTo(old);
 		}
 		e = asofkeys_insert(st->keys, vals[EV_KEY - 1], &found);
@@ -1003,15 +1013,14 @@ SweepAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
 
 		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, e->vals, e->nulls)))
 			return;
-		EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, true);
 	}
 	else
 	{
 		e->vals = MemoryContextAlloc(st->keys_cxt, sizeof(Datum) * st->ev_ncols);
 		e->nulls = MemoryContextAlloc(st->keys_cxt, sizeof(bool) * st->ev_ncols);
-		e->has_best = true;
-		EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, false);
 	}
+	EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, e->has_best);
+	e->has_best = true;
 }
 
 /*
@@ -1124,8 +1133,7 @@ EventsOpen(AsofState *st)
  * where sorting them costs comparisons and an external sort's merge.
  */
 static bool
-OuterKeep(AsofState *st, TupleTableSlot *sslot, AttrNumber *sort_cols, Oid *sort_ops,
-		  Oid *sort_colls, bool *nulls_first)
+OuterKeep(AsofState *st, TupleTableSlot *sslot)
 {
 	MemoryContext old;
 	TupleTableSlot *move;
@@ -1145,9 +1153,7 @@ OuterKeep(AsofState *st, TupleTableSlot *sslot, AttrNumber *sort_cols, Oid *sort
 		return true;
 	}
 	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
-	st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],
-									&sort_colls[1], &nulls_first[1], work_mem, NULL,
-									TUPLESORT_NONE);
+	st->sort = TimeSortBegin(st, st->sort_desc, SORT_TIME + 1);
 	move = MakeSingleTupleTableSlot(st->sort_desc, &TTSOpsMinimalTuple);
 	MemoryContextSwitchTo(old);
 	while (tuplestore_gettupleslot(st->outer_store, true, false, move))
@@ -1255,18 +1261,17 @@ AsofSortOuter(AsofState *st)
 	}
 	else if (st->sweep)
 	{
-		st->sort = tuplesort_begin_heap(st->sort_desc, 1, &sort_cols[1], &sort_ops[1],
-										&sort_colls[1], nulls_first, work_mem, NULL,
-										TUPLESORT_NONE);
+		st->sort = TimeSortBegin(st, st->sort_desc, SORT_TIME + 1);
 		st->outer_order = "sorted by time";
 	}
 	else
+	{
 		/* the slot join reads the rows twice (SlotsPlanChunks) */
 		st->sort = tuplesort_begin_heap(st->sort_desc, 2, sort_cols, sort_ops, sort_colls,
 										nulls_first, work_mem, NULL,
 										st->slots ? TUPLESORT_RANDOMACCESS : TUPLESORT_NONE);
-	if (!st->sweep)
 		st->outer_order = "sorted by key and time";
+	}
 	MemoryContextSwitchTo(old);
 	st->have_last = false;
 
@@ -1311,8 +1316,7 @@ AsofSortOuter(AsofState *st)
 				sslot->tts_isnull[st->child_sortpos[c]] = oslot->tts_isnull[c];
 			}
 		ExecStoreVirtualTuple(sslot);
-		if (st->outer_store == NULL || !OuterKeep(st, sslot, sort_cols, sort_ops, sort_colls,
-												  nulls_first))
+		if (st->outer_store == NULL || !OuterKeep(st, sslot))
 			tuplesort_puttupleslot(st->sort, sslot);
 	}
 	if (st->sort)
@@ -1936,17 +1940,16 @@ SlotsTake(AsofState *st, int s, const Datum *vals, const bool *nulls)
 {
 	Datum	   *bv = SlotVals(st, s);
 	bool	   *bn = SlotNulls(st, bv);
+	bool		full = !bn[EV_TIME - 1];
 
-	if (!bn[EV_TIME - 1])
+	if (full)
 	{
 		int			d = SlotTimeCmp(st, vals[EV_TIME - 1], bv[EV_TIME - 1]);
 
 		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, bv, bn)))
 			return;
-		EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, true);
 	}
-	else
-		EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, false);
+	EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, full);
 }
 
 /*
