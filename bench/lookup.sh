@@ -12,7 +12,10 @@
 # Environment:
 #   BENCH_SCALE     1.0 = 10M events / 100K users / 1M probes (default 1.0;
 #                   0.1 runs in well under a minute)
-#   BENCH_REPS      runs per query, the median is reported (default 3)
+#   BENCH_REPS      timed runs per query, the median is reported (default 3)
+#   BENCH_WARMUP    untimed runs of each query before its timed runs (default
+#                   1: every query is timed with its tables in shared_buffers;
+#                   the output shows the warm-up's time in parentheses)
 #   BENCH_WORK_MEM  work_mem for every query (default 4MB, PostgreSQL's default)
 #   BENCH_WORKERS   max_parallel_workers_per_gather of the parallel run (default 2)
 #   BENCH_SEED      setseed() value for the data (default 0.5)
@@ -30,6 +33,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 BENCH_SCALE=${BENCH_SCALE:-1.0}
 BENCH_REPS=${BENCH_REPS:-3}
+BENCH_WARMUP=${BENCH_WARMUP:-1}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
 BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_SEED=${BENCH_SEED:-0.5}
@@ -62,7 +66,7 @@ echo "commit:    $(git -C "$TL_ROOT" rev-parse --short HEAD 2>/dev/null || echo 
     git -C "$TL_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
-echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS runs per query"
+echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS timed runs per query after $BENCH_WARMUP warm-up"
 echo "index:     events $( [ $covering = 1 ] && echo '(user_id, ts, amount)' || echo '(user_id, ts)' )"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"
 
@@ -78,7 +82,7 @@ echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before the timed runs)"
 
 tl_log "timing"
 out=$(mktemp)
-tl_psql -v reps="$BENCH_REPS" -v workers="$BENCH_WORKERS" -v only="$BENCH_ONLY" \
+tl_psql -v reps="$BENCH_REPS" -v warmup="$BENCH_WARMUP" -v workers="$BENCH_WORKERS" -v only="$BENCH_ONLY" \
     -v explain="$BENCH_EXPLAIN" -f "$BENCH_DIR/lookup.sql" | tee "$out"
 echo
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (after the timed runs)"

@@ -2,10 +2,15 @@
 -- best as-of query (LEFT JOIN LATERAL ... ORDER BY ... LIMIT 1).
 --
 -- Run by bench/lookup.sh after bench/data.sql; can be run by hand too:
---   psql -X -v reps=3 -v workers=2 -f bench/lookup.sql
--- with search_path = timeline, public.  psql variables: reps (runs per
--- query; the median is reported, the best shown too), workers (the parallel
--- run's max_parallel_workers_per_gather).
+--   psql -X -v reps=3 -v warmup=1 -v workers=2 -f bench/lookup.sql
+-- with search_path = timeline, public.  psql variables: reps (timed runs per
+-- query; the median is reported, the best shown too), warmup (untimed runs of
+-- each query before its timed ones, so that every query is timed with its
+-- tables in shared_buffers: the baseline, which runs first, fills them with
+-- the events and their index, and a query's first run after it reads its
+-- own tables back from the operating system, 1.4 s instead of 0.8 s for
+-- query 1 here), workers (the parallel run's
+-- max_parallel_workers_per_gather).
 --
 -- Every query returns one row of three numbers so that output costs nothing:
 -- (count(*), sum(value), count(value)) for queries 0-5, whose every run's row
@@ -18,6 +23,7 @@
 
 \set ON_ERROR_STOP 1
 \if :{?reps} \else \set reps 3 \endif
+\if :{?warmup} \else \set warmup 1 \endif
 \if :{?workers} \else \set workers 2 \endif
 \if :{?only} \else \set only '' \endif
 \if :{?explain} \else \set explain 1 \endif
@@ -38,7 +44,7 @@ CREATE TABLE bench_query (
 CREATE TABLE bench_result (
     mode    text,
     ord     int,
-    rep     int,
+    rep     int,                -- 0 or less: a warm-up run, not timed
     ms      float8,
     n       bigint,
     s       float8,
@@ -158,6 +164,7 @@ ORDER BY name;
 -- the timed runs: serial (no parallel workers), then parallel; psql does not
 -- interpolate into the dollar-quoted block, so the numbers travel as settings
 SELECT set_config('bench.reps', (:reps)::int::text, false),
+       set_config('bench.warmup', (:warmup)::int::text, false),
        set_config('bench.workers', (:workers)::int::text, false) \gset
 DO $do$
 DECLARE
@@ -175,7 +182,7 @@ BEGIN
         FOR q IN SELECT * FROM bench_query ORDER BY ord
         LOOP
             PERFORM pg_temp.bench_apply(q.setup);
-            FOR rep IN 1 .. current_setting('bench.reps')::int
+            FOR rep IN 1 - current_setting('bench.warmup')::int .. current_setting('bench.reps')::int
             LOOP
                 t0 := clock_timestamp();
                 EXECUTE q.sql INTO r_n, r_s, r_c;
@@ -191,20 +198,21 @@ END
 $do$;
 
 \echo
-\echo '== results (ms: median of' :reps 'runs; best: fastest run; vs baseline: baseline median / median, same mode)'
+\echo '== results (ms: median of' :reps 'timed runs after' :warmup 'warm-up; best: fastest timed run; runs: every run in order, warm-up in parentheses; vs baseline: baseline median / median, same mode)'
 \echo '   serial = max_parallel_workers_per_gather 0; parallel =' :workers '(2 cores on the reference machine)'
 WITH per AS (
     SELECT mode, ord,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS med,
-           min(ms) AS best,
-           count(DISTINCT (n, s, c)) AS distinct_results
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE rep >= 1) AS med,
+           min(ms) FILTER (WHERE rep >= 1) AS best,
+           string_agg(CASE WHEN rep >= 1 THEN round(ms)::text
+                           ELSE '(' || round(ms) || ')' END, ' ' ORDER BY rep) AS runs
     FROM bench_result GROUP BY mode, ord
 ), base AS (
     SELECT mode, med AS base_med FROM per WHERE ord = 0
 ), agree AS (
     SELECT r.mode, r.ord, bool_and((r.n, r.s, r.c) = (b.n, b.s, b.c)) AS ok
     FROM bench_result r
-    JOIN bench_result b ON b.ord = 0 AND b.mode = 'serial' AND b.rep = 1
+    JOIN bench_result b ON b.ord = 0 AND b.mode = 'serial' AND b.rep = 1 - current_setting('bench.warmup')::int
     JOIN bench_query q ON q.ord = r.ord AND q.compared
     GROUP BY r.mode, r.ord
 )
@@ -212,6 +220,7 @@ SELECT per.mode,
        q.name AS query,
        round(per.med::numeric, 0) AS ms,
        round(per.best::numeric, 0) AS best_ms,
+       per.runs,
        to_char(base.base_med / per.med, 'FM9990.0') || 'x' AS vs_baseline,
        coalesce(to_char(q.target, 'FM990') || 'x', '') AS target,
        CASE WHEN q.target IS NULL THEN ''
