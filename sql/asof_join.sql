@@ -730,6 +730,17 @@ SELECT k, (SELECT sum(f.amount) FROM sp s LEFT JOIN LATERAL (
     SELECT e.amount FROM evl e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true WHERE s.sid < k * 2000) AS total
 FROM generate_series(1, 4) k $q$);
+-- rescanned where the outer plan keeps its rows (a function scan over the
+-- parameter): the changed parameter must reach it, or each rescan gives the
+-- first one's rows again (it did: PostgreSQL tells a plan's left and right
+-- trees, not a custom scan's children)
+SELECT * FROM asof_test.oracle('rescanned, outer rows kept', $q$
+SELECT k, (SELECT sum(f.amount) FROM generate_series(asof_test.instant(4 * k),
+        asof_test.instant(4 * k + 20), interval '1 hour') g(t)
+    LEFT JOIN LATERAL (
+    SELECT e.amount FROM evl e WHERE e.user_id = 1 AND e.ts <= g.t
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true) AS total
+FROM generate_series(1, 4) k $q$);
 -- in time order but for its last row: the first pass finds it there, and
 -- the sweep sorts the events after all
 INSERT INTO evl VALUES (0, 1, asof_test.instant(0) - interval '1 day', 1, 'late');

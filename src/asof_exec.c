@@ -2542,12 +2542,21 @@ AsofEnd(CustomScanState *node)
 	ExecEndNode(((AsofState *) node)->outer);
 }
 
-/* Starts over, for a rescan. */
+/*
+ * Starts over, for a rescan.  PostgreSQL hands the changed parameters on to
+ * a plan's left and right trees only, not to a custom scan's children: the
+ * outer plan must be told itself, or a node that keeps its rows (a function
+ * scan, a sort, a material) would give the rows of the last parameters.
+ */
 static void
 AsofReScan(CustomScanState *node)
 {
-	AsofReset((AsofState *) node);
-	ExecReScan(((AsofState *) node)->outer);
+	AsofState  *st = (AsofState *) node;
+
+	AsofReset(st);
+	if (node->ss.ps.chgParam != NULL)
+		UpdateChangedParamSet(st->outer, node->ss.ps.chgParam);
+	ExecReScan(st->outer);
 }
 
 /* Shows the join's key, bounds and events query in EXPLAIN. */
