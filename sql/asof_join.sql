@@ -15,8 +15,9 @@
 --    expression preprocessing, a collatable time type, a view owned by
 --    another role.  Merging and falling back are both right, so only the
 --    answers are compared with the GUC off.
--- 5. statement_timeout cancels a long as-of query.
--- 6. Last, because some crashed the server when written: whole-row
+-- 5. Cursors read part by part: a savepoint rolled back, WITH HOLD.
+-- 6. statement_timeout cancels a long as-of query.
+-- 7. Last, because some crashed the server when written: whole-row
 --    references to the subquery (also made by row locks and UPDATE ...
 --    FROM) and a PL/pgSQL function with a default argument in the bound.
 --
@@ -1003,7 +1004,85 @@ SELECT * FROM asof_test.compare('view owned by another role', 'SELECT * FROM aso
 RESET ROLE;
 
 --
--- 5. statement_timeout cancels a long as-of query promptly: 5,000,000 outer
+-- 5. Cursors whose fetches read the events part by part (the key merge,
+--    and the sweep's second reading of a log in time order): the first
+--    fetch inside a savepoint that is rolled back, and a WITH HOLD cursor
+--    persisted at COMMIT half read.  When the node read its events through
+--    a portal (SPI's cursor), the portal belonged to the savepoint and went
+--    with it, and COMMIT could drop it before persisting the held cursor:
+--    "events cursor ... is gone".  The cursor's remaining rows are compared
+--    with the whole answer with the GUC off: the 100 moved over must be
+--    the only ones missing.
+--
+CREATE FUNCTION asof_test.cursor_rest(p_cursor refcursor, p_query text,
+    OUT moved_over bigint, OUT rest bigint, OUT rest_not_off bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    r record;
+BEGIN
+    CREATE TEMP TABLE asof_rest (sid int, amount numeric);
+    LOOP
+        FETCH p_cursor INTO r;
+        EXIT WHEN NOT FOUND;
+        INSERT INTO asof_rest VALUES (r.sid, r.amount);
+    END LOOP;
+    PERFORM set_config('timeline.enable_asof_join', 'off', true);
+    EXECUTE 'CREATE TEMP TABLE asof_all AS ' || p_query;
+    PERFORM set_config('timeline.enable_asof_join', 'on', true);
+    SELECT count(*) INTO rest FROM asof_rest;
+    SELECT count(*) INTO rest_not_off FROM (TABLE asof_rest EXCEPT ALL TABLE asof_all) d;
+    SELECT count(*) INTO moved_over FROM (TABLE asof_all EXCEPT ALL TABLE asof_rest) d;
+    DROP TABLE asof_rest, asof_all;
+END
+$fn$;
+-- cursors are planned for their first rows (cursor_tuple_fraction), which
+-- favours the nested loop; planned for all of them, they merge
+SET cursor_tuple_fraction = 1;
+\set qmerge 'SELECT s.sid, f.amount FROM sp s LEFT JOIN LATERAL (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+-- the key merge: its events query runs a batch at a time as rows are fetched
+SET timeline.enable_asof_sweep = off;
+SET timeline.enable_asof_slots = off;
+SELECT asof_test.events_order(:'qmerge') AS key_merge;
+BEGIN;
+DECLARE c CURSOR FOR :qmerge;
+SAVEPOINT a;
+MOVE 100 IN c;
+ROLLBACK TO a;
+SELECT * FROM asof_test.cursor_rest('c', :'qmerge');
+COMMIT;
+BEGIN;
+DECLARE h CURSOR WITH HOLD FOR :qmerge;
+MOVE 100 IN h;
+COMMIT;
+SELECT * FROM asof_test.cursor_rest('h', :'qmerge');
+CLOSE h;
+RESET timeline.enable_asof_slots;
+RESET timeline.enable_asof_sweep;
+-- the sweep over a log in time order: its second reading runs as rows are
+-- fetched; the scrollable held cursor is read again from the start when
+-- persisted (a rescan)
+CREATE TABLE evh WITH (autovacuum_enabled = off) AS
+SELECT * FROM ev WHERE ts IS NOT NULL ORDER BY ts, id;
+ANALYZE evh;
+\set qlog 'SELECT s.sid, f.amount FROM sp s LEFT JOIN LATERAL (SELECT e.amount FROM evh e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+SELECT asof_test.events_order(:'qlog') AS log_sweep;
+BEGIN;
+DECLARE c CURSOR FOR :qlog;
+SAVEPOINT a;
+MOVE 100 IN c;
+ROLLBACK TO a;
+SELECT * FROM asof_test.cursor_rest('c', :'qlog');
+COMMIT;
+BEGIN;
+DECLARE h SCROLL CURSOR WITH HOLD FOR :qlog;
+MOVE 100 IN h;
+COMMIT;
+SELECT * FROM asof_test.cursor_rest('h', :'qlog');
+CLOSE h;
+RESET cursor_tuple_fraction;
+
+--
+-- 6. statement_timeout cancels a long as-of query promptly: 5,000,000 outer
 --    rows (a function scan, so nothing to generate), which take seconds to
 --    sort and merge; the timeout fires at 200 ms.
 --
@@ -1036,7 +1115,7 @@ SELECT asof_test.cancel_time() < interval '1 second' AS cancelled_within_1s;
 RESET statement_timeout;
 
 --
--- 6. Whole-row references to the subquery (also made by row locks and
+-- 7. Whole-row references to the subquery (also made by row locks and
 --    UPDATE ... FROM, which copy the subquery's rows) and a PL/pgSQL
 --    function with a default argument in the bound.  When written, these
 --    raised "TimelineAsOf: outer column not found in the outer plan", gave

@@ -50,7 +50,8 @@
  *	1. Read every outer row, evaluate its key, time and lower bound, and
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
- *	2. Read the events with a cursor over
+ *	2. Read the events with a query (planned and run by the node, as a
+ *	   cursor it owns)
  *	     SELECT ts, k, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
  *	   (a text-like key is ordered by the "C" collation on both sides unless
@@ -98,7 +99,6 @@
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
-#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "nodes/extensible.h"
 #include "miscadmin.h"
@@ -106,7 +106,7 @@
 #include "optimizer/optimizer.h"
 #include "common/hashfn.h"
 #include "storage/buffile.h"
-#include "tcop/pquery.h"
+#include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
@@ -190,8 +190,10 @@ typedef struct AsofState
 	Tuplestorestate *outer_store;	/* the sweep's outer rows while in time order */
 	const char *outer_order;	/* for EXPLAIN ANALYZE */
 
-	/* phase 2: the events cursor and the current batch */
-	char	   *portal_name;
+	/* phase 2: the events query (run by an executor of our own) and the batch */
+	QueryDesc  *events_qd;		/* NULL when it is not running */
+	MemoryContext events_cxt;	/* its plan and executor state */
+	bool		events_at_end;	/* its last run gave fewer rows than asked */
 	bool		events_done;
 	bool		unsynced;		/* fetch with synchronize_seqscans off */
 	MemoryContext batch_cxt;
@@ -611,53 +613,72 @@ SettingOff(const char *name)
 }
 
 /*
- * Starts planning an events cursor: connects to SPI and opens a setting
- * nest level with bitmap scans off (every event is read).  Returns the
- * level for EventsCursorEnd.
+ * Starts planning the events query: opens a setting nest level with bitmap
+ * scans off (every event is read).  Returns the level for EventsCursorEnd.
  */
 static int
 EventsCursorBegin(void)
 {
-	int			guc_level;
+	int			guc_level = NewGUCNestLevel();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "TimelineAsOf: SPI_connect failed");
-	guc_level = NewGUCNestLevel();
 	SettingOff("enable_bitmapscan");
 	return guc_level;
 }
 
 /*
- * Plans and opens the events query (ordered by (key, time) or not;
- * scrollable if asked, so that the sweep can rewind it).
+ * Plans the events query (ordered by (key, time) or not) and starts an
+ * executor on it, both in a memory context of their own under the query's;
+ * returns the top of the plan.  rewind: the sweep will read it twice.
+ *
+ * The query is run by this executor, not through a portal (SPI's cursor):
+ * a portal belongs to the (sub)transaction it was opened in, so one opened
+ * during a FETCH inside a savepoint went away with ROLLBACK TO while the
+ * user's cursor lived on, and COMMIT could drop it before persisting a
+ * WITH HOLD cursor that still had to read it.  Run by the node, the query
+ * lives as long as the node does, its resources held by the same resource
+ * owner as the rest of the plan, and under the same snapshot.
  */
-static Portal
-EventsCursor(AsofState *st, bool ordered, bool scroll)
+static Plan *
+EventsCursor(AsofState *st, bool ordered, bool rewind)
 {
-	SPIPlanPtr	plan = SPI_prepare_cursor(EventsQuery(st, ordered), 0, NULL,
-										  scroll ? CURSOR_OPT_SCROLL : 0);
+	EState	   *estate = st->css.ss.ps.state;
+	MemoryContext old;
+	char	   *sql;
+	List	   *queries;
+	PlannedStmt *stmt;
 
-	if (plan == NULL)
-		elog(ERROR, "TimelineAsOf: could not prepare the events query: %s",
-			 SPI_result_code_string(SPI_result));
-	return SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	Assert(st->events_qd == NULL);
+	st->events_cxt = AllocSetContextCreate(estate->es_query_cxt, "TimelineAsOf events query",
+										   ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(st->events_cxt);
+	sql = EventsQuery(st, ordered);
+	queries = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, pg_parse_query(sql)),
+												 sql, NULL, 0, NULL);
+	if (list_length(queries) != 1)
+		elog(ERROR, "TimelineAsOf: the events query was rewritten into %d queries",
+			 list_length(queries));
+	/* no parallel plan: the query is run a batch at a time */
+	stmt = pg_plan_query(linitial_node(Query, queries), sql, 0, NULL);
+	st->events_qd = CreateQueryDesc(stmt, sql, estate->es_snapshot, InvalidSnapshot,
+									None_Receiver, NULL, NULL, 0);
+	ExecutorStart(st->events_qd, rewind ? EXEC_FLAG_REWIND : 0);
+	st->events_at_end = false;
+	MemoryContextSwitchTo(old);
+	return stmt->planTree;
 }
 
 /*
- * Keeps the cursor's name, starts with an empty batch, restores the
- * settings and leaves SPI.  unsynced: every fetch runs with
- * synchronize_seqscans off (see SweepCursor).
+ * Starts with an empty batch and restores the settings.  unsynced: every
+ * run of the query is with synchronize_seqscans off (see SweepCursor).
  */
 static void
-EventsCursorEnd(AsofState *st, Portal portal, int guc_level, bool unsynced)
+EventsCursorEnd(AsofState *st, int guc_level, bool unsynced)
 {
-	st->portal_name = MemoryContextStrdup(st->css.ss.ps.state->es_query_cxt, portal->name);
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
 	st->has_cand = false;
 	st->unsynced = unsynced;
 	AtEOXact_GUC(true, guc_level);
-	SPI_finish();
 }
 
 /* Forgets the sweep's events, table and sort. */
@@ -688,60 +709,72 @@ EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
 }
 
 /*
- * Opens a cursor over the events in the table's order.  A scan of a large
- * table may join one already running and start mid-table
- * (synchronize_seqscans, read when a scan starts: at the cursor's first
- * fetch, or for a later partition of a partitioned table at a later one),
- * so every fetch of this cursor runs with that setting off: each table is
- * read from its first page.  Returns whether the plan can be rewound
- * without keeping its rows (no Material on top, which a scrollable cursor
- * gets when its plan cannot scan backward).
+ * Opens the events query in the table's order.  A scan of a large table
+ * may join one already running and start mid-table (synchronize_seqscans,
+ * read when a scan starts: at the query's first run, or for a later
+ * partition of a partitioned table at a later one), so every run of this
+ * query is with that setting off: each table is read from its first page.
  */
-static bool
+static void
 SweepCursor(AsofState *st)
 {
 	int			guc_level = EventsCursorBegin();
-	Portal		portal;
 
 	SettingOff("enable_indexscan");
-	portal = EventsCursor(st, false, true);
-	EventsCursorEnd(st, portal, guc_level, true);
-	return !IsA(PortalGetPrimaryStmt(portal)->planTree, Material);
+	(void) EventsCursor(st, false, true);
+	EventsCursorEnd(st, guc_level, true);
 }
 
 /*
- * Moves the events cursor (PortalRunFetch), with synchronize_seqscans off
- * if the cursor asks for it (see SweepCursor); returns the rows it passed.
+ * Runs the events query for up to count more rows into dest, with
+ * synchronize_seqscans off if it asks for it (see SweepCursor); returns
+ * the rows it passed.  Once a run gives fewer rows than asked, the query
+ * is not run again until rewound (an index scan run past its end would
+ * start over).
  */
 static uint64
-EventsFetch(AsofState *st, FetchDirection direction, long count, DestReceiver *dest)
+EventsFetch(AsofState *st, uint64 count, DestReceiver *dest)
 {
-	uint64		n;
-	Portal		portal = GetPortalByName(st->portal_name);
+	QueryDesc  *qd = st->events_qd;
 	int			guc_level = 0;
+	uint64		n;
 
-	if (!PortalIsValid(portal))
-		elog(ERROR, "TimelineAsOf: events cursor \"%s\" is gone", st->portal_name);
+	Assert(qd != NULL && count > 0);
+	if (st->events_at_end)
+		return 0;
 	if (st->unsynced)
 	{
 		guc_level = NewGUCNestLevel();
 		SettingOff("synchronize_seqscans");
 	}
-	n = PortalRunFetch(portal, direction, count, dest);
+	qd->dest = dest;
+	ExecutorRun(qd, ForwardScanDirection, count, false);
+	n = qd->estate->es_processed;
 	if (st->unsynced)
 		AtEOXact_GUC(true, guc_level);
+	st->events_at_end = n < count;
 	return n;
 }
 
 /*
- * Rewinds the sweep's cursor for its second reading: the same plan and
- * snapshot scan again (each heap scan from the page it started at, the
- * first), so the rows come back in the same order.
+ * Rewinds the sweep's events query for its second reading: the same plan
+ * and snapshot scan again (each heap scan from the page it started at,
+ * the first), so the rows come back in the same order.
  */
 static void
 SweepRewind(AsofState *st)
 {
-	EventsFetch(st, FETCH_ABSOLUTE, 0, None_Receiver);
+	int			guc_level = 0;
+
+	if (st->unsynced)
+	{
+		guc_level = NewGUCNestLevel();
+		SettingOff("synchronize_seqscans");
+	}
+	ExecutorRewind(st->events_qd);
+	if (st->unsynced)
+		AtEOXact_GUC(true, guc_level);
+	st->events_at_end = false;
 	MemoryContextReset(st->batch_cxt);
 	st->events_done = false;
 	st->batch_n = st->batch_pos = 0;
@@ -809,8 +842,7 @@ SweepLoadEvents(AsofState *st, bool check_order)
 	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
 
 	SweepReset(st);
-	if (!SweepCursor(st) && check_order)
-		result = SWEEP_OUT_OF_ORDER;	/* rewinding would keep every row */
+	SweepCursor(st);
 	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
 	st->keys_bytes = 0;
 	st->first_pass = 0;
@@ -1091,7 +1123,6 @@ SweepFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 static void
 EventsOpen(AsofState *st)
 {
-	Portal		portal;
 	bool		try_index = st->covering || st->ordered_index;
 	int			guc_level = EventsCursorBegin();
 
@@ -1105,8 +1136,7 @@ EventsOpen(AsofState *st)
 	{
 		Plan	   *top;
 
-		portal = EventsCursor(st, true, false);
-		top = PortalGetPrimaryStmt(portal)->planTree;
+		top = EventsCursor(st, true, false);
 		st->events_order = IsA(top, IndexOnlyScan) ? "index-only scan" :
 			IsA(top, IndexScan) ? "index scan" :
 			IsA(top, Sort) || IsA(top, IncrementalSort) ? "sort" : "other";
@@ -1115,12 +1145,12 @@ EventsOpen(AsofState *st)
 			!(IsA(top, Sort) || IsA(top, IncrementalSort)))
 			break;
 		/* sorted in the key's collation after all: sort by bytes instead */
-		SPI_cursor_close(portal);
+		AsofCloseCursor(st);
 		SettingOff("enable_indexscan");
 		st->merge_collation = C_COLLATION_OID;
 		try_index = false;
 	}
-	EventsCursorEnd(st, portal, guc_level, false);
+	EventsCursorEnd(st, guc_level, false);
 }
 
 /*
@@ -1446,7 +1476,7 @@ EventsEnsure(AsofState *st)
 	/* a fetch may return only events without a key or a time */
 	while (st->batch_n == 0)
 	{
-		if (EventsFetch(st, FETCH_FORWARD, EVENTS_BATCH, (DestReceiver *) &recv) == 0)
+		if (EventsFetch(st, EVENTS_BATCH, (DestReceiver *) &recv) == 0)
 		{
 			st->events_done = true;
 			return false;
@@ -2252,15 +2282,14 @@ static void
 SlotsStart(AsofState *st)
 {
 	int			guc_level = EventsCursorBegin();
-	Portal		portal;
 	int64		n = 0;
 	Datum	   *gv[SLOTS_GROUP];
 	bool	   *gn[SLOTS_GROUP];
 	int			ng = 0;
 
 	SettingOff("enable_indexscan");
-	portal = EventsCursor(st, false, false);
-	EventsCursorEnd(st, portal, guc_level, false);
+	(void) EventsCursor(st, false, false);
+	EventsCursorEnd(st, guc_level, false);
 	/* the first batch tells the events' columns and sizes */
 	(void) EventsEnsure(st);
 	SlotsPlanChunks(st);
@@ -2482,21 +2511,23 @@ AsofExec(CustomScanState *node)
 	return ExecScan(&node->ss, (ExecScanAccessMtd) AsofNext, (ExecScanRecheckMtd) AsofRecheck);
 }
 
-/* Closes the events cursor if it is open. */
+/* Ends the events query if it is running, and frees its plan. */
 static void
 AsofCloseCursor(AsofState *st)
 {
-	if (st->portal_name != NULL)
+	if (st->events_qd != NULL)
 	{
-		Portal		portal;
+		QueryDesc  *qd = st->events_qd;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "TimelineAsOf: SPI_connect failed");
-		portal = SPI_cursor_find(st->portal_name);
-		if (portal != NULL)
-			SPI_cursor_close(portal);
-		SPI_finish();
-		st->portal_name = NULL;
+		st->events_qd = NULL;
+		ExecutorFinish(qd);
+		ExecutorEnd(qd);
+		FreeQueryDesc(qd);
+	}
+	if (st->events_cxt != NULL)
+	{
+		MemoryContextDelete(st->events_cxt);
+		st->events_cxt = NULL;
 	}
 }
 
