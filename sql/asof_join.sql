@@ -830,6 +830,32 @@ FROM sp s LEFT JOIN LATERAL (
     SELECT e.id, e.note, e.amount, e.ts FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
 
+-- columns the operators read relabelled: a varchar key compared as text
+-- (with a text or a varchar outer key), a key and a time of domain types
+-- compared as their base types (these kept the nested loop)
+CREATE DOMAIN asof_test.instant_d AS timestamptz;
+CREATE DOMAIN asof_test.tag_d AS text;
+CREATE TABLE evv WITH (autovacuum_enabled = off) AS
+SELECT id, note::varchar(20) AS note, note::asof_test.tag_d AS tag,
+       ts::asof_test.instant_d AS ts, amount FROM ev;
+CREATE TABLE spv WITH (autovacuum_enabled = off) AS
+SELECT sid, tag, tag::varchar(40) AS vtag, ts FROM sp;
+ANALYZE evv;
+ANALYZE spv;
+SELECT * FROM asof_test.oracle('varchar key, text outer key', $q$
+SELECT s.sid, f.id, f.amount FROM spv s LEFT JOIN LATERAL (
+    SELECT e.id, e.amount FROM evv e WHERE e.note = s.tag AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('varchar key, varchar outer key', $q$
+SELECT s.sid, f.id, f.amount FROM spv s LEFT JOIN LATERAL (
+    SELECT e.id, e.amount FROM evv e WHERE e.note = s.vtag AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('domain key and time', $q$
+SELECT s.sid, f.id, f.ts FROM spv s CROSS JOIN LATERAL (
+    SELECT e.id, e.ts FROM evv e WHERE e.tag = s.tag AND e.ts < s.ts
+        AND e.ts >= s.ts - interval '40 days'
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f $q$);
+
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
 ANALYZE ev0;
@@ -937,7 +963,11 @@ SELECT t.k, (SELECT count(f.amount) FROM sp s LEFT JOIN LATERAL (
     SELECT e.amount FROM ev e WHERE e.user_id = s.user_id
         AND e.ts <= s.ts + t.k * interval '1 day'
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true) AS n
-FROM generate_series(0, 1) t(k) $q$);
+FROM generate_series(0, 1) t(k) $q$),
+(23, 'int4 key relabelled as oid', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM ev e WHERE e.user_id::oid = s.user_id::oid AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
 SELECT o.* FROM fallbacks, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
 
 --

@@ -102,6 +102,27 @@ InnerVar(Node *expr)
 }
 
 /*
+ * Whether values of column type coltype, read as type (the operator's
+ * input, to which the column is relabelled: varchar as text, a domain as
+ * its base type), sort and hash alike under both: the events query orders
+ * and the executor compares them as the column's type and as type.  True
+ * for varchar and text (one operator family), not for int4 and oid.
+ */
+static bool
+SameOrdering(Oid coltype, Oid type)
+{
+	TypeCacheEntry *a,
+			   *b;
+
+	if (coltype == type)
+		return true;
+	a = lookup_type_cache(coltype, TYPECACHE_BTREE_OPFAMILY | TYPECACHE_HASH_OPFAMILY);
+	b = lookup_type_cache(type, TYPECACHE_BTREE_OPFAMILY | TYPECACHE_HASH_OPFAMILY);
+	return OidIsValid(a->btree_opf) && a->btree_opf == b->btree_opf &&
+		a->hash_opf == b->hash_opf;
+}
+
+/*
  * Finds anything that keeps an expression from being evaluated per outer
  * row, where the outer row's Vars are at query level *context (1 inside the
  * subquery, 0 once moved to the outer query): Vars of another level or
@@ -166,6 +187,7 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 	Var		   *inner;
 	Node	   *outer;
 	Oid			opno;
+	Oid			type;
 	TypeCacheEntry *tc;
 
 	if (!IsA(qual, OpExpr))
@@ -177,20 +199,25 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 	r = lsecond(op->args);
 	opno = op->opno;
 	if ((inner = InnerVar(l)) != NULL && IsOuterExpr(r, 1))
+	{
 		outer = r;
+		type = exprType(l);
+	}
 	else if ((inner = InnerVar(r)) != NULL && IsOuterExpr(l, 1))
 	{
 		outer = l;
+		type = exprType(r);
 		opno = get_commutator(opno);
 		if (!OidIsValid(opno))
 			return false;
 	}
 	else
 		return false;
-	if (exprType(outer) != inner->vartype)
+	/* both sides of the operator's type, the column perhaps relabelled */
+	if (exprType(outer) != type || !SameOrdering(inner->vartype, type))
 		return false;
 
-	tc = lookup_type_cache(inner->vartype, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR | TYPECACHE_GT_OPR |
+	tc = lookup_type_cache(type, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR | TYPECACHE_GT_OPR |
 						   TYPECACHE_BTREE_OPFAMILY);
 	if (!OidIsValid(tc->eq_opr) || !OidIsValid(tc->lt_opr))
 		return false;
@@ -200,33 +227,33 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 		if (op->inputcollid != inner->varcollid)
 			return false;
 		shape->key_attno = inner->varattno;
-		shape->key_type = inner->vartype;
+		shape->key_type = type;
 		shape->key_collation = inner->varcollid;
 		shape->outer_key = (Expr *) outer;
 		*have_key = true;
 		return true;
 	}
 	if ((opno == tc->lt_opr ||
-		 opno == get_opfamily_member(tc->btree_opf, inner->vartype, inner->vartype,
+		 opno == get_opfamily_member(tc->btree_opf, type, type,
 									 BTLessEqualStrategyNumber)) && !*have_upper)
 	{
 		if (*have_lower && inner->varattno != shape->time_attno)
 			return false;
 		shape->time_attno = inner->varattno;
-		shape->time_type = inner->vartype;
+		shape->time_type = type;
 		shape->outer_time = (Expr *) outer;
 		shape->upper_strict = (opno == tc->lt_opr);
 		*have_upper = true;
 		return true;
 	}
 	if ((opno == tc->gt_opr ||
-		 opno == get_opfamily_member(tc->btree_opf, inner->vartype, inner->vartype,
+		 opno == get_opfamily_member(tc->btree_opf, type, type,
 									 BTGreaterEqualStrategyNumber)) && !*have_lower)
 	{
 		if (*have_upper && inner->varattno != shape->time_attno)
 			return false;
 		shape->time_attno = inner->varattno;
-		shape->time_type = inner->vartype;
+		shape->time_type = type;
 		shape->lower = (Expr *) outer;
 		shape->lower_strict = (opno == tc->gt_opr);
 		*have_lower = true;
@@ -576,7 +603,8 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	 * shuffled (3.0-3.7 s against 4.8-5.2 s).
 	 */
 	{
-		Var		   *kvar = makeVar(1, shape.key_attno, shape.key_type, -1, shape.key_collation, 0);
+		Var		   *kvar = makeVar(1, shape.key_attno, get_atttype(shape.relid, shape.key_attno),
+									   -1, shape.key_collation, 0);
 		VariableStatData vardata;
 		bool		isdefault;
 		double		nkeys;
