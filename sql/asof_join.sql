@@ -856,6 +856,17 @@ SELECT s.sid, f.id, f.ts FROM spv s CROSS JOIN LATERAL (
         AND e.ts >= s.ts - interval '40 days'
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f $q$);
 
+-- OFFSET 0 (also a written fence against subquery flattening) and OFFSET
+-- NULL skip nothing; OFFSET 1 is among the fallbacks
+SELECT * FROM asof_test.oracle('offset 0', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1 OFFSET 0) f ON true $q$);
+SELECT * FROM asof_test.oracle('offset null', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC OFFSET NULL LIMIT 1) f ON true $q$);
+
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
 ANALYZE ev0;

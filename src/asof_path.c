@@ -284,7 +284,7 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		q->hasModifyingCTE || q->hasForUpdate || q->hasRowSecurity ||
 		q->cteList || q->groupClause || q->groupingSets || q->havingQual ||
 		q->windowClause || q->distinctClause || q->setOperations ||
-		q->limitOffset || q->limitCount == NULL || q->sortClause == NIL ||
+		q->limitCount == NULL || q->sortClause == NIL ||
 		q->limitOption != LIMIT_OPTION_COUNT)
 		return false;
 	/* LIMIT 1 (the parser leaves the cast of the literal to the planner) */
@@ -293,6 +293,16 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		((Const *) limit)->consttype != INT8OID ||
 		DatumGetInt64(((Const *) limit)->constvalue) != 1)
 		return false;
+	/* OFFSET 0 or NULL skips nothing */
+	if (q->limitOffset != NULL)
+	{
+		Node	   *offset = eval_const_expressions(NULL, copyObject(q->limitOffset));
+
+		if (!IsA(offset, Const) || ((Const *) offset)->consttype != INT8OID ||
+			(!((Const *) offset)->constisnull &&
+			 DatumGetInt64(((Const *) offset)->constvalue) != 0))
+			return false;
+	}
 	/* FROM one plain table */
 	if (list_length(q->rtable) != 1 || list_length(q->jointree->fromlist) != 1 ||
 		!IsA(linitial(q->jointree->fromlist), RangeTblRef))
