@@ -867,6 +867,20 @@ SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
     SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC OFFSET NULL LIMIT 1) f ON true $q$);
 
+-- LIMIT $1: in a custom plan the parameter's value is known, and 1 merges
+-- (2 does not); a generic plan keeps the nested loop
+PREPARE asof_limit(int) AS
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT $1) f ON true;
+SET plan_cache_mode = force_custom_plan;
+SELECT * FROM asof_test.oracle('limit $1, custom plan, 1', 'EXECUTE asof_limit(1)');
+SELECT * FROM asof_test.oracle('limit $1, custom plan, 2', 'EXECUTE asof_limit(2)');
+SET plan_cache_mode = force_generic_plan;
+SELECT * FROM asof_test.oracle('limit $1, generic plan, 1', 'EXECUTE asof_limit(1)');
+RESET plan_cache_mode;
+DEALLOCATE asof_limit;
+
 -- an empty events table (the nested loop is cheaper)
 CREATE TABLE ev0 (LIKE ev);
 ANALYZE ev0;

@@ -264,7 +264,7 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 
 /* Recognises the LATERAL top-1 subquery; fills shape and returns true. */
 static bool
-RecogniseSubquery(Query *q, AsofShape *shape)
+RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 {
 	RangeTblEntry *erte;
 	RangeTblRef *rtr;
@@ -287,8 +287,11 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 		q->limitCount == NULL || q->sortClause == NIL ||
 		q->limitOption != LIMIT_OPTION_COUNT)
 		return false;
-	/* LIMIT 1 (the parser leaves the cast of the literal to the planner) */
-	limit = eval_const_expressions(NULL, copyObject(q->limitCount));
+	/*
+	 * LIMIT 1 (the parser leaves the cast of the literal to the planner; a
+	 * parameter counts when its value is known, in a custom plan)
+	 */
+	limit = eval_const_expressions(root, copyObject(q->limitCount));
 	if (!IsA(limit, Const) || ((Const *) limit)->constisnull ||
 		((Const *) limit)->consttype != INT8OID ||
 		DatumGetInt64(((Const *) limit)->constvalue) != 1)
@@ -296,7 +299,7 @@ RecogniseSubquery(Query *q, AsofShape *shape)
 	/* OFFSET 0 or NULL skips nothing */
 	if (q->limitOffset != NULL)
 	{
-		Node	   *offset = eval_const_expressions(NULL, copyObject(q->limitOffset));
+		Node	   *offset = eval_const_expressions(root, copyObject(q->limitOffset));
 
 		if (!IsA(offset, Const) || ((Const *) offset)->consttype != INT8OID ||
 			(!((Const *) offset)->constisnull &&
@@ -560,7 +563,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	/* quals on the subquery's output (they stay above its LIMIT) */
 	if (innerrel->baserestrictinfo != NIL)
 		return;
-	if (!RecogniseSubquery(rte->subquery, &shape))
+	if (!RecogniseSubquery(root, rte->subquery, &shape))
 		return;
 	shape.outer_key = PrepareOuterExpr(root, shape.outer_key, outerrel->relids);
 	shape.outer_time = PrepareOuterExpr(root, shape.outer_time, outerrel->relids);
