@@ -1057,6 +1057,63 @@ GRANT SELECT ON asof_view TO regress_asof_reader;
 SET ROLE regress_asof_reader;
 SELECT * FROM asof_test.compare('view owned by another role', 'SELECT * FROM asof_view');
 RESET ROLE;
+-- views in the subquery: a simple view (columns renamed, a view of such a
+-- view, a computed column left unread) reads as its table and merges; one
+-- with a WHERE clause or a security barrier, or whose computed column is
+-- read, keeps the nested loop
+CREATE VIEW evq AS SELECT ts AS t, user_id AS uid, amount, id, amount * 2 AS twice FROM ev;
+CREATE VIEW evqq AS SELECT id, amount AS amt, t, uid FROM evq;
+CREATE VIEW evq_where AS SELECT * FROM ev WHERE amount > 10;
+CREATE VIEW evq_barrier WITH (security_barrier) AS SELECT * FROM ev;
+SELECT * FROM asof_test.oracle('view renaming columns', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evq e WHERE e.uid = s.user_id AND e.t <= s.ts
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('view of a view', $q$
+SELECT s.*, f.amt, f.id FROM sp s CROSS JOIN LATERAL (
+    SELECT e.amt, e.id FROM evqq e WHERE e.uid = s.user_id AND e.t < s.ts AND e.t > s.lo
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f $q$);
+SELECT * FROM asof_test.oracle('computed column of a view read', $q$
+SELECT s.*, f.twice FROM sp s LEFT JOIN LATERAL (
+    SELECT e.twice FROM evq e WHERE e.uid = s.user_id AND e.t <= s.ts
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('view with a where clause', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evq_where e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('security barrier view', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evq_barrier e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- a view in the subquery owned by another role: without the right to read
+-- the view, the same error as the nested loop's; with it, the events are
+-- read with the owner's rights, so the nested loop runs
+CREATE VIEW evq_owned AS SELECT * FROM ev;
+ALTER VIEW evq_owned OWNER TO regress_asof_owner;
+GRANT SELECT ON sp TO regress_asof_reader;
+\set qowned 'SELECT count(*) AS n, count(f.amount) AS answered FROM sp s LEFT JOIN LATERAL (SELECT e.amount FROM evq_owned e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+SET ROLE regress_asof_reader;
+:qowned;
+RESET ROLE;
+GRANT SELECT ON evq_owned TO regress_asof_reader;
+SET ROLE regress_asof_reader;
+SELECT asof_test.merges(:'qowned') AS merges_owned_view;
+SELECT * FROM asof_test.compare('view in the subquery owned by another role', :'qowned');
+RESET ROLE;
+-- a security_invoker view is read with the current user's rights: the
+-- merge may run, and without the right to read the table, the same error
+CREATE VIEW evq_invoker WITH (security_invoker) AS SELECT * FROM ev;
+ALTER VIEW evq_invoker OWNER TO regress_asof_owner;
+GRANT SELECT ON evq_invoker TO regress_asof_reader;
+SET ROLE regress_asof_reader;
+SELECT count(*) AS n, count(f.amount) AS answered FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evq_invoker e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true;
+RESET ROLE;
+SELECT * FROM asof_test.oracle('security_invoker view', $q$
+SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM evq_invoker e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
 
 --
 -- 5. Cursors whose fetches read the events part by part (the key merge,

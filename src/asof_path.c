@@ -87,6 +87,9 @@ typedef struct AsofShape
 	bool		lower_strict;	/* e.ts > lower */
 	List	   *output_attnos;	/* e's attno of each subquery output column */
 	List	   *tiebreaks;		/* flattened (attno, sortop, nulls_first, collation) */
+	/* through views: the table's attno of each of the subquery's columns */
+	AttrNumber *attmap;			/* NULL when the subquery reads the table */
+	int			attmap_len;
 } AsofShape;
 
 /* Returns the inner Var of e (varno 1, level 0) in expr, or NULL. */
@@ -99,6 +102,76 @@ InnerVar(Node *expr)
 		((Var *) expr)->varlevelsup == 0 && ((Var *) expr)->varattno > 0)
 		return (Var *) expr;
 	return NULL;
+}
+
+/*
+ * The events table's column behind an inner Var (through the views the
+ * subquery reads, if any); 0 if it is not a plain column of the table.
+ */
+static AttrNumber
+TableAttno(const AsofShape *shape, const Var *var)
+{
+	if (shape->attmap == NULL)
+		return var->varattno;
+	if (var->varattno < 1 || var->varattno > shape->attmap_len)
+		return 0;
+	return shape->attmap[var->varattno - 1];
+}
+
+/*
+ * Follows a simple view, expanded by the rewriter into a subquery: one
+ * table (or another such view) in FROM, no WHERE, no security barrier,
+ * nothing but plain columns in its select list, as if the subquery named
+ * the table.  Returns the table's range table entry and composes *map (the
+ * table's attno of each column of the view, or 0 for none), or NULL.
+ */
+static RangeTblEntry *
+ViewTable(RangeTblEntry *rte, AttrNumber **map, int *map_len)
+{
+	while (rte->rtekind == RTE_SUBQUERY)
+	{
+		Query	   *v = rte->subquery;
+		RangeTblRef *rtr;
+		AttrNumber *inner;
+		int			n = 0;
+		ListCell   *lc;
+
+		if (v == NULL || rte->security_barrier || v->commandType != CMD_SELECT ||
+			v->hasAggs || v->hasWindowFuncs || v->hasTargetSRFs || v->hasSubLinks ||
+			v->hasDistinctOn || v->hasRecursive || v->hasModifyingCTE || v->hasForUpdate ||
+			v->hasRowSecurity || v->cteList || v->groupClause || v->groupingSets ||
+			v->havingQual || v->windowClause || v->distinctClause || v->setOperations ||
+			v->sortClause || v->limitOffset || v->limitCount || v->rowMarks ||
+			v->jointree == NULL || v->jointree->quals != NULL ||
+			list_length(v->jointree->fromlist) != 1 ||
+			!IsA(linitial(v->jointree->fromlist), RangeTblRef))
+			return NULL;
+		rtr = linitial(v->jointree->fromlist);
+		inner = palloc0(sizeof(AttrNumber) * Max(list_length(v->targetList), 1));
+		foreach(lc, v->targetList)
+		{
+			TargetEntry *tle = lfirst(lc);
+			Var		   *var = (Var *) tle->expr;
+
+			if (tle->resjunk)
+				continue;
+			if (IsA(var, Var) && var->varno == rtr->rtindex && var->varlevelsup == 0 &&
+				var->varattno > 0)
+				inner[n] = var->varattno;
+			n++;
+		}
+		/* compose: the outer map's entries name columns of this view */
+		if (*map == NULL)
+		{
+			*map = inner;
+			*map_len = n;
+		}
+		else
+			for (int i = 0; i < *map_len; i++)
+				(*map)[i] = ((*map)[i] >= 1 && (*map)[i] <= n) ? inner[(*map)[i] - 1] : 0;
+		rte = rt_fetch(rtr->rtindex, v->rtable);
+	}
+	return rte;
 }
 
 /*
@@ -226,7 +299,9 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 	{
 		if (op->inputcollid != inner->varcollid)
 			return false;
-		shape->key_attno = inner->varattno;
+		shape->key_attno = TableAttno(shape, inner);
+		if (shape->key_attno == 0)
+			return false;
 		shape->key_type = type;
 		shape->key_collation = inner->varcollid;
 		shape->outer_key = (Expr *) outer;
@@ -237,9 +312,10 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 		 opno == get_opfamily_member(tc->btree_opf, type, type,
 									 BTLessEqualStrategyNumber)) && !*have_upper)
 	{
-		if (*have_lower && inner->varattno != shape->time_attno)
+		if (TableAttno(shape, inner) == 0 ||
+			(*have_lower && TableAttno(shape, inner) != shape->time_attno))
 			return false;
-		shape->time_attno = inner->varattno;
+		shape->time_attno = TableAttno(shape, inner);
 		shape->time_type = type;
 		shape->outer_time = (Expr *) outer;
 		shape->upper_strict = (opno == tc->lt_opr);
@@ -250,9 +326,10 @@ ClassifyQual(Node *qual, AsofShape *shape, bool *have_key, bool *have_upper,
 		 opno == get_opfamily_member(tc->btree_opf, type, type,
 									 BTGreaterEqualStrategyNumber)) && !*have_lower)
 	{
-		if (*have_upper && inner->varattno != shape->time_attno)
+		if (TableAttno(shape, inner) == 0 ||
+			(*have_upper && TableAttno(shape, inner) != shape->time_attno))
 			return false;
-		shape->time_attno = inner->varattno;
+		shape->time_attno = TableAttno(shape, inner);
 		shape->time_type = type;
 		shape->lower = (Expr *) outer;
 		shape->lower_strict = (opno == tc->gt_opr);
@@ -306,13 +383,15 @@ RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 			 DatumGetInt64(((Const *) offset)->constvalue) != 0))
 			return false;
 	}
-	/* FROM one plain table */
+	/* FROM one plain table, or a simple view of one */
 	if (list_length(q->rtable) != 1 || list_length(q->jointree->fromlist) != 1 ||
 		!IsA(linitial(q->jointree->fromlist), RangeTblRef))
 		return false;
 	rtr = linitial(q->jointree->fromlist);
-	erte = rt_fetch(rtr->rtindex, q->rtable);
-	if (rtr->rtindex != 1 || erte->rtekind != RTE_RELATION ||
+	if (rtr->rtindex != 1)
+		return false;
+	erte = ViewTable(rt_fetch(rtr->rtindex, q->rtable), &shape->attmap, &shape->attmap_len);
+	if (erte == NULL || erte->rtekind != RTE_RELATION ||
 		(erte->relkind != RELKIND_RELATION && erte->relkind != RELKIND_PARTITIONED_TABLE &&
 		 erte->relkind != RELKIND_MATVIEW) ||
 		erte->tablesample != NULL || erte->securityQuals != NIL)
@@ -339,7 +418,7 @@ RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 	first = linitial(q->sortClause);
 	first_tle = get_sortgroupclause_tle(first, q->targetList);
 	tv = InnerVar((Node *) first_tle->expr);
-	if (tv == NULL || tv->varattno != shape->time_attno)
+	if (tv == NULL || TableAttno(shape, tv) != shape->time_attno)
 		return false;
 	tc = lookup_type_cache(shape->time_type, TYPECACHE_GT_OPR);
 	if (first->sortop != tc->gt_opr)
@@ -350,9 +429,9 @@ RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 		TargetEntry *tle = get_sortgroupclause_tle(sgc, q->targetList);
 		Var		   *v = InnerVar((Node *) tle->expr);
 
-		if (v == NULL || !OidIsValid(sgc->sortop))
+		if (v == NULL || !OidIsValid(sgc->sortop) || TableAttno(shape, v) == 0)
 			return false;
-		shape->tiebreaks = lappend_int(shape->tiebreaks, v->varattno);
+		shape->tiebreaks = lappend_int(shape->tiebreaks, TableAttno(shape, v));
 		shape->tiebreaks = lappend_int(shape->tiebreaks, (int) sgc->sortop);
 		shape->tiebreaks = lappend_int(shape->tiebreaks, sgc->nulls_first ? 1 : 0);
 		shape->tiebreaks = lappend_int(shape->tiebreaks, (int) v->varcollid);
@@ -367,9 +446,10 @@ RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 		if (tle->resjunk)
 			continue;
 		v = IsA(tle->expr, Var) ? (Var *) tle->expr : NULL;
-		if (v == NULL || v->varno != 1 || v->varlevelsup != 0 || v->varattno <= 0)
+		if (v == NULL || v->varno != 1 || v->varlevelsup != 0 || v->varattno <= 0 ||
+			TableAttno(shape, v) == 0)
 			return false;
-		shape->output_attnos = lappend_int(shape->output_attnos, v->varattno);
+		shape->output_attnos = lappend_int(shape->output_attnos, TableAttno(shape, v));
 	}
 
 	return true;
@@ -595,7 +675,16 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	if (outer_path == NULL || outer_path->param_info != NULL)
 		return;
 
-	erel = innerrel->subroot->simple_rel_array[1];
+	/* the table's relation in the subquery's planning (a view is pulled up) */
+	erel = NULL;
+	for (int i = 1; i < innerrel->subroot->simple_rel_array_size && erel == NULL; i++)
+	{
+		RelOptInfo *r = innerrel->subroot->simple_rel_array[i];
+
+		if (r != NULL && r->reloptkind == RELOPT_BASEREL && r->rtekind == RTE_RELATION &&
+			innerrel->subroot->simple_rte_array[i]->relid == shape.relid)
+			erel = r;
+	}
 	if (erel == NULL)
 		return;
 	/* the events lie in time order (an event log appended as it happens) */
@@ -616,7 +705,7 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	 * shuffled (3.0-3.7 s against 4.8-5.2 s).
 	 */
 	{
-		Var		   *kvar = makeVar(1, shape.key_attno, get_atttype(shape.relid, shape.key_attno),
+		Var		   *kvar = makeVar(erel->relid, shape.key_attno, get_atttype(shape.relid, shape.key_attno),
 									   -1, shape.key_collation, 0);
 		VariableStatData vardata;
 		bool		isdefault;
