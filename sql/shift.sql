@@ -31,6 +31,28 @@ SELECT shift_until(tl, tl > 3) AS until_big,
 -- shift_to: every point to one time, order kept
 SELECT shift_to(tl, '2024-02-01') FROM t;
 
+-- a released or moved point is never positioned before the position that
+-- releases it, nor before its own (these came out at seq 0, visible to
+-- readings earlier in the instant)
+SELECT observe(sum(shift_until('discrete{2024-01-01#1=>10}'::timeline,
+                               'discrete{2024-01-02#7=>1}'::timeline)),
+               'discrete{2024-01-02#3=>0, 2024-01-02#7=>0}'::timeline) AS released_at_seq_7;
+SELECT observe(last(shift_until('discrete{2024-01-01 10:00=>5}'::timeline,
+                                ticks('2024-01-02', '2024-01-02', '1 day'))),
+               'discrete{2024-01-02=>0}'::timeline) AS released_after_the_instant;
+SELECT shift_until('discrete{2024-01-02#7=>12}'::timeline,
+                   'discrete{2024-01-02#7=>1}'::timeline) AS released_at_own_position;
+SELECT shift_to('discrete{2024-01-01#1=>10, 2024-01-02#3=>11, 2024-01-02#5=>12}'::timeline,
+                '2024-01-02') AS shift_to_keeps_later_positions;
+-- shift_by adds the interval as timestamptz + interval does, days in the
+-- session's zone: across New York's fall-back 01:59 EDT + 1 day comes after
+-- 01:00 EST + 1 day, so the moved points are put in time order (this was an
+-- internal error); each still moves later
+SET TimeZone = 'America/New_York';
+SELECT shift_by('discrete{2024-11-03 05:59:00+00=>1, 2024-11-03 06:00:00+00=>2}'::timeline, '1 day') AS across_fall_back,
+       shift_by('discrete{2024-11-03 05:59:00+00=>1, 2024-11-03 06:00:00+00=>2}'::timeline, '24 hours') AS in_hours;
+SET TimeZone = 'UTC';
+
 -- lag: the n-th previous non-NULL value, continuous
 SELECT lag(tl, 1) AS lag1, lag(tl, 2) AS lag2, lag(tl, 100) AS lag100 FROM t;
 -- seconds since the previous point (any value), discrete

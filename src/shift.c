@@ -55,7 +55,36 @@ AppendShifted(TimelineBuilder *out, TimestampTz t, int64 seq, float8 value, bool
 	TimelineBuilderAppend(out, t, seq, value, isnull);
 }
 
-/* Moves every point to time + d (d >= 0). */
+/* A shifted point of shift_by, before the points are put in time order. */
+typedef struct ShiftedPoint
+{
+	TimestampTz time;
+	int64		seq;
+	int32		index;			/* position in the input */
+	bool		isnull;
+	float8		value;
+} ShiftedPoint;
+
+/* Orders shifted points by time, then by their order in the input. */
+static int
+ShiftedPointCmp(const void *a, const void *b)
+{
+	const ShiftedPoint *x = a;
+	const ShiftedPoint *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Moves every point to time + d (d >= 0), computed as SQL's timestamptz +
+ * interval: days and months in the session's time zone.  Across a change
+ * of UTC offset that is not order-preserving (with TimeZone America/New_York,
+ * 01:59 EDT + 1 day lands after 01:00 EST + 1 day, which came later), so
+ * the moved points are put in time order; points that land on one instant
+ * keep their order.  Every point still moves later.
+ */
 Datum
 timeline_shift_by(PG_FUNCTION_ARGS)
 {
@@ -63,12 +92,15 @@ timeline_shift_by(PG_FUNCTION_ARGS)
 	Interval   *d = PG_GETARG_INTERVAL_P(1);
 	TimelineCursor c;
 	TimelineBuilder out;
+	ShiftedPoint *pts;
+	int32		n = 0;
+	bool		sorted = true;
 
 	if (IntervalSign(d) < 0)
 		ReportBackwardShift("The shift interval is negative.");
 
+	pts = palloc_extended(sizeof(ShiftedPoint) * Max(tl->npoints, 1), MCXT_ALLOC_HUGE);
 	TimelineCursorInit(&c, tl);
-	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
 	{
 		TimestampTz t = TimelineCursorTime(&c);
@@ -78,14 +110,31 @@ timeline_shift_by(PG_FUNCTION_ARGS)
 
 		if (moved < t)
 			ReportBackwardShift("The shift interval moves some times backward (negative days or time with positive months).");
-		AppendShifted(&out, moved, c.seq, TimelineCursorValue(&c), TimelineCursorIsNull(&c));
+		if (n > 0 && moved < pts[n - 1].time)
+			sorted = false;
+		pts[n].time = moved;
+		pts[n].seq = c.seq;
+		pts[n].index = n;
+		pts[n].value = TimelineCursorValue(&c);
+		pts[n].isnull = TimelineCursorIsNull(&c);
+		n++;
 	}
+	if (!sorted)
+		qsort(pts, n, sizeof(ShiftedPoint), ShiftedPointCmp);
+	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
+	for (int32 i = 0; i < n; i++)
+		AppendShifted(&out, pts[i].time, pts[i].seq, pts[i].value, pts[i].isnull);
+	pfree(pts);
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
 }
 
 /*
  * Holds each point until the first position at or after it where predicate
- * holds, and releases it there; points released together keep their order.
+ * holds, and releases it there, at that position (time and seq), never
+ * before it; points released together keep their order and take the
+ * positions from there on (at a tick, the last position of its instant,
+ * they take the last positions, ending at the tick's: after every ordinary
+ * point of the instant).
  */
 Datum
 timeline_shift_until(PG_FUNCTION_ARGS)
@@ -112,8 +161,10 @@ timeline_shift_until(PG_FUNCTION_ARGS)
 		}
 		if (nheld > 0 && MergeValue(&m.in[1], &p) && p != 0.0)
 		{
+			int64		first = Min(m.seq, PG_INT64_MAX - (int64) (nheld - 1));
+
 			for (int32 i = 0; i < nheld; i++)
-				AppendShifted(&out, m.time, 0, held_values[i], held_nulls[i]);
+				AppendShifted(&out, m.time, first + i, held_values[i], held_nulls[i]);
 			nheld = 0;
 		}
 	}
@@ -122,7 +173,11 @@ timeline_shift_until(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
 }
 
-/* Moves every point to the fixed time t; a point after t is an error. */
+/*
+ * Moves every point to the fixed time t; a point after t is an error.  A
+ * point already at t keeps its position (it would otherwise move before
+ * other points of t); earlier points come first, in order.
+ */
 Datum
 timeline_shift_to(PG_FUNCTION_ARGS)
 {
@@ -137,7 +192,8 @@ timeline_shift_to(PG_FUNCTION_ARGS)
 	TimelineCursorInit(&c, tl);
 	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
-		AppendShifted(&out, t, 0, TimelineCursorValue(&c), TimelineCursorIsNull(&c));
+		AppendShifted(&out, t, TimelineCursorTime(&c) == t ? c.seq : 0,
+					  TimelineCursorValue(&c), TimelineCursorIsNull(&c));
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
 }
 
