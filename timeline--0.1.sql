@@ -1710,6 +1710,14 @@ DECLARE
     cur timeline.feature_def;
 BEGIN
     PERFORM timeline.check_name('feature', name);
+    -- feature names become columns beside others timeline adds, and
+    -- materialization prefixes them with two characters
+    IF name IN ('entity', 'last_time', 'label') OR name LIKE 'timeline\_%' OR length(name) > 61 THEN
+        RAISE EXCEPTION 'invalid feature name: %', quote_literal(name)
+            USING ERRCODE = 'invalid_name',
+                  DETAIL = 'entity, last_time, label and names starting with timeline_ are columns that timeline adds beside the features (feature_timelines, materialized states, training sets), and materialization prefixes feature names with two characters, so they have at most 61.',
+                  HINT = 'Choose another name.';
+    END IF;
     IF agg IS NULL OR agg NOT IN ('count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
                                   'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop') THEN
         RAISE EXCEPTION 'unknown aggregate: %', coalesce(quote_literal(aggregate), 'NULL')

@@ -74,6 +74,16 @@ SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', 'weekly');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', 'since(kind)');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => 'amount');
 SELECT timeline.create_feature('bad name', 'purchases', 'sum', 'amount');
+-- names of columns timeline adds beside the features, and names too long
+-- for materialization's two-character prefixes (these broke
+-- feature_timelines, materialize, verify and training sets later)
+SELECT timeline.create_feature('entity', 'purchases', 'count');
+SELECT timeline.create_feature('last_time', 'purchases', 'count');
+SELECT timeline.create_feature('label', 'purchases', 'count');
+SELECT timeline.create_feature('timeline_rid', 'purchases', 'count');
+SELECT timeline.create_feature(repeat('a', 62), 'purchases', 'count');
+SELECT timeline.create_feature('Entity', 'purchases', 'count') AS mixed_case_is_another_column;
+SELECT timeline.create_feature(repeat('a', 61), 'purchases', 'count') AS sixty_one_characters;
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => 'random() > 0.5');
 
 -- injection attempts: each expression must be one row expression
