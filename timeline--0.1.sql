@@ -1357,6 +1357,31 @@ CREATE TRIGGER stamp BEFORE INSERT ON timeline.training_set_def
 
 GRANT SELECT, INSERT ON timeline.source_def, timeline.feature_def, timeline.feature_set_def,
     timeline.feature_set_member TO PUBLIC;
+-- everyone reads; a row is added by its maker for a table of theirs, and
+-- deleted (create_training_set replaces it) by its maker or by the owner of
+-- its table, or by anyone once the table is gone
+ALTER TABLE timeline.training_set_def ENABLE ROW LEVEL SECURITY;
+CREATE FUNCTION timeline.may_record_training_set(target_schema pg_catalog.name,
+                                                 target_name pg_catalog.name)
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = target_schema AND c.relname = target_name
+                         AND NOT pg_catalog.pg_has_role(current_user, c.relowner, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION timeline.may_record_training_set(pg_catalog.name, pg_catalog.name) IS
+'internal: whether the current user may record or replace the training set of a table (none by that name, or one of a role they belong to)';
+CREATE POLICY read ON timeline.training_set_def FOR SELECT USING (true);
+CREATE POLICY add ON timeline.training_set_def FOR INSERT
+    WITH CHECK (created_by = current_user AND timeline.may_record_training_set(target_schema, target_name));
+CREATE POLICY remove ON timeline.training_set_def FOR DELETE
+    USING (created_by = current_user
+           OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = created_by
+                        AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+           OR timeline.may_record_training_set(target_schema, target_name));
 GRANT SELECT, INSERT, DELETE ON timeline.training_set_def TO PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('timeline.source_def', '');

@@ -166,6 +166,29 @@ UPDATE timeline.feature_def SET owner = 'me' WHERE name = 'spend';
 DELETE FROM timeline.feature_def WHERE name = 'forged';
 SELECT timeline.create_feature('analyst_feature', 'purchases', 'mean', 'amount');
 RESET ROLE;
+-- training-set records: only their maker, or the owner of their table, may
+-- delete one (anyone could), and one may only be added for a table of the
+-- adder's (forged records could be added for anyone's)
+CREATE TABLE someone_ts (user_id int, ts timestamptz);
+INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
+                                       time_column, incomplete_labels)
+VALUES (current_schema, 'someone_ts', 'fs', 'sp', 'user_id', 'ts', 'keep');
+SET ROLE regress_timeline_analyst;
+DELETE FROM timeline.training_set_def WHERE target_name = 'someone_ts';
+INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
+                                       time_column, incomplete_labels)
+VALUES (current_schema, 'ev', 'fs', 'sp', 'user_id', 'ts', 'keep');
+INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
+                                       time_column, incomplete_labels)
+VALUES (current_schema, 'no_such_table', 'fs', 'sp', 'user_id', 'ts', 'keep');
+DELETE FROM timeline.training_set_def WHERE target_name = 'no_such_table';
+RESET ROLE;
+SELECT target_name, created_by = current_user AS by_me FROM timeline.training_set_def ORDER BY 1;
+DROP TABLE someone_ts;
+SET ROLE regress_timeline_analyst;
+DELETE FROM timeline.training_set_def WHERE target_name = 'someone_ts';
+RESET ROLE;
+SELECT count(*) AS records_left FROM timeline.training_set_def;
 SELECT name, version, created_by FROM timeline.feature_def WHERE created_by <> current_user ORDER BY name;
 
 -- features run with the caller's rights: no SELECT on the source, no values
