@@ -3022,6 +3022,12 @@ BEGIN
             USING ERRCODE = 'invalid_name',
                   DETAIL = 'Names like state_<n> and log_<n> are taken by the state tables of schema timeline_state.';
     END IF;
+    IF to_regclass(format('timeline_state.%I', feature_set)) IS NOT NULL THEN
+        RAISE EXCEPTION 'relation %.% already exists', 'timeline_state', quote_ident(feature_set)
+            USING ERRCODE = 'duplicate_table',
+                  DETAIL = 'The read view of a materialized feature set takes its name in schema timeline_state.',
+                  HINT = 'Drop or rename that relation, or materialize a feature set of another name.';
+    END IF;
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
 
     FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
@@ -3031,7 +3037,13 @@ BEGIN
                 USING ERRCODE = 'feature_not_supported',
                       DETAIL = 'Materialization captures changes with triggers, which need a table.';
         END IF;
-        id := nextval('timeline.materialization_id_seq');
+        -- schema timeline_state is open to everyone: skip numbers whose
+        -- names someone took
+        LOOP
+            id := nextval('timeline.materialization_id_seq');
+            EXIT WHEN to_regclass(format('timeline_state.%I', 'state_' || id)) IS NULL
+                  AND to_regclass(format('timeline_state.%I', 'log_' || id)) IS NULL;
+        END LOOP;
         state_table := 'state_' || id;
         log_table := 'log_' || id;
         SELECT format_type(a.atttypid, a.atttypmod) INTO entity_type FROM pg_attribute a

@@ -131,6 +131,21 @@ SELECT timeline.materialize('vfs');
 SELECT count(*) AS nothing_half_made FROM timeline.materializations WHERE feature_set = 'vfs';
 SELECT timeline.state_value_at(spend, '2024-01-01') FROM timeline_state.state_2 WHERE entity = 5;
 
+-- schema timeline_state is open to everyone: a state or log table's name
+-- taken there is skipped, the read view's is reported (both failed with
+-- "relation already exists" from inside materialize)
+SELECT last_value + 1 AS next_id FROM timeline.materialization_id_seq \gset
+CREATE TABLE timeline_state.state_:next_id (x int);
+CREATE TABLE timeline_state.mfs3 (x int);
+SELECT timeline.create_feature_set('mfs3', ARRAY['n']);
+SELECT timeline.materialize('mfs3');
+DROP TABLE timeline_state.mfs3;
+SELECT timeline.materialize('mfs3');
+SELECT state_table <> 'state_' || :next_id AS skipped_the_taken_name
+FROM timeline.materializations WHERE feature_set = 'mfs3';
+SELECT timeline.drop_materialization('mfs3');
+DROP TABLE timeline_state.state_:next_id;
+
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;
