@@ -48,7 +48,22 @@ SET TimeZone = 'America/New_York';
 SELECT value_at(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-14 03:15') AS after_dst,
        value_at(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-14 01:59:59') AS before_leave,
        first_time(slice(count('discrete{2021-03-13 02:30=>1}'::timeline, '1 day'), '2021-03-13 03:00', NULL)) AS leaves_at;
+-- t - interval can move back as t moves forward, and then values come back
+-- into the window: 2024-03-11 02:30 - 1 day is 2024-03-10 03:30 (02:30 does
+-- not exist that day), but 2024-03-11 03:00 - 1 day is 2024-03-10 03:00
+SELECT sum('discrete{2024-03-10 03:30=>1}'::timeline, '1 day');
+SELECT aggregate_at_times('discrete{2024-03-10 03:30=>1}'::timeline, 'count', '1 day',
+                          '{2024-03-11 02:29, 2024-03-11 02:30, 2024-03-11 02:59, 2024-03-11 03:00, 2024-03-11 03:30}');
+-- the same where clocks fall back: 2024-11-03 01:30 EST - 1 day is 01:30 EDT the day before
+SELECT count('discrete{2024-11-02 01:30-04=>1, 2024-11-03 01:10-04=>2}'::timeline, '1 day');
 SET TimeZone = 'UTC';
+-- and at month ends in any zone: 2024-03-30 00:00 - 1 month is 2024-02-29
+-- 00:00 (there is no Feb 30), a day before 2024-03-29 23:59 - 1 month
+SELECT count('discrete{2024-02-29 12:00=>1}'::timeline, '1 month');
+SELECT value_at(sum('discrete{2024-02-29 12:00=>1}'::timeline, '1 month'), '2024-03-30 06:00') AS back_on_0330,
+       timeline.state_value_at(timeline.state_advance(timeline.state_new('sum', '1 month'),
+                                                      'discrete{2024-02-29 12:00=>1}'::timeline),
+                               '2024-03-30 06:00') AS state_agrees;
 -- explicit seqs: a point of its own where a value leaves gets the lowest seq
 SELECT sum('discrete{2024-01-01#5=>1, 2024-01-02#1=>2}'::timeline, '1 day');
 

@@ -41,6 +41,20 @@
  *	  float8  values[nitems]
  *	  int64   expiry[nitems]
  *
+ * A width with months or days (calendar arithmetic in the session's zone)
+ * sets STATE_F_CALENDAR and stores, instead, the points that may still be
+ * read, in time order: those before the window that can come back into it
+ * (window.c, LeaveTimeIn: t - width can move back as t moves forward), then
+ * the window's own, with reserved counting the first kind:
+ *
+ *	  float8  values[reserved + nitems]
+ *	  int64   expiry[reserved + nitems]    zero for the points before the window
+ *	  int64   times[reserved + nitems]
+ *
+ * Every point after last_time - reach (WindowWidth) is kept, as a jump of
+ * t - width at a later t can bring back no earlier one.  Where window.c
+ * rebuilds its queue at a jump, the state does the same, from these points.
+ *
  * Points must arrive strictly after last_time: a late point changes what the
  * window held when, so the caller rebuilds the state from the source then.
  *
@@ -64,6 +78,7 @@ PG_FUNCTION_INFO_V1(timeline_state_last_time);
 #define STATE_TRAILING			1
 #define STATE_SINCE				2
 #define STATE_F_RESET_PENDING	0x0001
+#define STATE_F_CALENDAR		0x0002
 
 typedef struct StateHeader
 {
@@ -74,7 +89,7 @@ typedef struct StateHeader
 	int32		nitems;
 	int32		front;
 	int32		flags;
-	int32		reserved;
+	int32		reserved;		/* calendar: points kept before the window */
 	int64		last_time;
 	int64		reset_time;
 	Interval	width;
@@ -82,13 +97,29 @@ typedef struct StateHeader
 	/* float8 values[nitems], int64 expiry[nitems] follow */
 } StateHeader;
 
-/* A loaded state: the header, and for trailing windows a live queue. */
+/*
+ * A loaded state: the header, and for trailing windows a live queue; with
+ * a calendar width also the points kept, whose last AccQueueSize are the
+ * queue's (the queue holds a suffix of the points: it loses its oldest, and
+ * is rebuilt from a suffix at a jump).
+ */
 typedef struct FeatureState
 {
 	StateHeader hdr;
 	AccQueue	q;
 	WindowWidth ww;
+	bool		calendar;
+	int32		npoints;		/* kept points, the queue's included */
+	TimestampTz *times;
+	float8	   *values;
 } FeatureState;
+
+/* Whether a width keeps points for jumps: it has months or days. */
+static inline bool
+CalendarWidth(const Interval *width)
+{
+	return width->month != 0 || width->day != 0;
+}
 
 /* Reports a malformed state. */
 static void
@@ -102,9 +133,10 @@ RejectState(const char *why)
 
 /* Returns the size of a state with n trailing elements. */
 static Size
-StateSize(int32 n)
+StateSize(int32 n, bool calendar)
 {
-	return sizeof(StateHeader) + (Size) n * (sizeof(float8) + sizeof(int64));
+	return sizeof(StateHeader) + (Size) n * (sizeof(float8) + sizeof(int64) +
+											 (calendar ? sizeof(int64) : 0));
 }
 
 /*
@@ -115,6 +147,7 @@ static void
 StateLoad(FeatureState *fs, bytea *raw, int64 extra)
 {
 	const char *elems = (const char *) raw + sizeof(StateHeader);
+	int32		nkept;
 
 	if (VARSIZE_ANY_EXHDR(raw) + VARHDRSZ < sizeof(StateHeader) || VARATT_IS_SHORT(raw))
 		RejectState("too short");
@@ -122,26 +155,50 @@ StateLoad(FeatureState *fs, bytea *raw, int64 extra)
 	if (fs->hdr.version != STATE_VERSION)
 		RejectState("unknown version");
 	if (fs->hdr.kind > WK_STDDEV_POP || fs->hdr.window > STATE_SINCE ||
-		fs->hdr.reserved != 0 || (fs->hdr.flags & ~STATE_F_RESET_PENDING) != 0)
+		(fs->hdr.flags & ~(STATE_F_RESET_PENDING | STATE_F_CALENDAR)) != 0)
 		RejectState("unknown aggregate, window or flags");
+	fs->calendar = (fs->hdr.flags & STATE_F_CALENDAR) != 0;
+	nkept = fs->calendar ? fs->hdr.reserved : 0;
 	if (fs->hdr.nitems < 0 || fs->hdr.front < 0 || fs->hdr.front > fs->hdr.nitems ||
-		(fs->hdr.window != STATE_TRAILING && fs->hdr.nitems != 0))
+		nkept < 0 || nkept > PG_INT32_MAX / 32 - fs->hdr.nitems ||
+		(fs->hdr.window != STATE_TRAILING && fs->hdr.nitems != 0) || (!fs->calendar && fs->hdr.reserved != 0))
 		RejectState("bad element counts");
-	if (VARSIZE(raw) != StateSize(fs->hdr.nitems))
+	if (fs->calendar != (fs->hdr.window == STATE_TRAILING && CalendarWidth(&fs->hdr.width)))
+	{
+		if (!fs->calendar && fs->hdr.window == STATE_TRAILING)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("feature state of a width with months or days is in an earlier format"),
+					 errhint("Build it again from the source: materialize the feature set again with timeline.materialize.")));
+		RejectState("flags do not match the window");
+	}
+	fs->npoints = nkept + fs->hdr.nitems;
+	if (VARSIZE(raw) != StateSize(fs->npoints, fs->calendar))
 		RejectState("size does not match the element count");
 
 	if (fs->hdr.window != STATE_TRAILING)
 		return;
 	WindowWidthInit(&fs->ww, &fs->hdr.width);
-	AccQueueInit(&fs->q, (WinKind) fs->hdr.kind, (int64) fs->hdr.nitems + extra, true);
+	AccQueueInit(&fs->q, (WinKind) fs->hdr.kind, (int64) fs->npoints + extra, true);
+	if (fs->calendar)
+	{
+		fs->times = palloc_extended(sizeof(TimestampTz) * ((int64) fs->npoints + extra + 1), MCXT_ALLOC_HUGE);
+		fs->values = palloc_extended(sizeof(float8) * ((int64) fs->npoints + extra + 1), MCXT_ALLOC_HUGE);
+		memcpy(fs->values, elems, sizeof(float8) * fs->npoints);
+		memcpy(fs->times, elems + (Size) fs->npoints * 2 * sizeof(int64), sizeof(int64) * fs->npoints);
+		for (int32 i = 0; i < fs->npoints; i++)
+			if (!IS_VALID_TIMESTAMP(fs->times[i]) || fs->times[i] > fs->hdr.last_time ||
+				(i > 0 && fs->times[i] < fs->times[i - 1]))
+				RejectState("points out of order");
+	}
 	/* memcpy: a bytea inside a tuple is only int-aligned */
 	for (int32 i = 0; i < fs->hdr.nitems; i++)
 	{
 		float8		v;
 
-		memcpy(&v, elems + i * sizeof(float8), sizeof(float8));
+		memcpy(&v, elems + ((Size) nkept + i) * sizeof(float8), sizeof(float8));
 		fs->q.item[i] = AccOf(v);
-		memcpy(&fs->q.expiry[i], elems + ((Size) fs->hdr.nitems + i) * sizeof(int64), sizeof(int64));
+		memcpy(&fs->q.expiry[i], elems + ((Size) fs->npoints + nkept + i) * sizeof(int64), sizeof(int64));
 	}
 	fs->q.head = 0;
 	fs->q.tail = fs->hdr.nitems;
@@ -167,34 +224,56 @@ static bytea *
 StateStore(FeatureState *fs)
 {
 	int32		n = 0;
+	int32		nkept = 0;
+	int32		first = 0;
 	bytea	   *out;
 	StateHeader *h;
+	bool		calendar = fs->hdr.window == STATE_TRAILING && fs->calendar;
 
 	if (fs->hdr.window == STATE_TRAILING)
 	{
-		if (AccQueueSize(&fs->q) > PG_INT32_MAX / 32)
+		if (AccQueueSize(&fs->q) > PG_INT32_MAX / 32 ||
+			(calendar && fs->npoints > PG_INT32_MAX / 32))
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("too many points in one trailing window of a feature state")));
 		n = (int32) AccQueueSize(&fs->q);
 	}
-	out = palloc0(StateSize(n));
-	SET_VARSIZE(out, StateSize(n));
+	if (calendar)
+	{
+		/* keep the points after last_time - reach: no jump can bring back others */
+		TimestampTz horizon = fs->hdr.last_time - Min(fs->ww.reach, fs->hdr.last_time - MIN_TIMESTAMP);
+
+		Assert(fs->npoints >= n);
+		while (first < fs->npoints - n && fs->times[first] <= horizon)
+			first++;
+		nkept = fs->npoints - n - first;
+	}
+	out = palloc0(StateSize(nkept + n, calendar));
+	SET_VARSIZE(out, StateSize(nkept + n, calendar));
 	h = (StateHeader *) out;
 	memcpy(h, &fs->hdr, sizeof(StateHeader));
-	SET_VARSIZE(out, StateSize(n));
+	SET_VARSIZE(out, StateSize(nkept + n, calendar));
 	h->nitems = n;
 	h->front = 0;
+	h->reserved = nkept;
+	h->flags = (fs->hdr.flags & ~STATE_F_CALENDAR) | (calendar ? STATE_F_CALENDAR : 0);
 	if (fs->hdr.window == STATE_TRAILING)
 	{
 		char	   *elems = (char *) out + sizeof(StateHeader);
+		int32		all = nkept + n;
 
 		h->front = (int32) Max(fs->q.split - fs->q.head, 0);
+		if (calendar && all > 0)
+		{
+			memcpy(elems, fs->values + first, sizeof(float8) * nkept);
+			memcpy(elems + (Size) all * 2 * sizeof(int64), fs->times + first, sizeof(int64) * all);
+		}
 		for (int32 i = 0; i < n; i++)
 		{
 			/* an element's accumulator is AccOf(value): its value is sum */
-			memcpy(elems + i * sizeof(float8), &fs->q.item[fs->q.head + i].sum, sizeof(float8));
-			memcpy(elems + ((Size) n + i) * sizeof(int64), &fs->q.expiry[fs->q.head + i], sizeof(int64));
+			memcpy(elems + ((Size) nkept + i) * sizeof(float8), &fs->q.item[fs->q.head + i].sum, sizeof(float8));
+			memcpy(elems + ((Size) all + nkept + i) * sizeof(int64), &fs->q.expiry[fs->q.head + i], sizeof(int64));
 		}
 	}
 	return out;
@@ -207,6 +286,49 @@ StateExpire(FeatureState *fs, TimestampTz t)
 	while (AccQueueSize(&fs->q) > 0 && fs->q.expiry[fs->q.head] <= t &&
 		   fs->q.expiry[fs->q.head] != DT_NOEND)
 		AccQueuePop(&fs->q);
+}
+
+/*
+ * The jumps of t - width after the state's last point that can bring back
+ * its kept points or those of more (points to come).  All of them, as
+ * window.c has them: a leave time is found up to the next jump.
+ */
+static void
+StateJumpsInit(FeatureState *fs, WindowJumps *wj, const Timeline *more)
+{
+	int32		nmore = more ? more->npoints : 0;
+	TimestampTz *all;
+
+	wj->at = NULL;
+	wj->n = wj->next = 0;
+	if (!fs->calendar || fs->npoints + nmore == 0)
+		return;
+	all = palloc_extended(sizeof(TimestampTz) * (1 + (int64) nmore), MCXT_ALLOC_HUGE);
+	/* the kept points are all within reach of the last one */
+	all[0] = fs->npoints > 0 ? fs->times[fs->npoints - 1] : TimelineTimes(more)[0];
+	if (nmore > 0)
+		memcpy(all + 1, TimelineTimes(more), sizeof(TimestampTz) * nmore);
+	WindowJumpsInit(wj, &fs->ww, all, 1 + nmore, fs->hdr.last_time, DT_NOEND);
+	pfree(all);
+}
+
+/*
+ * Goes through the jumps up to t as window.c does: what leaves before a
+ * jump leaves, then the window is made again at the jump.
+ */
+static void
+StateJumpsUpTo(FeatureState *fs, WindowJumps *wj, TimestampTz t)
+{
+	while (wj->next < wj->n && wj->at[wj->next] <= t)
+	{
+		TimestampTz jump = wj->at[wj->next++];
+
+		while (AccQueueSize(&fs->q) > 0 && fs->q.expiry[fs->q.head] < jump &&
+			   fs->q.expiry[fs->q.head] != DT_NOEND)
+			AccQueuePop(&fs->q);
+		TrailingRestart(&fs->q, fs->q.kind, &fs->ww, fs->times, fs->values, NULL,
+						fs->npoints, jump, wj->next < wj->n ? wj->at[wj->next] : DT_NOEND);
+	}
 }
 
 /* Rejects points that do not come after the state's last point. */
@@ -260,6 +382,7 @@ timeline_state_new(PG_FUNCTION_ARGS)
 		fs.hdr.width = *PG_GETARG_INTERVAL_P(1);
 		WindowWidthInit(&fs.ww, &fs.hdr.width);		/* rejects widths <= 0 */
 		AccQueueInit(&fs.q, (WinKind) kind, 1, true);
+		fs.calendar = CalendarWidth(&fs.hdr.width);
 	}
 	else if (!PG_ARGISNULL(2) && PG_GETARG_BOOL(2))
 		fs.hdr.window = STATE_SINCE;
@@ -312,18 +435,30 @@ timeline_state_advance(PG_FUNCTION_ARGS)
 	}
 	else if (fs.hdr.window == STATE_TRAILING && tl != NULL)
 	{
-		/* window.c's AggregateTrailing: expire, then push */
+		/* window.c's AggregateTrailing: jumps, expire, then push */
+		WindowJumps wj;
+
+		StateJumpsInit(&fs, &wj, tl);
 		TimelineCursorInit(&c, tl);
 		for (; !TimelineCursorDone(&c); TimelineCursorNext(&c))
 		{
 			TimestampTz now = TimelineCursorTime(&c);
 
+			StateJumpsUpTo(&fs, &wj, now);
 			StateExpire(&fs, now);
 			if (!TimelineCursorIsNull(&c))
 			{
 				WinAcc		one = AccOf(TimelineCursorValue(&c));
+				TimestampTz leave = LeaveTimeIn(&fs.ww, now, now,
+												wj.next < wj.n ? wj.at[wj.next] : DT_NOEND);
 
-				AccQueuePush(&fs.q, &one, LeaveTime(&fs.ww, now));
+				if (leave > now)	/* else not in the window even now */
+					AccQueuePush(&fs.q, &one, leave);
+				if (fs.calendar)
+				{
+					fs.times[fs.npoints] = now;
+					fs.values[fs.npoints++] = TimelineCursorValue(&c);
+				}
 			}
 		}
 	}
@@ -387,6 +522,10 @@ timeline_state_value_at(PG_FUNCTION_ARGS)
 				 errhint("Compute values at earlier times from the source, with timeline.create_training_set.")));
 	if (fs.hdr.window == STATE_TRAILING)
 	{
+		WindowJumps wj;
+
+		StateJumpsInit(&fs, &wj, NULL);
+		StateJumpsUpTo(&fs, &wj, t);
 		StateExpire(&fs, t);
 		acc = AccQueueTotal(&fs.q);
 	}

@@ -451,24 +451,42 @@ AccQueueReset(AccQueue *q)
 
 /*
  * How a trailing window's width is applied.  A point at time p is in the
- * window (t - width, t] while p > t - width, so it leaves at the first
- * instant T with T - width >= p.  For a width without months in a time zone
- * with a fixed offset, that is exactly p + width in microseconds (the fast
- * path).  Otherwise (months, or days across daylight-saving changes) it is
- * found by bisection around p + width on the monotone function T - width,
- * exactly as PostgreSQL's timestamptz - interval computes it.
+ * window (t - width, t] while p > t - width.  For a width without months in
+ * a time zone with a fixed offset, t - width is t minus a constant and the
+ * point leaves at exactly p + width in microseconds (the fast path).
+ * Otherwise (months, or days across daylight-saving changes) t - width is
+ * PostgreSQL's calendar arithmetic, which can move back as t moves forward
+ * (window.c, LeaveTimeIn): leave times are found by bisection between the
+ * instants where it jumps back, and points can come back at those jumps.
  */
 typedef struct WindowWidth
 {
 	Interval   *width;
 	bool		fixed;			/* usecs is exact */
 	int64		usecs;
+	int64		reach;			/* t - (t - width) is at most this */
 } WindowWidth;
+
+/* The instants where t - width jumps back, in order, and the next one due. */
+typedef struct WindowJumps
+{
+	TimestampTz *at;
+	int32		n;
+	int32		next;
+} WindowJumps;
 
 extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
 extern TimestampTz LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p);
+extern TimestampTz LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from,
+							   TimestampTz until);
+extern TimestampTz WindowStart(const WindowWidth *ww, TimestampTz t);
+extern void WindowJumpsInit(WindowJumps *wj, const WindowWidth *ww, const TimestampTz *times,
+							int32 n, TimestampTz after, TimestampTz upto);
+extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
+							const TimestampTz *times, const float8 *values, const bits8 *nulls,
+							int32 i, TimestampTz c, TimestampTz until);
 extern int	WinKindFromName(const char *name);
 
 /*

@@ -27,9 +27,10 @@
  *
  * Positions: results are continuous with a point at every input point.  A
  * trailing window also has a point at every instant where a value leaves
- * (the first T with T - width >= point time, see LeaveTime) and no input
- * point exists; its seq is 0 (the only
- * point of its time) for implicit inputs and INT64_MIN for explicit ones.
+ * (T - width reaches the point's time, see LeaveTimeIn) or values come back
+ * (T - width moves back, see WindowJumpsInit) and no input point exists; its
+ * seq is 0 (the only point of its time) for implicit inputs and INT64_MIN
+ * for explicit ones.
  * Since and sliding results have a point at every position of the input and
  * of the reset timeline.  A reset at time t takes effect after every point
  * of time t (SEMANTICS.md s1), so windows are (previous reset, t] and the
@@ -57,6 +58,7 @@
 #include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -183,6 +185,9 @@ CheckWindowWidth(Interval *width)
 				 errhint("Give the width of a trailing window as a positive interval, such as '7 days'.")));
 }
 
+/* offsets and their changes are within this, with room to spare */
+#define WIDTH_SLACK (2 * USECS_PER_DAY)
+
 /* Prepares the width: rejects non-positive ones, picks the fast path. */
 void
 WindowWidthInit(WindowWidth *ww, Interval *width)
@@ -192,6 +197,19 @@ WindowWidthInit(WindowWidth *ww, Interval *width)
 	CheckWindowWidth(width);
 	ww->width = width;
 	ww->fixed = false;
+	/* an upper bound of T - (T - width), saturated */
+	ww->reach = END_TIMESTAMP;
+	{
+		int64		m = (int64) Abs((int64) width->month) * 31 + Abs((int64) width->day);
+		int64		r;
+
+		if (m < END_TIMESTAMP / USECS_PER_DAY &&
+			!pg_mul_s64_overflow(m, USECS_PER_DAY, &r) &&
+			!pg_add_s64_overflow(r, width->time >= 0 ? width->time : -width->time, &r) &&
+			!pg_add_s64_overflow(r, WIDTH_SLACK, &r) &&
+			r < ww->reach)
+			ww->reach = r;
+	}
 	if (width->month == 0 &&
 		(width->day == 0 || pg_get_timezone_offset(session_timezone, &gmtoff)) &&
 		!pg_mul_s64_overflow((int64) width->day, USECS_PER_DAY, &ww->usecs) &&
@@ -199,50 +217,575 @@ WindowWidthInit(WindowWidth *ww, Interval *width)
 		ww->fixed = true;
 }
 
-/* Returns T - width. */
+/*
+ * Where the window starts and when points leave it.
+ *
+ * A point at time p is in the window at T while T - width < p <= T, with
+ * T - width as PostgreSQL computes it (SEMANTICS.md s3).  With the fast path
+ * that is T minus a constant.  Otherwise it is calendar arithmetic in the
+ * session's time zone: T to wall-clock time, minus the months (the day of
+ * the month clamped), back to UTC, to wall-clock time again, minus the
+ * days, back to UTC, minus the time part.  Each conversion to UTC moves a
+ * wall time that falls in a daylight-saving gap forward to after it, and a
+ * conversion to wall-clock time repeats an hour when clocks fall back, so
+ * T - width can move back as T moves forward: around a change of offset a
+ * point leaves the window and comes back into it an hour later
+ * ('2024-03-11 03:15' - '1 day' is '2024-03-10 03:15' in New York, an hour
+ * before '2024-03-11 02:59' - '1 day', which is '2024-03-10 03:59').
+ *
+ * Between the instants where it moves back (jumps) it is monotone, so the
+ * window is swept as before within each such segment: a point's leave time
+ * is found by bisection in the segment it is in.  At a jump the window is
+ * rebuilt from the points in (jump - width, jump].  The jumps are found from
+ * the zone's offset changes: where T itself crosses one (wall-clock time
+ * repeats), and where the wall-clock time after a step reaches the end of a
+ * gap; each candidate is kept only if T - width really moves back there.
+ */
+
+/* The least and greatest T - (T - part), part months or days, give or take offsets. */
+static void
+PartReach(const Interval *part, int64 *lo, int64 *hi)
+{
+	int64		dlo = (int64) part->month * (part->month >= 0 ? 28 : 31) + part->day;
+	int64		dhi = (int64) part->month * (part->month >= 0 ? 31 : 28) + part->day;
+
+	*lo = dlo * USECS_PER_DAY - WIDTH_SLACK;
+	*hi = dhi * USECS_PER_DAY + WIDTH_SLACK;
+}
+
+/* T - part, one step of timestamptz - interval: months only or days only. */
 static inline TimestampTz
-MinusWidth(const WindowWidth *ww, TimestampTz t)
+StepMinus(TimestampTz t, const Interval *part)
 {
 	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
 												   TimestampTzGetDatum(t),
-												   IntervalPGetDatum(ww->width)));
+												   IntervalPGetDatum(part)));
+}
+
+/* The wall-clock time of T in the session's zone, minus part. */
+static inline Timestamp
+WallMinus(TimestampTz t, const Interval *part)
+{
+	Datum		wall = DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(t));
+
+	return DatumGetTimestamp(DirectFunctionCall2(timestamp_mi_interval, wall,
+												 IntervalPGetDatum(part)));
 }
 
 /*
- * LeaveTime (timeline.h) without the fast path: months, or days in a time
- * zone with daylight-saving changes.
+ * T - width, or DT_NOBEGIN when that is before the timestamp range (every
+ * point is after it).  Near the start of the range, where no zone has
+ * offset changes, it is computed 400 years (a whole Gregorian cycle) later
+ * and moved back, which leaves calendar arithmetic unchanged.
  */
 TimestampTz
-LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p)
+WindowStart(const WindowWidth *ww, TimestampTz t)
+{
+	TimestampTz r;
+	int64		shift = 0;
+
+	if (ww->fixed)
+	{
+		if (pg_sub_s64_overflow(t, ww->usecs, &r) || !IS_VALID_TIMESTAMP(r))
+			return DT_NOBEGIN;
+		return r;
+	}
+	while (t + shift < MIN_TIMESTAMP + ww->reach)
+	{
+		shift += (int64) 146097 * USECS_PER_DAY;
+		if (t + shift > END_TIMESTAMP - ww->reach)
+			return DT_NOBEGIN;	/* a width of most of the range */
+	}
+	r = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+												TimestampTzGetDatum(t + shift),
+												IntervalPGetDatum(ww->width)));
+	r -= shift;
+	return IS_VALID_TIMESTAMP(r) ? r : DT_NOBEGIN;
+}
+
+/*
+ * The first instant T in [from, until) at which a point at time p has left
+ * the window (T - width >= p), T - width being monotone there and the point
+ * in the window at from unless from is p; DT_NOEND if it is still in just
+ * before until (DT_NOEND: the end of the range).  p itself when the point
+ * is not in the window even at its own time: T - width can be T or later
+ * (in Pacific/Apia, which skipped 2011-12-30, '2011-12-31 00:30' - '1 day'
+ * is that same instant; '1 mon -29 days' from a March day in a leap year).
+ */
+TimestampTz
+LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz until)
 {
 	TimestampTz lo,
-				hi,
-				guess;
+				hi;
 
-	Assert(!ww->fixed);
-	guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
-													TimestampTzGetDatum(p),
-													IntervalPGetDatum(ww->width)));
-	/* bracket the answer: T - width >= p at hi, not at lo */
-	lo = guess - 4 * USECS_PER_DAY;
-	hi = guess + 4 * USECS_PER_DAY;
-	if (lo <= p)
-		lo = p;					/* at T = p the point is in the window */
-	if (MinusWidth(ww, hi) < p)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window width must move every time forward"),
-				 errhint("Avoid widths that mix positive months with negative days.")));
+	if (ww->fixed)
+		return LeaveTime(ww, p);
+	lo = Max(from, p);
+	if (WindowStart(ww, lo) >= p)
+		return lo;				/* not in the window even at its own time */
+	/* T - width >= T - reach: hi is out if it is not past until */
+	hi = (p < END_TIMESTAMP - ww->reach) ? p + ww->reach : END_TIMESTAMP - 1;
+	if (until != DT_NOEND && until - 1 < hi)
+		hi = until - 1;
+	if (WindowStart(ww, hi) < p)
+		return DT_NOEND;
+	/* bracket closer to p + width when the segment allows it */
+	if (hi - lo > 8 * USECS_PER_DAY && p < END_TIMESTAMP - ww->reach)
+	{
+		TimestampTz guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+																	TimestampTzGetDatum(p),
+																	IntervalPGetDatum(ww->width)));
+
+		if (guess - 4 * USECS_PER_DAY > lo && WindowStart(ww, guess - 4 * USECS_PER_DAY) < p)
+			lo = guess - 4 * USECS_PER_DAY;
+		if (guess + 4 * USECS_PER_DAY < hi && WindowStart(ww, guess + 4 * USECS_PER_DAY) >= p)
+			hi = guess + 4 * USECS_PER_DAY;
+	}
 	while (hi - lo > 1)
 	{
 		TimestampTz mid = lo + (hi - lo) / 2;
 
-		if (MinusWidth(ww, mid) >= p)
+		if (WindowStart(ww, mid) >= p)
 			hi = mid;
 		else
 			lo = mid;
 	}
 	return hi;
+}
+
+/* The leave time of a point at p when T - width has no jumps after p. */
+TimestampTz
+LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p)
+{
+	return LeaveTimeIn(ww, p, p, DT_NOEND);
+}
+
+/* An offset change of the session's zone: at, and the offsets either side. */
+typedef struct ZoneChange
+{
+	TimestampTz at;
+	long		before;
+	long		after;
+} ZoneChange;
+
+/* The session zone's offset changes in (from, to]. */
+static ZoneChange *
+ZoneChangesIn(TimestampTz from, TimestampTz to, int *n)
+{
+	int			cap = 16;
+	ZoneChange *zc = palloc(sizeof(ZoneChange) * cap);
+	pg_time_t	t = timestamptz_to_time_t(from) - 1;
+
+	*n = 0;
+	for (;;)
+	{
+		long		before,
+					after;
+		int			bdst,
+					adst;
+		pg_time_t	boundary;
+		TimestampTz at;
+
+		if (pg_next_dst_boundary(&t, &before, &bdst, &boundary, &after, &adst,
+								 session_timezone) != 1 || boundary <= t)
+			break;
+		t = boundary;
+		at = time_t_to_timestamptz(boundary);
+		if (at > to)
+			break;
+		if (at <= from || before == after)
+			continue;
+		if (*n == cap)
+		{
+			cap *= 2;
+			zc = repalloc(zc, sizeof(ZoneChange) * cap);
+		}
+		zc[*n].at = at;
+		zc[*n].before = before;
+		zc[*n].after = after;
+		(*n)++;
+	}
+	return zc;
+}
+
+/* A growable sorted list of instants. */
+typedef struct Instants
+{
+	TimestampTz *at;
+	int			n;
+	int			cap;
+} Instants;
+
+static void
+InstantsAdd(Instants *in, TimestampTz t)
+{
+	if (in->n == in->cap)
+	{
+		in->cap = Max(16, in->cap * 2);
+		in->at = in->at ? repalloc(in->at, sizeof(TimestampTz) * in->cap)
+			: palloc(sizeof(TimestampTz) * in->cap);
+	}
+	in->at[in->n++] = t;
+}
+
+static int
+CompareInstant(const void *a, const void *b)
+{
+	TimestampTz ta = *(const TimestampTz *) a;
+	TimestampTz tb = *(const TimestampTz *) b;
+
+	return (ta > tb) - (ta < tb);
+}
+
+/* Sorts the instants and drops duplicates. */
+static void
+InstantsSort(Instants *in)
+{
+	int			k = 0;
+
+	if (in->n == 0)
+		return;
+	qsort(in->at, in->n, sizeof(TimestampTz), CompareInstant);
+	for (int i = 1; i < in->n; i++)
+		if (in->at[i] != in->at[k])
+			in->at[++k] = in->at[i];
+	in->n = k + 1;
+}
+
+/*
+ * The first T in [lo, hi] at which a monotone non-decreasing function
+ * reaches goal, given that it is below goal at lo and reaches it at hi.
+ */
+#define BISECT_FIRST(lo, hi, value_at, goal) \
+	do { \
+		while ((hi) - (lo) > 1) \
+		{ \
+			TimestampTz mid_ = (lo) + ((hi) - (lo)) / 2; \
+			if (value_at(mid_) >= (goal)) \
+				(hi) = mid_; \
+			else \
+				(lo) = mid_; \
+		} \
+	} while (0)
+
+/* The wall-clock time of T in the session's zone. */
+static inline Timestamp
+Wall(TimestampTz t)
+{
+	return DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(t)));
+}
+
+#define WALL_OF(t) Wall(t)
+
+/*
+ * Adds to out the first T of each piece of [a, b] (pieces end before the
+ * instants of splits, sorted) at which wall-minus-part reaches goal, part
+ * NULL for the wall-clock time itself; monotone within each piece.
+ */
+static void
+WallReachesIn(const Interval *part, Timestamp goal, TimestampTz a, TimestampTz b,
+			  const Instants *splits, Instants *out)
+{
+	int			r = 0;
+
+	while (r < splits->n && splits->at[r] <= a)
+		r++;
+	while (a <= b)
+	{
+		TimestampTz pend = (r < splits->n && splits->at[r] <= b) ? splits->at[r] - 1 : b;
+		TimestampTz lo = a,
+					hi = pend;
+
+		if (part == NULL)
+		{
+			if (Wall(lo) < goal && Wall(hi) >= goal)
+			{
+				BISECT_FIRST(lo, hi, WALL_OF, goal);
+				InstantsAdd(out, hi);
+			}
+		}
+		else if (WallMinus(lo, part) < goal && WallMinus(hi, part) >= goal)
+		{
+#define WALL_AT(t) WallMinus((t), part)
+			BISECT_FIRST(lo, hi, WALL_AT, goal);
+#undef WALL_AT
+			InstantsAdd(out, hi);
+		}
+		a = pend + 1;
+		r++;
+	}
+}
+
+/*
+ * Candidates for where one step, S(T) = T - part (months only or days
+ * only), moves back, T in (from, to].  Its wall-clock time minus part moves
+ * back where wall-clock time repeats (at offset changes that set clocks
+ * back) and, for months, where the day of the month is clamped: from
+ * '03-29 23:59' to '03-30 00:00' minus a month in a leap year goes from
+ * '02-29 23:59' back to '02-29 00:00'.  Converting back to UTC moves back
+ * where that wall time reaches the end of a gap.  So the candidates are
+ * every offset change, every midnight that starts a clamped day, and in
+ * each stretch between those where the wall time minus part reaches the end
+ * of a gap.  Kept are those where S really moves back.
+ */
+static void
+StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *out)
+{
+	int64		rlo,
+				rhi;
+	int			n;
+	ZoneChange *zc;
+	Instants	splits = {NULL, 0, 0};
+	Instants	cand = {NULL, 0, 0};
+
+	PartReach(part, &rlo, &rhi);
+	zc = ZoneChangesIn(from - Max(rhi, 0), to + Max(-rlo, 0), &n);
+	for (int g = 0; g < n; g++)
+		if (zc[g].after < zc[g].before)
+			InstantsAdd(&splits, zc[g].at);
+	if (part->month != 0)
+	{
+		/* midnights that start a day clamped by the months step */
+		Timestamp	wfrom = Wall(from) - USECS_PER_DAY;
+		Timestamp	wto = Wall(to) + USECS_PER_DAY;
+		int			y,
+					m,
+					d,
+					jto;
+		Instants	fallbacks = splits;
+
+		fallbacks.at = splits.n ? palloc(sizeof(TimestampTz) * splits.n) : NULL;
+		if (splits.n)
+			memcpy(fallbacks.at, splits.at, sizeof(TimestampTz) * splits.n);
+		j2date((int) (wfrom / USECS_PER_DAY) + POSTGRES_EPOCH_JDATE - (wfrom < 0), &y, &m, &d);
+		jto = (int) (wto / USECS_PER_DAY) + POSTGRES_EPOCH_JDATE;
+		while (date2j(y, m, 1) <= jto)
+		{
+			int			ty = y,
+						tm = m - part->month % 12;
+			int			len,
+						tlen;
+
+			ty -= part->month / 12;
+			if (tm < 1)
+			{
+				tm += 12;
+				ty--;
+			}
+			else if (tm > 12)
+			{
+				tm -= 12;
+				ty++;
+			}
+			len = day_tab[isleap(y)][m - 1];
+			tlen = day_tab[isleap(ty)][tm - 1];
+			for (d = tlen + 1; d <= len; d++)
+			{
+				Timestamp	midnight = (Timestamp) (date2j(y, m, d) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+
+				WallReachesIn(NULL, midnight, Max(from + 1, midnight - WIDTH_SLACK),
+							  Min(to, midnight + WIDTH_SLACK), &fallbacks, &cand);
+			}
+			if (++m > 12)
+			{
+				m = 1;
+				y++;
+			}
+		}
+		for (int i = 0; i < cand.n; i++)
+			InstantsAdd(&splits, cand.at[i]);
+		InstantsSort(&splits);
+	}
+	for (int g = 0; g < n; g++)
+	{
+		if (zc[g].after < zc[g].before)
+			InstantsAdd(&cand, zc[g].at);
+		else
+		{
+			/* a gap ends at the wall time of the change */
+			WallReachesIn(part, Wall(zc[g].at), Max(from + 1, zc[g].at + rlo),
+						  Min(to, zc[g].at + rhi), &splits, &cand);
+			InstantsAdd(&cand, zc[g].at);
+		}
+	}
+	for (int i = 0; i < cand.n; i++)
+		if (cand.at[i] > from && cand.at[i] <= to &&
+			StepMinus(cand.at[i], part) < StepMinus(cand.at[i] - 1, part))
+			InstantsAdd(out, cand.at[i]);
+	pfree(zc);
+}
+
+/*
+ * The jumps of T - width for T in (from, to]: of the months step, and
+ * where the months step reaches a jump of the days step; only those where
+ * T - width itself moves back.
+ */
+static void
+WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *out)
+{
+	Interval	months = {0, 0, ww->width->month};
+	Interval	days = {0, ww->width->day, 0};
+	Instants	cand = {NULL, 0, 0};
+
+	from = Max(from, MIN_TIMESTAMP + ww->reach);
+	to = Min(to, END_TIMESTAMP - WIDTH_SLACK);
+	if (from >= to)
+		return;
+	if (months.month == 0 || days.day == 0)
+		StepJumpsIn(months.month != 0 ? &months : &days, from, to, &cand);
+	else
+	{
+		Instants	mj = {NULL, 0, 0};
+		Instants	dj = {NULL, 0, 0};
+		int64		rlo,
+					rhi;
+
+		PartReach(&months, &rlo, &rhi);
+		StepJumpsIn(&months, from, to, &mj);
+		InstantsSort(&mj);
+		StepJumpsIn(&days, from - rhi, to - rlo, &dj);
+		for (int i = 0; i < mj.n; i++)
+			InstantsAdd(&cand, mj.at[i]);
+		/* where the months step, monotone between its jumps, reaches a jump of the days step */
+		for (int j = 0; j < dj.n; j++)
+		{
+			TimestampTz goal = dj.at[j];
+			TimestampTz a = Max(from + 1, goal + rlo);
+			TimestampTz b = Min(to, goal + rhi);
+			int			r = 0;
+
+			while (a <= b)
+			{
+				TimestampTz pend = b;
+				TimestampTz lo = a,
+							hi;
+
+				for (; r < mj.n; r++)
+					if (mj.at[r] > a)
+					{
+						if (mj.at[r] <= b)
+							pend = mj.at[r] - 1;
+						break;
+					}
+				hi = pend;
+				if (StepMinus(lo, &months) < goal && StepMinus(hi, &months) >= goal)
+				{
+#define MONTHS_AT(t) StepMinus((t), &months)
+					BISECT_FIRST(lo, hi, MONTHS_AT, goal);
+#undef MONTHS_AT
+					InstantsAdd(&cand, hi);
+				}
+				a = pend + 1;
+			}
+		}
+	}
+	for (int i = 0; i < cand.n; i++)
+		if (WindowStart(ww, cand.at[i]) < WindowStart(ww, cand.at[i] - 1))
+			InstantsAdd(out, cand.at[i]);
+}
+
+/*
+ * The jumps of T - width in (after, upto] that can bring back a point of
+ * times[0 .. n) (in order): within reach of a point.  None for the fast
+ * path.
+ */
+void
+WindowJumpsInit(WindowJumps *wj, const WindowWidth *ww, const TimestampTz *times, int32 n,
+				TimestampTz after, TimestampTz upto)
+{
+	Instants	in = {NULL, 0, 0};
+	int32		i = 0;
+
+	wj->at = NULL;
+	wj->n = wj->next = 0;
+	if (ww->fixed)
+		return;
+	while (i < n)
+	{
+		TimestampTz from = times[i];
+		TimestampTz to = (times[i] < END_TIMESTAMP - ww->reach) ? times[i] + ww->reach : END_TIMESTAMP;
+
+		for (i++; i < n && times[i] <= to; i++)
+			to = (times[i] < END_TIMESTAMP - ww->reach) ? times[i] + ww->reach : END_TIMESTAMP;
+		from = Max(from, after);
+		to = Min(to, upto);
+		if (from < to)
+			WidthJumpsIn(ww, from, to, &in);
+	}
+	InstantsSort(&in);
+	wj->at = in.at;
+	wj->n = in.n;
+}
+
+/* The next jump, or DT_NOEND. */
+static inline TimestampTz
+WindowJumpsPeek(const WindowJumps *wj)
+{
+	return wj->next < wj->n ? wj->at[wj->next] : DT_NOEND;
+}
+
+/* The first of times[0 .. upto) in the window at t. */
+static inline int32
+WindowFirstAt(const TimestampTz *times, int32 upto, const WindowWidth *ww, TimestampTz t)
+{
+	TimestampTz start = WindowStart(ww, t);
+	int32		lo = 0,
+				hi = upto;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The window at a jump c, with the points before i read: the non-NULL
+ * points in (c - width, c], with their leave times in the segment from c
+ * to the next jump.  Points come back only at jumps, so when the window
+ * holds no more points than the queue it is the queue's: only the leave
+ * times change.  Otherwise the queue is rebuilt and true returned.
+ */
+bool
+TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const TimestampTz *times,
+				const float8 *values, const bits8 *nulls, int32 i, TimestampTz c,
+				TimestampTz until)
+{
+	int32		first = WindowFirstAt(times, i, ww, c);
+	int64		members = 0;
+	int64		pos;
+	bool		rebuilt;
+	TimestampTz leave = 0;
+
+	for (int32 j = first; j < i; j++)
+		members += !TimelinePointIsNull(nulls, j);
+	Assert(members >= AccQueueSize(q));
+	rebuilt = members > AccQueueSize(q);
+	if (rebuilt)
+		AccQueueReset(q);
+	pos = q->head;
+	for (int32 j = first; j < i; j++)
+	{
+		if (TimelinePointIsNull(nulls, j))
+			continue;
+		/* later points leave later: once one stays, the rest do */
+		if (leave != DT_NOEND)
+			leave = LeaveTimeIn(ww, times[j], c, until);
+		if (rebuilt)
+		{
+			WinAcc		one = AccOf(values[j]);
+
+			AccQueuePushOf(q, kind, &one, leave);
+		}
+		else
+			q->expiry[pos++] = leave;
+	}
+	return rebuilt;
 }
 
 /*
@@ -258,35 +801,64 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
 	WinAcc		acc;
 
+	WindowJumps wj;
+
 	TimelineCursorInit(&c, tl);
 	AccQueueInit(&q, kind, tl->npoints, true);
+	WindowJumpsInit(&wj, ww, TimelineTimes(tl), tl->npoints, DT_NOBEGIN, DT_NOEND);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
 						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
 	for (;;)
 	{
 		bool		more = !TimelineCursorDone(&c);
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
+		TimestampTz until;
 
-		/* values leaving before the next input point get points of their own */
-		while (!at_points && AccQueueSize(&q) > 0 && q.expiry[q.head] < now && q.expiry[q.head] != DT_NOEND)
+		/*
+		 * Values leaving before the next input point or jump get points of
+		 * their own; at a jump, values may come back.
+		 */
+		for (;;)
 		{
-			TimestampTz leave = q.expiry[q.head];
+			TimestampTz jump = WindowJumpsPeek(&wj);
+			TimestampTz upto = Min(jump, now);
 
-			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= leave)
-				AccQueuePopOf(&q, kind);
-			acc = AccQueueTotalOf(&q, kind);
-			EmitAcc(&out, kind, leave, expiry_seq, &acc);
+			while (AccQueueSize(&q) > 0 && q.expiry[q.head] < upto && q.expiry[q.head] != DT_NOEND)
+			{
+				TimestampTz leave = q.expiry[q.head];
+
+				while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= leave)
+					AccQueuePopOf(&q, kind);
+				if (!at_points)
+				{
+					acc = AccQueueTotalOf(&q, kind);
+					EmitAcc(&out, kind, leave, expiry_seq, &acc);
+				}
+			}
+			if (jump > now || jump == DT_NOEND)
+				break;
+			wj.next++;
+			if (TrailingRestart(&q, kind, ww, TimelineTimes(tl), TimelineValues(tl),
+								TimelineNulls(tl), c.i, jump, WindowJumpsPeek(&wj)) &&
+				!at_points && jump < now)
+			{
+				acc = AccQueueTotalOf(&q, kind);
+				EmitAcc(&out, kind, jump, expiry_seq, &acc);
+			}
 		}
 		if (!more)
 			break;
 		/* values leaving exactly now are gone for the points at now */
 		while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= now)
 			AccQueuePopOf(&q, kind);
+		until = WindowJumpsPeek(&wj);
 		if (!TimelineCursorIsNull(&c))
 		{
 			WinAcc		one = AccOf(TimelineCursorValue(&c));
+			TimestampTz leave = LeaveTimeIn(ww, now, now, until);
 
-			AccQueuePushOf(&q, kind, &one, LeaveTime(ww, now));
+			if (leave > now)	/* else not in the window even now */
+				AccQueuePushOf(&q, kind, &one, leave);
 		}
 		acc = AccQueueTotalOf(&q, kind);
 		EmitAcc(&out, kind, now, c.seq, &acc);
@@ -315,6 +887,8 @@ typedef struct CountWindow
 	int32		leave_of;		/* the member whose leave time is in leave */
 	TimestampTz leave;
 	int64		count;
+	TimestampTz seg_from;		/* the segment between jumps we are in */
+	TimestampTz seg_until;
 } CountWindow;
 
 static void
@@ -329,6 +903,8 @@ CountWindowInit(CountWindow *w, Timeline *tl, WinKind kind, WindowWidth *ww)
 	w->leave_of = -1;
 	w->leave = DT_NOEND;
 	w->count = 0;
+	w->seg_from = DT_NOBEGIN;
+	w->seg_until = DT_NOEND;
 }
 
 /* Moves head to the next member before end; false if there is none. */
@@ -341,7 +917,7 @@ CountWindowHead(CountWindow *w, int32 end)
 		return false;
 	if (w->leave_of != w->head)
 	{
-		w->leave = LeaveTime(w->ww, w->times[w->head]);
+		w->leave = LeaveTimeIn(w->ww, w->times[w->head], w->seg_from, w->seg_until);
 		w->leave_of = w->head;
 	}
 	return true;
@@ -356,6 +932,30 @@ CountWindowPop(CountWindow *w)
 	w->head++;
 }
 
+/*
+ * The window at a jump c (see TrailingRestart): its first member and its
+ * count, leave times from c on.  True if members came back.
+ */
+static bool
+CountRestart(CountWindow *w, int32 i, TimestampTz c, TimestampTz until)
+{
+	int32		first = WindowFirstAt(w->times, i, w->ww, c);
+	bool		back = false;
+
+	for (int32 j = first; j < w->head; j++)
+		if (!TimelinePointIsNull(w->nulls, j))
+		{
+			back = true;
+			if (!w->count_if || w->values[j] != 0.0)
+				w->count++;
+		}
+	w->head = Min(w->head, first);
+	w->seg_from = c;
+	w->seg_until = until;
+	w->leave_of = -1;
+	return back;
+}
+
 static Timeline *
 CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 {
@@ -363,9 +963,12 @@ CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	TimelineBuilder out;
 	int64		expiry_seq = TimelineSeqs(tl) ? PG_INT64_MIN : 0;
 	CountWindow w;
+	WindowJumps wj;
 
 	CountWindowInit(&w, tl, kind, ww);
 	TimelineCursorInit(&c, tl);
+	WindowJumpsInit(&wj, ww, w.times, tl->npoints, DT_NOBEGIN, DT_NOEND);
+	w.seg_until = WindowJumpsPeek(&wj);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
 						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
 	for (;;)
@@ -373,20 +976,40 @@ CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 		bool		more = !TimelineCursorDone(&c);
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
 
-		/* members leaving before now give points of their own */
-		while (!at_points && CountWindowHead(&w, c.i) && w.leave < now && w.leave != DT_NOEND)
+		/* members leaving before now or the next jump give points of their own */
+		for (;;)
 		{
-			TimestampTz leave = w.leave;
+			TimestampTz jump = WindowJumpsPeek(&wj);
+			TimestampTz upto = Min(jump, now);
 
-			while (CountWindowHead(&w, c.i) && w.leave <= leave)
-				CountWindowPop(&w);
-			TimelineBuilderAppendOrdered(&out, leave, expiry_seq, (float8) w.count, false);
+			while (CountWindowHead(&w, c.i) && w.leave < upto && w.leave != DT_NOEND)
+			{
+				TimestampTz leave = w.leave;
+
+				while (CountWindowHead(&w, c.i) && w.leave <= leave)
+					CountWindowPop(&w);
+				if (!at_points)
+					TimelineBuilderAppendOrdered(&out, leave, expiry_seq, (float8) w.count, false);
+			}
+			if (jump > now || jump == DT_NOEND)
+				break;
+			wj.next++;
+			if (CountRestart(&w, c.i, jump, WindowJumpsPeek(&wj)) && !at_points && jump < now)
+				TimelineBuilderAppendOrdered(&out, jump, expiry_seq, (float8) w.count, false);
 		}
 		if (!more)
 			break;
 		/* members leaving at or before now are gone for the points at now */
 		while (CountWindowHead(&w, c.i) && w.leave <= now)
 			CountWindowPop(&w);
+		if (!ww->fixed && WindowStart(ww, now) >= now)
+		{
+			/* not in the window even now, nor is anything before it */
+			TimelineBuilderAppendOrdered(&out, now, c.seq, (float8) w.count, false);
+			TimelineCursorNext(&c);
+			w.head = c.i;
+			continue;
+		}
 		if (!TimelineCursorIsNull(&c) && (!w.count_if || TimelineCursorValue(&c) != 0.0))
 			w.count++;
 		TimelineBuilderAppendOrdered(&out, now, c.seq, (float8) w.count, false);
@@ -715,27 +1338,27 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 }
 
 /*
- * The first of tl's points from i on that is still in the window at time t:
- * the points before it (from i on) leave by t.  LeaveTime is monotone in
- * the point's time, so a search galloping from i finds it in the logarithm
- * of the distance (one LeaveTime when point i is still in, as with probes
- * closer together than the width); it is at most the first point after t,
- * a point being in the window at its own time.
+ * The first of tl's points from i on that is in the window at time t, after
+ * t - width: a search galloping from i finds it in the logarithm of the
+ * distance (one comparison when point i is still in, as with probes closer
+ * together than the width); it is at most the first point after t, a point
+ * being in the window at its own time.
  */
 static int32
 FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
 {
+	TimestampTz start = WindowStart(ww, t);
 	int32		lo = i,
 				hi,
 				step = 1;
 
-	if (lo >= n || LeaveTime(ww, times[lo]) > t)
+	if (lo >= n || times[lo] > start)
 		return lo;
-	/* times[lo] leaves by t: find hi, the first known to stay (or n) */
+	/* times[lo] is out at t: find hi, the first known to be in (or n) */
 	for (;;)
 	{
 		hi = (n - lo > step) ? lo + step : n;
-		if (hi == n || LeaveTime(ww, times[hi]) > t)
+		if (hi == n || times[hi] > start)
 			break;
 		lo = hi;
 		step = (step > PG_INT32_MAX / 2) ? step : step * 2;
@@ -746,7 +1369,7 @@ FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *w
 	{
 		int32		mid = lo + (hi - lo) / 2;
 
-		if (LeaveTime(ww, times[mid]) <= t)
+		if (times[mid] <= start)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -781,6 +1404,33 @@ TrailingJump(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, 
 	return i;
 }
 
+/*
+ * The answers read off the whole result timeline, for widths whose window
+ * start can move back (see LeaveTimeIn): the queue below only moves forward,
+ * and the result's sweep rebuilds it at the jumps.
+ */
+static void
+ProbeFromResult(ProbeTimes *pt, Timeline *res)
+{
+	const TimestampTz *times = TimelineTimes(res);
+	const float8 *values = TimelineValues(res);
+	const bits8 *nulls = TimelineNulls(res);
+	int32		i = 0;
+
+	for (int o = 0; o < pt->norder; o++)
+	{
+		int			k = pt->order[o];
+
+		while (i < res->npoints && times[i] <= pt->time[k])
+			i++;
+		if (i > 0 && !TimelinePointIsNull(nulls, i - 1))
+		{
+			pt->outnull[k] = false;
+			pt->out[k] = Float8GetDatum(values[i - 1]);
+		}
+	}
+}
+
 static pg_attribute_always_inline void
 TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 {
@@ -790,6 +1440,11 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 	AccQueue	q;
 	int32		i = 0;
 
+	if (!ww->fixed)
+	{
+		ProbeFromResult(pt, AggregateTrailing(tl, kind, ww->width, false));
+		return;
+	}
 	AccQueueInit(&q, kind, tl->npoints, true);
 	for (int o = 0; o < pt->norder; o++)
 	{
@@ -832,6 +1487,11 @@ CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 	CountWindow w;
 	int32		i = 0;
 
+	if (!ww->fixed)
+	{
+		ProbeFromResult(pt, AggregateTrailing(tl, kind, ww->width, false));
+		return;
+	}
 	CountWindowInit(&w, tl, kind, ww);
 	for (int o = 0; o < pt->norder; o++)
 	{
