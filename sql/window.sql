@@ -112,6 +112,11 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT values_at(count(tl, '2 days'), ARRAY[now()])
 -- a value that never leaves within the timestamp range is still there at infinity
 SELECT aggregate_at_times('discrete{294276-12-30=>1}'::timeline, 'count', '7 days', ARRAY['infinity', '294276-12-31']::timestamptz[]) AS at_times,
        value_at(count('discrete{294276-12-30=>1}'::timeline, '7 days'), 'infinity') AS from_timeline;
+-- month widths and monthly ticks at the ends of the range (22008 before)
+SELECT sum('discrete{294276-11-15=>1, 294276-12-01=>2}'::timeline, '1 month') AS last_months,
+       sum('discrete{4713-01-02 BC=>1, 4713-02-05 BC=>2}'::timeline, '1 month') AS first_months;
+SELECT ticks('294276-09-01', '294276-12-31', '1 month') AS last_ticks,
+       ticks('4713-01-01 BC', '4713-03-01 BC', '1 month') AS first_ticks;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_times('discrete{}'::timeline.timeline, 'median', '{}'::timestamptz[])$$) AS unknown_aggregate_at_times;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;

@@ -35,7 +35,10 @@ ReportBadStep(const char *detail)
 			 errhint("Use a positive fixed step such as '1 hour' or '7 days', or a whole number of months such as '1 month'.")));
 }
 
-/* Returns origin + months on the UTC calendar. */
+/*
+ * Returns origin + months on the UTC calendar; DT_NOEND past the end of
+ * the timestamp range, DT_NOBEGIN before its start (no tick there).
+ */
 static TimestampTz
 AddMonthsUTC(TimestampTz origin, int64 months)
 {
@@ -49,15 +52,13 @@ AddMonthsUTC(TimestampTz origin, int64 months)
 						errmsg("timestamp out of range")));
 	m = (int64) tt.tm_year * 12 + (tt.tm_mon - 1) + months;
 	if (m < -12 * 5000 || m > 12 * (int64) 300000)
-		ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-						errmsg("timestamp out of range")));
+		return m < 0 ? DT_NOBEGIN : DT_NOEND;
 	tt.tm_year = (int) (m >= 0 ? m / 12 : -((-m + 11) / 12));
 	tt.tm_mon = (int) (m - (int64) tt.tm_year * 12) + 1;
 	if (tt.tm_mday > day_tab[isleap(tt.tm_year)][tt.tm_mon - 1])
 		tt.tm_mday = day_tab[isleap(tt.tm_year)][tt.tm_mon - 1];
 	if (tm2timestamp(&tt, fsec, NULL, &result) != 0 || !IS_VALID_TIMESTAMP(result))
-		ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-						errmsg("timestamp out of range")));
+		return m < 0 ? DT_NOBEGIN : DT_NOEND;
 	return result;
 }
 
