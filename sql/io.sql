@@ -52,8 +52,25 @@ SELECT 'discrete{epoch=>0}'::timeline;
 SELECT 'discrete{Jan 2 2024 03:04:05.123456 PST=>-0}'::timeline;
 -- floats: shortest exact form, special values
 SELECT 'discrete{2024-01-01=>0.1, 2024-01-02=>1e300, 2024-01-03=>-2.5e-310, 2024-01-04=>NaN, 2024-01-05=>Infinity, 2024-01-06=>-inf}'::timeline;
--- ties without seqs keep the written order
+-- points of one time without seqs are put in value order, as timeline_agg
+-- orders them: NULLs last, NaN above every number, -0 and 0 by their bits
 SELECT 'discrete{2024-01-01=>3, 2024-01-01=>1, 2024-01-01=>NULL}'::timeline;
+SELECT 'discrete{2024-01-01=>NaN, 2024-01-01=>NULL, 2024-01-01=>2, 2024-01-01=>-0, 2024-01-01=>0, 2024-01-02=>5, 2024-01-02=>4}'::timeline
+       = timeline_agg(t, v) AS same_as_timeline_agg
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'NaN'::float8), ('2024-01-01 00:00+00', NULL), ('2024-01-01 00:00+00', 2),
+             ('2024-01-01 00:00+00', '-0'), ('2024-01-01 00:00+00', 0), ('2024-01-02 00:00+00', 5), ('2024-01-02 00:00+00', 4)) x(t, v);
+-- an operator keeps positions while values change, so points of one time can
+-- be out of value order without seqs: then the text and binary forms carry
+-- the seqs (ranks), and read back as the same timeline
+SELECT shift_to('discrete{2024-01-01=>5, 2024-01-01 01:00=>3}'::timeline, '2024-01-02') AS moved,
+       shift_to('discrete{2024-01-01=>3, 2024-01-01 01:00=>5}'::timeline, '2024-01-02') AS in_order;
+SELECT x::text::timeline = x AS text_round_trips, pg_temp.recv(timeline_send(x)) = x::text AS binary_round_trips,
+       value_at(x::text::timeline, '2024-01-02') AS last_is_still_3
+FROM (SELECT shift_to('discrete{2024-01-01=>5, 2024-01-01 01:00=>3}'::timeline, '2024-01-02') AS x) s;
+-- binary input without seqs is put in value order like text
+SELECT pg_temp.recv(timeline_send('discrete{2024-01-01#0=>2, 2024-01-01#1=>1}'::timeline)) AS with_seqs,
+       pg_temp.recv(decode('00010000000000020000000000000000' || '00' || '4000000000000000'
+                           || '0000000000000000' || '00' || '3ff0000000000000', 'hex')) AS without_seqs;
 -- extreme but valid times
 SELECT 'discrete{4713-11-24 00:00:00+00 BC=>1, 294276-12-31 23:59:59.999999+00=>2}'::timeline;
 

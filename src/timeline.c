@@ -233,6 +233,88 @@ TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous)
 	return TimelineBuilderFinish(b, continuous);
 }
 
+/* One point's value for sorting the points of one time. */
+typedef struct TieValue
+{
+	float8		value;
+	bool		isnull;
+} TieValue;
+
+static int
+CompareTieValue(const void *a, const void *b)
+{
+	const TieValue *ta = (const TieValue *) a;
+	const TieValue *tb = (const TieValue *) b;
+
+	return TimelineCompareTies(ta->value, ta->isnull, tb->value, tb->isnull);
+}
+
+/*
+ * Puts the points of each time of a builder without seqs in value order,
+ * NULLs last: the order SEMANTICS.md s1 gives points when the caller gives
+ * no seqs (timeline input, as timeline_agg).
+ */
+void
+TimelineBuilderSortTies(TimelineBuilder *b)
+{
+	int32		start = 0;
+
+	Assert(!b->explicit_seq);
+	while (start < b->n)
+	{
+		int32		end = start + 1;
+		bool		sorted = true;
+
+		for (; end < b->n && b->times[end] == b->times[start]; end++)
+			if (TimelineCompareTies(b->values[end - 1], b->nulls[end - 1],
+									b->values[end], b->nulls[end]) > 0)
+				sorted = false;
+		if (!sorted)
+		{
+			int32		k = end - start;
+			TieValue   *tie = palloc_extended(sizeof(TieValue) * k, MCXT_ALLOC_HUGE);
+
+			for (int32 i = 0; i < k; i++)
+			{
+				tie[i].value = b->values[start + i];
+				tie[i].isnull = b->nulls[start + i];
+			}
+			qsort(tie, k, sizeof(TieValue), CompareTieValue);
+			for (int32 i = 0; i < k; i++)
+			{
+				b->values[start + i] = tie[i].value;
+				b->nulls[start + i] = tie[i].isnull;
+			}
+			pfree(tie);
+		}
+		start = end;
+	}
+}
+
+/*
+ * Whether the points of each time are in value order, NULLs last, as a
+ * timeline without seqs reads back (always with explicit seqs: those order
+ * them).  Operators keep positions while values change (-tl, shifts), so a
+ * timeline they store without seqs can hold the points of one time in
+ * another order; its text and binary forms then carry the seqs.
+ */
+bool
+TimelineTiesInValueOrder(const Timeline *tl)
+{
+	const int64 *times = TimelineTimes(tl);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+
+	if (TimelineSeqs(tl) != NULL)
+		return true;
+	for (int32 i = 1; i < tl->npoints; i++)
+		if (times[i] == times[i - 1] &&
+			TimelineCompareTies(values[i - 1], TimelinePointIsNull(nulls, i - 1),
+								values[i], TimelinePointIsNull(nulls, i)) > 0)
+			return false;
+	return true;
+}
+
 /* Returns a new timeline with no points. */
 Timeline *
 TimelineEmpty(bool continuous)

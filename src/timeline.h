@@ -162,6 +162,37 @@ TimelineBuilderAppendOrdered(TimelineBuilder *b, TimestampTz t, int64 seq,
 	b->n++;
 }
 extern Timeline *TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous);
+extern void TimelineBuilderSortTies(TimelineBuilder *b);
+extern bool TimelineTiesInValueOrder(const Timeline *tl);
+
+/*
+ * The order of the points of one time that the caller gave no seqs for
+ * (SEMANTICS.md s1, timeline_agg): by value, float8's total order (NaN
+ * above every number) then the bit pattern (so -0 and 0, or NaNs of other
+ * payloads, still have an order that does not depend on input order), NULLs
+ * last.
+ */
+static inline int
+TimelineCompareValues(float8 a, float8 b)
+{
+	int			cmp = float8_cmp_internal(a, b);
+	uint64		ba,
+				bb;
+
+	if (cmp != 0)
+		return cmp;
+	memcpy(&ba, &a, sizeof(ba));
+	memcpy(&bb, &b, sizeof(bb));
+	return ba < bb ? -1 : (ba > bb ? 1 : 0);
+}
+
+static inline int
+TimelineCompareTies(float8 a, bool anull, float8 b, bool bnull)
+{
+	if (anull || bnull)
+		return (int) anull - (int) bnull;
+	return TimelineCompareValues(a, b);
+}
 extern Timeline *TimelineEmpty(bool continuous);
 extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineLowerBound(const Timeline *tl, TimestampTz t);

@@ -368,24 +368,8 @@ typedef struct AggPoint
 	bool		isnull;
 } AggPoint;
 
-/*
- * Orders values by float8's total order, then by bit pattern, so values that
- * compare equal but print differently (-0 and 0, NaNs with other sign or
- * payload bits) still get an order that does not depend on input order.
- */
-static inline int
-CompareValues(float8 a, float8 b)
-{
-	int			cmp = float8_cmp_internal(a, b);
-	uint64		ba,
-				bb;
-
-	if (cmp != 0)
-		return cmp;
-	memcpy(&ba, &a, sizeof(ba));
-	memcpy(&bb, &b, sizeof(bb));
-	return ba < bb ? -1 : (ba > bb ? 1 : 0);
-}
+/* Orders values as timeline.h's TimelineCompareValues. */
+#define CompareValues(a, b) TimelineCompareValues((a), (b))
 
 /* Orders points by (time, seq). */
 static inline int

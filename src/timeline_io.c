@@ -13,7 +13,12 @@
  * Times are printed in ISO 8601 with the session time zone's offset (so the
  * output functions are STABLE), values in the shortest form that reads back
  * exactly.  "#seq" appears on every point or on none: it is printed when the
- * timeline carries explicit seqs.
+ * timeline carries explicit seqs, or when it stores the points of some time
+ * without seqs but not in value order (an operator kept their positions and
+ * changed their values: -tl, shift_to).  Points without seqs are read in
+ * value order within each time, NULLs last (SEMANTICS.md s1: the caller gave
+ * none), so every text form reads back as the timeline it came from.  The
+ * binary form does the same.
  *
  * Binary form (network byte order):
  *
@@ -241,10 +246,28 @@ timeline_in(PG_FUNCTION_ARGS)
 		ReportSyntax(input, "Unexpected text after \"}\".");
 
 	if (builder_ready)
+	{
+		if (seq_mode == 0)
+			TimelineBuilderSortTies(&b);
 		result = TimelineBuilderFinish(&b, continuous);
+	}
 	else
 		result = TimelineEmpty(continuous);
 	PG_RETURN_TIMELINE_P(result);
+}
+
+/*
+ * Returns the logical seq of point i given the previous point's, for a
+ * timeline whose seqs may be implicit (rank among points of one time).
+ */
+static inline int64
+NextSeq(const Timeline *tl, const int64 *seqs, int32 i, int64 prev_seq)
+{
+	if (seqs)
+		return seqs[i];
+	if (i > 0 && TimelineTimes(tl)[i] == TimelineTimes(tl)[i - 1])
+		return prev_seq + 1;
+	return 0;
 }
 
 /* Appends a time in ISO 8601 with the session zone's offset. */
@@ -274,6 +297,8 @@ timeline_out(PG_FUNCTION_ARGS)
 	const bits8 *nulls = TimelineNulls(tl);
 	StringInfoData buf;
 	char		vbuf[DOUBLE_SHORTEST_DECIMAL_LEN];
+	bool		ranks = !TimelineTiesInValueOrder(tl);	/* print the implicit seqs */
+	int64		seq = 0;
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, TimelineIsContinuous(tl) ? "continuous{" : "discrete{");
@@ -282,8 +307,9 @@ timeline_out(PG_FUNCTION_ARGS)
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		AppendTime(&buf, times[i]);
-		if (seqs)
-			appendStringInfo(&buf, "#" INT64_FORMAT, seqs[i]);
+		seq = NextSeq(tl, seqs, i, seq);
+		if (seqs || ranks)
+			appendStringInfo(&buf, "#" INT64_FORMAT, seq);
 		appendStringInfoString(&buf, "=>");
 		if (TimelinePointIsNull(nulls, i))
 			appendStringInfoString(&buf, "NULL");
@@ -347,6 +373,8 @@ timeline_recv(PG_FUNCTION_ARGS)
 	}
 	if (buf->cursor != buf->len)
 		ReportBinary(psprintf("%d bytes follow the last point.", buf->len - buf->cursor));
+	if (!(flags & TL_F_SEQ))
+		TimelineBuilderSortTies(&b);
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinish(&b, (flags & TL_F_CONTINUOUS) != 0));
 }
 
@@ -360,37 +388,26 @@ timeline_send(PG_FUNCTION_ARGS)
 	const float8 *values = TimelineValues(tl);
 	const bits8 *nulls = TimelineNulls(tl);
 	StringInfoData buf;
+	bool		ranks = !TimelineTiesInValueOrder(tl);	/* send the implicit seqs */
+	int64		seq = 0;
 
 	pq_begintypsend(&buf);
 	pq_sendint16(&buf, TL_VERSION);
-	pq_sendint16(&buf, tl->flags & TL_BINARY_KNOWN_FLAGS);
+	pq_sendint16(&buf, (tl->flags & TL_BINARY_KNOWN_FLAGS) | (ranks ? TL_F_SEQ : 0));
 	pq_sendint32(&buf, tl->npoints);
 	for (int32 i = 0; i < tl->npoints; i++)
 	{
 		bool		isnull = TimelinePointIsNull(nulls, i);
 
 		pq_sendint64(&buf, times[i]);
-		if (seqs)
-			pq_sendint64(&buf, seqs[i]);
+		seq = NextSeq(tl, seqs, i, seq);
+		if (seqs || ranks)
+			pq_sendint64(&buf, seq);
 		pq_sendbyte(&buf, isnull ? 1 : 0);
 		if (!isnull)
 			pq_sendfloat8(&buf, values[i]);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/*
- * Returns the logical seq of point i given the previous point's, for a
- * timeline whose seqs may be implicit (rank among points of one time).
- */
-static inline int64
-NextSeq(const Timeline *tl, const int64 *seqs, int32 i, int64 prev_seq)
-{
-	if (seqs)
-		return seqs[i];
-	if (i > 0 && TimelineTimes(tl)[i] == TimelineTimes(tl)[i - 1])
-		return prev_seq + 1;
-	return 0;
 }
 
 /*
