@@ -509,7 +509,6 @@ typedef struct WindowJumps
 extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
-extern TimestampTz LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p);
 extern TimestampTz LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from,
 							   TimestampTz until);
 extern TimestampTz WindowStart(const WindowWidth *ww, TimestampTz t);
@@ -521,16 +520,16 @@ extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
 extern int	WinKindFromName(const char *name);
 
 /*
- * Returns the first instant at which a point at time p has left the window:
- * the fast path inline, the others by bisection (window.c).
+ * Returns the first instant at which a point at time p has left the window,
+ * for the fast path only: other widths have no single leave time (window.c,
+ * LeaveTimeIn).
  */
 static inline TimestampTz
 LeaveTime(const WindowWidth *ww, TimestampTz p)
 {
 	TimestampTz t;
 
-	if (!ww->fixed)
-		return LeaveTimeByBisection(ww, p);
+	Assert(ww->fixed);
 	if (pg_add_s64_overflow(p, ww->usecs, &t) || !IS_VALID_TIMESTAMP(t))
 		return DT_NOEND;		/* never leaves within the timestamp range */
 	return t;

@@ -353,13 +353,6 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 	return hi;
 }
 
-/* The leave time of a point at p when T - width has no jumps after p. */
-TimestampTz
-LeaveTimeByBisection(const WindowWidth *ww, TimestampTz p)
-{
-	return LeaveTimeIn(ww, p, p, DT_NOEND);
-}
-
 /* An offset change of the session's zone: at, and the offsets either side. */
 typedef struct ZoneChange
 {
@@ -452,22 +445,6 @@ InstantsSort(Instants *in)
 	in->n = k + 1;
 }
 
-/*
- * The first T in [lo, hi] at which a monotone non-decreasing function
- * reaches goal, given that it is below goal at lo and reaches it at hi.
- */
-#define BISECT_FIRST(lo, hi, value_at, goal) \
-	do { \
-		while ((hi) - (lo) > 1) \
-		{ \
-			TimestampTz mid_ = (lo) + ((hi) - (lo)) / 2; \
-			if (value_at(mid_) >= (goal)) \
-				(hi) = mid_; \
-			else \
-				(lo) = mid_; \
-		} \
-	} while (0)
-
 /* The wall-clock time of T in the session's zone. */
 static inline Timestamp
 Wall(TimestampTz t)
@@ -475,16 +452,31 @@ Wall(TimestampTz t)
 	return DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(t)));
 }
 
-#define WALL_OF(t) Wall(t)
+/* A function of T that ReachesIn searches. */
+typedef int64 (*StepValue) (TimestampTz t, const Interval *part);
+
+/* T - part, one step of timestamptz - interval. */
+static int64
+StepMinusValue(TimestampTz t, const Interval *part)
+{
+	return StepMinus(t, part);
+}
+
+/* The wall-clock time of T minus part; part NULL: the wall-clock time itself. */
+static int64
+WallValue(TimestampTz t, const Interval *part)
+{
+	return part ? WallMinus(t, part) : Wall(t);
+}
 
 /*
  * Adds to out the first T of each piece of [a, b] (pieces end before the
- * instants of splits, sorted) at which wall-minus-part reaches goal, part
- * NULL for the wall-clock time itself; monotone within each piece.
+ * instants of splits, sorted) at which value(T, part) reaches goal; value
+ * is monotone non-decreasing within each piece.
  */
 static void
-WallReachesIn(const Interval *part, Timestamp goal, TimestampTz a, TimestampTz b,
-			  const Instants *splits, Instants *out)
+ReachesIn(StepValue value, const Interval *part, int64 goal, TimestampTz a, TimestampTz b,
+		  const Instants *splits, Instants *out)
 {
 	int			r = 0;
 
@@ -496,19 +488,18 @@ WallReachesIn(const Interval *part, Timestamp goal, TimestampTz a, TimestampTz b
 		TimestampTz lo = a,
 					hi = pend;
 
-		if (part == NULL)
+		if (value(lo, part) < goal && value(hi, part) >= goal)
 		{
-			if (Wall(lo) < goal && Wall(hi) >= goal)
+			/* below goal at lo, reaching it at hi: bisect */
+			while (hi - lo > 1)
 			{
-				BISECT_FIRST(lo, hi, WALL_OF, goal);
-				InstantsAdd(out, hi);
+				TimestampTz mid = lo + (hi - lo) / 2;
+
+				if (value(mid, part) >= goal)
+					hi = mid;
+				else
+					lo = mid;
 			}
-		}
-		else if (WallMinus(lo, part) < goal && WallMinus(hi, part) >= goal)
-		{
-#define WALL_AT(t) WallMinus((t), part)
-			BISECT_FIRST(lo, hi, WALL_AT, goal);
-#undef WALL_AT
 			InstantsAdd(out, hi);
 		}
 		a = pend + 1;
@@ -583,8 +574,8 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 			{
 				Timestamp	midnight = (Timestamp) (date2j(y, m, d) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
 
-				WallReachesIn(NULL, midnight, Max(from + 1, midnight - WIDTH_SLACK),
-							  Min(to, midnight + WIDTH_SLACK), &fallbacks, &cand);
+				ReachesIn(WallValue, NULL, midnight, Max(from + 1, midnight - WIDTH_SLACK),
+						  Min(to, midnight + WIDTH_SLACK), &fallbacks, &cand);
 			}
 			if (++m > 12)
 			{
@@ -603,8 +594,8 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 		else
 		{
 			/* a gap ends at the wall time of the change */
-			WallReachesIn(part, Wall(zc[g].at), Max(from + 1, zc[g].at + rlo),
-						  Min(to, zc[g].at + rhi), &splits, &cand);
+			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from + 1, zc[g].at + rlo),
+					  Min(to, zc[g].at + rhi), &splits, &cand);
 			InstantsAdd(&cand, zc[g].at);
 		}
 	}
@@ -648,36 +639,8 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 			InstantsAdd(&cand, mj.at[i]);
 		/* where the months step, monotone between its jumps, reaches a jump of the days step */
 		for (int j = 0; j < dj.n; j++)
-		{
-			TimestampTz goal = dj.at[j];
-			TimestampTz a = Max(from + 1, goal + rlo);
-			TimestampTz b = Min(to, goal + rhi);
-			int			r = 0;
-
-			while (a <= b)
-			{
-				TimestampTz pend = b;
-				TimestampTz lo = a,
-							hi;
-
-				for (; r < mj.n; r++)
-					if (mj.at[r] > a)
-					{
-						if (mj.at[r] <= b)
-							pend = mj.at[r] - 1;
-						break;
-					}
-				hi = pend;
-				if (StepMinus(lo, &months) < goal && StepMinus(hi, &months) >= goal)
-				{
-#define MONTHS_AT(t) StepMinus((t), &months)
-					BISECT_FIRST(lo, hi, MONTHS_AT, goal);
-#undef MONTHS_AT
-					InstantsAdd(&cand, hi);
-				}
-				a = pend + 1;
-			}
-		}
+			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from + 1, dj.at[j] + rlo),
+					  Min(to, dj.at[j] + rhi), &mj, &cand);
 	}
 	for (int i = 0; i < cand.n; i++)
 		if (WindowStart(ww, cand.at[i]) < WindowStart(ww, cand.at[i] - 1))
@@ -724,14 +687,34 @@ WindowJumpsPeek(const WindowJumps *wj)
 	return wj->next < wj->n ? wj->at[wj->next] : DT_NOEND;
 }
 
-/* The first of times[0 .. upto) in the window at t. */
-static inline int32
-WindowFirstAt(const TimestampTz *times, int32 upto, const WindowWidth *ww, TimestampTz t)
+/*
+ * The first of tl's points from i on that is in the window at time t, after
+ * t - width: a search galloping from i finds it in the logarithm of the
+ * distance (one comparison when point i is still in, as with probes closer
+ * together than the width); it is at most the first point after t, a point
+ * being in the window at its own time.
+ */
+static int32
+FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
 {
 	TimestampTz start = WindowStart(ww, t);
-	int32		lo = 0,
-				hi = upto;
+	int32		lo = i,
+				hi,
+				step = 1;
 
+	if (lo >= n || times[lo] > start)
+		return lo;
+	/* times[lo] is out at t: find hi, the first known to be in (or n) */
+	for (;;)
+	{
+		hi = (n - lo > step) ? lo + step : n;
+		if (hi == n || times[hi] > start)
+			break;
+		lo = hi;
+		step = (step > PG_INT32_MAX / 2) ? step : step * 2;
+	}
+	/* the answer is in (lo, hi] */
+	lo++;
 	while (lo < hi)
 	{
 		int32		mid = lo + (hi - lo) / 2;
@@ -756,7 +739,7 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 				const float8 *values, const bits8 *nulls, int32 i, TimestampTz c,
 				TimestampTz until)
 {
-	int32		first = WindowFirstAt(times, i, ww, c);
+	int32		first = FirstInWindowAt(times, 0, i, ww, c);
 	int64		members = 0;
 	int64		pos;
 	bool		rebuilt;
@@ -939,7 +922,7 @@ CountWindowPop(CountWindow *w)
 static bool
 CountRestart(CountWindow *w, int32 i, TimestampTz c, TimestampTz until)
 {
-	int32		first = WindowFirstAt(w->times, i, w->ww, c);
+	int32		first = FirstInWindowAt(w->times, 0, i, w->ww, c);
 	bool		back = false;
 
 	for (int32 j = first; j < w->head; j++)
@@ -1335,46 +1318,6 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 		if (i > 0)
 			ProbeAnswer(pt, k, kind, &acc);
 	}
-}
-
-/*
- * The first of tl's points from i on that is in the window at time t, after
- * t - width: a search galloping from i finds it in the logarithm of the
- * distance (one comparison when point i is still in, as with probes closer
- * together than the width); it is at most the first point after t, a point
- * being in the window at its own time.
- */
-static int32
-FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
-{
-	TimestampTz start = WindowStart(ww, t);
-	int32		lo = i,
-				hi,
-				step = 1;
-
-	if (lo >= n || times[lo] > start)
-		return lo;
-	/* times[lo] is out at t: find hi, the first known to be in (or n) */
-	for (;;)
-	{
-		hi = (n - lo > step) ? lo + step : n;
-		if (hi == n || times[hi] > start)
-			break;
-		lo = hi;
-		step = (step > PG_INT32_MAX / 2) ? step : step * 2;
-	}
-	/* the answer is in (lo, hi] */
-	lo++;
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-
-		if (times[mid] <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /*
