@@ -44,7 +44,7 @@
  * A width with months or days (calendar arithmetic in the session's zone)
  * sets STATE_F_CALENDAR and stores, instead, the points that may still be
  * read, in time order: those before the window that can come back into it
- * (window.c, LeaveTimeIn: t - width can move back as t moves forward), then
+ * (window_width.c, LeaveTimeIn: t - width can move back as t moves forward), then
  * the window's own, with reserved counting the first kind:
  *
  *	  float8  values[reserved + nitems]

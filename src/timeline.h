@@ -487,7 +487,7 @@ AccQueueReset(AccQueue *q)
  * point leaves at exactly p + width in microseconds (the fast path).
  * Otherwise (months, or days across daylight-saving changes) t - width is
  * PostgreSQL's calendar arithmetic, which can move back as t moves forward
- * (window.c, LeaveTimeIn): leave times are found by bisection between the
+ * (window_width.c, LeaveTimeIn): leave times are found by bisection between the
  * instants where it jumps back, and points can come back at those jumps.
  */
 typedef struct WindowWidth
@@ -508,20 +508,22 @@ typedef struct WindowJumps
 
 extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
+extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
+							const TimestampTz *times, const float8 *values, const bits8 *nulls,
+							int32 i, TimestampTz c, TimestampTz until);
+extern int	WinKindFromName(const char *name);
+
+/* window_width.c */
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
 extern TimestampTz LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from,
 							   TimestampTz until);
 extern TimestampTz WindowStart(const WindowWidth *ww, TimestampTz t);
 extern void WindowJumpsInit(WindowJumps *wj, const WindowWidth *ww, const TimestampTz *times,
 							int32 n, TimestampTz after, TimestampTz upto);
-extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
-							const TimestampTz *times, const float8 *values, const bits8 *nulls,
-							int32 i, TimestampTz c, TimestampTz until);
-extern int	WinKindFromName(const char *name);
 
 /*
  * Returns the first instant at which a point at time p has left the window,
- * for the fast path only: other widths have no single leave time (window.c,
+ * for the fast path only: other widths have no single leave time (window_width.c,
  * LeaveTimeIn).
  */
 static inline TimestampTz
