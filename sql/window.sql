@@ -117,6 +117,18 @@ SELECT sum('discrete{294276-11-15=>1, 294276-12-01=>2}'::timeline, '1 month') AS
        sum('discrete{4713-01-02 BC=>1, 4713-02-05 BC=>2}'::timeline, '1 month') AS first_months;
 SELECT ticks('294276-09-01', '294276-12-31', '1 month') AS last_ticks,
        ticks('4713-01-01 BC', '4713-03-01 BC', '1 month') AS first_ticks;
+-- widths where PostgreSQL's own t - w leaves the range (22008 before), which
+-- go on past it: longer than the whole range, so nothing leaves; a month
+-- forward and 40 days back from the range's first month (the value leaves
+-- on 4714-12-29 BC, when t + 1 month - 40 days reaches it); 292,500 years,
+-- longer than int64 microseconds, from the range's first month to
+-- 287787-11-30, within it
+SELECT sum('discrete{2020-01-01=>1, 2021-01-01=>2}'::timeline, '300000 years') AS longer_than_range,
+       sum('discrete{4714-12-20 BC=>1}'::timeline, '-1 mon 40 days') AS forward_then_back,
+       sum('discrete{4714-11-30 BC=>1}'::timeline, '292500 years') AS longest_that_leaves;
+-- the last month: 294276-12-31 minus a month is clamped to 11-30, so the
+-- value leaves on 12-30 at noon and is back from midnight to noon on 12-31
+SELECT sum('discrete{294276-11-30 12:00=>1}'::timeline, '1 month') AS back_on_the_last_day;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_times('discrete{}'::timeline.timeline, 'median', '{}'::timestamptz[])$$) AS unknown_aggregate_at_times;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;

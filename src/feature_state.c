@@ -242,7 +242,7 @@ StateStore(FeatureState *fs)
 	if (calendar)
 	{
 		/* keep the points after last_time - reach: no jump can bring back others */
-		TimestampTz horizon = fs->hdr.last_time - Min(fs->ww.reach, fs->hdr.last_time - MIN_TIMESTAMP);
+		TimestampTz horizon = WindowHorizon(&fs->ww, fs->hdr.last_time);
 
 		Assert(fs->npoints >= n);
 		while (first < fs->npoints - n && fs->times[first] <= horizon)

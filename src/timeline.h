@@ -495,7 +495,8 @@ typedef struct WindowWidth
 	Interval   *width;
 	bool		fixed;			/* usecs is exact */
 	int64		usecs;
-	int64		reach;			/* t - (t - width) is at most this */
+	int64		reach;			/* |t - (t - width)| and its steps' are at most this;
+								 * PG_INT64_MAX: no bound */
 } WindowWidth;
 
 /* The instants where t - width jumps back, in order, and the next one due. */
@@ -518,6 +519,7 @@ extern void WindowWidthInit(WindowWidth *ww, Interval *width);
 extern TimestampTz LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from,
 							   TimestampTz until);
 extern TimestampTz WindowStart(const WindowWidth *ww, TimestampTz t);
+extern TimestampTz WindowHorizon(const WindowWidth *ww, TimestampTz t);
 extern void WindowJumpsInit(WindowJumps *wj, const WindowWidth *ww, const TimestampTz *times,
 							int32 n, TimestampTz after, TimestampTz upto);
 

@@ -32,8 +32,80 @@ CheckWindowWidth(Interval *width)
 				 errhint("Give the width of a trailing window as a positive interval, such as '7 days'.")));
 }
 
-/* offsets and their changes are within this, with room to spare */
-#define WIDTH_SLACK (2 * USECS_PER_DAY)
+/*
+ * Offsets and their changes are within this, with room to spare: a zone's
+ * offsets span at most about 26 hours (Apia, from -11:26 to +14), and T -
+ * width converts to wall-clock time and back twice.
+ */
+#define WIDTH_SLACK_DAYS 3
+#define WIDTH_SLACK (WIDTH_SLACK_DAYS * USECS_PER_DAY)
+
+/* The least and greatest number of days in months consecutive months (months >= 0). */
+static inline void
+MonthsDays(int64 months, int64 *lo, int64 *hi)
+{
+	*lo = months / MONTHS_PER_YEAR * 365 + months % MONTHS_PER_YEAR * 28;
+	*hi = months / MONTHS_PER_YEAR * 366 + months % MONTHS_PER_YEAR * 31;
+}
+
+/*
+ * days * USECS_PER_DAY + usec as a bound of a distance in time, upper or
+ * lower.  The range is wider than int64 microseconds, so where that does
+ * not fit, the bound is infinite on its side (PG_INT64_MAX for an upper
+ * bound, PG_INT64_MIN for a lower one) and the nearest int64 on the other;
+ * TimeAdd takes the infinite ones as such.
+ */
+static int64
+BoundUsecs(int64 days, int64 usec, bool upper)
+{
+	int64		r;
+	bool		positive;
+
+	if (pg_mul_s64_overflow(days, USECS_PER_DAY, &r))
+		positive = days > 0;
+	else if (pg_add_s64_overflow(r, usec, &r))
+		positive = usec > 0;
+	else if (r != PG_INT64_MAX && r != PG_INT64_MIN)
+		return r;
+	else
+		positive = r > 0;
+	if (positive)
+		return upper ? PG_INT64_MAX : PG_INT64_MAX - 1;
+	return upper ? PG_INT64_MIN + 1 : PG_INT64_MIN;
+}
+
+/* t + d within the timestamp range [MIN_TIMESTAMP, END_TIMESTAMP - 1], d a bound */
+static inline TimestampTz
+TimeAdd(TimestampTz t, int64 d)
+{
+	TimestampTz r;
+
+	if (d == PG_INT64_MAX)
+		return END_TIMESTAMP - 1;
+	if (d == PG_INT64_MIN)
+		return MIN_TIMESTAMP;
+	if (pg_add_s64_overflow(t, d, &r))
+		r = (d > 0) ? PG_INT64_MAX : PG_INT64_MIN;
+	return Max(Min(r, END_TIMESTAMP - 1), MIN_TIMESTAMP);
+}
+
+/* hi - lo for lo <= hi in the range, which can be wider than int64 */
+static inline uint64
+Span(TimestampTz lo, TimestampTz hi)
+{
+	return (uint64) hi - (uint64) lo;
+}
+
+/* t - d, as TimeAdd */
+static inline TimestampTz
+TimeSub(TimestampTz t, int64 d)
+{
+	if (d == PG_INT64_MAX)
+		return MIN_TIMESTAMP;
+	if (d == PG_INT64_MIN)
+		return END_TIMESTAMP - 1;
+	return TimeAdd(t, -d);
+}
 
 /* Prepares the width: rejects non-positive ones, picks the fast path. */
 void
@@ -44,18 +116,14 @@ WindowWidthInit(WindowWidth *ww, Interval *width)
 	CheckWindowWidth(width);
 	ww->width = width;
 	ww->fixed = false;
-	/* an upper bound of T - (T - width), saturated */
-	ww->reach = END_TIMESTAMP;
+	/* an upper bound of |T - (T - width)| and of each step's distance */
 	{
-		int64		m = (int64) Abs((int64) width->month) * 31 + Abs((int64) width->day);
-		int64		r;
+		int64		mlo,
+					mhi;
 
-		if (m < END_TIMESTAMP / USECS_PER_DAY &&
-			!pg_mul_s64_overflow(m, USECS_PER_DAY, &r) &&
-			!pg_add_s64_overflow(r, width->time >= 0 ? width->time : -width->time, &r) &&
-			!pg_add_s64_overflow(r, WIDTH_SLACK, &r) &&
-			r < ww->reach)
-			ww->reach = r;
+		MonthsDays(Abs((int64) width->month), &mlo, &mhi);
+		ww->reach = (width->time == PG_INT64_MIN) ? PG_INT64_MAX :
+			BoundUsecs(mhi + Abs((int64) width->day) + WIDTH_SLACK_DAYS, Abs(width->time), true);
 	}
 	if (width->month == 0 &&
 		(width->day == 0 || pg_get_timezone_offset(session_timezone, &gmtoff)) &&
@@ -89,47 +157,212 @@ WindowWidthInit(WindowWidth *ww, Interval *width)
  * gap; each candidate is kept only if T - width really moves back there.
  */
 
-/* The least and greatest T - (T - part), part months or days, give or take offsets. */
+/* The least and greatest T - (T - iv), give or take offsets, as bounds (BoundUsecs). */
 static void
-PartReach(const Interval *part, int64 *lo, int64 *hi)
+WidthReach(const Interval *iv, int64 *lo, int64 *hi)
 {
-	int64		dlo = (int64) part->month * (part->month >= 0 ? 28 : 31) + part->day;
-	int64		dhi = (int64) part->month * (part->month >= 0 ? 31 : 28) + part->day;
+	int64		mlo,
+				mhi;
 
-	*lo = dlo * USECS_PER_DAY - WIDTH_SLACK;
-	*hi = dhi * USECS_PER_DAY + WIDTH_SLACK;
-}
+	MonthsDays(Abs((int64) iv->month), &mlo, &mhi);
+	if (iv->month < 0)
+	{
+		int64		m = mlo;
 
-/* T - part, one step of timestamptz - interval: months only or days only. */
-static inline TimestampTz
-StepMinus(TimestampTz t, const Interval *part)
-{
-	return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
-												   TimestampTzGetDatum(t),
-												   IntervalPGetDatum(part)));
-}
-
-/* The wall-clock time of T in the session's zone, minus part. */
-static inline Timestamp
-WallMinus(TimestampTz t, const Interval *part)
-{
-	Datum		wall = DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(t));
-
-	return DatumGetTimestamp(DirectFunctionCall2(timestamp_mi_interval, wall,
-												 IntervalPGetDatum(part)));
+		mlo = -mhi;
+		mhi = -m;
+	}
+	*lo = BoundUsecs(mlo + iv->day - WIDTH_SLACK_DAYS, iv->time, false);
+	*hi = BoundUsecs(mhi + iv->day + WIDTH_SLACK_DAYS, iv->time, true);
 }
 
 /*
- * T - width, or DT_NOBEGIN when that is before the timestamp range (every
- * point is after it).  Near the start of the range, where no zone has
- * offset changes, it is computed 400 years (a whole Gregorian cycle) later
- * and moved back, which leaves calendar arithmetic unchanged.
+ * Calendar arithmetic past the ends of the timestamp range.
+ *
+ * T - width for T near an end of the range can leave it in a step and come
+ * back in the next (a width with negative months, or months and days of
+ * opposite signs), and a width can be longer than the whole range, where
+ * PostgreSQL reports 22008.  So T - width is computed here as PostgreSQL
+ * does within the range, and continued beyond it: the proleptic Gregorian
+ * calendar goes on, and the zone keeps the offsets it has at the ends of
+ * the range, which repeat every 400 years (146097 days, a whole number of
+ * weeks) beyond them: before the range no zone changes offset for
+ * thousands of years, and after 2037 a zone's offsets follow its rules for
+ * the future, which the time zone code repeats in 400-year cycles.  A
+ * DayTime holds such an instant or wall-clock time as whole days since
+ * 2000-01-01 and microseconds into the day, which int64 microseconds
+ * cannot past the end of the range.
+ */
+typedef struct DayTime
+{
+	int64		day;
+	int64		usec;			/* 0 <= usec < USECS_PER_DAY */
+} DayTime;
+
+#define CYCLE_DAYS INT64CONST(146097)	/* days in 400 Gregorian years */
+/* days well within the range: the offsets at them are PostgreSQL's own */
+#define FIRST_DAY (MIN_TIMESTAMP / USECS_PER_DAY + 2)
+#define LAST_DAY (END_TIMESTAMP / USECS_PER_DAY - 2)
+
+/* x moved by usec microseconds (any int64). */
+static inline DayTime
+DayTimeAdd(DayTime x, int64 usec)
+{
+	x.day += usec / USECS_PER_DAY;
+	x.usec += usec % USECS_PER_DAY;
+	if (x.usec < 0)
+	{
+		x.usec += USECS_PER_DAY;
+		x.day--;
+	}
+	else if (x.usec >= USECS_PER_DAY)
+	{
+		x.usec -= USECS_PER_DAY;
+		x.day++;
+	}
+	return x;
+}
+
+/* x as int64 microseconds, DT_NOBEGIN or DT_NOEND where those cannot hold it. */
+static inline int64
+DayTimeValue(DayTime x)
+{
+	if (x.day < PG_INT64_MIN / USECS_PER_DAY)
+		return DT_NOBEGIN;
+	if (x.day >= PG_INT64_MAX / USECS_PER_DAY)
+		return DT_NOEND;
+	return x.day * USECS_PER_DAY + x.usec;
+}
+
+/* The days that move day by whole 400-year cycles to within [FIRST_DAY, LAST_DAY). */
+static inline int64
+CycleShift(int64 day)
+{
+	if (day < FIRST_DAY)
+		return (FIRST_DAY - day + CYCLE_DAYS - 1) / CYCLE_DAYS * CYCLE_DAYS;
+	if (day >= LAST_DAY)
+		return -((day - LAST_DAY) / CYCLE_DAYS + 1) * CYCLE_DAYS;
+	return 0;
+}
+
+/* Seconds east of UTC of the session's zone at instant x. */
+static int64
+ZoneOffsetAt(DayTime x)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+
+	if (timestamp2tm((x.day + CycleShift(x.day)) * USECS_PER_DAY + x.usec, &tz, &tm, &fsec,
+					 NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range in window arithmetic");
+	return -tz;
+}
+
+/* The wall-clock time of instant x in the session's zone. */
+static inline DayTime
+ToWall(DayTime x)
+{
+	return DayTimeAdd(x, ZoneOffsetAt(x) * USECS_PER_SEC);
+}
+
+/* The instant of wall-clock time w, a time in a gap moved forward, as PostgreSQL does. */
+static DayTime
+FromWall(DayTime w)
+{
+	struct pg_tm tm = {0};
+	int64		s = w.usec / USECS_PER_SEC;
+
+	j2date((int) (w.day + CycleShift(w.day) + POSTGRES_EPOCH_JDATE),
+		   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_hour = (int) (s / SECS_PER_HOUR);
+	tm.tm_min = (int) (s / SECS_PER_MINUTE % MINS_PER_HOUR);
+	tm.tm_sec = (int) (s % SECS_PER_MINUTE);
+	return DayTimeAdd(w, (int64) DetermineTimeZoneOffset(&tm, session_timezone) * USECS_PER_SEC);
+}
+
+/* Day (since 2000-01-01) minus months, the day of the month clamped as PostgreSQL does. */
+static int64
+DayMinusMonths(int64 day, int32 months)
+{
+	int64		cycles = day / CYCLE_DAYS - (day % CYCLE_DAYS < 0);
+	int64		ym;
+	int			y,
+				m,
+				d;
+
+	/* the day moved into 2000 .. 2399, the cycles added back at the end */
+	j2date((int) (day - cycles * CYCLE_DAYS + POSTGRES_EPOCH_JDATE), &y, &m, &d);
+	ym = (int64) y * MONTHS_PER_YEAR + (m - 1) - months;
+	cycles += ym / (400 * MONTHS_PER_YEAR) - (ym % (400 * MONTHS_PER_YEAR) < 0);
+	ym -= (ym / (400 * MONTHS_PER_YEAR) - (ym % (400 * MONTHS_PER_YEAR) < 0)) * 400 * MONTHS_PER_YEAR;
+	y = (int) (ym / MONTHS_PER_YEAR);
+	m = (int) (ym % MONTHS_PER_YEAR) + 1;
+	d = Min(d, day_tab[isleap(y)][m - 1]);
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE + cycles * CYCLE_DAYS;
+}
+
+/* T - iv as timestamptz - interval computes it, continued past the range. */
+static DayTime
+MinusCalendar(TimestampTz t, const Interval *iv)
+{
+	DayTime		x = DayTimeAdd((DayTime) {0, 0}, t);
+
+	if (iv->month != 0)
+	{
+		DayTime		w = ToWall(x);
+
+		w.day = DayMinusMonths(w.day, iv->month);
+		x = FromWall(w);
+	}
+	if (iv->day != 0)
+	{
+		DayTime		w = ToWall(x);
+
+		w.day -= iv->day;
+		x = FromWall(w);
+	}
+	/* minus the time part, in two halves: -INT64_MIN does not exist */
+	x = DayTimeAdd(x, -(iv->time / 2));
+	return DayTimeAdd(x, -(iv->time - iv->time / 2));
+}
+
+/* T - part, one step of timestamptz - interval (months only or days only), saturated. */
+static inline TimestampTz
+StepMinus(TimestampTz t, const Interval *part)
+{
+	return DayTimeValue(MinusCalendar(t, part));
+}
+
+/* The wall-clock time of T in the session's zone (T within the range). */
+static inline Timestamp
+Wall(TimestampTz t)
+{
+	return DayTimeValue(ToWall(DayTimeAdd((DayTime) {0, 0}, t)));
+}
+
+/* The wall-clock time of T in the session's zone, minus part, saturated. */
+static inline Timestamp
+WallMinus(TimestampTz t, const Interval *part)
+{
+	DayTime		w = ToWall(DayTimeAdd((DayTime) {0, 0}, t));
+
+	if (part->month != 0)
+		w.day = DayMinusMonths(w.day, part->month);
+	w.day -= part->day;
+	return DayTimeValue(DayTimeAdd(w, -part->time));
+}
+
+/*
+ * T - width: DT_NOBEGIN when that is before the timestamp range (every
+ * point is after it), DT_NOEND when it is after it.  PostgreSQL's own
+ * arithmetic where no step can leave the range, the calendar above near
+ * its ends.
  */
 TimestampTz
 WindowStart(const WindowWidth *ww, TimestampTz t)
 {
 	TimestampTz r;
-	int64		shift = 0;
 
 	if (ww->fixed)
 	{
@@ -137,17 +370,24 @@ WindowStart(const WindowWidth *ww, TimestampTz t)
 			return DT_NOBEGIN;
 		return r;
 	}
-	while (t + shift < MIN_TIMESTAMP + ww->reach)
-	{
-		shift += (int64) 146097 * USECS_PER_DAY;
-		if (t + shift > END_TIMESTAMP - ww->reach)
-			return DT_NOBEGIN;	/* a width of most of the range */
-	}
-	r = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
-												TimestampTzGetDatum(t + shift),
-												IntervalPGetDatum(ww->width)));
-	r -= shift;
-	return IS_VALID_TIMESTAMP(r) ? r : DT_NOBEGIN;
+	if (t >= MIN_TIMESTAMP + ww->reach && t <= END_TIMESTAMP - ww->reach)
+		return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+													   TimestampTzGetDatum(t),
+													   IntervalPGetDatum(ww->width)));
+	r = DayTimeValue(MinusCalendar(t, ww->width));
+	return r < MIN_TIMESTAMP ? DT_NOBEGIN : r >= END_TIMESTAMP ? DT_NOEND : r;
+}
+
+/*
+ * t - reach: no point at or before it is in the window at t or later;
+ * DT_NOBEGIN where that is before the range.
+ */
+TimestampTz
+WindowHorizon(const WindowWidth *ww, TimestampTz t)
+{
+	TimestampTz r = TimeSub(t, ww->reach);
+
+	return r == MIN_TIMESTAMP ? DT_NOBEGIN : r;
 }
 
 /*
@@ -171,13 +411,14 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 	if (WindowStart(ww, lo) >= p)
 		return lo;				/* not in the window even at its own time */
 	/* T - width >= T - reach: hi is out if it is not past until */
-	hi = (p < END_TIMESTAMP - ww->reach) ? p + ww->reach : END_TIMESTAMP - 1;
+	hi = TimeAdd(p, ww->reach);
 	if (until != DT_NOEND && until - 1 < hi)
 		hi = until - 1;
 	if (WindowStart(ww, hi) < p)
 		return DT_NOEND;
 	/* bracket closer to p + width when the segment allows it */
-	if (hi - lo > 8 * USECS_PER_DAY && p < END_TIMESTAMP - ww->reach)
+	if (Span(lo, hi) > 8 * USECS_PER_DAY &&
+		p >= MIN_TIMESTAMP + ww->reach && p <= END_TIMESTAMP - ww->reach)
 	{
 		TimestampTz guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
 																	TimestampTzGetDatum(p),
@@ -188,9 +429,9 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 		if (guess + 4 * USECS_PER_DAY < hi && WindowStart(ww, guess + 4 * USECS_PER_DAY) >= p)
 			hi = guess + 4 * USECS_PER_DAY;
 	}
-	while (hi - lo > 1)
+	while (Span(lo, hi) > 1)
 	{
-		TimestampTz mid = lo + (hi - lo) / 2;
+		TimestampTz mid = lo + (int64) (Span(lo, hi) / 2);
 
 		if (WindowStart(ww, mid) >= p)
 			hi = mid;
@@ -292,13 +533,6 @@ InstantsSort(Instants *in)
 	in->n = k + 1;
 }
 
-/* The wall-clock time of T in the session's zone. */
-static inline Timestamp
-Wall(TimestampTz t)
-{
-	return DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(t)));
-}
-
 /* A function of T that ReachesIn searches. */
 typedef int64 (*StepValue) (TimestampTz t, const Interval *part);
 
@@ -338,9 +572,9 @@ ReachesIn(StepValue value, const Interval *part, int64 goal, TimestampTz a, Time
 		if (value(lo, part) < goal && value(hi, part) >= goal)
 		{
 			/* below goal at lo, reaching it at hi: bisect */
-			while (hi - lo > 1)
+			while (Span(lo, hi) > 1)
 			{
-				TimestampTz mid = lo + (hi - lo) / 2;
+				TimestampTz mid = lo + (int64) (Span(lo, hi) / 2);
 
 				if (value(mid, part) >= goal)
 					hi = mid;
@@ -376,8 +610,8 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 	Instants	splits = {NULL, 0, 0};
 	Instants	cand = {NULL, 0, 0};
 
-	PartReach(part, &rlo, &rhi);
-	zc = ZoneChangesIn(from - Max(rhi, 0), to + Max(-rlo, 0), &n);
+	WidthReach(part, &rlo, &rhi);
+	zc = ZoneChangesIn(TimeSub(from, Max(rhi, 0)), TimeSub(to, Min(rlo, 0)), &n);
 	for (int g = 0; g < n; g++)
 		if (zc[g].after < zc[g].before)
 			InstantsAdd(&splits, zc[g].at);
@@ -441,8 +675,8 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 		else
 		{
 			/* a gap ends at the wall time of the change */
-			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from + 1, zc[g].at + rlo),
-					  Min(to, zc[g].at + rhi), &splits, &cand);
+			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from + 1, TimeAdd(zc[g].at, rlo)),
+					  Min(to, TimeAdd(zc[g].at, rhi)), &splits, &cand);
 			InstantsAdd(&cand, zc[g].at);
 		}
 	}
@@ -465,8 +699,13 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 	Interval	days = {0, ww->width->day, 0};
 	Instants	cand = {NULL, 0, 0};
 
-	from = Max(from, MIN_TIMESTAMP + ww->reach);
-	to = Min(to, END_TIMESTAMP - WIDTH_SLACK);
+	int64		wlo,
+				whi;
+
+	/* T - width can be in the range, or has just left it, only from MIN_TIMESTAMP + wlo on */
+	WidthReach(ww->width, &wlo, &whi);
+	from = Max(from, TimeAdd(TimeAdd(MIN_TIMESTAMP, wlo), -1));
+	to = Min(to, END_TIMESTAMP - 1);
 	if (from >= to)
 		return;
 	if (months.month == 0 || days.day == 0)
@@ -478,16 +717,16 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 		int64		rlo,
 					rhi;
 
-		PartReach(&months, &rlo, &rhi);
+		WidthReach(&months, &rlo, &rhi);
 		StepJumpsIn(&months, from, to, &mj);
 		InstantsSort(&mj);
-		StepJumpsIn(&days, from - rhi, to - rlo, &dj);
+		StepJumpsIn(&days, TimeSub(from, rhi), TimeSub(to, rlo), &dj);
 		for (int i = 0; i < mj.n; i++)
 			InstantsAdd(&cand, mj.at[i]);
 		/* where the months step, monotone between its jumps, reaches a jump of the days step */
 		for (int j = 0; j < dj.n; j++)
-			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from + 1, dj.at[j] + rlo),
-					  Min(to, dj.at[j] + rhi), &mj, &cand);
+			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from + 1, TimeAdd(dj.at[j], rlo)),
+					  Min(to, TimeAdd(dj.at[j], rhi)), &mj, &cand);
 	}
 	for (int i = 0; i < cand.n; i++)
 		if (WindowStart(ww, cand.at[i]) < WindowStart(ww, cand.at[i] - 1))
@@ -513,10 +752,10 @@ WindowJumpsInit(WindowJumps *wj, const WindowWidth *ww, const TimestampTz *times
 	while (i < n)
 	{
 		TimestampTz from = times[i];
-		TimestampTz to = (times[i] < END_TIMESTAMP - ww->reach) ? times[i] + ww->reach : END_TIMESTAMP;
+		TimestampTz to = TimeAdd(times[i], ww->reach);
 
 		for (i++; i < n && times[i] <= to; i++)
-			to = (times[i] < END_TIMESTAMP - ww->reach) ? times[i] + ww->reach : END_TIMESTAMP;
+			to = TimeAdd(times[i], ww->reach);
 		from = Max(from, after);
 		to = Min(to, upto);
 		if (from < to)
