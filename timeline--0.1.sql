@@ -1307,6 +1307,7 @@ CREATE TABLE timeline.feature_set_def (
     name pg_catalog.text PRIMARY KEY
         CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_]*$' AND length(name) <= 63),
     description pg_catalog.text,
+    time_zone pg_catalog.text NOT NULL,
     created_at pg_catalog.timestamptz NOT NULL,
     created_by pg_catalog.name NOT NULL
 );
@@ -1785,7 +1786,7 @@ COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg
 'defines a feature, or a new version of it when the definition changed; returns the version';
 
 CREATE FUNCTION timeline.create_feature_set(name pg_catalog.text, features pg_catalog.text[],
-    description pg_catalog.text DEFAULT NULL)
+    description pg_catalog.text DEFAULT NULL, time_zone pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -1798,6 +1799,10 @@ DECLARE
     f record;
 BEGIN
     PERFORM timeline.check_name('feature set', name);
+    -- the zone in which the set's windows, horizons and expressions are
+    -- computed, whoever computes them: by default the creator's
+    time_zone := coalesce(time_zone, pg_catalog.current_setting('TimeZone'));
+    PERFORM pg_catalog.now() AT TIME ZONE time_zone;   -- 22023 for an unknown zone
     IF features IS NULL OR cardinality(features) = 0 THEN
         RAISE EXCEPTION 'a feature set needs at least one feature'
             USING ERRCODE = 'invalid_parameter_value';
@@ -1820,15 +1825,18 @@ BEGIN
     IF EXISTS (SELECT 1 FROM timeline.feature_set_def d WHERE d.name = create_feature_set.name) THEN
         SELECT array_agg(m.feature || '@' || m.version ORDER BY m.position) INTO existing
           FROM timeline.feature_set_member m WHERE m.feature_set = create_feature_set.name;
-        IF existing = resolved THEN
-            RETURN name;        -- the same list again is a no-op
+        IF existing = resolved AND (SELECT d.time_zone FROM timeline.feature_set_def d
+                                     WHERE d.name = create_feature_set.name) = time_zone THEN
+            RETURN name;        -- the same list and zone again is a no-op
         END IF;
-        RAISE EXCEPTION 'feature set % already exists with other features', quote_literal(name)
+        RAISE EXCEPTION 'feature set % already exists with other features or another time zone', quote_literal(name)
             USING ERRCODE = 'duplicate_object',
-                  DETAIL = format('It holds %s.', array_to_string(existing, ', ')),
+                  DETAIL = format('It holds %s, in time zone %s.', array_to_string(existing, ', '),
+                                  (SELECT d.time_zone FROM timeline.feature_set_def d
+                                    WHERE d.name = create_feature_set.name)),
                   HINT = 'Feature sets do not change, so training sets made from them stay reproducible; create one under a new name.';
     END IF;
-    INSERT INTO timeline.feature_set_def (name, description) VALUES (name, description);
+    INSERT INTO timeline.feature_set_def (name, description, time_zone) VALUES (name, description, time_zone);
     FOREACH ref IN ARRAY resolved LOOP
         pos := pos + 1;
         INSERT INTO timeline.feature_set_member (feature_set, position, feature, version)
@@ -1837,8 +1845,21 @@ BEGIN
     RETURN name;
 END;
 $$;
-COMMENT ON FUNCTION timeline.create_feature_set(pg_catalog.text, pg_catalog.text[], pg_catalog.text) IS
-'creates a named, unchangeable list of feature versions (a bare name means the current version)';
+COMMENT ON FUNCTION timeline.create_feature_set(pg_catalog.text, pg_catalog.text[], pg_catalog.text, pg_catalog.text) IS
+'creates a named, unchangeable list of feature versions (a bare name means the current version), computed in one time zone (default: the session''s)';
+
+-- sets the session's TimeZone to the feature set's until the calling
+-- function returns (every caller has a SET clause, which undoes it), so a
+-- set's windows, horizons and expressions mean the same in every session
+CREATE FUNCTION timeline.enter_feature_set_zone(feature_set pg_catalog.text)
+RETURNS void
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+AS $$
+    SELECT pg_catalog.set_config('TimeZone', d.time_zone, true)
+      FROM timeline.feature_set_def d WHERE d.name = $1
+$$;
+COMMENT ON FUNCTION timeline.enter_feature_set_zone(pg_catalog.text) IS
+'internal: switches TimeZone to the feature set''s until the calling function (which has a SET clause) returns';
 
 CREATE FUNCTION timeline.feature_set_members(feature_set pg_catalog.text,
     OUT "position" pg_catalog.int4, OUT feature pg_catalog.text, OUT version pg_catalog.int4,
@@ -1909,6 +1930,7 @@ LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM timeline.enter_feature_set_zone(feature_set);
     RETURN QUERY EXECUTE timeline.feature_set_sql(feature_set);
 END;
 $$;
@@ -2082,6 +2104,9 @@ BEGIN
     END IF;
     EXECUTE format('CREATE TEMP TABLE timeline_spine ON COMMIT DROP AS SELECT pg_catalog.row_number() OVER () AS timeline_rid, s.* FROM (%s) AS s', spine);
     PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+    -- the spine ran in the caller's zone; features, label and horizon are
+    -- the feature set's
+    PERFORM timeline.enter_feature_set_zone(feature_set);
 
     SELECT array_agg(a.attname::text ORDER BY a.attnum), array_agg(a.atttypid::regtype ORDER BY a.attnum)
       INTO spine_cols, spine_types
@@ -2407,6 +2432,7 @@ BEGIN
           INTO e_col, t_col
           FROM pg_attribute a WHERE a.attrelid = target_table AND a.attnum > 0 AND NOT a.attisdropped;
     END IF;
+    PERFORM timeline.enter_feature_set_zone(fs);
     SELECT string_agg(quote_ident(m.feature), ', ') INTO missing
       FROM timeline.feature_set_members(fs) m
      WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = target_table
@@ -2623,7 +2649,7 @@ COMMENT ON VIEW timeline.features IS
 'the current version of every feature, its SQL and the feature sets that use it (set@version where they pin an older version)';
 
 CREATE VIEW timeline.feature_sets AS
-SELECT d.name, d.description,
+SELECT d.name, d.description, d.time_zone,
        ARRAY(SELECT m.feature || '@' || m.version FROM timeline.feature_set_member m
               WHERE m.feature_set = d.name ORDER BY m.position) AS features,
        ARRAY(SELECT DISTINCT f.source FROM timeline.feature_set_member m
@@ -2682,6 +2708,14 @@ AS 'MODULE_PATHNAME', 'timeline_state_value_at'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION timeline.state_value_at(pg_catalog.bytea, pg_catalog.timestamptz) IS
 'the feature''s value at t, at or after the state''s last point (trailing windows expire exactly)';
+
+CREATE FUNCTION timeline.state_value_at(state pg_catalog.bytea, t pg_catalog.timestamptz,
+    time_zone pg_catalog.text)
+RETURNS pg_catalog.float8
+AS 'MODULE_PATHNAME', 'timeline_state_value_at_zone'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.state_value_at(pg_catalog.bytea, pg_catalog.timestamptz, pg_catalog.text) IS
+'the feature''s value at t as computed in time_zone (the zone the state was advanced in), whatever the session''s';
 
 CREATE FUNCTION timeline.state_last_time(state pg_catalog.bytea)
 RETURNS pg_catalog.timestamptz
@@ -2827,6 +2861,7 @@ DECLARE
     newest_fold timestamptz;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     s := timeline.source_relation(ms.source);
     SELECT string_agg(format('%I', c.feature), ', '),
            string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
@@ -2925,6 +2960,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;            -- the materialization is being dropped
     END IF;
+    PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     SELECT d.mode INTO mode FROM timeline.materialization_def d WHERE d.feature_set = ms.feature_set;
     s := timeline.source_relation(ms.source);
     IF s.relation <> TG_RELID THEN
@@ -3011,6 +3047,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM timeline.feature_set_members(feature_set);      -- raises if unknown
+    PERFORM timeline.enter_feature_set_zone(feature_set);
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     IF EXISTS (SELECT 1 FROM timeline.materialization_def d WHERE d.feature_set = materialize.feature_set) THEN
         RAISE EXCEPTION 'feature set % is already materialized', quote_literal(feature_set)
@@ -3092,11 +3129,12 @@ BEGIN
              || coalesce(' USING (entity)', ''),
            (SELECT string_agg(format('%s AS %I',
                                      timeline.zero_count_sql(x.aggregate,
-                                         format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time))',
-                                                ms2.id, x.feature)),
+                                         format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time), %3$L)',
+                                                ms2.id, x.feature, fd.time_zone)),
                                      x.feature), ', ' ORDER BY x.position)
               FROM timeline.feature_set_members(materialize.feature_set) x
-              JOIN timeline.materialization_source ms2 ON ms2.feature_set = materialize.feature_set AND ms2.source = x.source)
+              JOIN timeline.materialization_source ms2 ON ms2.feature_set = materialize.feature_set AND ms2.source = x.source
+              JOIN timeline.feature_set_def fd ON fd.name = materialize.feature_set)
       INTO view_from, view_cols
       FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
     IF (SELECT count(*) FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set) = 1 THEN
@@ -3121,6 +3159,7 @@ DECLARE
     total int8 := 0;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
+    PERFORM timeline.enter_feature_set_zone(feature_set);
     -- one refresh of a feature set at a time; writers are not blocked
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = refresh.feature_set ORDER BY m.id LOOP
@@ -3163,15 +3202,17 @@ DECLARE
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
-        SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s)', c.feature, c.feature,
-                                 CASE WHEN at_least_last THEN 'greatest($2, s.last_time)' ELSE '$2' END), ', ' ORDER BY c.position),
+        SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s, %L)', c.feature, c.feature,
+                                 CASE WHEN at_least_last THEN 'greatest($2, s.last_time)' ELSE '$2' END,
+                                 c.time_zone), ', ' ORDER BY c.position),
                string_agg(format('%L, %s', c.feature,
                                  CASE WHEN c.aggregate IN ('count', 'count_if') THEN 'CASE WHEN $1 IS NOT NULL THEN 0 END'
                                       ELSE 'NULL::pg_catalog.float8' END), ', ' ORDER BY c.position)
           INTO pairs, empty
-          FROM (SELECT m.feature, m.position, d.aggregate
+          FROM (SELECT m.feature, m.position, d.aggregate, fd.time_zone
                   FROM timeline.feature_set_member m
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
+                  JOIN timeline.feature_set_def fd ON fd.name = m.feature_set
                  WHERE m.feature_set = ms.feature_set AND d.source = ms.source) c;
         parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity = $1), pg_catalog.jsonb_build_object(%s))',
                                  pairs, ms.state_table, empty);
@@ -3227,6 +3268,7 @@ DECLARE
     t timestamptz := pg_catalog.statement_timestamp();
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
+    PERFORM timeline.enter_feature_set_zone(feature_set);
     IF sample IS NOT NULL AND sample < 1 THEN
         RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;

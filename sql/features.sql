@@ -129,6 +129,14 @@ SELECT timeline.create_feature_set('fs2', ARRAY['nope']);
 SELECT timeline.create_feature_set('fs2', ARRAY['spend@9']);
 SELECT timeline.create_feature_set('fs2', ARRAY['spend@x']);
 SELECT timeline.create_feature_set('fs 2', ARRAY['spend']);
+-- a feature set's time zone: by default the creator's session's (UTC
+-- here); an unknown zone is refused; the same features in another zone
+-- under the same name are another set (refused)
+SELECT timeline.create_feature_set('fs2', ARRAY['spend'], time_zone => 'Mars/Olympus_Mons');
+SELECT timeline.create_feature_set('fs', ARRAY['spend@1', 'spend_3d', 'n_since_login', 'n'], time_zone => 'Europe/Paris');
+SELECT timeline.create_feature_set('fs_paris', ARRAY['spend'], time_zone => 'Europe/Paris');
+SELECT timeline.create_feature_set('fs_paris', ARRAY['spend'], time_zone => 'Europe/Paris');
+SELECT name, time_zone FROM timeline.feature_sets ORDER BY name;
 SELECT * FROM timeline.feature_set_members('nope');
 
 -- one row per entity, one timeline per feature

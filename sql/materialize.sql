@@ -146,6 +146,57 @@ FROM timeline.materializations WHERE feature_set = 'mfs3';
 SELECT timeline.drop_materialization('mfs3');
 DROP TABLE timeline_state.state_:next_id;
 
+-- a feature set's time zone: windows, horizons and expressions are
+-- computed there, whoever computes them.  Events every 37 minutes across
+-- New York's change to daylight saving time (2024-03-10 07:00 UTC), read at
+-- 2024-03-11 06:30 UTC: '1 day' back is 2024-03-10 07:30 UTC in New York
+-- (02:30 did not exist on March 10 and is read as 03:30) and 06:30 in UTC,
+-- so the sums differ by the event at 07:14
+CREATE TABLE zev (user_id int, ts timestamptz, amount float8);
+CREATE INDEX ON zev (user_id, ts);
+INSERT INTO zev SELECT 1, '2024-03-09 12:00+00'::timestamptz + i * interval '37 minutes', i
+FROM generate_series(0, 60) i;
+SELECT timeline.create_source('zev', 'zev', 'user_id', 'ts');
+SELECT timeline.create_feature('zsum_1d', 'zev', 'sum', 'amount', '1 day');
+SELECT timeline.create_feature_set('z_ny', ARRAY['zsum_1d'], time_zone => 'America/New_York');
+SELECT timeline.create_feature_set('z_utc', ARRAY['zsum_1d']);
+CREATE TABLE zspine AS SELECT 1 AS user_id, '2024-03-11 06:30+00'::timestamptz AS t;
+SET TimeZone = 'America/New_York';
+SELECT sum(amount) AS oracle_ny FROM zev
+WHERE ts > '2024-03-11 06:30+00'::timestamptz - interval '1 day' AND ts <= '2024-03-11 06:30+00';
+SET TimeZone = 'UTC';
+SELECT sum(amount) AS oracle_utc FROM zev
+WHERE ts > '2024-03-11 06:30+00'::timestamptz - interval '1 day' AND ts <= '2024-03-11 06:30+00';
+-- training sets made in Tokyo, materialized in UTC, read in Tokyo and Los Angeles
+SET TimeZone = 'Asia/Tokyo';
+SELECT timeline.create_training_set('zt_ny', 'z_ny', 'SELECT user_id, t FROM zspine');
+SELECT timeline.create_training_set('zt_utc', 'z_utc', 'SELECT user_id, t FROM zspine');
+SELECT (SELECT zsum_1d FROM zt_ny) AS trained_ny, (SELECT zsum_1d FROM zt_utc) AS trained_utc;
+SET TimeZone = 'UTC';
+SELECT timeline.materialize('z_ny');
+SELECT timeline.materialize('z_utc');
+SET TimeZone = 'Asia/Tokyo';
+SELECT timeline.as_of('z_ny', 1, '2024-03-11 06:30+00') AS tokyo_ny, timeline.as_of('z_utc', 1, '2024-03-11 06:30+00') AS tokyo_utc;
+SELECT * FROM timeline.verify('z_ny');
+SELECT * FROM timeline.check_training_set('zt_ny');
+SET TimeZone = 'America/Los_Angeles';
+SELECT timeline.as_of('z_ny', 1, '2024-03-11 06:30+00') AS la_ny, timeline.as_of('z_utc', 1, '2024-03-11 06:30+00') AS la_utc;
+-- a late event rebuilds the entity in a refresh run in Los Angeles; at
+-- 07:20 UTC it is before New York's window (from 07:30), so the value stays
+INSERT INTO zev VALUES (1, '2024-03-10 07:20+00', 1000);
+SELECT timeline.refresh('z_ny') AS refreshed;
+SELECT timeline.as_of('z_ny', 1, '2024-03-11 06:30+00') AS la_ny_after;
+SELECT * FROM timeline.verify('z_ny');
+-- the state read directly in the set's zone, from Los Angeles
+SELECT state_table AS z_state FROM timeline.materializations WHERE feature_set = 'z_ny' \gset
+SELECT timeline.state_value_at(zsum_1d, '2024-03-11 06:30+00', 'America/New_York') AS in_ny
+FROM :z_state;
+SELECT timeline.state_value_at(zsum_1d, '2024-03-11 06:30+00', 'Mars/Olympus_Mons') FROM :z_state;
+SET TimeZone = 'UTC';
+SELECT timeline.drop_materialization('z_ny');
+SELECT timeline.drop_materialization('z_utc');
+DROP TABLE zev, zspine, zt_ny, zt_utc;
+
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;

@@ -10,9 +10,11 @@
 -- event times, 1 microsecond around them, exactly on window and horizon
 -- edges, at and just after resets, random times, times before all data and
 -- after it; entities without events, NULL entities and NULL times, and
--- duplicated spine rows.  Seeds 1 and 2 run in UTC; seed 3 runs in
--- America/New_York, so day-based windows and horizons cross a DST change
--- (2022-03-13) and follow PostgreSQL's timestamptz +/- interval arithmetic.
+-- duplicated spine rows.  Seeds 1 and 2 use a feature set in UTC; seed 3
+-- one in America/New_York, so day-based windows and horizons cross a DST
+-- change (2022-03-13) and follow PostgreSQL's timestamptz +/- interval
+-- arithmetic there.  Every training set is made in a session in Asia/Tokyo:
+-- the feature set's zone, not the session's, must count.
 --
 -- Features: lifetime count, count with a filter, sum, min, first, last,
 -- count_if; trailing '3 days' / '1 day' mean, max, last, first (filtered),
@@ -81,6 +83,10 @@ INSERT INTO fdefs VALUES
 SELECT ord, name, timeline.create_feature(name, 'src', aggregate, value_expression, "window", filter) AS version
 FROM fdefs ORDER BY ord;
 SELECT timeline.create_feature_set('fs', (SELECT array_agg(name ORDER BY ord) FROM fdefs));
+-- the same features computed in New York (fs is in the creating session's UTC)
+SELECT timeline.create_feature_set('fs_ny', (SELECT array_agg(name ORDER BY ord) FROM fdefs),
+                                   time_zone => 'America/New_York');
+SELECT name, time_zone FROM timeline.feature_sets ORDER BY name;
 
 -- the training sets made per seed: label, horizon, incomplete_labels
 CREATE TABLE tsets (tset text PRIMARY KEY, label text, horizon interval, mode text);
@@ -286,9 +292,10 @@ CROSS JOIN LATERAL (
 GROUP BY sp.seed ORDER BY sp.seed;
 
 --
--- Run: per seed, in its time zone, every training set (copied into got, one
--- row per output row and column, the label as float8, any's as 1/0) and the
--- oracle (into want: one row per spine row and column; labels per training
+-- Run: per seed, every training set of the feature set of its time zone,
+-- made in a session in Tokyo (copied into got, one row per output row and
+-- column, the label as float8, any's as 1/0), and the oracle in the seed's
+-- zone (into want: one row per spine row and column; labels per training
 -- set in want_label, with whether the row is in the training set).
 --
 CREATE TABLE got (seed int, tset text, rn bigint, sid int, entity int, t timestamptz,
@@ -300,6 +307,7 @@ CREATE TABLE counts (seed int, tset text, returned bigint, table_rows bigint);
 CREATE FUNCTION run(s int, tz text) RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
+    fs text := CASE tz WHEN 'UTC' THEN 'fs' ELSE 'fs_ny' END;
     tsr record;
     nrows bigint;
     cols text;
@@ -317,12 +325,15 @@ BEGIN
         ALTER TABLE ev_cur ALTER COLUMN entity RESET (n_distinct);
     END IF;
     ANALYZE ev_cur;
-    PERFORM set_config('TimeZone', tz, false);
+    -- the training sets are made in Tokyo (+09, no daylight saving): the
+    -- feature set's zone (fs: UTC, fs_ny: New York) is what counts, and the
+    -- oracle below computes in that zone
+    PERFORM set_config('TimeZone', 'Asia/Tokyo', false);
 
     SELECT string_agg(format('(%L, %I::float8)', m.feature, m.feature), ', ' ORDER BY m.position)
-      INTO cols FROM timeline.feature_set_members('fs') m;
+      INTO cols FROM timeline.feature_set_members(fs) m;
     FOR tsr IN SELECT * FROM tsets ORDER BY tset LOOP
-        nrows := timeline.create_training_set('ts_out', 'fs',
+        nrows := timeline.create_training_set('ts_out', fs,
                      format('SELECT entity, t, sid FROM spine WHERE seed = %s', s),
                      tsr.label, tsr.horizon, tsr.mode);
         EXECUTE format('INSERT INTO counts SELECT %s, %L, %s, count(*) FROM ts_out', s, tsr.tset, nrows);
@@ -338,6 +349,7 @@ BEGIN
                  THEN ', (''label_complete'', o.label_complete::int::float8)' ELSE '' END);
         DROP TABLE ts_out;
     END LOOP;
+    PERFORM set_config('TimeZone', tz, false);
 
     -- the oracle's features, per distinct spine row
     INSERT INTO want (seed, sid, col, val)

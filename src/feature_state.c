@@ -63,6 +63,7 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -71,6 +72,7 @@
 PG_FUNCTION_INFO_V1(timeline_state_new);
 PG_FUNCTION_INFO_V1(timeline_state_advance);
 PG_FUNCTION_INFO_V1(timeline_state_value_at);
+PG_FUNCTION_INFO_V1(timeline_state_value_at_zone);
 PG_FUNCTION_INFO_V1(timeline_state_last_time);
 
 #define STATE_VERSION			1
@@ -501,17 +503,14 @@ timeline_state_advance(PG_FUNCTION_ARGS)
 }
 
 /*
- * Returns the feature's value at t, which must be at or after the state's
- * last point: what value_at(aggregate(all points), t) gives.
+ * The feature's value at t, which must be at or after the state's last
+ * point: what value_at(aggregate(all points), t) gives.  false for NULL.
  */
-Datum
-timeline_state_value_at(PG_FUNCTION_ARGS)
+static bool
+StateValueAt(bytea *raw, TimestampTz t, float8 *v)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_P(0);
-	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
 	FeatureState fs;
 	WinAcc		acc;
-	float8		v = 0;
 
 	StateLoad(&fs, raw, 0);
 	if (fs.hdr.last_time != DT_NOBEGIN && t < fs.hdr.last_time)
@@ -531,7 +530,50 @@ timeline_state_value_at(PG_FUNCTION_ARGS)
 	}
 	else
 		acc = fs.hdr.acc;		/* a pending reset shows from the next point on */
-	if (!AccResult((WinKind) fs.hdr.kind, &acc, &v))
+	return AccResult((WinKind) fs.hdr.kind, &acc, v);
+}
+
+/* state_value_at(state, t): in the session's time zone. */
+Datum
+timeline_state_value_at(PG_FUNCTION_ARGS)
+{
+	float8		v = 0;
+
+	if (!StateValueAt(PG_GETARG_BYTEA_P(0), PG_GETARG_TIMESTAMPTZ(1), &v))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(v);
+}
+
+/*
+ * state_value_at(state, t, time_zone): in the given zone, the one the
+ * state was advanced in (a materialized feature set's), whatever the
+ * session's.  The session's zone is swapped for the call: the calendar
+ * arithmetic of window_width.c reads it, as PostgreSQL's does.
+ */
+Datum
+timeline_state_value_at_zone(PG_FUNCTION_ARGS)
+{
+	char	   *zone = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	pg_tz	   *tz = pg_tzset(zone);
+	pg_tz	   *session = session_timezone;
+	float8		v = 0;
+	bool		found;
+
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" not recognized", zone)));
+	session_timezone = tz;
+	PG_TRY();
+	{
+		found = StateValueAt(PG_GETARG_BYTEA_P(0), PG_GETARG_TIMESTAMPTZ(1), &v);
+	}
+	PG_FINALLY();
+	{
+		session_timezone = session;
+	}
+	PG_END_TRY();
+	if (!found)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(v);
 }
