@@ -1792,6 +1792,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    caller_zone text;
     resolved text[] := '{}';
     existing text[];
     pos int := 0;
@@ -1801,8 +1802,13 @@ BEGIN
     PERFORM timeline.check_name('feature set', name);
     -- the zone in which the set's windows, horizons and expressions are
     -- computed, whoever computes them: by default the creator's
-    time_zone := coalesce(time_zone, pg_catalog.current_setting('TimeZone'));
-    PERFORM pg_catalog.now() AT TIME ZONE time_zone;   -- 22023 for an unknown zone
+    -- stored as TimeZone spells it once set (22023 for a zone it refuses,
+    -- such as an abbreviation; '+03' is read as ISO, east of Greenwich,
+    -- and kept as '<+03>-03', which reads the same everywhere)
+    caller_zone := pg_catalog.current_setting('TimeZone');
+    PERFORM pg_catalog.set_config('TimeZone', coalesce(time_zone, caller_zone), true);
+    time_zone := pg_catalog.current_setting('TimeZone');
+    PERFORM pg_catalog.set_config('TimeZone', caller_zone, true);
     IF features IS NULL OR cardinality(features) = 0 THEN
         RAISE EXCEPTION 'a feature set needs at least one feature'
             USING ERRCODE = 'invalid_parameter_value';
@@ -1848,9 +1854,10 @@ $$;
 COMMENT ON FUNCTION timeline.create_feature_set(pg_catalog.text, pg_catalog.text[], pg_catalog.text, pg_catalog.text) IS
 'creates a named, unchangeable list of feature versions (a bare name means the current version), computed in one time zone (default: the session''s)';
 
--- sets the session's TimeZone to the feature set's until the calling
--- function returns (every caller has a SET clause, which undoes it), so a
--- set's windows, horizons and expressions mean the same in every session
+-- sets TimeZone to the feature set's, so a set's windows, horizons and
+-- expressions mean the same in every session.  A local setting outlives
+-- the function that makes it unless that function's SET clause names the
+-- setting, so every caller has SET TimeZone (or puts the caller's back)
 CREATE FUNCTION timeline.enter_feature_set_zone(feature_set pg_catalog.text)
 RETURNS void
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
@@ -1859,7 +1866,7 @@ AS $$
       FROM timeline.feature_set_def d WHERE d.name = $1
 $$;
 COMMENT ON FUNCTION timeline.enter_feature_set_zone(pg_catalog.text) IS
-'internal: switches TimeZone to the feature set''s until the calling function (which has a SET clause) returns';
+'internal: switches TimeZone to the feature set''s; callers name TimeZone in their SET clause, which undoes it on return';
 
 CREATE FUNCTION timeline.feature_set_members(feature_set pg_catalog.text,
     OUT "position" pg_catalog.int4, OUT feature pg_catalog.text, OUT version pg_catalog.int4,
@@ -1928,6 +1935,7 @@ CREATE FUNCTION timeline.feature_timelines(feature_set pg_catalog.text)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 BEGIN
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -2012,6 +2020,13 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    -- put back before returning: local settings made here outlive the
+    -- function (its SET clause names only search_path, and the spine runs
+    -- in the caller's TimeZone and planner settings)
+    caller_settings text[] := ARRAY[pg_catalog.current_setting('TimeZone'),
+                                    pg_catalog.current_setting('enable_indexscan'),
+                                    pg_catalog.current_setting('enable_sort'),
+                                    pg_catalog.current_setting('jit')];
     target_parts text[];
     tgt_schema name;
     tgt_name name;
@@ -2353,7 +2368,7 @@ BEGIN
     -- which the planner costs within a few percent of a Sort and
     -- GroupAggregate but which ran 7% faster in bench/training.sh's
     -- statement (4 runs each, interleaved) and on two machines.  (The
-    -- settings end with this function: it has a SET clause.)
+    -- caller's settings are put back below.)
     PERFORM set_config('enable_indexscan', 'off', true);
     PERFORM set_config('enable_sort', 'off', true);
     -- and without JIT: the sorts that stay are costed as disabled (plus
@@ -2370,6 +2385,8 @@ BEGIN
                                            time_column, label, horizon, incomplete_labels)
     VALUES (tgt_schema, tgt_name, feature_set, spine, e_col, t_col, label, horizon, incomplete_labels);
     DROP TABLE pg_temp.timeline_spine, pg_temp.timeline_spine_arrays;
+    PERFORM set_config('TimeZone', caller_settings[1], true), set_config('enable_indexscan', caller_settings[2], true),
+            set_config('enable_sort', caller_settings[3], true), set_config('jit', caller_settings[4], true);
     RETURN nrows;
 END;
 $$;
@@ -2393,6 +2410,7 @@ RETURNS TABLE (entity pg_catalog.text, "time" pg_catalog.timestamptz, feature pg
                stored pg_catalog.float8, recomputed pg_catalog.float8)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -2846,6 +2864,7 @@ CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_s
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     ms timeline.materialization_source;
@@ -2948,6 +2967,7 @@ CREATE FUNCTION timeline.capture_changes()
 RETURNS trigger
 LANGUAGE plpgsql PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     ms timeline.materialization_source;
@@ -3028,6 +3048,7 @@ CREATE FUNCTION timeline.materialize(feature_set pg_catalog.text, mode pg_catalo
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     src record;
@@ -3153,6 +3174,7 @@ CREATE FUNCTION timeline.refresh(feature_set pg_catalog.text)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     ms timeline.materialization_source;
@@ -3257,6 +3279,7 @@ RETURNS TABLE (entity pg_catalog.text, feature pg_catalog.text, materialized pg_
                recomputed pg_catalog.float8)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     ms timeline.materialization_source;

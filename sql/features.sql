@@ -134,8 +134,15 @@ SELECT timeline.create_feature_set('fs 2', ARRAY['spend']);
 -- under the same name are another set (refused)
 SELECT timeline.create_feature_set('fs2', ARRAY['spend'], time_zone => 'Mars/Olympus_Mons');
 SELECT timeline.create_feature_set('fs', ARRAY['spend@1', 'spend_3d', 'n_since_login', 'n'], time_zone => 'Europe/Paris');
+BEGIN;
 SELECT timeline.create_feature_set('fs_paris', ARRAY['spend'], time_zone => 'Europe/Paris');
+SHOW TimeZone;   -- still the session's
+COMMIT;
 SELECT timeline.create_feature_set('fs_paris', ARRAY['spend'], time_zone => 'Europe/Paris');
+-- stored as TimeZone spells it: '+03' is ISO (east), kept as '<+03>-03';
+-- an abbreviation, which TimeZone refuses, is refused
+SELECT timeline.create_feature_set('fs_plus3', ARRAY['spend'], time_zone => '+03');
+SELECT timeline.create_feature_set('fs2', ARRAY['spend'], time_zone => 'PST');
 SELECT name, time_zone FROM timeline.feature_sets ORDER BY name;
 SELECT * FROM timeline.feature_set_members('nope');
 

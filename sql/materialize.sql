@@ -174,7 +174,7 @@ SELECT timeline.create_training_set('zt_utc', 'z_utc', 'SELECT user_id, t FROM z
 SELECT (SELECT zsum_1d FROM zt_ny) AS trained_ny, (SELECT zsum_1d FROM zt_utc) AS trained_utc;
 SET TimeZone = 'UTC';
 SELECT timeline.materialize('z_ny');
-SELECT timeline.materialize('z_utc');
+SELECT timeline.materialize('z_utc', 'immediate');
 SET TimeZone = 'Asia/Tokyo';
 SELECT timeline.as_of('z_ny', 1, '2024-03-11 06:30+00') AS tokyo_ny, timeline.as_of('z_utc', 1, '2024-03-11 06:30+00') AS tokyo_utc;
 SELECT * FROM timeline.verify('z_ny');
@@ -192,10 +192,29 @@ SELECT state_table AS z_state FROM timeline.materializations WHERE feature_set =
 SELECT timeline.state_value_at(zsum_1d, '2024-03-11 06:30+00', 'America/New_York') AS in_ny
 FROM :z_state;
 SELECT timeline.state_value_at(zsum_1d, '2024-03-11 06:30+00', 'Mars/Olympus_Mons') FROM :z_state;
+-- nothing leaks into the rest of a transaction: after each call, and after
+-- the triggers of both modes, the session's zone and planner settings are
+-- its own (they stayed the set's, or off, until the transaction ended)
+SET TimeZone = 'Asia/Tokyo';
+BEGIN;
+SELECT count(*) AS entities FROM timeline.feature_timelines('z_ny') AS (e int, f timeline.timeline);
+SHOW TimeZone;
+SELECT count(*) AS differences FROM timeline.verify('z_ny');
+SHOW TimeZone;
+INSERT INTO zev VALUES (1, '2024-03-12 00:00+00', 1);
+SHOW TimeZone;
+SELECT timeline.refresh('z_ny') AS refreshed;
+SHOW TimeZone;
+SELECT timeline.create_training_set('zt_tx', 'z_ny', 'SELECT user_id, t FROM zspine');
+SELECT current_setting('TimeZone') AS zone, current_setting('enable_sort') AS enable_sort,
+       current_setting('enable_indexscan') AS enable_indexscan, current_setting('jit') AS jit;
+SELECT count(*) AS differences FROM timeline.check_training_set('zt_tx');
+SHOW TimeZone;
+COMMIT;
 SET TimeZone = 'UTC';
 SELECT timeline.drop_materialization('z_ny');
 SELECT timeline.drop_materialization('z_utc');
-DROP TABLE zev, zspine, zt_ny, zt_utc;
+DROP TABLE zev, zspine, zt_ny, zt_utc, zt_tx;
 
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
