@@ -196,6 +196,8 @@ SELECT timeline.state_value_at(zsum_1d, '2024-03-11 06:30+00', 'Mars/Olympus_Mon
 -- the triggers of both modes, the session's zone and planner settings are
 -- its own (they stayed the set's, or off, until the transaction ended)
 SET TimeZone = 'Asia/Tokyo';
+SELECT current_setting('enable_sort') AS sort_before, current_setting('enable_indexscan') AS indexscan_before,
+       current_setting('jit') AS jit_before \gset
 BEGIN;
 SELECT count(*) AS entities FROM timeline.feature_timelines('z_ny') AS (e int, f timeline.timeline);
 SHOW TimeZone;
@@ -206,8 +208,9 @@ SHOW TimeZone;
 SELECT timeline.refresh('z_ny') AS refreshed;
 SHOW TimeZone;
 SELECT timeline.create_training_set('zt_tx', 'z_ny', 'SELECT user_id, t FROM zspine');
-SELECT current_setting('TimeZone') AS zone, current_setting('enable_sort') AS enable_sort,
-       current_setting('enable_indexscan') AS enable_indexscan, current_setting('jit') AS jit;
+SELECT current_setting('TimeZone') AS zone, current_setting('enable_sort') = :'sort_before' AS enable_sort_kept,
+       current_setting('enable_indexscan') = :'indexscan_before' AS enable_indexscan_kept,
+       current_setting('jit') = :'jit_before' AS jit_kept;
 SELECT count(*) AS differences FROM timeline.check_training_set('zt_tx');
 SHOW TimeZone;
 COMMIT;
