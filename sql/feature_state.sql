@@ -111,6 +111,23 @@ FROM (SELECT timeline.state_advance(timeline.state_new('sum', NULL, true),
              'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2}',
              'discrete{2024-01-01T00:00:00+00=>0, 2024-01-02T00:00:00+00=>1}') AS s1) x;
 
+-- a state whose last point is 1 microsecond before an instant where
+-- t - width moves back (found by a helper's fuzzing: the search for those
+-- instants started a microsecond after the last point and missed them):
+-- New York's change to daylight saving time (at 2024-03-11 03:00 EDT,
+-- '1 day' back is 2024-03-10 03:00 EDT, an hour before 02:59:59.999999 minus
+-- a day, so the 03:30 point is back: 6), and a month end in UTC (at
+-- 1995-03-31, '1 mon 31 days' back is clamped to 1995-01-28 and the first
+-- point is back: 6); each as the full aggregation gives it
+SET TimeZone = 'America/New_York';
+SELECT timeline.state_value_at(timeline.state_advance(timeline.state_new('sum', '1 day'), tl), '2024-03-11 03:00-04') AS state,
+       timeline.value_at(timeline.sum(tl, '1 day'), '2024-03-11 03:00-04') AS full
+FROM (SELECT 'discrete{2024-03-10 03:30-04=>4, 2024-03-11 02:59:59.999999-04=>2}'::timeline.timeline AS tl) x;
+SET TimeZone = 'UTC';
+SELECT timeline.state_value_at(timeline.state_advance(timeline.state_new('sum', '1 mon 31 days'), tl), '1995-03-31 00:00+00') AS state,
+       timeline.value_at(timeline.sum(tl, '1 mon 31 days'), '1995-03-31 00:00+00') AS full
+FROM (SELECT 'discrete{1995-01-28 13:51+00=>4, 1995-03-30 23:59:59.999999+00=>2}'::timeline.timeline AS tl) x;
+
 -- errors
 SELECT timeline.state_new('median');
 SELECT timeline.state_new(NULL);

@@ -129,6 +129,12 @@ SELECT sum('discrete{2020-01-01=>1, 2021-01-01=>2}'::timeline, '300000 years') A
 -- the last month: 294276-12-31 minus a month is clamped to 11-30, so the
 -- value leaves on 12-30 at noon and is back from midnight to noon on 12-31
 SELECT sum('discrete{294276-11-30 12:00=>1}'::timeline, '1 month') AS back_on_the_last_day;
+-- a value outside its own window (t - w is t or later) that comes back a
+-- microsecond later: at 1995-03-29 00:00, '1 mon -28 days' back is 03-28
+-- 00:00 (02-29 clamped to 02-28, plus 28 days); it leaves at 23:59:59.999999
+-- and comes back at each of the next two midnights (found by a helper's
+-- fuzzing: the point was never back)
+SELECT sum('discrete{1995-03-28 23:59:59.999999=>5}'::timeline, '1 mon -28 days') AS back_a_microsecond_later;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_times('discrete{}'::timeline.timeline, 'median', '{}'::timestamptz[])$$) AS unknown_aggregate_at_times;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;

@@ -655,7 +655,7 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 			{
 				Timestamp	midnight = (Timestamp) (date2j(y, m, d) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
 
-				ReachesIn(WallValue, NULL, midnight, Max(from + 1, midnight - WIDTH_SLACK),
+				ReachesIn(WallValue, NULL, midnight, Max(from, midnight - WIDTH_SLACK),
 						  Min(to, midnight + WIDTH_SLACK), &fallbacks, &cand);
 			}
 			if (++m > 12)
@@ -675,7 +675,7 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 		else
 		{
 			/* a gap ends at the wall time of the change */
-			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from + 1, TimeAdd(zc[g].at, rlo)),
+			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from, TimeAdd(zc[g].at, rlo)),
 					  Min(to, TimeAdd(zc[g].at, rhi)), &splits, &cand);
 			InstantsAdd(&cand, zc[g].at);
 		}
@@ -725,7 +725,7 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 			InstantsAdd(&cand, mj.at[i]);
 		/* where the months step, monotone between its jumps, reaches a jump of the days step */
 		for (int j = 0; j < dj.n; j++)
-			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from + 1, TimeAdd(dj.at[j], rlo)),
+			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from, TimeAdd(dj.at[j], rlo)),
 					  Min(to, TimeAdd(dj.at[j], rhi)), &mj, &cand);
 	}
 	for (int i = 0; i < cand.n; i++)
