@@ -135,6 +135,16 @@ SELECT sum('discrete{294276-11-30 12:00=>1}'::timeline, '1 month') AS back_on_th
 -- and comes back at each of the next two midnights (found by a helper's
 -- fuzzing: the point was never back)
 SELECT sum('discrete{1995-03-28 23:59:59.999999=>5}'::timeline, '1 mon -28 days') AS back_a_microsecond_later;
+-- a zone's changes far ahead: St. John's falls back from 02:00 NDT to
+-- 01:00 NST on the first Sunday of November, the same days 400 years
+-- apart.  '4800 mons' back from 2815-11-01 01:30 NDT is 2415-11-01 01:30
+-- NST (of two such wall times PostgreSQL takes the later), so the value of
+-- 01:30 NST leaves; from 01:00 NST the wall time repeats and t - w moves
+-- back an hour: the value is back until 01:30 NST (the zone's changes after
+-- 2769-11-02 were not found: found by a helper's fuzzing)
+SET TimeZone = 'America/St_Johns';
+SELECT sum('discrete{2415-11-01 05:00+00=>1}'::timeline, '4800 mons') AS four_hundred_years_on;
+SET TimeZone = 'UTC';
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_times('discrete{}'::timeline.timeline, 'median', '{}'::timestamptz[])$$) AS unknown_aggregate_at_times;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'median')$$) AS unknown_aggregate;
 SELECT pg_temp.try($$SELECT timeline.aggregate_at_points('discrete{}'::timeline.timeline, 'sum', interval '0')$$) AS zero_width;

@@ -469,7 +469,20 @@ ZoneChangesIn(TimestampTz from, TimestampTz to, int *n)
 
 		if (pg_next_dst_boundary(&t, &before, &bdst, &boundary, &after, &adst,
 								 session_timezone) != 1 || boundary <= t)
-			break;
+		{
+			/*
+			 * A zone's table of changes ends some centuries ahead (after it,
+			 * the time zone code repeats its rules in 400-year cycles), and
+			 * from the table's last change itself it reports none after;
+			 * from a second later it does.  Found by a helper's fuzzing:
+			 * St. John's changes after 2769-11-02 went missing.
+			 */
+			pg_time_t	next = t + 1;
+
+			if (pg_next_dst_boundary(&next, &before, &bdst, &boundary, &after, &adst,
+									 session_timezone) != 1 || boundary <= next)
+				break;
+		}
 		t = boundary;
 		at = time_t_to_timestamptz(boundary);
 		if (at > to)
