@@ -107,6 +107,25 @@ TimeSub(TimestampTz t, int64 d)
 	return TimeAdd(t, -d);
 }
 
+/* A function of T, monotone non-decreasing where it is searched. */
+typedef int64 (*Monotone) (TimestampTz t, const void *arg);
+
+/* The first T in (lo, hi] at which value(T, arg) reaches goal, given value(lo) < goal <= value(hi). */
+static TimestampTz
+FirstReaching(Monotone value, const void *arg, int64 goal, TimestampTz lo, TimestampTz hi)
+{
+	while (Span(lo, hi) > 1)
+	{
+		TimestampTz mid = lo + (int64) (Span(lo, hi) / 2);
+
+		if (value(mid, arg) >= goal)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
 /* Prepares the width: rejects non-positive ones, picks the fast path. */
 void
 WindowWidthInit(WindowWidth *ww, Interval *width)
@@ -223,6 +242,13 @@ DayTimeAdd(DayTime x, int64 usec)
 	return x;
 }
 
+/* t (int64 microseconds) as a DayTime. */
+static inline DayTime
+DayTimeOf(int64 t)
+{
+	return DayTimeAdd((DayTime) {0, 0}, t);
+}
+
 /* x as int64 microseconds, DT_NOBEGIN or DT_NOEND where those cannot hold it. */
 static inline int64
 DayTimeValue(DayTime x)
@@ -306,7 +332,7 @@ DayMinusMonths(int64 day, int32 months)
 static DayTime
 MinusCalendar(TimestampTz t, const Interval *iv)
 {
-	DayTime		x = DayTimeAdd((DayTime) {0, 0}, t);
+	DayTime		x = DayTimeOf(t);
 
 	if (iv->month != 0)
 	{
@@ -338,19 +364,26 @@ StepMinus(TimestampTz t, const Interval *part)
 static inline Timestamp
 Wall(TimestampTz t)
 {
-	return DayTimeValue(ToWall(DayTimeAdd((DayTime) {0, 0}, t)));
+	return DayTimeValue(ToWall(DayTimeOf(t)));
 }
 
 /* The wall-clock time of T in the session's zone, minus part, saturated. */
 static inline Timestamp
 WallMinus(TimestampTz t, const Interval *part)
 {
-	DayTime		w = ToWall(DayTimeAdd((DayTime) {0, 0}, t));
+	DayTime		w = ToWall(DayTimeOf(t));
 
 	if (part->month != 0)
 		w.day = DayMinusMonths(w.day, part->month);
 	w.day -= part->day;
 	return DayTimeValue(DayTimeAdd(w, -part->time));
+}
+
+/* Whether no step of t - width or t + width can leave the range: PostgreSQL's own arithmetic serves. */
+static inline bool
+WithinReach(const WindowWidth *ww, TimestampTz t)
+{
+	return t >= MIN_TIMESTAMP + ww->reach && t <= END_TIMESTAMP - ww->reach;
 }
 
 /*
@@ -370,7 +403,7 @@ WindowStart(const WindowWidth *ww, TimestampTz t)
 			return DT_NOBEGIN;
 		return r;
 	}
-	if (t >= MIN_TIMESTAMP + ww->reach && t <= END_TIMESTAMP - ww->reach)
+	if (WithinReach(ww, t))
 		return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
 													   TimestampTzGetDatum(t),
 													   IntervalPGetDatum(ww->width)));
@@ -388,6 +421,13 @@ WindowHorizon(const WindowWidth *ww, TimestampTz t)
 	TimestampTz r = TimeSub(t, ww->reach);
 
 	return r == MIN_TIMESTAMP ? DT_NOBEGIN : r;
+}
+
+/* T - width, as FirstReaching searches it. */
+static int64
+WindowStartValue(TimestampTz t, const void *ww)
+{
+	return WindowStart((const WindowWidth *) ww, t);
 }
 
 /*
@@ -417,8 +457,7 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 	if (WindowStart(ww, hi) < p)
 		return DT_NOEND;
 	/* bracket closer to p + width when the segment allows it */
-	if (Span(lo, hi) > 8 * USECS_PER_DAY &&
-		p >= MIN_TIMESTAMP + ww->reach && p <= END_TIMESTAMP - ww->reach)
+	if (Span(lo, hi) > 8 * USECS_PER_DAY && WithinReach(ww, p))
 	{
 		TimestampTz guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
 																	TimestampTzGetDatum(p),
@@ -429,16 +468,7 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 		if (guess + 4 * USECS_PER_DAY < hi && WindowStart(ww, guess + 4 * USECS_PER_DAY) >= p)
 			hi = guess + 4 * USECS_PER_DAY;
 	}
-	while (Span(lo, hi) > 1)
-	{
-		TimestampTz mid = lo + (int64) (Span(lo, hi) / 2);
-
-		if (WindowStart(ww, mid) >= p)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	return hi;
+	return FirstReaching(WindowStartValue, ww, p, lo, hi);
 }
 
 /* An offset change of the session's zone: at, and the offsets either side. */
@@ -546,21 +576,18 @@ InstantsSort(Instants *in)
 	in->n = k + 1;
 }
 
-/* A function of T that ReachesIn searches. */
-typedef int64 (*StepValue) (TimestampTz t, const Interval *part);
-
-/* T - part, one step of timestamptz - interval. */
+/* T - part, one step of timestamptz - interval, as ReachesIn searches it. */
 static int64
-StepMinusValue(TimestampTz t, const Interval *part)
+StepMinusValue(TimestampTz t, const void *part)
 {
-	return StepMinus(t, part);
+	return StepMinus(t, (const Interval *) part);
 }
 
 /* The wall-clock time of T minus part; part NULL: the wall-clock time itself. */
 static int64
-WallValue(TimestampTz t, const Interval *part)
+WallValue(TimestampTz t, const void *part)
 {
-	return part ? WallMinus(t, part) : Wall(t);
+	return part ? WallMinus(t, (const Interval *) part) : Wall(t);
 }
 
 /*
@@ -569,7 +596,7 @@ WallValue(TimestampTz t, const Interval *part)
  * is monotone non-decreasing within each piece.
  */
 static void
-ReachesIn(StepValue value, const Interval *part, int64 goal, TimestampTz a, TimestampTz b,
+ReachesIn(Monotone value, const Interval *part, int64 goal, TimestampTz a, TimestampTz b,
 		  const Instants *splits, Instants *out)
 {
 	int			r = 0;
@@ -579,23 +606,10 @@ ReachesIn(StepValue value, const Interval *part, int64 goal, TimestampTz a, Time
 	while (a <= b)
 	{
 		TimestampTz pend = (r < splits->n && splits->at[r] <= b) ? splits->at[r] - 1 : b;
-		TimestampTz lo = a,
-					hi = pend;
 
-		if (value(lo, part) < goal && value(hi, part) >= goal)
-		{
-			/* below goal at lo, reaching it at hi: bisect */
-			while (Span(lo, hi) > 1)
-			{
-				TimestampTz mid = lo + (int64) (Span(lo, hi) / 2);
-
-				if (value(mid, part) >= goal)
-					hi = mid;
-				else
-					lo = mid;
-			}
-			InstantsAdd(out, hi);
-		}
+		/* below goal at a, reaching it at pend: bisect */
+		if (value(a, part) < goal && value(pend, part) >= goal)
+			InstantsAdd(out, FirstReaching(value, part, goal, a, pend));
 		a = pend + 1;
 		r++;
 	}
