@@ -1,5 +1,6 @@
 -- oracle_shift: randomized oracle test of the shifts (shift_by, shift_until,
--- shift_to) against plain SQL over the same events.
+-- shift_to) against plain SQL over the same events, and of ticks against
+-- date_bin and UTC month arithmetic (last section).
 --
 -- Three seeds; for each, 300 entities with an event stream (0..24 points on
 -- a 6-hour grid over 20 days around New York's 2024 fall-back, from 05:00
@@ -246,3 +247,69 @@ SELECT e.seed, e.entity, e.mode, k.variant, e.ord AS n,
        max(e.ts) OVER (PARTITION BY e.seed, e.entity, e.mode) + k.d AS ts, e.v
 FROM evp e, (VALUES ('last time', interval '0'), ('+1 s', interval '1 second'), ('+1 year', interval '1 year')) k(variant, d);
 SELECT * FROM pg_temp.check('to_got', 'to_want');
+
+--
+-- ticks (tested beside the shifts, as in shift.sql): 1,200 random
+-- (from, to, step, origin) against date_bin for fixed steps and against
+-- timestamp (UTC) + n months for calendar steps, read in a New York
+-- session (ticks are UTC: the zone must not matter).  Every tick's time,
+-- value 1, in order, and no other point.  Mutations that fail it: a tick
+-- exactly at from left out (540 mismatches), calendar steps counted in New
+-- York (1,479).
+--
+SELECT setseed(0.4);
+CREATE TEMP TABLE tick_cases AS
+SELECT c.id, c.step, c.origin, c.from_t, c.from_t + c.span AS to_t
+FROM (SELECT g AS id,
+             s.step,
+             CASE WHEN random() < 0.2 THEN NULL
+                  ELSE timestamptz '1990-01-01 00:00+00'
+                       + floor(random() * 40 * 365 * 24 * 3600) * interval '1 second'
+                       + floor(random() * 1000000) * interval '1 microsecond' END AS origin,
+             timestamptz '2023-01-01 00:00+00' + floor(random() * 3 * 365 * 24 * 3600) * interval '1 second'
+                 + CASE WHEN random() < 0.3 THEN floor(random() * 1000000) * interval '1 microsecond'
+                        ELSE interval '0' END AS from_t,
+             s.span_unit * floor(random() * 40 - 2) AS span
+      FROM generate_series(1, 1200) g,
+           LATERAL (SELECT step, span_unit FROM (VALUES
+                (interval '1 second', interval '1 second'), (interval '90 seconds', interval '1 minute'),
+                (interval '1 hour', interval '1 hour'), (interval '7 days', interval '5 days'),
+                (interval '1 day 02:30', interval '1 day'), (interval '0.25 seconds', interval '0.1 seconds'),
+                (interval '1 mon', interval '20 days'), (interval '2 mons', interval '1 mon'),
+                (interval '1 year', interval '4 mons'), (interval '1 year 6 mons', interval '6 mons'))
+                v(step, span_unit) ORDER BY random() + g * 0 LIMIT 1) s) c;
+
+CREATE TEMP TABLE tick_want AS
+-- fixed steps: date_bin's boundary at or before from, one step on if before
+SELECT c.id, n, t
+FROM tick_cases c,
+     LATERAL (SELECT CASE WHEN b < c.from_t THEN b + c.step ELSE b END AS first
+              FROM (SELECT date_bin(c.step, c.from_t, coalesce(c.origin, '2000-01-01 00:00+00')) AS b) d) f,
+     LATERAL generate_series(f.first, c.to_t, c.step) WITH ORDINALITY s(t, n)
+WHERE extract(month FROM c.step) = 0 AND extract(year FROM c.step) = 0
+UNION ALL
+-- calendar steps: origin + k months on the UTC calendar, within [from, to]
+SELECT c.id, row_number() OVER (PARTITION BY c.id ORDER BY k), t
+FROM tick_cases c,
+     LATERAL (SELECT (extract(year FROM c.step) * 12 + extract(month FROM c.step))::int AS months) m,
+     LATERAL generate_series(-1000, 1000) k,
+     LATERAL (SELECT ((coalesce(c.origin, '2000-01-01 00:00+00') AT TIME ZONE 'UTC')
+                      + k * m.months * interval '1 month') AT TIME ZONE 'UTC' AS t) x
+WHERE m.months > 0 AND x.t BETWEEN c.from_t AND c.to_t;
+
+SET TimeZone = 'America/New_York';
+CREATE TEMP TABLE tick_got AS
+SELECT c.id, p.n, p.time AS t, p.value
+FROM tick_cases c,
+     LATERAL points(CASE WHEN c.origin IS NULL THEN ticks(c.from_t, c.to_t, c.step)
+                         ELSE ticks(c.from_t, c.to_t, c.step, c.origin) END) WITH ORDINALITY p(time, value, n);
+SET TimeZone = 'UTC';
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE g.t IS DISTINCT FROM w.t OR g.value IS DISTINCT FROM 1) AS mismatched,
+       count(DISTINCT coalesce(g.id, w.id)) AS cases_with_ticks,
+       (SELECT count(*) FROM tick_cases WHERE to_t < from_t) AS reversed_cases,
+       (SELECT count(*) FROM tick_cases WHERE origin IS NULL) AS default_origin,
+       (SELECT count(*) FROM tick_cases
+         WHERE extract(month FROM step) > 0 OR extract(year FROM step) > 0) AS calendar_cases,
+       count(*) FILTER (WHERE w.t = (SELECT from_t FROM tick_cases c WHERE c.id = w.id)) AS ticks_at_from
+FROM tick_got g FULL JOIN tick_want w USING (id, n);
