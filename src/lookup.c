@@ -121,6 +121,7 @@ timeline_values_at(PG_FUNCTION_ARGS)
 	{
 		int32		i = -1;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!elemnulls[k])
 			i = AsOfIndex(tl, DatumGetTimestampTz(elems[k]));
 		outnulls[k] = (i < 0 || TimelinePointIsNull(tlnulls, i));

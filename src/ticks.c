@@ -111,6 +111,7 @@ timeline_ticks(PG_FUNCTION_ARGS)
 			{
 				TimestampTz t = AddMonthsUTC(origin, n * step->month);
 
+				CHECK_FOR_INTERRUPTS();
 				if (t > to)
 					break;
 				if (t >= from)
@@ -148,6 +149,7 @@ timeline_ticks(PG_FUNCTION_ARGS)
 			{
 				int128		tt = first + (int128) k * usecs;
 
+				CHECK_FOR_INTERRUPTS();
 				if (tt > to)
 					break;
 				t = (TimestampTz) tt;

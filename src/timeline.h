@@ -32,6 +32,7 @@
 #include "datatype/timestamp.h"
 #include "utils/timestamp.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 #include "utils/float.h"
 
@@ -588,9 +589,15 @@ TimelineCursorDone(const TimelineCursor *c)
 	return c->i >= c->n;
 }
 
+/*
+ * Steps to the next point.  Every loop over the points of a timeline steps
+ * here, so a cancel or statement_timeout is seen within one point: one
+ * timeline can hold tens of millions of them.
+ */
 static inline void
 TimelineCursorNext(TimelineCursor *c)
 {
+	CHECK_FOR_INTERRUPTS();
 	c->i++;
 	TimelineCursorSetSeq(c);
 }

@@ -173,6 +173,7 @@ timeline_in(PG_FUNCTION_ARGS)
 			float8		value = 0.0;
 			bool		isnull;
 
+			CHECK_FOR_INTERRUPTS();
 			/* time: up to '#' or "=>" */
 			while (*p && *p != '#' && !(p[0] == '=' && p[1] == '>') &&
 				   *p != ',' && *p != '}')
@@ -304,6 +305,7 @@ timeline_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, TimelineIsContinuous(tl) ? "continuous{" : "discrete{");
 	for (int32 i = 0; i < tl->npoints; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		AppendTime(&buf, times[i]);
@@ -365,6 +367,8 @@ timeline_recv(PG_FUNCTION_ARGS)
 		int			isnull = pq_getmsgbyte(buf);
 		float8		value = 0.0;
 
+		CHECK_FOR_INTERRUPTS();
+
 		if (isnull != 0 && isnull != 1)
 			ReportBinary(psprintf("Null flag %d of point %d is neither 0 nor 1.", isnull, i + 1));
 		if (!isnull)
@@ -399,6 +403,7 @@ timeline_send(PG_FUNCTION_ARGS)
 	{
 		bool		isnull = TimelinePointIsNull(nulls, i);
 
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, times[i]);
 		seq = NextSeq(tl, seqs, i, seq);
 		if (seqs || ranks)

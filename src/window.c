@@ -802,6 +802,7 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 	{
 		int			k = pt->order[o];
 
+		CHECK_FOR_INTERRUPTS();
 		for (; i < tl->npoints && times[i] <= pt->time[k]; i++)
 			if (!TimelinePointIsNull(nulls, i))
 			{
@@ -858,6 +859,7 @@ ProbeFromResult(ProbeTimes *pt, Timeline *res)
 	{
 		int			k = pt->order[o];
 
+		CHECK_FOR_INTERRUPTS();
 		while (i < res->npoints && times[i] <= pt->time[k])
 			i++;
 		if (i > 0 && !TimelinePointIsNull(nulls, i - 1))
@@ -890,6 +892,7 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		WinAcc		acc;
 		int32		jump = TrailingJump(times, i, tl->npoints, ww, t);
 
+		CHECK_FOR_INTERRUPTS();
 		if (jump > i)
 		{
 			AccQueueReset(&q);
@@ -936,6 +939,7 @@ CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		TimestampTz t = pt->time[k];
 		int32		first = FirstInWindowAt(w.times, i, tl->npoints, ww, t);
 
+		CHECK_FOR_INTERRUPTS();
 		/* the points before first, counted or not yet, have all left by t */
 		if (first > i)
 		{
@@ -1296,6 +1300,7 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 					bool		tnull = (col->read == RK_VALUE) ? pt.isnull[k] : (ends == NULL || endnulls[k]);
 					int32		i;
 
+					CHECK_FOR_INTERRUPTS();
 					if (tnull)
 						continue;
 					i = TimelineUpperBound(tl, col->read == RK_VALUE ? pt.time[k] : ends[k]) - 1;
@@ -1327,6 +1332,7 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 				{
 					float8		v = 0;
 
+					CHECK_FOR_INTERRUPTS();
 					if (pt.isnull[k] || ends == NULL || endnulls[k])
 						continue;
 					pt.outnull[k] = !AggregateBetween(tl, col->kind, pt.time[k], ends[k], &v);

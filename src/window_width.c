@@ -497,6 +497,7 @@ ZoneChangesIn(TimestampTz from, TimestampTz to, int *n)
 		pg_time_t	boundary;
 		TimestampTz at;
 
+		CHECK_FOR_INTERRUPTS();
 		if (pg_next_dst_boundary(&t, &before, &bdst, &boundary, &after, &adst,
 								 session_timezone) != 1 || boundary <= t)
 		{
@@ -665,6 +666,7 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 			int			len,
 						tlen;
 
+			CHECK_FOR_INTERRUPTS();
 			ty -= part->month / 12;
 			if (tm < 1)
 			{
