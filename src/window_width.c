@@ -456,17 +456,27 @@ LeaveTimeIn(const WindowWidth *ww, TimestampTz p, TimestampTz from, TimestampTz 
 		hi = until - 1;
 	if (WindowStart(ww, hi) < p)
 		return DT_NOEND;
-	/* bracket closer to p + width when the segment allows it */
-	if (Span(lo, hi) > 8 * USECS_PER_DAY && WithinReach(ww, p))
+	if (WithinReach(ww, p))
 	{
 		TimestampTz guess = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
 																	TimestampTzGetDatum(p),
 																	IntervalPGetDatum(ww->width)));
 
-		if (guess - 4 * USECS_PER_DAY > lo && WindowStart(ww, guess - 4 * USECS_PER_DAY) < p)
-			lo = guess - 4 * USECS_PER_DAY;
-		if (guess + 4 * USECS_PER_DAY < hi && WindowStart(ww, guess + 4 * USECS_PER_DAY) >= p)
-			hi = guess + 4 * USECS_PER_DAY;
+		/*
+		 * Mostly p + width is the answer: the first T in (lo, hi] reaching p,
+		 * T - width being monotone there.  Elsewhere (a clamped month end, an
+		 * offset change) bracket closer to it before the bisection.
+		 */
+		if (guess > lo && guess <= hi && WindowStart(ww, guess) >= p &&
+			WindowStart(ww, guess - 1) < p)
+			return guess;
+		if (Span(lo, hi) > 8 * USECS_PER_DAY)
+		{
+			if (guess - 4 * USECS_PER_DAY > lo && WindowStart(ww, guess - 4 * USECS_PER_DAY) < p)
+				lo = guess - 4 * USECS_PER_DAY;
+			if (guess + 4 * USECS_PER_DAY < hi && WindowStart(ww, guess + 4 * USECS_PER_DAY) >= p)
+				hi = guess + 4 * USECS_PER_DAY;
+		}
 	}
 	return FirstReaching(WindowStartValue, ww, p, lo, hi);
 }
