@@ -138,31 +138,21 @@ CREATE FUNCTION asof_test.oracle(p_name text, p_query text, p_merge boolean DEFA
     OUT on_not_off bigint, OUT off_not_on bigint)
 LANGUAGE plpgsql AS $fn$
 DECLARE
-    line text;
-    slots_merge boolean := false;
-    key_merge boolean := false;
+    slots_merge boolean;
+    key_merge boolean;
 BEGIN
     shape := p_name;
-    asof := false;
     PERFORM set_config('timeline.enable_asof_join', 'on', true);
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
-        asof := asof OR line LIKE '%Custom Scan (TimelineAsOf)%';
-    END LOOP;
+    asof := asof_test.merges(p_query) > 0;
     -- GUC on: the merge's three algorithms
     EXECUTE 'CREATE TEMP TABLE asof_r_on AS ' || p_query;
     PERFORM set_config('timeline.enable_asof_sweep', 'off', true);
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
-        slots_merge := slots_merge OR line LIKE '%Custom Scan (TimelineAsOf)%';
-    END LOOP;
+    slots_merge := asof_test.merges(p_query) > 0;
     IF slots_merge THEN
         EXECUTE 'CREATE TEMP TABLE asof_r_slots AS ' || p_query;
     END IF;
     PERFORM set_config('timeline.enable_asof_slots', 'off', true);
-    IF p_merge THEN
-        FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || p_query LOOP
-            key_merge := key_merge OR line LIKE '%Custom Scan (TimelineAsOf)%';
-        END LOOP;
-    END IF;
+    key_merge := p_merge AND asof_test.merges(p_query) > 0;
     IF key_merge THEN
         EXECUTE 'CREATE TEMP TABLE asof_r_merge AS ' || p_query;
     END IF;
