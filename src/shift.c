@@ -66,16 +66,23 @@ typedef struct ShiftedPoint
 } ShiftedPoint;
 
 /* Orders shifted points by time, then by their order in the input. */
-static int
-ShiftedPointCmp(const void *a, const void *b)
+static inline int
+ShiftedPointCmp(const ShiftedPoint *x, const ShiftedPoint *y)
 {
-	const ShiftedPoint *x = a;
-	const ShiftedPoint *y = b;
-
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
 }
+
+/* sort_shifted(): an interruptible sort of shifted points (sort template) */
+#define ST_SORT sort_shifted
+#define ST_ELEMENT_TYPE ShiftedPoint
+#define ST_COMPARE(a, b) ShiftedPointCmp(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Moves every point to time + d (d >= 0), computed as SQL's timestamptz +
@@ -120,7 +127,7 @@ timeline_shift_by(PG_FUNCTION_ARGS)
 		n++;
 	}
 	if (!sorted)
-		qsort(pts, n, sizeof(ShiftedPoint), ShiftedPointCmp);
+		sort_shifted(pts, n);
 	TimelineBuilderInit(&out, true, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	for (int32 i = 0; i < n; i++)
 		AppendShifted(&out, pts[i].time, pts[i].seq, pts[i].value, pts[i].isnull);

@@ -240,14 +240,21 @@ typedef struct TieValue
 	bool		isnull;
 } TieValue;
 
-static int
-CompareTieValue(const void *a, const void *b)
+static inline int
+CompareTieValue(const TieValue *ta, const TieValue *tb)
 {
-	const TieValue *ta = (const TieValue *) a;
-	const TieValue *tb = (const TieValue *) b;
-
 	return TimelineCompareTies(ta->value, ta->isnull, tb->value, tb->isnull);
 }
+
+/* sort_ties(): an interruptible sort of one time's values (sort template) */
+#define ST_SORT sort_ties
+#define ST_ELEMENT_TYPE TieValue
+#define ST_COMPARE(a, b) CompareTieValue(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Puts the points of each time of a builder without seqs in value order,
@@ -279,7 +286,7 @@ TimelineBuilderSortTies(TimelineBuilder *b)
 				tie[i].value = b->values[start + i];
 				tie[i].isnull = b->nulls[start + i];
 			}
-			qsort(tie, k, sizeof(TieValue), CompareTieValue);
+			sort_ties(tie, k);
 			for (int32 i = 0; i < k; i++)
 			{
 				b->values[start + i] = tie[i].value;

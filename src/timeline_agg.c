@@ -405,11 +405,13 @@ ComparePairs(const AggPair *pa, const AggPair *pb)
 /*
  * The final sorts, generated from PostgreSQL's sort template with the
  * comparisons inlined (a qsort calling a comparator through a pointer took a
- * fifth of a large GROUP BY's time).
+ * fifth of a large GROUP BY's time), and interruptible: sorting 10M points
+ * takes a second or two, which a cancel need not wait for.
  */
 #define ST_SORT sort_pairs
 #define ST_ELEMENT_TYPE AggPair
 #define ST_COMPARE(a, b) ComparePairs(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DECLARE
 #define ST_DEFINE
@@ -418,6 +420,7 @@ ComparePairs(const AggPair *pa, const AggPair *pb)
 #define ST_SORT sort_points_by_seq
 #define ST_ELEMENT_TYPE AggPoint
 #define ST_COMPARE(a, b) CompareBySeq(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DECLARE
 #define ST_DEFINE
@@ -426,6 +429,7 @@ ComparePairs(const AggPair *pa, const AggPair *pb)
 #define ST_SORT sort_points_by_value
 #define ST_ELEMENT_TYPE AggPoint
 #define ST_COMPARE(a, b) CompareByValue(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DECLARE
 #define ST_DEFINE
@@ -449,7 +453,11 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 		/* common case: sorting the pairs in place is enough */
 		sort_pairs(state->pairs, state->n);
 		for (int32 i = 0; i < state->n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			TimelineBuilderAppend(&b, state->pairs[i].time, 0, state->pairs[i].value, false);
+		}
 	}
 	else
 	{
@@ -457,6 +465,8 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 
 		for (int32 i = 0; i < state->n; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			points[i].time = state->pairs[i].time;
 			points[i].value = state->pairs[i].value;
 			points[i].seq = state->has_seq ? state->seqs[i] : 0;
@@ -467,8 +477,12 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 		else
 			sort_points_by_value(points, state->n);
 		for (int32 i = 0; i < state->n; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			TimelineBuilderAppend(&b, points[i].time, points[i].seq,
 								  points[i].value, points[i].isnull);
+		}
 		pfree(points);
 	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinish(&b, false));

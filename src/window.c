@@ -731,15 +731,25 @@ typedef struct ProbeTimes
 	bool	   *outnull;
 } ProbeTimes;
 
-static int
-CompareProbe(const void *a, const void *b, void *arg)
+static inline int
+CompareProbe(const int *a, const int *b, const TimestampTz *time)
 {
-	const TimestampTz *time = (const TimestampTz *) arg;
-	TimestampTz ta = time[*(const int *) a];
-	TimestampTz tb = time[*(const int *) b];
+	TimestampTz ta = time[*a];
+	TimestampTz tb = time[*b];
 
 	return (ta > tb) - (ta < tb);
 }
+
+/* sort_probes(): an interruptible sort of probe indexes by their times */
+#define ST_SORT sort_probes
+#define ST_ELEMENT_TYPE int
+#define ST_COMPARE_ARG_TYPE const TimestampTz
+#define ST_COMPARE(a, b, arg) CompareProbe(a, b, arg)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Reads the times array and orders its non-NULL elements by time. */
 static void
@@ -762,7 +772,7 @@ ProbeTimesInit(ProbeTimes *pt, ArrayType *arr)
 		pt->time[k] = DatumGetTimestampTz(elems[k]);
 		pt->order[pt->norder++] = k;
 	}
-	qsort_arg(pt->order, pt->norder, sizeof(int), CompareProbe, pt->time);
+	sort_probes(pt->order, pt->norder, pt->time);
 }
 
 /* Stores the aggregate of acc as the answer for times[k]. */

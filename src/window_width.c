@@ -563,14 +563,21 @@ InstantsAdd(Instants *in, TimestampTz t)
 	in->at[in->n++] = t;
 }
 
-static int
-CompareInstant(const void *a, const void *b)
+static inline int
+CompareInstant(const TimestampTz *a, const TimestampTz *b)
 {
-	TimestampTz ta = *(const TimestampTz *) a;
-	TimestampTz tb = *(const TimestampTz *) b;
-
-	return (ta > tb) - (ta < tb);
+	return (*a > *b) - (*a < *b);
 }
+
+/* sort_instants(): an interruptible sort of instants (sort template) */
+#define ST_SORT sort_instants
+#define ST_ELEMENT_TYPE TimestampTz
+#define ST_COMPARE(a, b) CompareInstant(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Sorts the instants and drops duplicates. */
 static void
@@ -580,7 +587,7 @@ InstantsSort(Instants *in)
 
 	if (in->n == 0)
 		return;
-	qsort(in->at, in->n, sizeof(TimestampTz), CompareInstant);
+	sort_instants(in->at, in->n);
 	for (int i = 1; i < in->n; i++)
 		if (in->at[i] != in->at[k])
 			in->at[++k] = in->at[i];
