@@ -1384,6 +1384,43 @@ CREATE POLICY remove ON timeline.training_set_def FOR DELETE
                         AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
            OR timeline.may_record_training_set(target_schema, target_name));
 GRANT SELECT, INSERT, DELETE ON timeline.training_set_def TO PUBLIC;
+-- a feature's name belongs to the role that defined its first version: only
+-- that role (or a member of it) adds later versions, which readers of the
+-- bare name then get; anyone may define a new name
+ALTER TABLE timeline.feature_def ENABLE ROW LEVEL SECURITY;
+CREATE FUNCTION timeline.feature_name_owner(feature pg_catalog.text)
+RETURNS pg_catalog.name
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT d.created_by FROM timeline.feature_def d WHERE d.name = feature
+     ORDER BY d.version LIMIT 1
+$$;
+COMMENT ON FUNCTION timeline.feature_name_owner(pg_catalog.text) IS
+'internal: the role that defined the first version of a feature (NULL for a new name)';
+CREATE FUNCTION timeline.may_add_feature_version(feature pg_catalog.text)
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT o IS NULL
+           OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                      WHERE r.rolname = o AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+    FROM timeline.feature_name_owner(feature) AS o
+$$;
+COMMENT ON FUNCTION timeline.may_add_feature_version(pg_catalog.text) IS
+'internal: whether the current user may add a version of a feature (a new name, or one whose first version a role of theirs defined)';
+CREATE POLICY read ON timeline.feature_def FOR SELECT USING (true);
+CREATE POLICY add ON timeline.feature_def FOR INSERT
+    WITH CHECK (timeline.may_add_feature_version(name));
+-- feature sets do not change: members are added only with their set, in
+-- the transaction and by the role that created it (create_feature_set)
+ALTER TABLE timeline.feature_set_member ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read ON timeline.feature_set_member FOR SELECT USING (true);
+CREATE POLICY add ON timeline.feature_set_member FOR INSERT
+    WITH CHECK (EXISTS (SELECT 1 FROM timeline.feature_set_def d
+                        WHERE d.name = feature_set AND d.created_by = current_user
+                          AND d.created_at = pg_catalog.now()));
 
 SELECT pg_catalog.pg_extension_config_dump('timeline.source_def', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.feature_def', '');
@@ -1774,6 +1811,13 @@ BEGIN
                  (source, agg, value_expression, w.window_kind, w.window_width,
                   w.window_predicate, filter, description, owner) THEN
         RETURN cur.version;     -- unchanged: redefining is idempotent
+    END IF;
+    IF FOUND AND NOT timeline.may_add_feature_version(name) THEN
+        RAISE EXCEPTION 'feature % belongs to role %', quote_literal(name),
+                        quote_ident(timeline.feature_name_owner(name))
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'New versions of a feature are added by the role that defined its first version, or by a member of that role: whoever reads the feature by its bare name gets the latest version.',
+                  HINT = 'Define your feature under another name, or ask that role to add the version.';
     END IF;
     INSERT INTO timeline.feature_def (name, version, source, aggregate, value_expression, window_kind,
                                       window_width, window_predicate, filter, description, owner)

@@ -172,6 +172,11 @@ ORDER BY entity;
 -- forge who made it, and nobody but the owner may change or delete rows
 CREATE ROLE regress_timeline_analyst;
 GRANT SELECT ON ev TO regress_timeline_analyst;
+CREATE ROLE regress_timeline_other;
+GRANT SELECT ON ev TO regress_timeline_other;
+SET ROLE regress_timeline_other;
+SELECT timeline.create_feature('other_feature', 'purchases', 'sum', 'amount');
+RESET ROLE;
 SET ROLE regress_timeline_analyst;
 INSERT INTO timeline.feature_def (name, version, source, aggregate, value_expression, window_kind,
                                   created_at, created_by)
@@ -180,7 +185,37 @@ SELECT created_by, created_at > '2000-01-02' AS stamped_now FROM timeline.featur
 UPDATE timeline.feature_def SET owner = 'me' WHERE name = 'spend';
 DELETE FROM timeline.feature_def WHERE name = 'forged';
 SELECT timeline.create_feature('analyst_feature', 'purchases', 'mean', 'amount');
+-- a feature's later versions are added only by the role that defined its
+-- first one (or a member of it): readers of the bare name get the latest,
+-- so another role's version could change what they compute
+SELECT timeline.create_feature('other_feature', 'purchases', 'sum', 'amount * 100');
+INSERT INTO timeline.feature_def (name, version, source, aggregate, value_expression, window_kind)
+VALUES ('spend', 99, 'purchases', 'sum', 'amount * 100', 'lifetime');
+-- the same definition again still answers with its version, as for anyone
+SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount', description => 'money spent, ever',
+                               owner => 'growth team');
+-- the analyst's own feature takes new versions
+SELECT timeline.create_feature('analyst_feature', 'purchases', 'max', 'amount');
+-- feature sets do not change: no member may be added to an existing set,
+-- not even by its maker
+INSERT INTO timeline.feature_set_member (feature_set, position, feature, version)
+VALUES ('fs', 99, 'analyst_feature', 1);
+SELECT timeline.create_feature_set('analyst_set', ARRAY['analyst_feature', 'spend']);
+INSERT INTO timeline.feature_set_member (feature_set, position, feature, version)
+VALUES ('analyst_set', 3, 'n', 1);
 RESET ROLE;
+-- a member of the role that owns a feature name adds versions too
+CREATE ROLE regress_timeline_analyst2 IN ROLE regress_timeline_analyst;
+GRANT SELECT ON ev TO regress_timeline_analyst2;
+SET ROLE regress_timeline_analyst2;
+SELECT timeline.create_feature('analyst_feature', 'purchases', 'min', 'amount');
+RESET ROLE;
+SELECT f.feature, f.version, CASE WHEN d.created_by = current_user THEN 'me' ELSE d.created_by END AS created_by
+FROM timeline.feature_set_member f
+JOIN timeline.feature_def d ON d.name = f.feature AND d.version = f.version
+WHERE f.feature_set = 'analyst_set' ORDER BY f.position;
+SELECT name, version, aggregate, CASE WHEN created_by = current_user THEN 'me' ELSE created_by END AS created_by
+FROM timeline.feature_def WHERE name IN ('spend', 'analyst_feature', 'other_feature') ORDER BY name, version;
 -- training-set records: only their maker, or the owner of their table, may
 -- delete one (anyone could), and one may only be added for a table of the
 -- adder's (forged records could be added for anyone's)
@@ -224,7 +259,9 @@ SELECT timeline.feature_sql('tmp_sum');
 SELECT name, sql FROM timeline.features WHERE name = 'tmp_sum';
 
 DROP TABLE logins;
-DROP OWNED BY regress_timeline_analyst;
+DROP OWNED BY regress_timeline_analyst, regress_timeline_analyst2, regress_timeline_other;
+DROP ROLE regress_timeline_analyst2;
+DROP ROLE regress_timeline_other;
 DROP ROLE regress_timeline_analyst;
 
 -- leave the catalog empty for the next test
