@@ -14,6 +14,9 @@
 -- probes: same skew, times over 2023-12-01 .. 2025-01-31, rounded to the
 --   second (some before a user's first event, some exactly at an event).
 -- user_tl: one stored timeline per user, built before anything is timed.
+-- user_tl_inline: the same rows in a table with toast_tuple_target = 8160,
+--   which keeps timelines of up to about 500 points in the row (the default
+--   target, about 2kB, moves those over about 120 points to TOAST).
 
 \if :{?covering} \else \set covering 0 \endif
 
@@ -23,7 +26,7 @@ SELECT round(10000000 * :scale)::bigint AS n_events,
 \gset
 
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS events, probes, user_tl;
+DROP TABLE IF EXISTS events, probes, user_tl, user_tl_inline;
 RESET client_min_messages;
 
 SELECT setseed(:seed) \gset
@@ -58,6 +61,10 @@ FROM events
 GROUP BY user_id;
 VACUUM ANALYZE user_tl;
 
+CREATE TABLE user_tl_inline (user_id int, tl timeline) WITH (toast_tuple_target = 8160);
+INSERT INTO user_tl_inline SELECT user_id, tl FROM user_tl;
+VACUUM ANALYZE user_tl_inline;
+
 \echo
 \echo '== data'
 SELECT (SELECT count(*) FROM events) AS events,
@@ -69,4 +76,6 @@ SELECT (SELECT count(*) FROM events) AS events,
                               HAVING count(*) > 1) s) AS tied_user_times,
        (SELECT count(*) FROM events WHERE amount IS NULL) AS null_amounts,
        pg_size_pretty(pg_total_relation_size('events')) AS events_size,
-       pg_size_pretty(pg_total_relation_size('user_tl')) AS user_tl_size;
+       pg_size_pretty(pg_total_relation_size('user_tl')) AS user_tl_size,
+       (SELECT count(*) FROM user_tl WHERE pg_column_size(tl) > 2000) AS user_tl_toasted,
+       (SELECT count(*) FROM user_tl_inline WHERE pg_column_size(tl) > 8000) AS user_tl_inline_toasted;

@@ -13,7 +13,7 @@
 -- max_parallel_workers_per_gather).
 --
 -- Every query returns one row of three numbers so that output costs nothing:
--- (count(*), sum(value), count(value)) for queries 0-5, whose every run's row
+-- (count(*), sum(value), count(value)) for queries 0-5 and 8, whose every run's row
 -- must equal the baseline's exactly (amounts are multiples of 1/8, so float
 -- sums are exact in any order); the floors 6 and 7 answer other questions
 -- and are not compared (bench_query.compared).
@@ -126,6 +126,18 @@ SELECT count(*), sum(s.v), count(s.v)
 FROM probes p
 LEFT JOIN s USING (user_id)
 $q$, '{enable_indexscan=off,enable_bitmapscan=off}', false);
+
+-- query 1 over a table stored for lookups: toast_tuple_target = 8160 keeps
+-- timelines of up to about 500 points in the row (the default target moves
+-- those over about 120 points to TOAST, whose fetches then cost more than
+-- the larger rows do in the hash join's batches); README, "Storage and
+-- repeated lookups"
+INSERT INTO bench_query VALUES
+(8, '(a) as 1 over user_tl_inline (toast_tuple_target = 8160)', 10, $q$
+SELECT count(*), sum(value_at(t.tl, p.ts)), count(value_at(t.tl, p.ts))
+FROM probes p
+LEFT JOIN user_tl_inline t USING (user_id)
+$q$);
 
 -- applies and undoes a query's own settings
 CREATE FUNCTION pg_temp.bench_apply(settings text[]) RETURNS void LANGUAGE plpgsql AS $f$
