@@ -13,7 +13,7 @@
 -- max_parallel_workers_per_gather).
 --
 -- Every query returns one row of three numbers so that output costs nothing:
--- (count(*), sum(value), count(value)) for queries 0-5 and 8, whose every run's row
+-- (count(*), sum(value), count(value)) for queries 0-5, 8 and 9, whose every run's row
 -- must equal the baseline's exactly (amounts are multiples of 1/8, so float
 -- sums are exact in any order); the floors 6 and 7 answer other questions
 -- and are not compared (bench_query.compared).
@@ -138,6 +138,14 @@ SELECT count(*), sum(value_at(t.tl, p.ts)), count(value_at(t.tl, p.ts))
 FROM probes p
 LEFT JOIN user_tl_inline t USING (user_id)
 $q$);
+
+-- end to end from the raw events another way, no target of its own: the
+-- baseline's own SQL planned with timeline's merge as-of join (Custom Scan
+-- TimelineAsOf, on by default once the library is loaded), which keeps no
+-- timelines; the issue's (b) builds timelines first (queries 3-5)
+INSERT INTO bench_query
+SELECT 9, 'baseline SQL run by timeline''s merge as-of join (TimelineAsOf)', NULL, sql
+FROM bench_query WHERE ord = 0;
 
 -- applies and undoes a query's own settings
 CREATE FUNCTION pg_temp.bench_apply(settings text[]) RETURNS void LANGUAGE plpgsql AS $f$
