@@ -331,7 +331,30 @@ SELECT s.id, s.user_id, s.ts, f.id AS prev_id, f.amount AS prev_amount FROM ev s
 SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
     SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true
-WHERE s.sid % 3 <> 0 ORDER BY s.sid $q$);
+WHERE s.sid % 3 <> 0 ORDER BY s.sid $q$),
+-- the scalar-subquery form: planned as the LEFT JOIN LATERAL it means
+(21, 'scalar subquery', $q$
+SELECT s.*, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+             ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM sp s $q$),
+(22, 'two scalar subqueries, two event tables', $q$
+SELECT s.sid, s.ts,
+       (SELECT e.note FROM ev e WHERE e.user_id = s.user_id AND e.ts < s.ts
+            AND e.ts >= s.ts - interval '30 days' ORDER BY e.ts DESC, e.id LIMIT 1) AS note,
+       (SELECT x.price FROM px x WHERE x.user_id = s.user_id AND x.ts <= s.ts
+        ORDER BY x.ts DESC, x.id DESC LIMIT 1) AS price
+FROM sp s ORDER BY s.sid $q$),
+(23, 'scalar subquery under an aggregate', $q$
+SELECT count(*) AS n, count(x.amount) AS with_amount, sum(x.amount) AS total
+FROM (SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                     ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+      FROM sp s) x $q$),
+(24, 'scalar subquery in a CTE', $q$
+WITH w AS MATERIALIZED (
+    SELECT s.sid, (SELECT e.id FROM ev e WHERE s.user_id = e.user_id AND s.ts > e.ts
+                   ORDER BY e.ts DESC, e.id LIMIT 1) AS id
+    FROM sp s)
+SELECT * FROM w $q$);
 
 -- seed 1
 SELECT asof_test.generate(0.1);
@@ -1026,8 +1049,82 @@ FROM generate_series(0, 1) t(k) $q$),
 (23, 'int4 key relabelled as oid', $q$
 SELECT s.*, f.amount FROM sp_few s LEFT JOIN LATERAL (
     SELECT e.amount FROM ev e WHERE e.user_id::oid = s.user_id::oid AND e.ts <= s.ts
-    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$),
+-- scalar subqueries left as SubPlans: a LIMIT above them (the SubPlan runs
+-- for the rows returned only), inside an expression (it might not run for
+-- every row), in an aggregate's argument, beside a second FROM item, under
+-- FOR UPDATE (not allowed on the nullable side of a join), a subquery of
+-- another shape
+(24, 'scalar subquery, limit above it', $q$
+SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+               ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM sp s ORDER BY s.sid, s.ts LIMIT 500 $q$),
+(25, 'scalar subquery in an expression', $q$
+SELECT s.sid, coalesce((SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                        ORDER BY e.ts DESC, e.id DESC LIMIT 1), -1) AS amount
+FROM sp s $q$),
+(26, 'scalar subquery in an aggregate', $q$
+SELECT s.user_id, max((SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                       ORDER BY e.ts DESC, e.id DESC LIMIT 1)) AS id
+FROM sp s GROUP BY s.user_id $q$),
+(27, 'scalar subquery beside two FROM items', $q$
+SELECT s.sid, v.k, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                    ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM sp s, (VALUES (1), (2)) v(k) $q$),
+(28, 'scalar subquery under for update', $q$
+SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+               ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM sp s FOR UPDATE $q$),
+(29, 'scalar subquery with an extra filter', $q$
+SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                   AND e.amount > 0
+               ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM sp s $q$);
 SELECT o.* FROM fallbacks, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
+-- the select of an INSERT is rewritten too (a training table filled so);
+-- an UPDATE's SET (SELECT ...) is not (its select list is the new row)
+CREATE TABLE ins (sid int, amount numeric);
+SELECT asof_test.merges($q$
+INSERT INTO ins SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                               ORDER BY e.ts DESC, e.id DESC LIMIT 1) FROM sp s $q$) AS insert_merges;
+INSERT INTO ins SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                               ORDER BY e.ts DESC, e.id DESC LIMIT 1) FROM sp s;
+SELECT count(*) AS rows, count(*) FILTER (WHERE i.amount IS DISTINCT FROM f.amount) AS differ
+FROM ins i JOIN (SELECT DISTINCT s.sid, f.amount FROM sp s LEFT JOIN LATERAL (
+                     SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+                     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true) f USING (sid);
+SELECT asof_test.merges($q$
+UPDATE ins SET amount = (SELECT e.amount FROM ev e WHERE e.user_id = ins.sid AND e.ts <= now()
+                         ORDER BY e.ts DESC, e.id DESC LIMIT 1) $q$) AS update_merges;
+DROP TABLE ins;
+-- a FROM subquery's column that is never read is never computed, so its
+-- scalar subquery stays one (as a join it would run): of two, only the one
+-- read is merged, also when read through a join's alias; a WITH query the
+-- planner may inline into its one reader (not MATERIALIZED) is left alone,
+-- a MATERIALIZED one computes every column and is merged
+CREATE TEMP VIEW two_features AS
+SELECT s.sid,
+       (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+        ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount,
+       (SELECT x.price FROM px x WHERE x.user_id = s.user_id AND x.ts <= s.ts
+        ORDER BY x.ts DESC, x.id DESC LIMIT 1) AS price
+FROM sp s;
+SELECT asof_test.merges('SELECT count(*) FROM two_features') AS none_read,
+       asof_test.merges('SELECT count(price) FROM two_features') AS price_read,
+       asof_test.merges('SELECT sum(amount), count(price) FROM two_features') AS both_read,
+       asof_test.merges('SELECT f FROM two_features f') AS whole_row,
+       asof_test.merges($q$SELECT count(j.amount) FROM (two_features t JOIN (SELECT DISTINCT sid FROM sp) d
+                          USING (sid)) AS j$q$) AS amount_through_join_alias;
+SELECT o.* FROM asof_test.compare('two features, one read through a join alias', $q$
+SELECT count(j.amount), sum(j.amount) FROM (two_features t JOIN (SELECT DISTINCT sid FROM sp) d
+    USING (sid)) AS j $q$) o;
+SELECT asof_test.merges($q$WITH w AS (SELECT s.sid, (SELECT e.amount FROM ev e
+    WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS a
+    FROM sp s) SELECT count(*) FROM w$q$) AS inlined_cte,
+       asof_test.merges($q$WITH w AS MATERIALIZED (SELECT s.sid, (SELECT e.amount FROM ev e
+    WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS a
+    FROM sp s) SELECT count(*) FROM w$q$) AS materialized_cte;
+DROP VIEW two_features;
 
 --
 -- 4. Shapes where the merge must give the right answer or fall back: only

@@ -16,6 +16,10 @@
  *	      ORDER BY e.ts DESC [, e.x ASC|DESC ...]    -- ts first, then tie-breaks
  *	      LIMIT 1) f ON true                         -- or CROSS JOIN LATERAL
  *
+ * The same subquery as a scalar subquery in a select list is rewritten into
+ * that join before planning (AsofPlanner, below), where that cannot change
+ * the answer.
+ *
  * Operands may be written either way round.  Anything else (other quals,
  * expressions in the select list, OFFSET, DISTINCT, aggregates, a join tree
  * of more than one table, ON conditions, set-returning functions, volatile
@@ -48,6 +52,7 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
+#include "optimizer/planner.h"
 #include "optimizer/restrictinfo.h"
 #include "rewrite/rewriteManip.h"
 #include "miscadmin.h"
@@ -60,6 +65,7 @@
 #include "timeline.h"
 
 static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
+static planner_hook_type prev_planner_hook = NULL;
 
 static Plan *AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel,
 								CustomPath *best_path, List *tlist,
@@ -863,10 +869,250 @@ AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	return &cscan->scan.plan;
 }
 
-/* Installs the planner hook (called once from _PG_init). */
+/*
+ * The scalar-subquery form of the as-of query,
+ *
+ *	  SELECT s.*, (SELECT e.c FROM events e WHERE ... ORDER BY e.ts DESC LIMIT 1)
+ *	  FROM s
+ *
+ * means the same as s LEFT JOIN LATERAL (the same subquery) f ON true with
+ * f.c in its place: one value per row of s, NULL when no event qualifies
+ * (LIMIT 1 gives at most one row, so the scalar subquery cannot fail on
+ * several).  PostgreSQL plans it as a SubPlan run once per row, which no
+ * join hook sees, so before planning each such select-list entry whose
+ * subquery has the recognised shape becomes that LEFT JOIN LATERAL, which
+ * the join hook then offers the merge as for one written so.  Only where
+ * nothing can tell the difference: a plain SELECT over one FROM item (a
+ * table, a join, ...), with no aggregates, grouping, window functions,
+ * DISTINCT, set operations, set-returning functions, FOR UPDATE (not
+ * allowed on the nullable side of a join), LIMIT or OFFSET (with them the
+ * SubPlan runs only for the rows returned; the join would probe every row),
+ * and the subquery the whole entry (inside an expression it might not be
+ * evaluated for every row, as in CASE).  If the merge is not chosen, the
+ * nested loop over the lateral subquery probes the index once per row, as
+ * the SubPlan did.
+ */
+
+/* Whether q's select list has an entry that is a recognised subquery. */
+static bool
+ScalarAsofEntry(TargetEntry *tle, Query **subquery)
+{
+	SubLink    *sl;
+	Query	   *q;
+	AsofShape	shape;
+	int			outputs = 0;
+	ListCell   *lc;
+
+	if (!IsA(tle->expr, SubLink))
+		return false;
+	sl = (SubLink *) tle->expr;
+	if (sl->subLinkType != EXPR_SUBLINK || !IsA(sl->subselect, Query))
+		return false;
+	q = (Query *) sl->subselect;
+	foreach(lc, q->targetList)
+		if (!((TargetEntry *) lfirst(lc))->resjunk)
+			outputs++;
+	if (outputs != 1 || !RecogniseSubquery(NULL, q, &shape))
+		return false;
+	*subquery = q;
+	return true;
+}
+
+/*
+ * Which output columns of the FROM subquery at varno of query top its query
+ * reads (a join's alias of a column counts where it is read, not where the
+ * join lists it).  A subquery's unread columns are never computed, so a
+ * scalar subquery there must stay one: as a join it would run.
+ */
+typedef struct ColumnUse
+{
+	Query	   *top;
+	int			varno;
+	Index		level;			/* query levels below top */
+	Bitmapset  *cols;
+	bool		all;			/* a whole-row reference */
+} ColumnUse;
+
+static bool ColumnUseWalker(Node *node, ColumnUse *use);
+
+/* Counts a Var of top's level: of the subquery, or of a join over it. */
+static void
+ColumnUseVar(Var *v, ColumnUse *use)
+{
+	RangeTblEntry *rte;
+	Index		level = use->level;
+
+	if (v->varno == use->varno)
+	{
+		if (v->varattno <= 0)
+			use->all = true;
+		else
+			use->cols = bms_add_member(use->cols, v->varattno);
+		return;
+	}
+	rte = rt_fetch(v->varno, use->top->rtable);
+	if (rte->rtekind != RTE_JOIN)
+		return;
+	use->level = 0;				/* alias Vars are of top's level */
+	if (v->varattno <= 0)
+		(void) expression_tree_walker((Node *) rte->joinaliasvars, ColumnUseWalker, use);
+	else if (v->varattno <= list_length(rte->joinaliasvars))
+		(void) ColumnUseWalker(list_nth(rte->joinaliasvars, v->varattno - 1), use);
+	use->level = level;
+}
+
+static bool
+ColumnUseWalker(Node *node, ColumnUse *use)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		if (((Var *) node)->varlevelsup == use->level)
+			ColumnUseVar((Var *) node, use);
+		return false;
+	}
+	if (IsA(node, Query))
+	{
+		bool		r;
+
+		use->level++;
+		r = query_tree_walker((Query *) node, ColumnUseWalker, use, QTW_IGNORE_JOINALIASES);
+		use->level--;
+		return r;
+	}
+	return expression_tree_walker(node, ColumnUseWalker, use);
+}
+
+/* Turns the recognised scalar subqueries of parse's select list into joins. */
+static void
+AsofScalarSubqueriesToJoins(Query *parse, const ColumnUse *use)
+{
+	ListCell   *lc;
+
+	if (parse->commandType != CMD_SELECT || parse->utilityStmt != NULL ||
+		!parse->hasSubLinks || parse->setOperations || parse->hasAggs ||
+		parse->hasWindowFuncs || parse->hasTargetSRFs || parse->hasForUpdate ||
+		parse->rowMarks != NIL || parse->groupClause || parse->groupingSets ||
+		parse->havingQual || parse->distinctClause || parse->limitCount ||
+		parse->limitOffset || list_length(parse->jointree->fromlist) != 1)
+		return;
+
+	foreach(lc, parse->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Query	   *q;
+		TargetEntry *out = NULL;
+		RangeTblEntry *rte;
+		RangeTblEntry *jrte;
+		RangeTblRef *rtr;
+		JoinExpr   *j;
+		ListCell   *lc2;
+		Index		rti;
+
+		if (use != NULL && !use->all && !bms_is_member(tle->resno, use->cols))
+			continue;			/* never read: the subquery never runs */
+		if (!ScalarAsofEntry(tle, &q))
+			continue;
+		foreach(lc2, q->targetList)
+			if (!((TargetEntry *) lfirst(lc2))->resjunk)
+				out = lfirst(lc2);
+
+		/* the subquery, as a LATERAL item of the FROM list */
+		rte = makeNode(RangeTblEntry);
+		rte->rtekind = RTE_SUBQUERY;
+		rte->subquery = q;
+		rte->lateral = true;
+		rte->inFromCl = true;
+		rte->eref = makeAlias("asof_subquery",
+							  list_make1(makeString(pstrdup(out->resname ? out->resname : "?column?"))));
+		parse->rtable = lappend(parse->rtable, rte);
+		rti = list_length(parse->rtable);
+
+		/* the LEFT JOIN of the FROM item with it, ON true */
+		jrte = makeNode(RangeTblEntry);
+		jrte->rtekind = RTE_JOIN;
+		jrte->jointype = JOIN_LEFT;
+		jrte->inFromCl = true;
+		jrte->eref = makeAlias("unnamed_join", NIL);
+		parse->rtable = lappend(parse->rtable, jrte);
+
+		rtr = makeNode(RangeTblRef);
+		rtr->rtindex = rti;
+		j = makeNode(JoinExpr);
+		j->jointype = JOIN_LEFT;
+		j->larg = linitial(parse->jointree->fromlist);
+		j->rarg = (Node *) rtr;
+		j->quals = (Node *) makeBoolConst(true, false);
+		j->rtindex = list_length(parse->rtable);
+		parse->jointree->fromlist = list_make1(j);
+
+		/* the entry reads the subquery's column */
+		tle->expr = (Expr *) makeVar(rti, 1, exprType((Node *) out->expr),
+									 exprTypmod((Node *) out->expr),
+									 exprCollation((Node *) out->expr), 0);
+	}
+}
+
+/*
+ * Rewrites q and the queries of its FROM list and WITH clause, where the
+ * usual as-of SELECT often sits under an aggregate or an INSERT:
+ * SELECT count(x.v) FROM (SELECT s.id, (SELECT ...) AS v FROM s) x.  In a
+ * FROM subquery only the columns q reads; in a WITH query only one that is
+ * materialized (MATERIALIZED, or read more than once), which computes every
+ * column, not one the planner may inline.  use says which columns of q are
+ * read (NULL: all).
+ */
+static void
+AsofRewriteQuery(Query *q, const ColumnUse *use)
+{
+	ListCell   *lc;
+	Index		rti = 0;
+
+	check_stack_depth();
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+		ColumnUse	sub;
+
+		rti++;
+		if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL)
+			continue;
+		memset(&sub, 0, sizeof(sub));
+		sub.top = q;
+		sub.varno = (int) rti;
+		(void) query_tree_walker(q, ColumnUseWalker, &sub, QTW_IGNORE_JOINALIASES);
+		AsofRewriteQuery(rte->subquery, &sub);
+	}
+	foreach(lc, q->cteList)
+	{
+		CommonTableExpr *cte = lfirst(lc);
+
+		if (IsA(cte->ctequery, Query) && !cte->cterecursive &&
+			(cte->ctematerialized == CTEMaterializeAlways || cte->cterefcount > 1))
+			AsofRewriteQuery((Query *) cte->ctequery, NULL);
+	}
+	AsofScalarSubqueriesToJoins(q, use);
+}
+
+/* planner_hook: rewrites scalar as-of subqueries, then plans as usual. */
+static PlannedStmt *
+AsofPlanner(Query *parse, const char *query_string, int cursorOptions,
+			ParamListInfo boundParams)
+{
+	if (timeline_enable_asof_join)
+		AsofRewriteQuery(parse, NULL);
+	if (prev_planner_hook)
+		return prev_planner_hook(parse, query_string, cursorOptions, boundParams);
+	return standard_planner(parse, query_string, cursorOptions, boundParams);
+}
+
+/* Installs the planner hooks (called once from _PG_init). */
 void
 AsofInstallPlannerHook(void)
 {
 	prev_join_pathlist_hook = set_join_pathlist_hook;
 	set_join_pathlist_hook = AsofJoinPathlist;
+	prev_planner_hook = planner_hook;
+	planner_hook = AsofPlanner;
 }
