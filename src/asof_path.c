@@ -878,22 +878,44 @@ AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
  * means the same as s LEFT JOIN LATERAL (the same subquery) f ON true with
  * f.c in its place: one value per row of s, NULL when no event qualifies
  * (LIMIT 1 gives at most one row, so the scalar subquery cannot fail on
- * several).  PostgreSQL plans it as a SubPlan run once per row, which no
- * join hook sees, so before planning each such select-list entry whose
- * subquery has the recognised shape becomes that LEFT JOIN LATERAL, which
- * the join hook then offers the merge as for one written so.  Only where
- * nothing can tell the difference: a plain SELECT over one FROM item (a
- * table, a join, ...), with no aggregates, grouping, window functions,
- * DISTINCT, set operations, set-returning functions, FOR UPDATE (not
- * allowed on the nullable side of a join), LIMIT or OFFSET (with them the
- * SubPlan runs only for the rows returned; the join would probe every row),
- * and the subquery the whole entry (inside an expression it might not be
- * evaluated for every row, as in CASE).  If the merge is not chosen, the
- * nested loop over the lateral subquery probes the index once per row, as
- * the SubPlan did.
+ * several).  PostgreSQL plans it as a SubPlan, which no join hook sees, so
+ * before planning such a select-list entry becomes that LEFT JOIN LATERAL,
+ * and the join hook offers the merge as for one written so.
+ *
+ * A SubPlan runs only where its value is needed; the join computes it for
+ * every row of s.  So the rewrite happens only where the two cannot be told
+ * apart, not even by an error or by much more work:
+ *
+ *	  - the subquery reads the outer row only as plain columns (and
+ *		constants), so computing it for a row PostgreSQL would have skipped
+ *		cannot fail (a bound such as s.ts - interval '30 days' could);
+ *	  - its value is needed for every row: the entry is the subquery itself
+ *		in the select list of a query that returns all its rows (no LIMIT,
+ *		OFFSET or cursor, no volatile filter the join would stay under), or
+ *		a column of a FROM subquery of such a query that the query reads for
+ *		every row (in its select list, through functions and operators only,
+ *		or in an aggregate's arguments without FILTER), as in
+ *		SELECT count(x.v) FROM (SELECT s.id, (SELECT ...) AS v FROM s) x and
+ *		INSERT INTO t SELECT ...;
+ *	  - the query is a plain SELECT over one FROM item, with no aggregates,
+ *		grouping, window functions, DISTINCT, set operations, set-returning
+ *		functions or FOR UPDATE (not allowed on the nullable side of a join).
+ *
+ * If the merge is not chosen, the nested loop over the lateral subquery
+ * probes the index once per row, as the SubPlan did.
  */
 
-/* Whether q's select list has an entry that is a recognised subquery. */
+/* Whether expr is a plain column of the outer row or a constant. */
+static bool
+PlainOuterOperand(Expr *expr)
+{
+	while (expr != NULL && IsA(expr, RelabelType))
+		expr = ((RelabelType *) expr)->arg;
+	return expr == NULL || IsA(expr, Const) ||
+		(IsA(expr, Var) && ((Var *) expr)->varattno > 0);
+}
+
+/* Whether tle is exactly a subquery of the recognised shape; gives it. */
 static bool
 ScalarAsofEntry(TargetEntry *tle, Query **subquery)
 {
@@ -914,90 +936,38 @@ ScalarAsofEntry(TargetEntry *tle, Query **subquery)
 			outputs++;
 	if (outputs != 1 || !RecogniseSubquery(NULL, q, &shape))
 		return false;
+	if (!PlainOuterOperand(shape.outer_key) || !PlainOuterOperand(shape.outer_time) ||
+		!PlainOuterOperand(shape.lower))
+		return false;
 	*subquery = q;
 	return true;
 }
 
-/*
- * Which output columns of the FROM subquery at varno of query top its query
- * reads (a join's alias of a column counts where it is read, not where the
- * join lists it).  A subquery's unread columns are never computed, so a
- * scalar subquery there must stay one: as a join it would run.
- */
-typedef struct ColumnUse
-{
-	Query	   *top;
-	int			varno;
-	Index		level;			/* query levels below top */
-	Bitmapset  *cols;
-	bool		all;			/* a whole-row reference */
-} ColumnUse;
-
-static bool ColumnUseWalker(Node *node, ColumnUse *use);
-
-/* Counts a Var of top's level: of the subquery, or of a join over it. */
-static void
-ColumnUseVar(Var *v, ColumnUse *use)
-{
-	RangeTblEntry *rte;
-	Index		level = use->level;
-
-	if (v->varno == use->varno)
-	{
-		if (v->varattno <= 0)
-			use->all = true;
-		else
-			use->cols = bms_add_member(use->cols, v->varattno);
-		return;
-	}
-	rte = rt_fetch(v->varno, use->top->rtable);
-	if (rte->rtekind != RTE_JOIN)
-		return;
-	use->level = 0;				/* alias Vars are of top's level */
-	if (v->varattno <= 0)
-		(void) expression_tree_walker((Node *) rte->joinaliasvars, ColumnUseWalker, use);
-	else if (v->varattno <= list_length(rte->joinaliasvars))
-		(void) ColumnUseWalker(list_nth(rte->joinaliasvars, v->varattno - 1), use);
-	use->level = level;
-}
-
+/* Whether parse may have select-list entries rewritten at all. */
 static bool
-ColumnUseWalker(Node *node, ColumnUse *use)
+ScalarAsofQueryOk(Query *parse)
 {
-	if (node == NULL)
-		return false;
-	if (IsA(node, Var))
-	{
-		if (((Var *) node)->varlevelsup == use->level)
-			ColumnUseVar((Var *) node, use);
-		return false;
-	}
-	if (IsA(node, Query))
-	{
-		bool		r;
-
-		use->level++;
-		r = query_tree_walker((Query *) node, ColumnUseWalker, use, QTW_IGNORE_JOINALIASES);
-		use->level--;
-		return r;
-	}
-	return expression_tree_walker(node, ColumnUseWalker, use);
+	return parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
+		parse->hasSubLinks && !parse->setOperations && !parse->hasAggs &&
+		!parse->hasWindowFuncs && !parse->hasTargetSRFs && !parse->hasForUpdate &&
+		parse->rowMarks == NIL && parse->groupClause == NIL &&
+		parse->groupingSets == NIL && parse->havingQual == NULL &&
+		parse->distinctClause == NIL && parse->limitCount == NULL &&
+		parse->limitOffset == NULL && list_length(parse->jointree->fromlist) == 1 &&
+		!contain_volatile_functions((Node *) parse->jointree);
 }
 
-/* Turns the recognised scalar subqueries of parse's select list into joins. */
+/*
+ * Turns the recognised scalar subqueries of parse's select list into joins:
+ * every one if needed is NULL, else those whose resno it holds.
+ */
 static void
-AsofScalarSubqueriesToJoins(Query *parse, const ColumnUse *use)
+AsofScalarSubqueriesToJoins(Query *parse, const Bitmapset *needed, bool all)
 {
 	ListCell   *lc;
 
-	if (parse->commandType != CMD_SELECT || parse->utilityStmt != NULL ||
-		!parse->hasSubLinks || parse->setOperations || parse->hasAggs ||
-		parse->hasWindowFuncs || parse->hasTargetSRFs || parse->hasForUpdate ||
-		parse->rowMarks != NIL || parse->groupClause || parse->groupingSets ||
-		parse->havingQual || parse->distinctClause || parse->limitCount ||
-		parse->limitOffset || list_length(parse->jointree->fromlist) != 1)
+	if (!ScalarAsofQueryOk(parse))
 		return;
-
 	foreach(lc, parse->targetList)
 	{
 		TargetEntry *tle = lfirst(lc);
@@ -1010,8 +980,8 @@ AsofScalarSubqueriesToJoins(Query *parse, const ColumnUse *use)
 		ListCell   *lc2;
 		Index		rti;
 
-		if (use != NULL && !use->all && !bms_is_member(tle->resno, use->cols))
-			continue;			/* never read: the subquery never runs */
+		if (!all && !bms_is_member(tle->resno, needed))
+			continue;			/* not needed for every row */
 		if (!ScalarAsofEntry(tle, &q))
 			continue;
 		foreach(lc2, q->targetList)
@@ -1055,44 +1025,138 @@ AsofScalarSubqueriesToJoins(Query *parse, const ColumnUse *use)
 }
 
 /*
- * Rewrites q and the queries of its FROM list and WITH clause, where the
- * usual as-of SELECT often sits under an aggregate or an INSERT:
- * SELECT count(x.v) FROM (SELECT s.id, (SELECT ...) AS v FROM s) x.  In a
- * FROM subquery only the columns q reads; in a WITH query only one that is
- * materialized (MATERIALIZED, or read more than once), which computes every
- * column, not one the planner may inline.  use says which columns of q are
- * read (NULL: all).
+ * Which columns of the FROM subquery at varno of query top top reads for
+ * every row: as a Var in its select list, under functions, operators and
+ * type changes only (which evaluate all their arguments), directly or as
+ * a join's alias of such a column, or in the arguments of an aggregate
+ * without FILTER.
+ */
+typedef struct NeededColumns
+{
+	Query	   *top;
+	int			varno;
+	Bitmapset  *cols;
+} NeededColumns;
+
+static void NeededWalk(Node *node, NeededColumns *need);
+
+static void
+NeededVar(Var *v, NeededColumns *need)
+{
+	RangeTblEntry *rte;
+	Node	   *alias;
+
+	if (v->varlevelsup != 0 || v->varattno <= 0)
+		return;
+	if (v->varno == need->varno)
+	{
+		need->cols = bms_add_member(need->cols, v->varattno);
+		return;
+	}
+	rte = rt_fetch(v->varno, need->top->rtable);
+	if (rte->rtekind != RTE_JOIN || v->varattno > list_length(rte->joinaliasvars))
+		return;
+	alias = list_nth(rte->joinaliasvars, v->varattno - 1);
+	if (alias != NULL && IsA(alias, Var))
+		NeededVar((Var *) alias, need);
+}
+
+/* Walks an expression evaluated whole: stops at anything conditional. */
+static void
+NeededWalk(Node *node, NeededColumns *need)
+{
+	ListCell   *lc;
+	List	   *args;
+
+	if (node == NULL)
+		return;
+	switch (nodeTag(node))
+	{
+		case T_Var:
+			NeededVar((Var *) node, need);
+			return;
+		case T_RelabelType:
+			NeededWalk((Node *) ((RelabelType *) node)->arg, need);
+			return;
+		case T_CoerceViaIO:
+			NeededWalk((Node *) ((CoerceViaIO *) node)->arg, need);
+			return;
+		case T_FuncExpr:
+			args = ((FuncExpr *) node)->args;
+			break;
+		case T_OpExpr:
+			args = ((OpExpr *) node)->args;
+			break;
+		default:
+			return;
+	}
+	foreach(lc, args)
+		NeededWalk(lfirst(lc), need);
+}
+
+/* Finds the aggregates without FILTER of an expression and walks their arguments. */
+static bool
+NeededAggWalker(Node *node, NeededColumns *need)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Aggref))
+	{
+		Aggref	   *agg = (Aggref *) node;
+		ListCell   *lc;
+
+		if (agg->agglevelsup == 0 && agg->aggfilter == NULL)
+			foreach(lc, agg->args)
+				NeededWalk((Node *) ((TargetEntry *) lfirst(lc))->expr, need);
+		return false;
+	}
+	if (IsA(node, Query) || IsA(node, SubLink))
+		return false;
+	return expression_tree_walker(node, NeededAggWalker, need);
+}
+
+/*
+ * Rewrites parse, and the FROM subqueries of parse (one level), where
+ * their value is needed for every row; cursors are read row by row, so a
+ * query planned for one is left alone.
  */
 static void
-AsofRewriteQuery(Query *q, const ColumnUse *use)
+AsofRewriteQuery(Query *parse, int cursorOptions)
 {
 	ListCell   *lc;
 	Index		rti = 0;
 
-	check_stack_depth();
-	foreach(lc, q->rtable)
+	if (cursorOptions & (CURSOR_OPT_FAST_PLAN | CURSOR_OPT_SCROLL | CURSOR_OPT_NO_SCROLL |
+						 CURSOR_OPT_HOLD | CURSOR_OPT_BINARY | CURSOR_OPT_INSENSITIVE |
+						 CURSOR_OPT_ASENSITIVE))
+		return;
+	if ((parse->commandType == CMD_SELECT || parse->commandType == CMD_INSERT) &&
+		parse->utilityStmt == NULL && parse->setOperations == NULL &&
+		parse->limitCount == NULL && parse->limitOffset == NULL &&
+		!parse->hasForUpdate && parse->rowMarks == NIL &&
+		!contain_volatile_functions((Node *) parse->jointree))
 	{
-		RangeTblEntry *rte = lfirst(lc);
-		ColumnUse	sub;
+		foreach(lc, parse->rtable)
+		{
+			RangeTblEntry *rte = lfirst(lc);
+			NeededColumns need;
+			ListCell   *lc2;
 
-		rti++;
-		if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL)
-			continue;
-		memset(&sub, 0, sizeof(sub));
-		sub.top = q;
-		sub.varno = (int) rti;
-		(void) query_tree_walker(q, ColumnUseWalker, &sub, QTW_IGNORE_JOINALIASES);
-		AsofRewriteQuery(rte->subquery, &sub);
+			rti++;
+			if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL)
+				continue;
+			need.top = parse;
+			need.varno = (int) rti;
+			need.cols = NULL;
+			foreach(lc2, parse->targetList)
+				NeededWalk((Node *) ((TargetEntry *) lfirst(lc2))->expr, &need);
+			(void) NeededAggWalker((Node *) parse->targetList, &need);
+			(void) NeededAggWalker(parse->havingQual, &need);
+			if (need.cols != NULL)
+				AsofScalarSubqueriesToJoins(rte->subquery, need.cols, false);
+		}
 	}
-	foreach(lc, q->cteList)
-	{
-		CommonTableExpr *cte = lfirst(lc);
-
-		if (IsA(cte->ctequery, Query) && !cte->cterecursive &&
-			(cte->ctematerialized == CTEMaterializeAlways || cte->cterefcount > 1))
-			AsofRewriteQuery((Query *) cte->ctequery, NULL);
-	}
-	AsofScalarSubqueriesToJoins(q, use);
+	AsofScalarSubqueriesToJoins(parse, NULL, true);
 }
 
 /* planner_hook: rewrites scalar as-of subqueries, then plans as usual. */
@@ -1101,7 +1165,7 @@ AsofPlanner(Query *parse, const char *query_string, int cursorOptions,
 			ParamListInfo boundParams)
 {
 	if (timeline_enable_asof_join)
-		AsofRewriteQuery(parse, NULL);
+		AsofRewriteQuery(parse, cursorOptions);
 	if (prev_planner_hook)
 		return prev_planner_hook(parse, query_string, cursorOptions, boundParams);
 	return standard_planner(parse, query_string, cursorOptions, boundParams);
