@@ -214,6 +214,20 @@ $(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
         -c "SET hash_mem_multiplier = 1" \
         -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_slots AS $q")" \
         || return 1
+    # the same written as scalar subqueries, which the planner hook rewrites
+    # into as-of joins (three, one per column)
+    local qs="SELECT s.sid,
+           (SELECT e.id FROM vg_ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS id,
+           (SELECT e.amount FROM vg_ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount,
+           (SELECT e.note FROM vg_ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS note
+       FROM vg_sp s"
+    local splan
+    splan=$(tl_psql -d vg_check -At -c "SET max_parallel_workers_per_gather = 0" \
+        -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE vg_asof_scalar AS $qs") \
+        || return 1
     tl_psql -d vg_check <<SQL || return 1
 SET max_parallel_workers_per_gather = 0;
 CREATE INDEX ON vg_ev (user_id, ts);
@@ -231,19 +245,23 @@ SQL
             ((TABLE vg_asof_slots EXCEPT ALL TABLE vg_asof_off) UNION ALL
              (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_slots)) d), (SELECT count(*) FROM
             ((TABLE vg_asof_kept EXCEPT ALL TABLE vg_asof_off) UNION ALL
-             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_kept)) d)") || return 1
-    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log, slot join, outer rows kept in time order): $diff"
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_kept)) d), (SELECT count(*) FROM
+            ((TABLE vg_asof_scalar EXCEPT ALL TABLE vg_asof_off) UNION ALL
+             (TABLE vg_asof_off EXCEPT ALL TABLE vg_asof_scalar)) d)") || return 1
+    echo "as-of merge: rows, rows differing from the nested loop (time sweep, key merge, sweep of a log, slot join, outer rows kept in time order, scalar subqueries): $diff"
     if ! grep -q 'Events Order: sweep by time' <<<"$plan" || ! grep -q 'Events Order: sort' <<<"$plan" ||
         ! grep -q 'Events Order: sweep in table order' <<<"$plan" ||
         ! grep -q 'Events Order: slots in table order' <<<"$plan" ||
         ! grep -Eq 'Events Spilled: [1-9]' <<<"$plan" ||
-        ! grep -q 'Outer Order: time order, not sorted' <<<"$plan"; then
+        ! grep -q 'Outer Order: time order, not sorted' <<<"$plan" ||
+        [ "$(grep -c 'Custom Scan (TimelineAsOf)' <<<"$splan")" != 3 ]; then
         echo "as-of merge: the plans do not show the time sweep (sorted and in table order), the key merge," \
-            "the slot join with spilled events and outer rows kept in time order:"
+            "the slot join with spilled events, outer rows kept in time order and three merges for the scalar subqueries:"
         echo "$plan"
+        echo "scalar subqueries: $splan"
         return 1
     fi
-    [ "$diff" = "2000|0|0|0|0|0" ]
+    [ "$diff" = "2000|0|0|0|0|0|0" ]
 }
 
 # timeline_agg (every overload) under a forced parallel plan, where workers
