@@ -905,19 +905,25 @@ AsofPlanCustomPath(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
  * probes the index once per row, as the SubPlan did.
  */
 
-/* Whether expr is a plain column of the outer row or a constant. */
+/*
+ * Whether expr is a constant or a plain column of a table of the outer
+ * query (not of a view or subquery, whose column may be computed and then
+ * fail for rows PostgreSQL would skip: found by a helper's review).
+ */
 static bool
-PlainOuterOperand(Expr *expr)
+PlainOuterOperand(Query *outer, Expr *expr)
 {
 	while (expr != NULL && IsA(expr, RelabelType))
 		expr = ((RelabelType *) expr)->arg;
-	return expr == NULL || IsA(expr, Const) ||
-		(IsA(expr, Var) && ((Var *) expr)->varattno > 0);
+	if (expr == NULL || IsA(expr, Const))
+		return true;
+	return IsA(expr, Var) && ((Var *) expr)->varattno > 0 &&
+		rt_fetch(((Var *) expr)->varno, outer->rtable)->rtekind == RTE_RELATION;
 }
 
 /* Whether tle is exactly a subquery of the recognised shape; gives it. */
 static bool
-ScalarAsofEntry(TargetEntry *tle, Query **subquery)
+ScalarAsofEntry(Query *outer, TargetEntry *tle, Query **subquery)
 {
 	SubLink    *sl;
 	Query	   *q;
@@ -936,8 +942,9 @@ ScalarAsofEntry(TargetEntry *tle, Query **subquery)
 			outputs++;
 	if (outputs != 1 || !RecogniseSubquery(NULL, q, &shape))
 		return false;
-	if (!PlainOuterOperand(shape.outer_key) || !PlainOuterOperand(shape.outer_time) ||
-		!PlainOuterOperand(shape.lower))
+	if (!PlainOuterOperand(outer, shape.outer_key) ||
+		!PlainOuterOperand(outer, shape.outer_time) ||
+		!PlainOuterOperand(outer, shape.lower))
 		return false;
 	*subquery = q;
 	return true;
@@ -982,7 +989,7 @@ AsofScalarSubqueriesToJoins(Query *parse, const Bitmapset *needed, bool all)
 
 		if (!all && !bms_is_member(tle->resno, needed))
 			continue;			/* not needed for every row */
-		if (!ScalarAsofEntry(tle, &q))
+		if (!ScalarAsofEntry(parse, tle, &q))
 			continue;
 		foreach(lc2, q->targetList)
 			if (!((TargetEntry *) lfirst(lc2))->resjunk)
