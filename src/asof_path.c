@@ -921,9 +921,12 @@ PlainOuterOperand(Query *outer, Expr *expr)
 		rt_fetch(((Var *) expr)->varno, outer->rtable)->rtekind == RTE_RELATION;
 }
 
-/* Whether tle is exactly a subquery of the recognised shape; gives it. */
+/*
+ * Whether tle is exactly a subquery of the recognised shape; gives it and
+ * its one output entry.
+ */
 static bool
-ScalarAsofEntry(Query *outer, TargetEntry *tle, Query **subquery)
+ScalarAsofEntry(Query *outer, TargetEntry *tle, Query **subquery, TargetEntry **output)
 {
 	SubLink    *sl;
 	Query	   *q;
@@ -939,7 +942,10 @@ ScalarAsofEntry(Query *outer, TargetEntry *tle, Query **subquery)
 	q = (Query *) sl->subselect;
 	foreach(lc, q->targetList)
 		if (!((TargetEntry *) lfirst(lc))->resjunk)
+		{
+			*output = lfirst(lc);
 			outputs++;
+		}
 	if (outputs != 1 || !RecogniseSubquery(NULL, q, &shape))
 		return false;
 	if (!PlainOuterOperand(outer, shape.outer_key) ||
@@ -969,7 +975,7 @@ ScalarAsofQueryOk(Query *parse)
  * every one if needed is NULL, else those whose resno it holds.
  */
 static void
-AsofScalarSubqueriesToJoins(Query *parse, const Bitmapset *needed, bool all)
+AsofScalarSubqueriesToJoins(Query *parse, const Bitmapset *needed)
 {
 	ListCell   *lc;
 
@@ -979,21 +985,17 @@ AsofScalarSubqueriesToJoins(Query *parse, const Bitmapset *needed, bool all)
 	{
 		TargetEntry *tle = lfirst(lc);
 		Query	   *q;
-		TargetEntry *out = NULL;
+		TargetEntry *out;
 		RangeTblEntry *rte;
 		RangeTblEntry *jrte;
 		RangeTblRef *rtr;
 		JoinExpr   *j;
-		ListCell   *lc2;
 		Index		rti;
 
-		if (!all && !bms_is_member(tle->resno, needed))
+		if (needed != NULL && !bms_is_member(tle->resno, needed))
 			continue;			/* not needed for every row */
-		if (!ScalarAsofEntry(parse, tle, &q))
+		if (!ScalarAsofEntry(parse, tle, &q, &out))
 			continue;
-		foreach(lc2, q->targetList)
-			if (!((TargetEntry *) lfirst(lc2))->resjunk)
-				out = lfirst(lc2);
 
 		/* the subquery, as a LATERAL item of the FROM list */
 		rte = makeNode(RangeTblEntry);
@@ -1044,8 +1046,6 @@ typedef struct NeededColumns
 	int			varno;
 	Bitmapset  *cols;
 } NeededColumns;
-
-static void NeededWalk(Node *node, NeededColumns *need);
 
 static void
 NeededVar(Var *v, NeededColumns *need)
@@ -1122,48 +1122,60 @@ NeededAggWalker(Node *node, NeededColumns *need)
 	return expression_tree_walker(node, NeededAggWalker, need);
 }
 
+/* Whether parse reads every row of its FROM subqueries, all its rows. */
+static bool
+ReadsWholeSubqueries(Query *parse)
+{
+	return (parse->commandType == CMD_SELECT || parse->commandType == CMD_INSERT) &&
+		parse->utilityStmt == NULL && parse->setOperations == NULL &&
+		parse->limitCount == NULL && parse->limitOffset == NULL &&
+		!parse->hasForUpdate && parse->rowMarks == NIL &&
+		!contain_volatile_functions((Node *) parse->jointree);
+}
+
 /*
  * Rewrites parse, and the FROM subqueries of parse (one level), where
  * their value is needed for every row; cursors are read row by row, so a
- * query planned for one is left alone.
+ * query planned for one is left alone.  Every planned query comes here, so
+ * only subqueries with a SubLink are looked at, and parse itself only once
+ * there is one.
  */
 static void
 AsofRewriteQuery(Query *parse, int cursorOptions)
 {
 	ListCell   *lc;
 	Index		rti = 0;
+	int			whole = -1;		/* ReadsWholeSubqueries(parse), once known */
 
 	if (cursorOptions & (CURSOR_OPT_FAST_PLAN | CURSOR_OPT_SCROLL | CURSOR_OPT_NO_SCROLL |
 						 CURSOR_OPT_HOLD | CURSOR_OPT_BINARY | CURSOR_OPT_INSENSITIVE |
 						 CURSOR_OPT_ASENSITIVE))
 		return;
-	if ((parse->commandType == CMD_SELECT || parse->commandType == CMD_INSERT) &&
-		parse->utilityStmt == NULL && parse->setOperations == NULL &&
-		parse->limitCount == NULL && parse->limitOffset == NULL &&
-		!parse->hasForUpdate && parse->rowMarks == NIL &&
-		!contain_volatile_functions((Node *) parse->jointree))
+	foreach(lc, parse->rtable)
 	{
-		foreach(lc, parse->rtable)
-		{
-			RangeTblEntry *rte = lfirst(lc);
-			NeededColumns need;
-			ListCell   *lc2;
+		RangeTblEntry *rte = lfirst(lc);
+		NeededColumns need;
+		ListCell   *lc2;
 
-			rti++;
-			if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL)
-				continue;
-			need.top = parse;
-			need.varno = (int) rti;
-			need.cols = NULL;
-			foreach(lc2, parse->targetList)
-				NeededWalk((Node *) ((TargetEntry *) lfirst(lc2))->expr, &need);
-			(void) NeededAggWalker((Node *) parse->targetList, &need);
-			(void) NeededAggWalker(parse->havingQual, &need);
-			if (need.cols != NULL)
-				AsofScalarSubqueriesToJoins(rte->subquery, need.cols, false);
-		}
+		rti++;
+		if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL ||
+			!rte->subquery->hasSubLinks)
+			continue;
+		if (whole < 0)
+			whole = ReadsWholeSubqueries(parse) ? 1 : 0;
+		if (!whole)
+			break;
+		need.top = parse;
+		need.varno = (int) rti;
+		need.cols = NULL;
+		foreach(lc2, parse->targetList)
+			NeededWalk((Node *) ((TargetEntry *) lfirst(lc2))->expr, &need);
+		(void) NeededAggWalker((Node *) parse->targetList, &need);
+		(void) NeededAggWalker(parse->havingQual, &need);
+		if (need.cols != NULL)
+			AsofScalarSubqueriesToJoins(rte->subquery, need.cols);
 	}
-	AsofScalarSubqueriesToJoins(parse, NULL, true);
+	AsofScalarSubqueriesToJoins(parse, NULL);
 }
 
 /* planner_hook: rewrites scalar as-of subqueries, then plans as usual. */
