@@ -1114,6 +1114,17 @@ FROM (SELECT s.sid, (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e
                      ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
       FROM sp s) x $q$);
 SELECT o.* FROM fallbacks, LATERAL asof_test.oracle(name, q) o ORDER BY ord;
+-- an outer operand computed by a view stays a subquery too: the semi-join
+-- keeps only rows where sid % 7 <> 0, and a merge planned below it would
+-- compute the bound for every row of sp and fail with division by zero
+-- (found by a helper's review of the second version)
+CREATE TEMP VIEW spv AS
+SELECT sid, user_id, ts - (10 / (sid % 7)) * interval '1 hour' AS t FROM sp;
+SELECT * FROM asof_test.oracle('scalar subquery over a computed view column', $q$
+SELECT v.sid, (SELECT e.amount FROM ev e WHERE e.user_id = v.user_id AND e.ts <= v.t
+               ORDER BY e.ts DESC, e.id DESC LIMIT 1) AS amount
+FROM spv v WHERE v.sid IN (SELECT sid FROM sp WHERE sid % 7 <> 0) $q$);
+DROP VIEW spv;
 -- the select of an INSERT is rewritten too (a training table filled so);
 -- an UPDATE's SET (SELECT ...) is not (its select list is the new row)
 CREATE TABLE ins (sid int, amount numeric);
