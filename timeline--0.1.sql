@@ -1775,10 +1775,10 @@ BEGIN
     PERFORM timeline.check_name('feature', name);
     -- feature names become columns beside others timeline adds, and
     -- materialization prefixes them with two characters
-    IF name IN ('entity', 'last_time', 'label') OR name LIKE 'timeline\_%' OR length(name) > 61 THEN
+    IF name IN ('entity', 'last_time', 'label', 'label_complete') OR name LIKE 'timeline\_%' OR length(name) > 61 THEN
         RAISE EXCEPTION 'invalid feature name: %', quote_literal(name)
             USING ERRCODE = 'invalid_name',
-                  DETAIL = 'entity, last_time, label and names starting with timeline_ are columns that timeline adds beside the features (feature_timelines, materialized states, training sets), and materialization prefixes feature names with two characters, so they have at most 61.',
+                  DETAIL = 'entity, last_time, label, label_complete and names starting with timeline_ are columns that timeline adds beside the features (feature_timelines, materialized states, training sets), and materialization prefixes feature names with two characters, so they have at most 61.',
                   HINT = 'Choose another name.';
     END IF;
     IF agg IS NULL OR agg NOT IN ('count', 'count_if', 'sum', 'mean', 'min', 'max', 'first', 'last',
@@ -1805,10 +1805,12 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('timeline.feature_def'), hashtext(name));
     SELECT * INTO cur FROM timeline.feature_def d WHERE d.name = create_feature.name
      ORDER BY d.version DESC LIMIT 1;
-    IF FOUND AND (cur.source, cur.aggregate, cur.value_expression, cur.window_kind, cur.window_width,
+    -- widths compare by their text: '1 mon', '30 days' and '720 hours' are
+    -- equal intervals but different windows (month ends, daylight saving)
+    IF FOUND AND (cur.source, cur.aggregate, cur.value_expression, cur.window_kind, cur.window_width::text,
                   cur.window_predicate, cur.filter, cur.description, cur.owner)
                  IS NOT DISTINCT FROM
-                 (source, agg, value_expression, w.window_kind, w.window_width,
+                 (source, agg, value_expression, w.window_kind, w.window_width::text,
                   w.window_predicate, filter, description, owner) THEN
         RETURN cur.version;     -- unchanged: redefining is idempotent
     END IF;
@@ -1829,6 +1831,44 @@ $$;
 COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
 'defines a feature, or a new version of it when the definition changed; returns the version';
 
+-- the type of the entity column of a feature set over these sources (in
+-- the order feature_set_sql joins them): the sources' entity type, or the
+-- one FULL JOIN ... USING (entity) resolves theirs to (int4 and int8 give
+-- int8), which a UNION resolves the same way; NULL when they have none
+-- (text and int4) or a source's table is gone
+CREATE FUNCTION timeline.entity_type(sources pg_catalog.text[])
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    types text[];
+    result text;
+BEGIN
+    SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY u.ord) INTO types
+      FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
+      JOIN timeline.source_def s ON s.name = u.source
+      JOIN pg_catalog.pg_attribute a
+        ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', s.relation_schema, s.relation_name))
+       AND a.attname = s.entity_column AND NOT a.attisdropped;
+    IF cardinality(types) IS DISTINCT FROM cardinality(sources) THEN
+        RETURN NULL;
+    END IF;
+    IF (SELECT count(DISTINCT t) FROM unnest(types) t) = 1 THEN
+        RETURN types[1];
+    END IF;
+    EXECUTE format('SELECT pg_typeof(x)::text FROM (%s) u LIMIT 1',
+                   (SELECT string_agg(format('SELECT NULL::%s AS x', t), ' UNION ALL ' ORDER BY o)
+                      FROM unnest(types) WITH ORDINALITY AS u(t, o)))
+       INTO result;
+    RETURN result;
+EXCEPTION WHEN datatype_mismatch THEN
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION timeline.entity_type(pg_catalog.text[]) IS
+'internal: the entity type of a feature set over these sources, joined in this order (NULL when they have no common type)';
+
 CREATE FUNCTION timeline.create_feature_set(name pg_catalog.text, features pg_catalog.text[],
     description pg_catalog.text DEFAULT NULL, time_zone pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.text
@@ -1842,6 +1882,7 @@ DECLARE
     pos int := 0;
     ref text;
     f record;
+    sources text[];
 BEGIN
     PERFORM timeline.check_name('feature set', name);
     -- the zone in which the set's windows, horizons and expressions are
@@ -1870,6 +1911,27 @@ BEGIN
         END IF;
         resolved := resolved || (f.name || '@' || f.version);
     END LOOP;
+    -- the sources are joined on the entity: their entity columns need a
+    -- common type
+    SELECT array_agg(x.source ORDER BY x.pos) INTO sources
+      FROM (SELECT d.source, min(u.pos) AS pos
+              FROM unnest(resolved) WITH ORDINALITY AS u(ref, pos)
+              JOIN timeline.feature_def d
+                ON d.name = split_part(u.ref, '@', 1) AND d.version = split_part(u.ref, '@', 2)::int4
+             GROUP BY d.source) x;
+    IF timeline.entity_type(sources) IS NULL THEN
+        RAISE EXCEPTION 'the sources of feature set % have entity columns of types that do not match', quote_literal(name)
+            USING ERRCODE = 'datatype_mismatch',
+                  DETAIL = (SELECT string_agg(format('Source %s: %s.', quote_literal(u.source),
+                                                     coalesce(format_type(a.atttypid, a.atttypmod), 'its table is gone')),
+                                              ' ' ORDER BY u.ord)
+                              FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
+                              JOIN timeline.source_def sd ON sd.name = u.source
+                              LEFT JOIN pg_catalog.pg_attribute a
+                                ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name))
+                               AND a.attname = sd.entity_column AND NOT a.attisdropped),
+                  HINT = 'A feature set joins its sources on the entity; put features of sources with other kinds of entities in separate sets.';
+    END IF;
 
     PERFORM pg_advisory_xact_lock(hashtext('timeline.feature_set_def'), hashtext(name));
     IF EXISTS (SELECT 1 FROM timeline.feature_set_def d WHERE d.name = create_feature_set.name) THEN
@@ -1960,8 +2022,10 @@ BEGIN
         s := timeline.source_relation(g.source);
         SELECT string_agg(format(E'\n       %s AS %I', timeline.compile_feature(f, v), f), ',')
           INTO cols FROM unnest(g.features, g.versions) AS u(f, v);
-        parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n GROUP BY src.%I) AS g%s',
-                                 s.entity_column, cols, s.relation, s.entity_column, i);
+        -- rows without an entity belong to no entity (a training set gives
+        -- a NULL entity NULL features)
+        parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS NOT NULL\n GROUP BY src.%I) AS g%s',
+                                 s.entity_column, cols, s.relation, s.entity_column, s.entity_column, i);
     END LOOP;
     from_sql := parts[1];
     FOR i IN 2 .. cardinality(parts) LOOP
@@ -1988,6 +2052,22 @@ END;
 $$;
 COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS
 'one row per entity with one timeline per feature of the set; name the columns as timeline.feature_sets.column_definitions shows';
+
+-- whether t + i is later than t at every t: no field of i (months, days,
+-- time) is negative and one is positive; '1 mon -29 days' is a positive
+-- interval, but 2023-02-01 + it is 2023-01-31
+CREATE FUNCTION timeline.moves_forward(i pg_catalog.interval)
+RETURNS pg_catalog.bool
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT m >= 0 AND d >= 0 AND us >= 0 AND (m > 0 OR d > 0 OR us > 0)
+    FROM (SELECT m, d, extract(epoch FROM i - make_interval(months => m, days => d)) AS us
+          FROM (SELECT (extract(year FROM i) * 12 + extract(month FROM i))::int4 AS m,
+                       extract(day FROM i)::int4 AS d) f) g
+$$;
+COMMENT ON FUNCTION timeline.moves_forward(pg_catalog.interval) IS
+'internal: whether t + i is later than t at every t (no field of i negative, one positive)';
 
 -- parses a label: a feature reference (its value at t + horizon) or
 -- aggregate(source [, value]) over the source's events in (t, t + horizon]
@@ -2016,10 +2096,10 @@ DECLARE
     m text[];
     f record;
 BEGIN
-    IF horizon IS NULL OR horizon <= interval '0' THEN
+    IF horizon IS NULL OR NOT timeline.moves_forward(horizon) THEN
         RAISE EXCEPTION 'a label needs a positive horizon'
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The label of an example observed at t comes from data in (t, t + horizon].',
+                  DETAIL = 'The label of an example observed at t comes from data in (t, t + horizon], so t + horizon must be later than t at every t: no field of the horizon (months, days, time) may be negative.',
                   HINT = 'Pass horizon, such as interval ''30 days''.';
     END IF;
     m := regexp_match(label, '^\s*([A-Za-z_]+)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(,(.*))?\)\s*$');
@@ -2580,8 +2660,9 @@ BEGIN
     IF "from" >= "to" THEN
         RAISE EXCEPTION 'from must be before to' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF bucket <= interval '0' THEN
-        RAISE EXCEPTION 'bucket must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+    IF NOT timeline.moves_forward(bucket) THEN
+        RAISE EXCEPTION 'bucket must be a positive interval' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'Every bucket must end after it starts: no field of the bucket (months, days, time) may be negative.';
     END IF;
     IF NOT isfinite("from") OR NOT isfinite("to") THEN
         RAISE EXCEPTION 'from and to must be finite' USING ERRCODE = '22008';
@@ -2602,13 +2683,23 @@ BEGIN
     IF s.seq_column IS NOT NULL THEN
         seq_arg := format(', src.%I::pg_catalog.int8', s.seq_column);
     END IF;
-    expr := timeline.compile_feature(f.name, f.version);
+    -- the feature's timeline; an entity without a row that passes the
+    -- feature's filter has none (NULL), read as empty, and a NULL entity
+    -- has no features (as in a training set)
+    expr := format($e$coalesce(CASE WHEN src.%I IS NOT NULL THEN %s END, 'discrete{}'::timeline.timeline)$e$,
+                   s.entity_column, timeline.compile_feature(f.name, f.version));
+    expr := format('timeline.observe(%s, timeline.timeline_agg(src.%I, 1::pg_catalog.float8%s) FILTER (WHERE %s))',
+                   expr, s.time_column, seq_arg,
+                   format('(src.%1$I >= $1 AND src.%1$I < $2) OR (src.%1$I >= $4 AND src.%1$I < $5)', s.time_column));
     IF agg IN ('count', 'count_if') THEN
-        expr := format('timeline.fill_nulls(%s, 0)', expr);
+        -- 0 before the entity's first (filtered) row, as in a training set
+        expr := format('CASE WHEN src.%I IS NOT NULL THEN timeline.fill_nulls(%s, 0) ELSE %s END',
+                       s.entity_column, expr, expr);
     END IF;
 
-    -- the feature's value as of every event of its source in [from, to),
-    -- computed from the events before to (nothing later can change it)
+    -- the feature's value as of every event of its source in [from, to) and
+    -- in the baseline period, computed from the events before the later of
+    -- their ends (nothing later can change it)
     RETURN QUERY EXECUTE format($q$
         WITH b AS (
             SELECT b0 AS bucket_start, least(b0 + $3, $2) AS bucket_end,
@@ -2616,10 +2707,11 @@ BEGIN
             FROM pg_catalog.generate_series($1, $2, $3) AS b0 WHERE b0 < $2),
         starts AS (SELECT pg_catalog.array_agg(b.bucket_start ORDER BY b.bucket_start) AS a FROM b),
         v AS (
-            SELECT p."time" AS t, p.value AS v, pg_catalog.width_bucket(p."time", (SELECT a FROM starts)) AS bi
-            FROM (SELECT timeline.observe(%s,
-                          timeline.timeline_agg(src.%I, 1::pg_catalog.float8%s) FILTER (WHERE src.%I >= $1)) AS tl
-                  FROM %s AS src WHERE src.%I < $2 GROUP BY src.%I) x,
+            SELECT p."time" AS t, p.value AS v,
+                   CASE WHEN p."time" >= $1 AND p."time" < $2
+                        THEN pg_catalog.width_bucket(p."time", (SELECT a FROM starts)) END AS bi
+            FROM (SELECT %s AS tl
+                  FROM %s AS src WHERE src.%I < greatest($2, $5) GROUP BY src.%I) x,
                  LATERAL timeline.points(x.tl) p),
         base AS (
             SELECT v.v FROM v WHERE v.v IS NOT NULL
@@ -2635,7 +2727,7 @@ BEGIN
         bucket_bins AS (
             SELECT v.bi, pg_catalog.width_bucket(v.v, (SELECT e FROM edges)) AS bin,
                    pg_catalog.count(*)::pg_catalog.float8 / pg_catalog.sum(pg_catalog.count(*)) OVER (PARTITION BY v.bi) AS q
-            FROM v WHERE v.v IS NOT NULL GROUP BY 1, 2),
+            FROM v WHERE v.v IS NOT NULL AND v.bi IS NOT NULL GROUP BY 1, 2),
         psi AS (
             SELECT bb.bi, pg_catalog.sum((greatest(coalesce(q.q, 0), 1e-4) - greatest(coalesce(bb0.p, 0), 1e-4))
                                      * pg_catalog.ln(greatest(coalesce(q.q, 0), 1e-4)
@@ -2655,7 +2747,7 @@ BEGIN
         FROM b LEFT JOIN v ON v.bi = b.bi
         GROUP BY b.bi, b.bucket_start, b.bucket_end
         ORDER BY b.bucket_start $q$,
-        expr, s.time_column, seq_arg, s.time_column, s.relation, s.time_column, s.entity_column)
+        expr, s.relation, s.time_column, s.entity_column)
     USING "from", "to", bucket, baseline_from, baseline_to;
 END;
 $$;
@@ -2717,14 +2809,10 @@ SELECT d.name, d.description, d.time_zone,
        ARRAY(SELECT DISTINCT f.source FROM timeline.feature_set_member m
                JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
               WHERE m.feature_set = d.name ORDER BY 1) AS sources,
-       'entity ' || coalesce((SELECT format_type(a.atttypid, a.atttypmod)
-                                FROM timeline.feature_set_member m
-                                JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
-                                JOIN timeline.source_def s ON s.name = f.source
-                                JOIN pg_catalog.pg_attribute a
-                                  ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', s.relation_schema, s.relation_name))
-                                 AND a.attname = s.entity_column
-                               WHERE m.feature_set = d.name ORDER BY m.position LIMIT 1), 'text')
+       'entity ' || timeline.entity_type(ARRAY(SELECT f.source FROM timeline.feature_set_member m
+                                                 JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
+                                                WHERE m.feature_set = d.name
+                                                GROUP BY f.source ORDER BY min(m.position)))
          || (SELECT string_agg(format(', %I timeline.timeline', m.feature), '' ORDER BY m.position)
                FROM timeline.feature_set_member m WHERE m.feature_set = d.name) AS column_definitions,
        d.created_at, d.created_by

@@ -80,6 +80,7 @@ SELECT timeline.create_feature('bad name', 'purchases', 'sum', 'amount');
 SELECT timeline.create_feature('entity', 'purchases', 'count');
 SELECT timeline.create_feature('last_time', 'purchases', 'count');
 SELECT timeline.create_feature('label', 'purchases', 'count');
+SELECT timeline.create_feature('label_complete', 'purchases', 'count');
 SELECT timeline.create_feature('timeline_rid', 'purchases', 'count');
 SELECT timeline.create_feature(repeat('a', 62), 'purchases', 'count');
 SELECT timeline.create_feature('Entity', 'purchases', 'count') AS mixed_case_is_another_column;
@@ -89,6 +90,8 @@ SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => 'ran
 -- injection attempts: each expression must be one row expression
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount); DROP TABLE ev; --');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount; DROP TABLE ev');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount;');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount ; -- nothing after it');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount FROM pg_authid');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount UNION SELECT 1');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount, id');
@@ -111,6 +114,16 @@ SELECT timeline.check_expression('ev', 'amount * 2 + id');
 SELECT timeline.check_expression('ev', 'src.kind = ''buy''');
 SELECT timeline.check_expression('ev', 'now()');
 SELECT timeline.check_expression('ev', 'clock_timestamp()', 'the test expression');
+SELECT timeline.check_expression('ev', 'amount -- a comment at the end is fine');
+
+-- windows that are equal intervals but not the same window ('1 mon' is
+-- '30 days' to interval comparison) are different definitions: new versions
+SELECT timeline.create_feature('w', 'purchases', 'count', NULL, '30 days') AS v30d,
+       timeline.create_feature('w', 'purchases', 'count', NULL, '1 mon') AS v1mon,
+       timeline.create_feature('w', 'purchases', 'count', NULL, '720 hours') AS v720h,
+       timeline.create_feature('w', 'purchases', 'count', NULL, '720:00:00') AS v720h_again;
+SELECT version, "window" FROM timeline.feature_versions WHERE name = 'w' ORDER BY version;
+DELETE FROM timeline.feature_def WHERE name = 'w';
 
 -- feature sets pin versions; a bare name is the current version
 SELECT timeline.create_feature_set('fs', ARRAY['spend@1', 'spend_3d', 'n_since_login', 'n']);
@@ -167,6 +180,28 @@ SELECT timeline.create_feature_set('two_sources', ARRAY['n', 'login_count']);
 SELECT entity, timeline.value_at(n, 'infinity') AS n, timeline.value_at(login_count, 'infinity') AS login_count
 FROM timeline.feature_timelines('two_sources') AS f(entity int, n timeline.timeline, login_count timeline.timeline)
 ORDER BY entity;
+-- rows without an entity belong to none: no row for them
+INSERT INTO logins VALUES (NULL, '2024-01-05');
+SELECT count(*) AS rows, count(entity) AS with_entity
+FROM timeline.feature_timelines('two_sources') AS f(entity int, n timeline.timeline, login_count timeline.timeline);
+DELETE FROM logins WHERE uid IS NULL;
+-- sources joined on entities of different types: the column has the type
+-- the join gives them (int4 and int8: int8), as column_definitions says;
+-- entities without a common type (int4 and text) are refused
+CREATE TABLE logins8 (uid int8, at timestamptz);
+INSERT INTO logins8 VALUES (1, '2024-01-02'), (4, '2024-01-03');
+SELECT timeline.create_source('logins8', 'logins8', 'uid', 'at');
+SELECT timeline.create_feature('login8_count', 'logins8', 'count');
+SELECT timeline.create_feature_set('int4_int8', ARRAY['n', 'login8_count']);
+SELECT column_definitions FROM timeline.feature_sets WHERE name = 'int4_int8';
+SELECT entity, pg_typeof(entity), timeline.value_at(login8_count, 'infinity') AS login8_count
+FROM timeline.feature_timelines('int4_int8') AS f(entity int8, n timeline.timeline, login8_count timeline.timeline)
+ORDER BY entity;
+CREATE TABLE logins_t (uid text, at timestamptz);
+SELECT timeline.create_source('logins_t', 'logins_t', 'uid', 'at');
+SELECT timeline.create_feature('login_t_count', 'logins_t', 'count');
+SELECT timeline.create_feature_set('int4_text', ARRAY['n', 'login_t_count']);
+SELECT count(*) AS no_set FROM timeline.feature_set_def WHERE name = 'int4_text';
 
 -- the catalog's rows are stamped by the trigger: a direct INSERT cannot
 -- forge who made it, and nobody but the owner may change or delete rows
@@ -258,7 +293,7 @@ DROP TABLE tmp_events;
 SELECT timeline.feature_sql('tmp_sum');
 SELECT name, sql FROM timeline.features WHERE name = 'tmp_sum';
 
-DROP TABLE logins;
+DROP TABLE logins, logins8, logins_t;
 DROP OWNED BY regress_timeline_analyst, regress_timeline_analyst2, regress_timeline_other;
 DROP ROLE regress_timeline_analyst2;
 DROP ROLE regress_timeline_other;

@@ -134,6 +134,10 @@ SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS spend
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS label FROM spine', 'count(purchases)', '1 day');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)', '-1 day');
+-- a positive interval with a negative field: 2024-02-01 + '1 mon -29 days'
+-- is 2024-01-31, before t (the label was read from the past)
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'spend', '1 mon -29 days');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'spend', '1 day -1 hour');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', NULL, '1 day');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'median(purchases, amount)', '1 day');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'sum(purchases)', '1 day');
@@ -161,13 +165,42 @@ SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2025-01-01', '1 min
 SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-02', '1 hour', baseline_from => '2024-01-01');
 SELECT * FROM timeline.feature_stats('nope', '2024-01-01', '2024-01-02', '1 hour');
 SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour');
+-- a bucket must end after it starts everywhere: '1 mon -29 days' is a
+-- positive interval, but 2024-02-01 + it is 2024-01-31
+SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-06-01', '1 mon -29 days');
+-- a baseline outside [from, to) is read from its own events: the PSI of the
+-- second bucket against the first, both in range or the first outside
+SELECT bucket_start, psi FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-11', '5 days',
+                                                     baseline_from => '2024-01-01', baseline_to => '2024-01-06')
+UNION ALL
+SELECT bucket_start, psi FROM timeline.feature_stats('spend', '2024-01-06', '2024-01-11', '5 days',
+                                                     baseline_from => '2024-01-01', baseline_to => '2024-01-06')
+ORDER BY 1;
+-- a feature with a filter is read at every event of its source, also of
+-- an entity before its first row that passes the filter (a count is 0
+-- there, another aggregate NULL) and of an entity without any (user 2 has
+-- no login); an event without an entity has no features (NULL); the same
+-- as a training set whose spine is the events
+INSERT INTO ev VALUES (7, NULL, '2024-01-04', 1, 'login');
+SELECT timeline.create_feature('n_login', 'purchases', 'count', NULL, NULL, $$kind = 'login'$$);
+SELECT timeline.create_feature('last_login_amount', 'purchases', 'last', 'amount', NULL, $$kind = 'login'$$);
+SELECT timeline.create_feature_set('fs_login', ARRAY['n_login', 'last_login_amount']);
+SELECT bucket_start, count, null_rate, mean FROM timeline.feature_stats('n_login', '2024-01-01', '2024-01-11', '5 days');
+SELECT bucket_start, count, null_rate, mean FROM timeline.feature_stats('last_login_amount', '2024-01-01', '2024-01-11', '5 days');
+SELECT timeline.create_training_set('train_login', 'fs_login', 'SELECT user_id, ts FROM ev WHERE ts >= ''2024-01-01''');
+SELECT date_trunc('day', ts) < '2024-01-06' AS first_bucket, count(*),
+       avg(n_login) AS n_login_mean, count(*) FILTER (WHERE n_login IS NULL) AS n_login_nulls,
+       avg(last_login_amount) AS last_login_amount_mean,
+       count(*) FILTER (WHERE last_login_amount IS NULL) AS last_login_amount_nulls
+FROM train_login GROUP BY 1 ORDER BY 1 DESC;
+DELETE FROM ev WHERE id = 7;
 
 -- leave the catalog empty for the next test
 -- the SQL every reader of a feature uses: counts are 0, not NULL, where entity and time are known
 SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
        timeline.zero_count_sql('count_if', 'x.v') AS count_if_always,
        timeline.zero_count_sql('sum', 'g1.c2', 's.e IS NOT NULL') AS sum_stays;
-DROP TABLE ev, ev2, ev3, spine, spine3, newest3, newest3b, leaky, train, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
+DROP TABLE ev, ev2, ev3, spine, spine3, newest3, newest3b, leaky, train, train_login, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,

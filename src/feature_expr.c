@@ -110,6 +110,9 @@ CheckShape(List *raw, const char *what)
 	if (list_length(raw) != 1)
 		RejectShape(what, "holds more than one statement");
 	rs = linitial_node(RawStmt, raw);
+	/* a statement ended by a semicolon has a length; alone it runs to the end */
+	if (rs->stmt_len != 0)
+		RejectShape(what, "ends with a statement separator");
 	if (!IsA(rs->stmt, SelectStmt))
 		RejectShape(what, "is not an expression");
 	sel = (SelectStmt *) rs->stmt;
