@@ -126,6 +126,13 @@ SELECT ticks('294276-09-01', '294276-12-31', '1 month') AS last_ticks,
 SELECT sum('discrete{2020-01-01=>1, 2021-01-01=>2}'::timeline, '300000 years') AS longer_than_range,
        sum('discrete{4714-12-20 BC=>1}'::timeline, '-1 mon 40 days') AS forward_then_back,
        sum('discrete{4714-11-30 BC=>1}'::timeline, '292500 years') AS longest_that_leaves;
+-- the same in New York, whose clocks change twice a year to the end of the
+-- range: a width longer than the range (the searches from each offset
+-- change scanned thousands of years, over an hour without a way to cancel;
+-- found by a helper's review)
+SET TimeZone = 'America/New_York';
+SELECT sum('discrete{4713-11-24 00:00:00+00 BC=>1}'::timeline, '300000 years') AS longer_than_range_ny;
+SET TimeZone = 'UTC';
 -- the last month: 294276-12-31 minus a month is clamped to 11-30, so the
 -- value leaves on 12-30 at noon and is back from midnight to noon on 12-31
 SELECT sum('discrete{294276-11-30 12:00=>1}'::timeline, '1 month') AS back_on_the_last_day;

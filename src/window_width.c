@@ -40,12 +40,24 @@ CheckWindowWidth(Interval *width)
 #define WIDTH_SLACK_DAYS 3
 #define WIDTH_SLACK (WIDTH_SLACK_DAYS * USECS_PER_DAY)
 
-/* The least and greatest number of days in months consecutive months (months >= 0). */
+/*
+ * The least and greatest number of days in months consecutive months
+ * (months >= 0).  Every 4800 months (400 years) have 146097 days; Y whole
+ * years of the rest have 365 days each and 97 leap days per 400 years,
+ * give or take 2 (checked over every start month of the 400-year cycle
+ * and every length up to 4800 months); the months left have 28 to 31 days.
+ * (Bounds of 365 and 366 days a year were 808 years apart at 295,000
+ * years, and searches between them ran for minutes.)
+ */
 static inline void
 MonthsDays(int64 months, int64 *lo, int64 *hi)
 {
-	*lo = months / MONTHS_PER_YEAR * 365 + months % MONTHS_PER_YEAR * 28;
-	*hi = months / MONTHS_PER_YEAR * 366 + months % MONTHS_PER_YEAR * 31;
+	int64		cycles = months / 4800 * 146097;
+	int64		years = months % 4800 / MONTHS_PER_YEAR;
+	int64		rest = months % MONTHS_PER_YEAR;
+
+	*lo = Max(cycles + years * 365 + years * 97 / 400 - 2, months / MONTHS_PER_YEAR * 365) + rest * 28;
+	*hi = Min(cycles + years * 365 + (years * 97 + 399) / 400 + 2, months / MONTHS_PER_YEAR * 366) + rest * 31;
 }
 
 /*
@@ -193,6 +205,43 @@ WidthReach(const Interval *iv, int64 *lo, int64 *hi)
 	}
 	*lo = BoundUsecs(mlo + iv->day - WIDTH_SLACK_DAYS, iv->time, false);
 	*hi = BoundUsecs(mhi + iv->day + WIDTH_SLACK_DAYS, iv->time, true);
+}
+
+/*
+ * t plus the least (upper: the greatest) T - (T - iv), as WidthReach
+ * bounds it, within the range.  Computed in whole days and microseconds:
+ * a distance past int64 microseconds (292,277 years) has only the largest
+ * int64 as its lower bound in WidthReach, and near the start of the range
+ * t plus that lands thousands of years short of t plus the distance, which
+ * made every search from an offset change scan thousands of years.
+ */
+static TimestampTz
+ReachFrom(TimestampTz t, const Interval *iv, bool upper)
+{
+	int64		mlo,
+				mhi,
+				days,
+				usec;
+
+	MonthsDays(Abs((int64) iv->month), &mlo, &mhi);
+	if (iv->month < 0)
+	{
+		int64		m = mlo;
+
+		mlo = -mhi;
+		mhi = -m;
+	}
+	days = (upper ? mhi + WIDTH_SLACK_DAYS : mlo - WIDTH_SLACK_DAYS) + iv->day;
+	/* t as whole days and microseconds into the day, then plus the distance */
+	days += t / USECS_PER_DAY + iv->time / USECS_PER_DAY;
+	usec = t % USECS_PER_DAY + iv->time % USECS_PER_DAY;
+	days += usec / USECS_PER_DAY;
+	usec %= USECS_PER_DAY;
+	if (days > END_TIMESTAMP / USECS_PER_DAY)
+		return END_TIMESTAMP - 1;
+	if (days < MIN_TIMESTAMP / USECS_PER_DAY - 1)
+		return MIN_TIMESTAMP;
+	return Max(Min(days * USECS_PER_DAY + usec, END_TIMESTAMP - 1), MIN_TIMESTAMP);
 }
 
 /*
@@ -617,13 +666,26 @@ static void
 ReachesIn(Monotone value, const Interval *part, int64 goal, TimestampTz a, TimestampTz b,
 		  const Instants *splits, Instants *out)
 {
-	int			r = 0;
+	int			lo = 0,
+				hi = splits->n;
+	int			r;
 
-	while (r < splits->n && splits->at[r] <= a)
-		r++;
+	/* the first split after a (callers make one call per jump of a zone) */
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (splits->at[mid] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	r = lo;
 	while (a <= b)
 	{
 		TimestampTz pend = (r < splits->n && splits->at[r] <= b) ? splits->at[r] - 1 : b;
+
+		CHECK_FOR_INTERRUPTS();
 
 		/* below goal at a, reaching it at pend: bisect */
 		if (value(a, part) < goal && value(pend, part) >= goal)
@@ -716,13 +778,14 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 	}
 	for (int g = 0; g < n; g++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (zc[g].after < zc[g].before)
 			InstantsAdd(&cand, zc[g].at);
 		else
 		{
 			/* a gap ends at the wall time of the change */
-			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from, TimeAdd(zc[g].at, rlo)),
-					  Min(to, TimeAdd(zc[g].at, rhi)), &splits, &cand);
+			ReachesIn(WallValue, part, Wall(zc[g].at), Max(from, ReachFrom(zc[g].at, part, false)),
+					  Min(to, ReachFrom(zc[g].at, part, true)), &splits, &cand);
 			InstantsAdd(&cand, zc[g].at);
 		}
 	}
@@ -731,6 +794,27 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 			StepMinus(cand.at[i], part) < StepMinus(cand.at[i] - 1, part))
 			InstantsAdd(out, cand.at[i]);
 	pfree(zc);
+}
+
+/*
+ * Whether T - width is before the range for every T in it: the least
+ * distance, in whole days (which cannot overflow, where microseconds do
+ * past 292,277 years), is longer than the range.  Then no point ever
+ * leaves the window ('300000 years' keeps every value), and nothing comes
+ * back.
+ */
+static bool
+WidthPassesRange(const Interval *width)
+{
+	int64		mlo,
+				mhi,
+				days;
+
+	MonthsDays(Abs((int64) width->month), &mlo, &mhi);
+	if (width->month < 0)
+		mlo = -mhi;
+	days = mlo + width->day - WIDTH_SLACK_DAYS + width->time / USECS_PER_DAY - 1;
+	return days > END_TIMESTAMP / USECS_PER_DAY - MIN_TIMESTAMP / USECS_PER_DAY + 1;
 }
 
 /*
@@ -748,6 +832,8 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 	int64		wlo,
 				whi;
 
+	if (WidthPassesRange(ww->width))
+		return;
 	/* T - width can be in the range, or has just left it, only from MIN_TIMESTAMP + wlo on */
 	WidthReach(ww->width, &wlo, &whi);
 	from = Max(from, TimeAdd(TimeAdd(MIN_TIMESTAMP, wlo), -1));
@@ -771,8 +857,8 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 			InstantsAdd(&cand, mj.at[i]);
 		/* where the months step, monotone between its jumps, reaches a jump of the days step */
 		for (int j = 0; j < dj.n; j++)
-			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from, TimeAdd(dj.at[j], rlo)),
-					  Min(to, TimeAdd(dj.at[j], rhi)), &mj, &cand);
+			ReachesIn(StepMinusValue, &months, dj.at[j], Max(from, ReachFrom(dj.at[j], &months, false)),
+					  Min(to, ReachFrom(dj.at[j], &months, true)), &mj, &cand);
 	}
 	for (int i = 0; i < cand.n; i++)
 		if (WindowStart(ww, cand.at[i]) < WindowStart(ww, cand.at[i] - 1))
