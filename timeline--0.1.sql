@@ -3227,6 +3227,12 @@ BEGIN
                 USING ERRCODE = 'feature_not_supported',
                       DETAIL = 'Materialization captures changes with triggers, which need a table.';
         END IF;
+        -- statement triggers fire for the table a statement names
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = s.relation) THEN
+            RAISE WARNING 'changes made to the partitions or child tables of % directly are not captured', s.relation
+                USING DETAIL = 'Materialization captures the changes of statements on the table itself (including the rows it routes to partitions); writes and TRUNCATE naming a partition or child, and ATTACH or DETACH PARTITION, are missed.',
+                      HINT = 'Write through the parent table, or run timeline.verify to find entities that differ.';
+        END IF;
         -- schema timeline_state is open to everyone: skip numbers whose
         -- names someone took
         LOOP
@@ -3282,12 +3288,17 @@ BEGIN
              || coalesce(' USING (entity)', ''),
            (SELECT string_agg(format('%s AS %I',
                                      timeline.zero_count_sql(x.aggregate,
-                                         format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), s%1$s.last_time), %3$L)',
-                                                ms2.id, x.feature, fd.time_zone)),
+                                         format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), %3$s), %4$L)',
+                                                ms2.id, x.feature, lasts.times, fd.time_zone)),
                                      x.feature), ', ' ORDER BY x.position)
               FROM timeline.feature_set_members(materialize.feature_set) x
               JOIN timeline.materialization_source ms2 ON ms2.feature_set = materialize.feature_set AND ms2.source = x.source
-              JOIN timeline.feature_set_def fd ON fd.name = materialize.feature_set)
+              JOIN timeline.feature_set_def fd ON fd.name = materialize.feature_set
+              -- every feature at one instant: now, or the entity's last
+              -- event in any of the sources when later
+              CROSS JOIN (SELECT string_agg(format('s%s.last_time', m3.id), ', ' ORDER BY m3.id) AS times
+                            FROM timeline.materialization_source m3
+                           WHERE m3.feature_set = materialize.feature_set) lasts)
       INTO view_from, view_cols
       FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
     IF (SELECT count(*) FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set) = 1 THEN
@@ -3310,6 +3321,7 @@ SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     ms timeline.materialization_source;
+    s record;
     total int8 := 0;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
@@ -3317,6 +3329,18 @@ BEGIN
     -- one refresh of a feature set at a time; writers are not blocked
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = refresh.feature_set ORDER BY m.id LOOP
+        -- the triggers that fill the log go with their table: a source
+        -- table dropped and created again logs nothing
+        s := timeline.source_relation(ms.source);
+        IF (SELECT count(*) FROM pg_catalog.pg_trigger tg
+             WHERE tg.tgrelid = s.relation AND tg.tgname LIKE 'timeline\_' || ms.id || '\_%') < 4 THEN
+            RAISE EXCEPTION 'changes to source % of materialized feature set % are no longer captured',
+                            quote_literal(ms.source), quote_literal(feature_set)
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('Table %s has lost the triggers timeline.materialize put on it (it was dropped and created again, or they were dropped), so the state may miss its changes.', s.relation),
+                      HINT = format('Rebuild it: SELECT timeline.drop_materialization(%L); SELECT timeline.materialize(%L);',
+                                    feature_set, feature_set);
+        END IF;
         IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
             DROP TABLE pg_temp.timeline_changes;
         END IF;
@@ -3353,12 +3377,17 @@ DECLARE
     parts text[] := '{}';
     pairs text;
     empty text;
+    at text := '$2';
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
+    -- current: every feature at now, or at the entity's last event in any
+    -- of the set's sources when that is later (one instant for all)
+    IF at_least_last THEN
+        at := 'a.at';           -- the FROM below
+    END IF;
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
         SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s, %L)', c.feature, c.feature,
-                                 CASE WHEN at_least_last THEN 'greatest($2, s.last_time)' ELSE '$2' END,
-                                 c.time_zone), ', ' ORDER BY c.position),
+                                 at, c.time_zone), ', ' ORDER BY c.position),
                string_agg(format('%L, %s', c.feature,
                                  CASE WHEN c.aggregate IN ('count', 'count_if') THEN 'CASE WHEN $1 IS NOT NULL THEN 0 END'
                                       ELSE 'NULL::pg_catalog.float8' END), ', ' ORDER BY c.position)
@@ -3371,6 +3400,12 @@ BEGIN
         parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity = $1), pg_catalog.jsonb_build_object(%s))',
                                  pairs, ms.state_table, empty);
     END LOOP;
+    IF at_least_last THEN
+        RETURN 'SELECT ' || array_to_string(parts, ' || ') || format(' FROM (SELECT greatest($2, %s) AS at) a',
+            (SELECT string_agg(format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity = $1)',
+                                      m.state_table), ', ' ORDER BY m.id)
+               FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set));
+    END IF;
     RETURN 'SELECT ' || array_to_string(parts, ' || ');
 END;
 $$;
@@ -3419,6 +3454,7 @@ DECLARE
     cols_state text;
     cols_tl text;
     vals text;
+    others text;
     pending int8;
     t timestamptz := pg_catalog.statement_timestamp();
 BEGIN
@@ -3441,6 +3477,15 @@ BEGIN
                                  timeline.zero_count_sql(c.aggregate, format('timeline.value_at(x.%I, x.at)', 't_' || c.feature))), ', ')
           INTO cols_state, cols_tl, vals
           FROM timeline.state_columns(ms.feature_set, ms.source) c;
+        -- the entity's last event in the other sources, in their states and
+        -- recomputed: every feature is read at one instant
+        SELECT coalesce(string_agg(format(
+                   ', (SELECT o.last_time FROM timeline_state.%I o WHERE o.entity = coalesce(st.st_entity, rc.rc_entity))'
+                   ', (SELECT pg_catalog.max(o.%I) FROM %s AS o WHERE o.%I = coalesce(st.st_entity, rc.rc_entity))',
+                   m2.state_table, o.time_column, o.relation, o.entity_column), '' ORDER BY m2.id), '')
+          INTO others
+          FROM timeline.materialization_source m2, timeline.source_relation(m2.source) o
+         WHERE m2.feature_set = verify.feature_set AND m2.id <> ms.id;
         RETURN QUERY EXECUTE format(
             'WITH st AS (SELECT st.entity AS st_entity, st.last_time AS st_last, %s FROM timeline_state.%I st %s),
                   rc AS (SELECT src.%I AS rc_entity, pg_catalog.max(src.%I) AS rc_last, %s
@@ -3448,7 +3493,7 @@ BEGIN
                          WHERE src.%I IS NOT NULL AND src.%I IS NOT NULL %s
                          GROUP BY src.%I),
                   x AS (SELECT coalesce(st.st_entity, rc.rc_entity) AS entity,
-                               greatest($1, st.st_last, rc.rc_last) AS at, st.*, rc.*
+                               greatest($1, st.st_last, rc.rc_last%s) AS at, st.*, rc.*
                         FROM st FULL JOIN rc ON rc.rc_entity = st.st_entity
                         WHERE NOT EXISTS (SELECT 1 FROM timeline_state.%I l
                                           WHERE l.entity = coalesce(st.st_entity, rc.rc_entity) OR l.everything))
@@ -3461,7 +3506,7 @@ BEGIN
             s.entity_column, s.time_column, cols_tl, s.relation, s.entity_column, s.time_column,
             CASE WHEN sample IS NULL THEN ''
                  ELSE format('AND src.%I IN (SELECT st.st_entity FROM st)', s.entity_column) END,
-            s.entity_column, ms.log_table, vals)
+            s.entity_column, others, ms.log_table, vals)
         USING t;
     END LOOP;
 END;
