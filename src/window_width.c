@@ -60,6 +60,18 @@ MonthsDays(int64 months, int64 *lo, int64 *hi)
 	*hi = Min(cycles + years * 365 + (years * 97 + 399) / 400 + 2, months / MONTHS_PER_YEAR * 366) + rest * 31;
 }
 
+/* The same for months of either sign: the least and greatest signed days. */
+static inline void
+SignedMonthsDays(int32 months, int64 *lo, int64 *hi)
+{
+	int64		mlo,
+				mhi;
+
+	MonthsDays(Abs((int64) months), &mlo, &mhi);
+	*lo = months < 0 ? -mhi : mlo;
+	*hi = months < 0 ? -mlo : mhi;
+}
+
 /*
  * days * USECS_PER_DAY + usec as a bound of a distance in time, upper or
  * lower.  The range is wider than int64 microseconds, so where that does
@@ -195,14 +207,7 @@ WidthReach(const Interval *iv, int64 *lo, int64 *hi)
 	int64		mlo,
 				mhi;
 
-	MonthsDays(Abs((int64) iv->month), &mlo, &mhi);
-	if (iv->month < 0)
-	{
-		int64		m = mlo;
-
-		mlo = -mhi;
-		mhi = -m;
-	}
+	SignedMonthsDays(iv->month, &mlo, &mhi);
 	*lo = BoundUsecs(mlo + iv->day - WIDTH_SLACK_DAYS, iv->time, false);
 	*hi = BoundUsecs(mhi + iv->day + WIDTH_SLACK_DAYS, iv->time, true);
 }
@@ -223,14 +228,7 @@ ReachFrom(TimestampTz t, const Interval *iv, bool upper)
 				days,
 				usec;
 
-	MonthsDays(Abs((int64) iv->month), &mlo, &mhi);
-	if (iv->month < 0)
-	{
-		int64		m = mlo;
-
-		mlo = -mhi;
-		mhi = -m;
-	}
+	SignedMonthsDays(iv->month, &mlo, &mhi);
 	days = (upper ? mhi + WIDTH_SLACK_DAYS : mlo - WIDTH_SLACK_DAYS) + iv->day;
 	/* t as whole days and microseconds into the day, then plus the distance */
 	days += t / USECS_PER_DAY + iv->time / USECS_PER_DAY;
@@ -810,9 +808,7 @@ WidthPassesRange(const Interval *width)
 				mhi,
 				days;
 
-	MonthsDays(Abs((int64) width->month), &mlo, &mhi);
-	if (width->month < 0)
-		mlo = -mhi;
+	SignedMonthsDays(width->month, &mlo, &mhi);
 	days = mlo + width->day - WIDTH_SLACK_DAYS + width->time / USECS_PER_DAY - 1;
 	return days > END_TIMESTAMP / USECS_PER_DAY - MIN_TIMESTAMP / USECS_PER_DAY + 1;
 }
