@@ -1376,8 +1376,13 @@ $$;
 COMMENT ON FUNCTION timeline.may_record_training_set(pg_catalog.name, pg_catalog.name) IS
 'internal: whether the current user may record or replace the training set of a table (none by that name, or one of a role they belong to)';
 CREATE POLICY read ON timeline.training_set_def FOR SELECT USING (true);
+-- added only for a table that exists (create_training_set has just made
+-- it) and belongs to a role of the adder: a record for a name nobody has
+-- taken yet would describe whatever table someone creates there later
 CREATE POLICY add ON timeline.training_set_def FOR INSERT
-    WITH CHECK (created_by = current_user AND timeline.may_record_training_set(target_schema, target_name));
+    WITH CHECK (created_by = current_user
+                AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', target_schema, target_name)) IS NOT NULL
+                AND timeline.may_record_training_set(target_schema, target_name));
 CREATE POLICY remove ON timeline.training_set_def FOR DELETE
     USING (created_by = current_user
            OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = created_by
@@ -2917,17 +2922,48 @@ COMMENT ON SEQUENCE timeline.materialization_id_seq IS 'numbers the state and ch
 CREATE TRIGGER stamp BEFORE INSERT ON timeline.materialization_def
     FOR EACH ROW EXECUTE FUNCTION timeline.stamp_change();
 
--- everyone reads; only a materialization's owner changes it
+-- everyone reads, and every reader of a materialization trusts the state
+-- its owner keeps: so a feature set is materialized only by the role that
+-- created it (or a member of it), a materialization's sources are added
+-- only with it (in its transaction, by its owner), and only its owner
+-- changes or removes them (found by a helper's security review: any role
+-- could add a source row naming tables of its own to another role's
+-- materialization, whose readers then ran that role's code)
+CREATE FUNCTION timeline.may_materialize(feature_set pg_catalog.text)
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM timeline.feature_set_def f
+                   JOIN pg_catalog.pg_roles r ON r.rolname = f.created_by
+                   WHERE f.name = feature_set AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION timeline.may_materialize(pg_catalog.text) IS
+'internal: whether the current user may materialize a feature set (the role that created it, or a member of it)';
 ALTER TABLE timeline.materialization_def ENABLE ROW LEVEL SECURITY;
 ALTER TABLE timeline.materialization_source ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read ON timeline.materialization_def FOR SELECT USING (true);
-CREATE POLICY write ON timeline.materialization_def FOR ALL
+CREATE POLICY add ON timeline.materialization_def FOR INSERT
+    WITH CHECK (owner = current_user AND timeline.may_materialize(feature_set));
+CREATE POLICY change ON timeline.materialization_def FOR UPDATE
     USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'))
-    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
+    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER') AND timeline.may_materialize(feature_set));
+CREATE POLICY remove ON timeline.materialization_def FOR DELETE
+    USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
 CREATE POLICY read ON timeline.materialization_source FOR SELECT USING (true);
-CREATE POLICY write ON timeline.materialization_source FOR ALL
+CREATE POLICY add ON timeline.materialization_source FOR INSERT
+    WITH CHECK (owner = current_user
+                AND EXISTS (SELECT 1 FROM timeline.materialization_def d
+                            WHERE d.feature_set = materialization_source.feature_set
+                              AND d.owner = current_user AND d.created_at = pg_catalog.now()));
+CREATE POLICY change ON timeline.materialization_source FOR UPDATE
     USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'))
-    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
+    WITH CHECK (pg_catalog.pg_has_role(current_user, owner, 'MEMBER')
+                AND EXISTS (SELECT 1 FROM timeline.materialization_def d
+                            WHERE d.feature_set = materialization_source.feature_set
+                              AND d.owner = materialization_source.owner));
+CREATE POLICY remove ON timeline.materialization_source FOR DELETE
+    USING (pg_catalog.pg_has_role(current_user, owner, 'MEMBER'));
 GRANT SELECT, INSERT, UPDATE, DELETE ON timeline.materialization_def, timeline.materialization_source TO PUBLIC;
 GRANT USAGE ON SEQUENCE timeline.materialization_id_seq TO PUBLIC;
 
@@ -3218,6 +3254,14 @@ BEGIN
                   DETAIL = 'The read view of a materialized feature set takes its name in schema timeline_state.',
                   HINT = 'Drop or rename that relation, or materialize a feature set of another name.';
     END IF;
+    IF NOT timeline.may_materialize(feature_set) THEN
+        RAISE EXCEPTION 'feature set % belongs to role %', quote_literal(feature_set),
+                        quote_ident((SELECT d.created_by FROM timeline.feature_set_def d
+                                      WHERE d.name = materialize.feature_set))
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A feature set is materialized by the role that created it, or a member of it: whoever reads it with current or as_of trusts the state its materializer keeps.',
+                  HINT = 'Ask that role to materialize it, or create a feature set of your own with the same features.';
+    END IF;
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
 
     FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
@@ -3364,6 +3408,8 @@ $$;
 COMMENT ON FUNCTION timeline.refresh(pg_catalog.text) IS
 'folds a materialized feature set''s change log into its state, touching only the changed entities; returns how many were written';
 
+-- (read_state prepares it under the caller's search_path: its operator is
+-- pg_catalog's, so an = of someone else's for the entity's type is not used)
 -- the SQL of one read of a materialized feature set: $1 the entity, $2 the
 -- time; one indexed lookup per state table (counts are 0, the rest NULL, for
 -- an entity a table does not hold); prepared and cached by read_state
@@ -3397,12 +3443,12 @@ BEGIN
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                   JOIN timeline.feature_set_def fd ON fd.name = m.feature_set
                  WHERE m.feature_set = ms.feature_set AND d.source = ms.source) c;
-        parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity = $1), pg_catalog.jsonb_build_object(%s))',
+        parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity OPERATOR(pg_catalog.=) $1), pg_catalog.jsonb_build_object(%s))',
                                  pairs, ms.state_table, empty);
     END LOOP;
     IF at_least_last THEN
         RETURN 'SELECT ' || array_to_string(parts, ' || ') || format(' FROM (SELECT greatest($2, %s) AS at) a',
-            (SELECT string_agg(format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity = $1)',
+            (SELECT string_agg(format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity OPERATOR(pg_catalog.=) $1)',
                                       m.state_table), ', ' ORDER BY m.id)
                FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set));
     END IF;

@@ -252,8 +252,10 @@ WHERE f.feature_set = 'analyst_set' ORDER BY f.position;
 SELECT name, version, aggregate, CASE WHEN created_by = current_user THEN 'me' ELSE created_by END AS created_by
 FROM timeline.feature_def WHERE name IN ('spend', 'analyst_feature', 'other_feature') ORDER BY name, version;
 -- training-set records: only their maker, or the owner of their table, may
--- delete one (anyone could), and one may only be added for a table of the
--- adder's (forged records could be added for anyone's)
+-- delete one (anyone could), and one may only be added for an existing
+-- table of the adder's (forged records could be added for anyone's, and,
+-- found by a helper's security review, for a name nobody had taken yet,
+-- describing whatever table someone later created there)
 CREATE TABLE someone_ts (user_id int, ts timestamptz);
 INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column,
                                        time_column, incomplete_labels)

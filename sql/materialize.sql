@@ -272,6 +272,40 @@ SELECT timeline.drop_materialization('z_ny');
 SELECT timeline.drop_materialization('z_utc');
 DROP TABLE zev, zspine, zt_ny, zt_utc, zt_tx;
 
+-- rights: readers of a materialization trust the state its owner keeps, so
+-- only the feature set's creator materializes it, and its source rows are
+-- added only with it (found by a helper's security review: another role
+-- added a row naming a view of its own to a materialization, and its
+-- readers ran that role's code with their rights)
+CREATE ROLE regress_timeline_victim;
+CREATE ROLE regress_timeline_attacker;
+CREATE SCHEMA mv AUTHORIZATION regress_timeline_victim;
+SET ROLE regress_timeline_victim;
+CREATE TABLE mv.ev (id bigint, uid int, ts timestamptz, amount float8);
+INSERT INTO mv.ev VALUES (1, 1, '2024-06-01', 10);
+SELECT timeline.create_source('mv_src', 'mv.ev', 'uid', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('mv_sum', 'mv_src', 'sum', 'amount');
+SELECT timeline.create_feature_set('mv_set', ARRAY['mv_sum']);
+SELECT timeline.create_feature_set('mv_set2', ARRAY['mv_sum']);
+SELECT timeline.materialize('mv_set');
+SET ROLE regress_timeline_attacker;
+CREATE TABLE timeline_state.mine (entity int, last_time timestamptz, mv_sum bytea);
+INSERT INTO timeline.materialization_source (id, feature_set, source, state_table, log_table)
+VALUES (1000, 'mv_set', 'mv_src', 'mine', 'mine');
+SELECT timeline.materialize('mv_set2');
+INSERT INTO timeline.materialization_def (feature_set, mode) VALUES ('mv_set2', 'deferred');
+UPDATE timeline.materialization_source SET state_table = 'mine' WHERE feature_set = 'mv_set';
+-- and a training set's record only for a table that exists and is theirs
+INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column, time_column)
+VALUES ('public', 'later_table', 'mv_set', 'SELECT 1, now()', 'uid', 't');
+DROP TABLE timeline_state.mine;
+SET ROLE regress_timeline_victim;
+SELECT timeline.current('mv_set', 1);
+SELECT timeline.drop_materialization('mv_set');
+RESET ROLE;
+DROP SCHEMA mv CASCADE;
+DROP ROLE regress_timeline_victim, regress_timeline_attacker;
+
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;
