@@ -1433,6 +1433,20 @@ SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_def', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_member', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.training_set_def', '');
 
+-- the type of a column as format_type spells it (a source's entity: state
+-- tables, change logs, feature sets' entity column); NULL when the
+-- relation or the column is gone
+CREATE FUNCTION timeline.column_type(relation pg_catalog.regclass, column_name pg_catalog.name)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+$$;
+COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) IS
+'internal: the type of a column of a relation, as format_type spells it (NULL when it is gone)';
+
 CREATE FUNCTION timeline.source_relation(source pg_catalog.text,
     OUT relation pg_catalog.regclass, OUT entity_column pg_catalog.name,
     OUT time_column pg_catalog.name, OUT seq_column pg_catalog.name)
@@ -1850,13 +1864,11 @@ DECLARE
     types text[];
     result text;
 BEGIN
-    SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY u.ord) INTO types
+    SELECT array_agg(timeline.column_type(pg_catalog.to_regclass(format('%I.%I', s.relation_schema, s.relation_name)),
+                                          s.entity_column) ORDER BY u.ord) INTO types
       FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
-      JOIN timeline.source_def s ON s.name = u.source
-      JOIN pg_catalog.pg_attribute a
-        ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', s.relation_schema, s.relation_name))
-       AND a.attname = s.entity_column AND NOT a.attisdropped;
-    IF cardinality(types) IS DISTINCT FROM cardinality(sources) THEN
+      JOIN timeline.source_def s ON s.name = u.source;
+    IF cardinality(types) IS DISTINCT FROM cardinality(sources) OR array_position(types, NULL) IS NOT NULL THEN
         RETURN NULL;
     END IF;
     IF (SELECT count(DISTINCT t) FROM unnest(types) t) = 1 THEN
@@ -1928,13 +1940,13 @@ BEGIN
         RAISE EXCEPTION 'the sources of feature set % have entity columns of types that do not match', quote_literal(name)
             USING ERRCODE = 'datatype_mismatch',
                   DETAIL = (SELECT string_agg(format('Source %s: %s.', quote_literal(u.source),
-                                                     coalesce(format_type(a.atttypid, a.atttypmod), 'its table is gone')),
+                                                     coalesce(timeline.column_type(
+                                                                  pg_catalog.to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)),
+                                                                  sd.entity_column),
+                                                              'its table is gone')),
                                               ' ' ORDER BY u.ord)
                               FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
-                              JOIN timeline.source_def sd ON sd.name = u.source
-                              LEFT JOIN pg_catalog.pg_attribute a
-                                ON a.attrelid = pg_catalog.to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name))
-                               AND a.attname = sd.entity_column AND NOT a.attisdropped),
+                              JOIN timeline.source_def sd ON sd.name = u.source),
                   HINT = 'A feature set joins its sources on the entity; put features of sources with other kinds of entities in separate sets.';
     END IF;
 
@@ -3164,8 +3176,7 @@ BEGIN
         END IF;
         CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
         EXECUTE format('ALTER TABLE pg_temp.timeline_changes ALTER entity TYPE %s USING NULL',
-                       (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                         WHERE a.attrelid = s.relation AND a.attname = s.entity_column));
+                       timeline.column_type(s.relation, s.entity_column));
         target := 'pg_temp.timeline_changes';
     END IF;
 
@@ -3286,8 +3297,7 @@ BEGIN
         END LOOP;
         state_table := 'state_' || id;
         log_table := 'log_' || id;
-        SELECT format_type(a.atttypid, a.atttypmod) INTO entity_type FROM pg_attribute a
-         WHERE a.attrelid = s.relation AND a.attname = s.entity_column;
+        entity_type := timeline.column_type(s.relation, s.entity_column);
         SELECT string_agg(format('%I pg_catalog.bytea NOT NULL', c.feature), ', ') INTO cols
           FROM timeline.state_columns(feature_set, src.source) c;
         EXECUTE format('CREATE TABLE timeline_state.%I (entity %s PRIMARY KEY, last_time pg_catalog.timestamptz NOT NULL, %s)',
@@ -3408,11 +3418,11 @@ $$;
 COMMENT ON FUNCTION timeline.refresh(pg_catalog.text) IS
 'folds a materialized feature set''s change log into its state, touching only the changed entities; returns how many were written';
 
--- (read_state prepares it under the caller's search_path: its operator is
--- pg_catalog's, so an = of someone else's for the entity's type is not used)
 -- the SQL of one read of a materialized feature set: $1 the entity, $2 the
 -- time; one indexed lookup per state table (counts are 0, the rest NULL, for
--- an entity a table does not hold); prepared and cached by read_state
+-- an entity a table does not hold); prepared and cached by read_state,
+-- under the caller's search_path, so its = is spelled as pg_catalog's (an =
+-- of someone else's for the entity's type is not used)
 CREATE FUNCTION timeline.read_state_sql(feature_set pg_catalog.text, at_least_last pg_catalog.bool)
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE

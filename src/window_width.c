@@ -214,11 +214,12 @@ WidthReach(const Interval *iv, int64 *lo, int64 *hi)
 
 /*
  * t plus the least (upper: the greatest) T - (T - iv), as WidthReach
- * bounds it, within the range.  Computed in whole days and microseconds:
- * a distance past int64 microseconds (292,277 years) has only the largest
- * int64 as its lower bound in WidthReach, and near the start of the range
- * t plus that lands thousands of years short of t plus the distance, which
- * made every search from an offset change scan thousands of years.
+ * bounds it, within the range, or END_TIMESTAMP past it.  Computed in
+ * whole days and microseconds: a distance past int64 microseconds (292,277
+ * years) has only the largest int64 as its lower bound in WidthReach, and
+ * near the start of the range t plus that lands thousands of years short
+ * of t plus the distance, which made every search from an offset change
+ * scan thousands of years.
  */
 static TimestampTz
 ReachFrom(TimestampTz t, const Interval *iv, bool upper)
@@ -236,10 +237,10 @@ ReachFrom(TimestampTz t, const Interval *iv, bool upper)
 	days += usec / USECS_PER_DAY;
 	usec %= USECS_PER_DAY;
 	if (days > END_TIMESTAMP / USECS_PER_DAY)
-		return END_TIMESTAMP - 1;
+		return END_TIMESTAMP;
 	if (days < MIN_TIMESTAMP / USECS_PER_DAY - 1)
 		return MIN_TIMESTAMP;
-	return Max(Min(days * USECS_PER_DAY + usec, END_TIMESTAMP - 1), MIN_TIMESTAMP);
+	return Max(Min(days * USECS_PER_DAY + usec, END_TIMESTAMP), MIN_TIMESTAMP);
 }
 
 /*
@@ -795,25 +796,6 @@ StepJumpsIn(const Interval *part, TimestampTz from, TimestampTz to, Instants *ou
 }
 
 /*
- * Whether T - width is before the range for every T in it: the least
- * distance, in whole days (which cannot overflow, where microseconds do
- * past 292,277 years), is longer than the range.  Then no point ever
- * leaves the window ('300000 years' keeps every value), and nothing comes
- * back.
- */
-static bool
-WidthPassesRange(const Interval *width)
-{
-	int64		mlo,
-				mhi,
-				days;
-
-	SignedMonthsDays(width->month, &mlo, &mhi);
-	days = mlo + width->day - WIDTH_SLACK_DAYS + width->time / USECS_PER_DAY - 1;
-	return days > END_TIMESTAMP / USECS_PER_DAY - MIN_TIMESTAMP / USECS_PER_DAY + 1;
-}
-
-/*
  * The jumps of T - width for T in (from, to]: of the months step, and
  * where the months step reaches a jump of the days step; only those where
  * T - width itself moves back.
@@ -825,14 +807,12 @@ WidthJumpsIn(const WindowWidth *ww, TimestampTz from, TimestampTz to, Instants *
 	Interval	days = {0, ww->width->day, 0};
 	Instants	cand = {NULL, 0, 0};
 
-	int64		wlo,
-				whi;
-
-	if (WidthPassesRange(ww->width))
-		return;
-	/* T - width can be in the range, or has just left it, only from MIN_TIMESTAMP + wlo on */
-	WidthReach(ww->width, &wlo, &whi);
-	from = Max(from, TimeAdd(TimeAdd(MIN_TIMESTAMP, wlo), -1));
+	/*
+	 * T - width can be in the range, or has just left it, only from
+	 * MIN_TIMESTAMP plus the width's least distance on: past the range for
+	 * a width longer than it ('300000 years' keeps every value)
+	 */
+	from = Max(from, TimeAdd(ReachFrom(MIN_TIMESTAMP, ww->width, false), -1));
 	to = Min(to, END_TIMESTAMP - 1);
 	if (from >= to)
 		return;
