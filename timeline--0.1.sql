@@ -2922,6 +2922,9 @@ CREATE TABLE timeline.materialization_source (
     refreshed_at pg_catalog.timestamptz,
     refreshes pg_catalog.int8 NOT NULL DEFAULT 0,
     last_entities pg_catalog.int8,
+    -- how many tables carry the capture triggers: the source and its
+    -- partitions or child tables, as refresh last saw them
+    captured_tables pg_catalog.int4 NOT NULL DEFAULT 1,
     owner pg_catalog.name NOT NULL DEFAULT current_user,
     UNIQUE (feature_set, source)
 );
@@ -3141,6 +3144,122 @@ $$;
 COMMENT ON FUNCTION timeline.apply_changes(pg_catalog.int4, pg_catalog.bool) IS
 'internal: folds pg_temp.timeline_changes into a state table (recording refresh status if asked); returns the number of entities written';
 
+-- a source's rows live in the table and in its partitions or child tables
+-- (at any depth); a statement trigger fires only for the table the statement
+-- names, so each of them carries the capture triggers
+CREATE FUNCTION timeline.source_tables(relation pg_catalog.regclass)
+RETURNS SETOF pg_catalog.regclass
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE t(rel) AS (
+        SELECT relation::pg_catalog.oid
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.rel)
+    SELECT t.rel::pg_catalog.regclass FROM t ORDER BY t.rel
+$$;
+COMMENT ON FUNCTION timeline.source_tables(pg_catalog.regclass) IS
+'internal: a table and its partitions or child tables, at any depth';
+
+-- the tables carrying all four capture triggers of a materialization
+CREATE FUNCTION timeline.captured_tables(materialization pg_catalog.int4)
+RETURNS SETOF pg_catalog.regclass
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT tg.tgrelid::pg_catalog.regclass FROM pg_catalog.pg_trigger tg
+    WHERE tg.tgname OPERATOR(pg_catalog.=) ANY (ARRAY['timeline_' || materialization || '_insert',
+                                                     'timeline_' || materialization || '_update',
+                                                     'timeline_' || materialization || '_delete',
+                                                     'timeline_' || materialization || '_truncate']::pg_catalog.name[])
+    GROUP BY tg.tgrelid HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) 4
+    ORDER BY tg.tgrelid
+$$;
+COMMENT ON FUNCTION timeline.captured_tables(pg_catalog.int4) IS
+'internal: the tables that carry a materialization''s capture triggers';
+
+CREATE FUNCTION timeline.set_capture_triggers(materialization pg_catalog.int4, relation pg_catalog.regclass,
+                                              present pg_catalog.bool)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    op text;
+BEGIN
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+        -- dropped first either way: a table with only some of them gets all
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger tg
+                   WHERE tg.tgrelid = relation AND tg.tgname = 'timeline_' || materialization || '_' || op) THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', 'timeline_' || materialization || '_' || op, relation);
+        END IF;
+        IF present THEN
+            EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+                           'timeline_' || materialization || '_' || op, upper(op), relation,
+                           CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS new_rows'
+                                   WHEN 'update' THEN 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
+                                   WHEN 'delete' THEN 'REFERENCING OLD TABLE AS old_rows'
+                                   ELSE '' END,
+                           materialization);
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.set_capture_triggers(pg_catalog.int4, pg_catalog.regclass, pg_catalog.bool) IS
+'internal: creates (present) or drops a materialization''s four capture triggers on one table';
+
+-- partitions created, attached, detached or dropped since the triggers were
+-- set: a new one gets the triggers and its entities are logged for a rebuild
+-- (rows written to it directly before were not captured), a detached one
+-- loses them and its entities are logged (its rows left the source), and a
+-- dropped one logs everything (its entities are unknown)
+CREATE FUNCTION timeline.follow_source_tables(materialization pg_catalog.int4)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    s record;
+    tree oid[];
+    caught oid[];
+    r oid;
+BEGIN
+    SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    s := timeline.source_relation(ms.source);
+    tree := ARRAY(SELECT t::oid FROM timeline.source_tables(s.relation) t);
+    caught := ARRAY(SELECT t::oid FROM timeline.captured_tables(ms.id) t);
+    IF tree = caught AND ms.captured_tables = cardinality(tree) THEN
+        RETURN;
+    END IF;
+    IF cardinality(caught) < ms.captured_tables THEN
+        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
+                       ms.log_table);
+    END IF;
+    FOREACH r IN ARRAY tree LOOP
+        CONTINUE WHEN r = ANY (caught);
+        -- the triggers first: they lock out writers, so the read below
+        -- sees every row written before them
+        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, true);
+        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything)
+                        SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
+                        WHERE t.%I IS NOT NULL',
+                       ms.log_table, s.entity_column, r::regclass, s.entity_column);
+    END LOOP;
+    FOREACH r IN ARRAY caught LOOP
+        CONTINUE WHEN r = ANY (tree);
+        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything)
+                        SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
+                        WHERE t.%I IS NOT NULL',
+                       ms.log_table, s.entity_column, r::regclass, s.entity_column);
+        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, false);
+    END LOOP;
+    UPDATE timeline.materialization_source m SET captured_tables = cardinality(tree) WHERE m.id = ms.id;
+END;
+$$;
+COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4) IS
+'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured';
+
 -- the statement-level trigger on a materialized source: logs the changed
 -- entities (deferred) or applies the changes at once (immediate)
 CREATE FUNCTION timeline.capture_changes()
@@ -3162,11 +3281,10 @@ BEGIN
     END IF;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     SELECT d.mode INTO mode FROM timeline.materialization_def d WHERE d.feature_set = ms.feature_set;
+    -- TG_RELID is the source or one of its partitions or child tables (or
+    -- one detached since: its changes are logged all the same, a rebuild of
+    -- an entity reads the source as it is)
     s := timeline.source_relation(ms.source);
-    IF s.relation <> TG_RELID THEN
-        RAISE EXCEPTION 'trigger % on % does not belong to materialization %', TG_NAME, TG_RELID::regclass, ms.id
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
 
     IF mode = 'deferred' THEN
         target := format('timeline_state.%I', ms.log_table);
@@ -3282,12 +3400,6 @@ BEGIN
                 USING ERRCODE = 'feature_not_supported',
                       DETAIL = 'Materialization captures changes with triggers, which need a table.';
         END IF;
-        -- statement triggers fire for the table a statement names
-        IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = s.relation) THEN
-            RAISE WARNING 'changes made to the partitions or child tables of % directly are not captured', s.relation
-                USING DETAIL = 'Materialization captures the changes of statements on the table itself (including the rows it routes to partitions); writes and TRUNCATE naming a partition or child, and ATTACH or DETACH PARTITION, are missed.',
-                      HINT = 'Write through the parent table, or run timeline.verify to find entities that differ.';
-        END IF;
         -- schema timeline_state is open to everyone: skip numbers whose
         -- names someone took
         LOOP
@@ -3309,23 +3421,15 @@ BEGIN
         EXECUTE format('COMMENT ON TABLE timeline_state.%I IS %L', log_table,
                        format('change log of feature set %s over source %s, folded by timeline.refresh', feature_set, src.source));
         EXECUTE format('GRANT INSERT ON timeline_state.%I TO PUBLIC', log_table);
-        INSERT INTO timeline.materialization_source (id, feature_set, source, state_table, log_table)
-        VALUES (id, feature_set, src.source, state_table, log_table);
+        INSERT INTO timeline.materialization_source (id, feature_set, source, state_table, log_table, captured_tables)
+        VALUES (id, feature_set, src.source, state_table, log_table,
+                (SELECT count(*) FROM timeline.source_tables(s.relation)));
 
-        -- the triggers lock out writers until this transaction ends, so the
-        -- build below sees every event and misses none
-        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
-                       'timeline_' || id || '_insert', s.relation, id);
-        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
-                       'timeline_' || id || '_update', s.relation, id);
-        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
-                       'timeline_' || id || '_delete', s.relation, id);
-        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s
-                        FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
-                       'timeline_' || id || '_truncate', s.relation, id);
+        -- on the source and each of its partitions or child tables (a
+        -- statement trigger fires only for the table a statement names);
+        -- they lock out writers until this transaction ends, so the build
+        -- below sees every event and misses none
+        PERFORM timeline.set_capture_triggers(id, t, true) FROM timeline.source_tables(s.relation) t;
 
         IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
             DROP TABLE pg_temp.timeline_changes;
@@ -3395,6 +3499,7 @@ BEGIN
                       HINT = format('Rebuild it: SELECT timeline.drop_materialization(%L); SELECT timeline.materialize(%L);',
                                     feature_set, feature_set);
         END IF;
+        PERFORM timeline.follow_source_tables(ms.id);
         IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
             DROP TABLE pg_temp.timeline_changes;
         END IF;
@@ -3612,14 +3717,12 @@ BEGIN
     END IF;
     EXECUTE format('DROP VIEW IF EXISTS timeline_state.%I', feature_set);
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set LOOP
-        SELECT to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) INTO rel
-          FROM timeline.source_def sd WHERE sd.name = ms.source;
-        IF rel IS NOT NULL THEN
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_insert', rel);
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_update', rel);
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_delete', rel);
-            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || ms.id || '_truncate', rel);
-        END IF;
+        -- from every table carrying them: the source, its partitions or
+        -- child tables, and any detached since
+        FOR rel IN SELECT DISTINCT tg.tgrelid::regclass FROM pg_catalog.pg_trigger tg
+                    WHERE tg.tgname LIKE 'timeline\_' || ms.id || '\_%' LOOP
+            PERFORM timeline.set_capture_triggers(ms.id, rel, false);
+        END LOOP;
         EXECUTE format('DROP TABLE IF EXISTS timeline_state.%I, timeline_state.%I', ms.state_table, ms.log_table);
     END LOOP;
     DELETE FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set;

@@ -20,7 +20,7 @@
 #   BENCH_WORKERS   max_parallel_workers_per_gather of the parallel run (default 2)
 #   BENCH_SEED      setseed() value for the data (default 0.5)
 #   BENCH_ONLY      comma-separated query numbers to run besides the baseline
-#                   (1-10, see bench/lookup.sql), default all
+#                   (1-11, see bench/lookup.sql), default all
 #   BENCH_EXPLAIN   1 prints every query's plan in both modes (default 1)
 #   BENCH_INDEX     plain: events (user_id, ts), the default; covering: events
 #                   (user_id, ts, amount), which gives the baseline (and the

@@ -164,6 +164,17 @@ FROM (SELECT p.probe_id,
       FROM probes p) x
 $q$);
 
+-- query 3 planned as a merge join: the GROUP BY's output comes in user_id
+-- order (a GroupAggregate over the index), so only the probes are sorted and
+-- each fresh timeline meets its probes once, where the hash join writes every
+-- timeline to its batch files and reads it back. PostgreSQL prices the
+-- timelines at 32 bytes (a varlena's default width) and picks the hash join;
+-- with BENCH_INDEX=covering the GROUP BY reads an index-only scan (diagnostic)
+INSERT INTO bench_query
+SELECT 11, '(b) as 3 with enable_hashjoin off: a merge join (diagnostic)', NULL, sql,
+       '{enable_hashjoin=off}'
+FROM bench_query WHERE ord = 3;
+
 -- applies and undoes a query's own settings
 CREATE FUNCTION pg_temp.bench_apply(settings text[]) RETURNS void LANGUAGE plpgsql AS $f$
 DECLARE s text;
