@@ -3528,7 +3528,8 @@ COMMENT ON FUNCTION timeline.refresh(pg_catalog.text) IS
 -- an entity a table does not hold); prepared and cached by read_state,
 -- under the caller's search_path, so its = is spelled as pg_catalog's (an =
 -- of someone else's for the entity's type is not used)
-CREATE FUNCTION timeline.read_state_sql(feature_set pg_catalog.text, at_least_last pg_catalog.bool)
+CREATE FUNCTION timeline.read_state_sql(feature_set pg_catalog.text, at_least_last pg_catalog.bool,
+                                        entity_type pg_catalog.regtype)
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -3539,8 +3540,22 @@ DECLARE
     pairs text;
     empty text;
     at text := '$2';
+    state_type text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
+    -- an entity of a type the state's entities do not compare with: said
+    -- in the caller's terms (it failed with 42883 and this SQL)
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
+        state_type := timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity');
+        BEGIN
+            EXECUTE format('SELECT NULL::%s OPERATOR(pg_catalog.=) NULL::%s', state_type, entity_type);
+        EXCEPTION WHEN undefined_function THEN
+            RAISE EXCEPTION 'the entities of feature set % are of type %, not %', quote_literal(feature_set),
+                            state_type, entity_type
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = format('Cast the entity to %s.', state_type);
+        END;
+    END LOOP;
     -- current: every feature at now, or at the entity's last event in any
     -- of the set's sources when that is later (one instant for all)
     IF at_least_last THEN
@@ -3570,8 +3585,8 @@ BEGIN
     RETURN 'SELECT ' || array_to_string(parts, ' || ');
 END;
 $$;
-COMMENT ON FUNCTION timeline.read_state_sql(pg_catalog.text, pg_catalog.bool) IS
-'internal: the SQL of one read of a materialized feature set ($1 entity, $2 time), prepared and cached by read_state';
+COMMENT ON FUNCTION timeline.read_state_sql(pg_catalog.text, pg_catalog.bool, pg_catalog.regtype) IS
+'internal: the SQL of one read of a materialized feature set ($1 entity of the given type, $2 time), prepared and cached by read_state';
 
 CREATE FUNCTION timeline.read_state(feature_set pg_catalog.text, entity anyelement, t pg_catalog.timestamptz,
                                     at_least_last pg_catalog.bool)

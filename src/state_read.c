@@ -109,8 +109,8 @@ ReadPlanLookup(const ReadPlanKey *key)
 static void
 PrepareRead(ReadPlanEntry *e, text *feature_set, Oid entity_type, bool at_least_last)
 {
-	Oid			argtypes[2] = {TEXTOID, BOOLOID};
-	Datum		args[2];
+	Oid			argtypes[3] = {TEXTOID, BOOLOID, REGTYPEOID};
+	Datum		args[3];
 	SPIPlanPtr	sql_plan;
 	SPIPlanPtr	plan;
 	bool		isnull;
@@ -119,7 +119,8 @@ PrepareRead(ReadPlanEntry *e, text *feature_set, Oid entity_type, bool at_least_
 
 	args[0] = PointerGetDatum(feature_set);
 	args[1] = BoolGetDatum(at_least_last);
-	sql_plan = SPI_prepare("SELECT timeline.read_state_sql($1, $2)", 2, argtypes);
+	args[2] = ObjectIdGetDatum(entity_type);
+	sql_plan = SPI_prepare("SELECT timeline.read_state_sql($1, $2, $3)", 3, argtypes);
 	if (sql_plan == NULL ||
 		SPI_execute_plan(sql_plan, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not build the read of a feature set");
