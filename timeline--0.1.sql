@@ -3212,8 +3212,14 @@ COMMENT ON FUNCTION timeline.set_capture_triggers(pg_catalog.int4, pg_catalog.re
 -- set: a new one gets the triggers and its entities are logged for a rebuild
 -- (rows written to it directly before were not captured), a detached one
 -- loses them and its entities are logged (its rows left the source), and a
--- dropped one logs everything (its entities are unknown)
-CREATE FUNCTION timeline.follow_source_tables(materialization pg_catalog.int4)
+-- dropped one logs everything (its entities are unknown).  Refresh logs
+-- into the change log; an immediate-mode writer into its own changes, before
+-- it applies them, so the state never reads a table without the triggers and
+-- a table's later removal is always seen (found by a helper's bug hunt: a
+-- partition created, read by a fold and dropped between two refreshes left
+-- its rows in the state)
+CREATE FUNCTION timeline.follow_source_tables(materialization pg_catalog.int4,
+                                              into_changes pg_catalog.bool DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -3224,40 +3230,52 @@ DECLARE
     tree oid[];
     caught oid[];
     r oid;
+    target text;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     s := timeline.source_relation(ms.source);
     tree := ARRAY(SELECT t::oid FROM timeline.source_tables(s.relation) t);
+    -- a table without partitions or children, as at the last look
+    IF tree = ARRAY[s.relation::oid] AND ms.captured_tables = 1 THEN
+        RETURN;
+    END IF;
     caught := ARRAY(SELECT t::oid FROM timeline.captured_tables(ms.id) t);
     IF tree = caught AND ms.captured_tables = cardinality(tree) THEN
         RETURN;
     END IF;
+    target := CASE WHEN into_changes THEN 'pg_temp.timeline_changes'
+                   ELSE format('timeline_state.%I', ms.log_table) END;
     IF cardinality(caught) < ms.captured_tables THEN
-        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
-                       ms.log_table);
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
     END IF;
     FOREACH r IN ARRAY tree LOOP
         CONTINUE WHEN r = ANY (caught);
         -- the triggers first: they lock out writers, so the read below
         -- sees every row written before them
         PERFORM timeline.set_capture_triggers(ms.id, r::regclass, true);
-        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything)
+        EXECUTE format('INSERT INTO %s (entity, min_time, everything)
                         SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
                         WHERE t.%I IS NOT NULL',
-                       ms.log_table, s.entity_column, r::regclass, s.entity_column);
+                       target, s.entity_column, r::regclass, s.entity_column);
     END LOOP;
     FOREACH r IN ARRAY caught LOOP
         CONTINUE WHEN r = ANY (tree);
-        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything)
-                        SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
-                        WHERE t.%I IS NOT NULL',
-                       ms.log_table, s.entity_column, r::regclass, s.entity_column);
+        -- detached: its rows left the source (a table whose entity column
+        -- was renamed since cannot say whose they were)
+        IF timeline.column_type(r::regclass, s.entity_column) IS NULL THEN
+            EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
+        ELSE
+            EXECUTE format('INSERT INTO %s (entity, min_time, everything)
+                            SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
+                            WHERE t.%I IS NOT NULL',
+                           target, s.entity_column, r::regclass, s.entity_column);
+        END IF;
         PERFORM timeline.set_capture_triggers(ms.id, r::regclass, false);
     END LOOP;
     UPDATE timeline.materialization_source m SET captured_tables = cardinality(tree) WHERE m.id = ms.id;
 END;
 $$;
-COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4) IS
+COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bool) IS
 'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured';
 
 -- the statement-level trigger on a materialized source: logs the changed
@@ -3274,6 +3292,8 @@ DECLARE
     s record;
     target text;
     e record;
+    root regclass;
+    detached bool := false;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
     IF NOT FOUND THEN
@@ -3281,10 +3301,26 @@ BEGIN
     END IF;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     SELECT d.mode INTO mode FROM timeline.materialization_def d WHERE d.feature_set = ms.feature_set;
-    -- TG_RELID is the source or one of its partitions or child tables (or
-    -- one detached since: its changes are logged all the same, a rebuild of
-    -- an entity reads the source as it is)
+    -- TG_RELID is the source or one of its partitions or child tables, or
+    -- one detached since: its changes are logged all the same (a rebuild
+    -- reads the source as it is), unless the source is gone (refresh then
+    -- says so) or the table lost the source's columns (everything is logged)
+    root := (SELECT to_regclass(format('%I.%I', d.relation_schema, d.relation_name))
+               FROM timeline.source_def d WHERE d.name = ms.source);
+    IF root IS NULL THEN
+        RETURN NULL;
+    END IF;
     s := timeline.source_relation(ms.source);
+    IF TG_RELID <> root THEN
+        IF timeline.column_type(TG_RELID, s.entity_column) IS NULL
+           OR timeline.column_type(TG_RELID, s.time_column) IS NULL THEN
+            EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
+                           ms.log_table);
+            RETURN NULL;
+        END IF;
+        detached := mode <> 'deferred'
+                    AND NOT EXISTS (SELECT 1 FROM timeline.source_tables(root) t WHERE t = TG_RELID);
+    END IF;
 
     IF mode = 'deferred' THEN
         target := format('timeline_state.%I', ms.log_table);
@@ -3296,6 +3332,12 @@ BEGIN
         EXECUTE format('ALTER TABLE pg_temp.timeline_changes ALTER entity TYPE %s USING NULL',
                        timeline.column_type(s.relation, s.entity_column));
         target := 'pg_temp.timeline_changes';
+        -- partitions created or attached get the triggers before the state
+        -- reads them (not from a detached table's trigger: it would drop
+        -- itself; the next write to the source's tables, or refresh, does)
+        IF NOT detached THEN
+            PERFORM timeline.follow_source_tables(ms.id, true);
+        END IF;
     END IF;
 
     IF TG_OP = 'INSERT' THEN
