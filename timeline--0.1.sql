@@ -3061,6 +3061,8 @@ DECLARE
     n_folded int8 := 0;
     newest timestamptz;
     newest_fold timestamptz;
+    fold_sql text;
+    rebuild_sql text;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
@@ -3085,20 +3087,36 @@ BEGIN
                        ms.state_table, names, s.entity_column, s.time_column, full_cols, s.relation,
                        s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
     ELSE
-        -- sort the changed entities: fold (strictly after the state) or rebuild
-        IF to_regclass('pg_temp.timeline_fold') IS NOT NULL THEN
-            DROP TABLE pg_temp.timeline_fold, pg_temp.timeline_rebuild;
-        END IF;
-        EXECUTE format('CREATE TEMP TABLE timeline_fold ON COMMIT DROP AS
-                        SELECT st.entity, st.last_time
-                        FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
-                              FROM pg_temp.timeline_changes c WHERE c.entity IS NOT NULL GROUP BY 1) c
-                        JOIN timeline_state.%I st ON st.entity = c.entity
-                        WHERE c.min_time > st.last_time', ms.state_table);
-        EXECUTE format('CREATE TEMP TABLE timeline_rebuild ON COMMIT DROP AS
-                        SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
+        -- sort the changed entities: fold (strictly after the state) or
+        -- rebuild, into two temporary tables kept to the end of the
+        -- transaction and emptied for each use (one pair per call kept a
+        -- lock per dropped table to the end of the transaction: immediate
+        -- mode ran out of shared memory after about 800 statements)
+        fold_sql := format('SELECT st.entity, st.last_time
+                            FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
+                                  FROM pg_temp.timeline_changes c WHERE c.entity IS NOT NULL GROUP BY 1) c
+                            JOIN timeline_state.%I st ON st.entity = c.entity
+                            WHERE c.min_time > st.last_time', ms.state_table);
+        rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
                         WHERE c.entity IS NOT NULL
-                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)');
+                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
+        IF timeline.column_type(to_regclass('pg_temp.timeline_fold'), 'entity')
+               = timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
+           AND timeline.column_type(to_regclass('pg_temp.timeline_rebuild'), 'entity')
+               = timeline.column_type(to_regclass('pg_temp.timeline_changes'), 'entity') THEN
+            TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild;
+            EXECUTE 'INSERT INTO pg_temp.timeline_fold ' || fold_sql;
+            EXECUTE 'INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql;
+        ELSE
+            IF to_regclass('pg_temp.timeline_fold') IS NOT NULL THEN
+                DROP TABLE pg_temp.timeline_fold;
+            END IF;
+            IF to_regclass('pg_temp.timeline_rebuild') IS NOT NULL THEN
+                DROP TABLE pg_temp.timeline_rebuild;
+            END IF;
+            EXECUTE 'CREATE TEMP TABLE timeline_fold ON COMMIT DROP AS ' || fold_sql;
+            EXECUTE 'CREATE TEMP TABLE timeline_rebuild ON COMMIT DROP AS ' || rebuild_sql;
+        END IF;
         ANALYZE pg_temp.timeline_fold;
         ANALYZE pg_temp.timeline_rebuild;
 
@@ -3325,12 +3343,18 @@ BEGIN
     IF mode = 'deferred' THEN
         target := format('timeline_state.%I', ms.log_table);
     ELSE
-        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
-            DROP TABLE pg_temp.timeline_changes;
+        -- one table of changes for all of a transaction's statements (see
+        -- apply_changes), emptied for each, unless of another entity type
+        IF timeline.column_type(to_regclass('pg_temp.timeline_changes'), 'entity')
+               = timeline.column_type(s.relation, s.entity_column) THEN
+            TRUNCATE pg_temp.timeline_changes;
+        ELSE
+            IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
+                DROP TABLE pg_temp.timeline_changes;
+            END IF;
+            EXECUTE format('CREATE TEMP TABLE timeline_changes (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DROP',
+                           timeline.column_type(s.relation, s.entity_column));
         END IF;
-        CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
-        EXECUTE format('ALTER TABLE pg_temp.timeline_changes ALTER entity TYPE %s USING NULL',
-                       timeline.column_type(s.relation, s.entity_column));
         target := 'pg_temp.timeline_changes';
         -- partitions created or attached get the triggers before the state
         -- reads them (not from a detached table's trigger: it would drop
@@ -3375,7 +3399,6 @@ BEGIN
             PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
         END IF;
         PERFORM timeline.apply_changes(ms.id, false);
-        DROP TABLE pg_temp.timeline_changes;
     END IF;
     RETURN NULL;
 END;

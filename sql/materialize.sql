@@ -91,6 +91,20 @@ INSERT INTO mev VALUES (16, 7, '2024-02-03', 1, 'buy');
 SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_inside_transaction;
 ROLLBACK;
 SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_after_rollback;
+-- a transaction's statements hold a fixed number of locks (each created
+-- temporary tables whose locks were kept to the end of the transaction: out
+-- of shared memory after about 800 statements at the default settings)
+BEGIN;
+DO $$ BEGIN FOR i IN 1..10 LOOP
+    INSERT INTO mev VALUES (100 + i, 8, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
+END LOOP; END $$;
+SELECT count(*) AS locks_after_10 FROM pg_locks WHERE pid = pg_backend_pid() \gset
+DO $$ BEGIN FOR i IN 11..60 LOOP
+    INSERT INTO mev VALUES (100 + i, 8, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
+END LOOP; END $$;
+SELECT count(*) - :locks_after_10 AS more_locks_after_60 FROM pg_locks WHERE pid = pg_backend_pid();
+SELECT timeline.as_of('mfs', 8, '2024-03-02') ->> 'n' AS n_of_60;
+ROLLBACK;
 
 -- a feature set over two sources: one state table each, one read view
 CREATE TABLE mlogins (uid int, at timestamptz);
