@@ -30,7 +30,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=timeline
 
 # isolation specs (test/specs, expected output in test/expected): refresh
 # against concurrent writers, readers and refreshes
-ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities
+ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities immediate_partitions
 ISOLATION_OPTS = --inputdir=test --load-extension=timeline
 
 PG_CONFIG ?= pg_config

@@ -3196,23 +3196,24 @@ $$;
 COMMENT ON FUNCTION timeline.captured_tables(pg_catalog.int4) IS
 'internal: the tables that carry a materialization''s capture triggers';
 
+-- CREATE OR REPLACE and IF EXISTS: two writers in immediate mode may both
+-- find a new partition without the triggers, the second after waiting for
+-- the first's lock (it failed with 42710; found by a helper's bug hunt)
 CREATE FUNCTION timeline.set_capture_triggers(materialization pg_catalog.int4, relation pg_catalog.regclass,
                                               present pg_catalog.bool)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning  -- DROP TRIGGER IF EXISTS's notice
 AS $$
 DECLARE
     op text;
 BEGIN
     FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
-        -- dropped first either way: a table with only some of them gets all
-        IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger tg
-                   WHERE tg.tgrelid = relation AND tg.tgname = 'timeline_' || materialization || '_' || op) THEN
-            EXECUTE format('DROP TRIGGER %I ON %s', 'timeline_' || materialization || '_' || op, relation);
-        END IF;
-        IF present THEN
-            EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
+        IF NOT present THEN
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'timeline_' || materialization || '_' || op, relation);
+        ELSE
+            EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION timeline.capture_changes(%L)',
                            'timeline_' || materialization || '_' || op, upper(op), relation,
                            CASE op WHEN 'insert' THEN 'REFERENCING NEW TABLE AS new_rows'
                                    WHEN 'update' THEN 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
@@ -3340,7 +3341,10 @@ BEGIN
                     AND NOT EXISTS (SELECT 1 FROM timeline.source_tables(root) t WHERE t = TG_RELID);
     END IF;
 
-    IF mode = 'deferred' THEN
+    -- a detached table's changes wait in the log in either mode: applied at
+    -- once, they were lost when it was attached again before the partitions
+    -- were followed (found by a helper's bug hunt)
+    IF mode = 'deferred' OR detached THEN
         target := format('timeline_state.%I', ms.log_table);
     ELSE
         -- one table of changes for all of a transaction's statements (see
@@ -3357,11 +3361,8 @@ BEGIN
         END IF;
         target := 'pg_temp.timeline_changes';
         -- partitions created or attached get the triggers before the state
-        -- reads them (not from a detached table's trigger: it would drop
-        -- itself; the next write to the source's tables, or refresh, does)
-        IF NOT detached THEN
-            PERFORM timeline.follow_source_tables(ms.id, true);
-        END IF;
+        -- reads them
+        PERFORM timeline.follow_source_tables(ms.id, true);
     END IF;
 
     IF TG_OP = 'INSERT' THEN
@@ -3384,7 +3385,7 @@ BEGIN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
     END IF;
 
-    IF mode = 'immediate' THEN
+    IF mode = 'immediate' AND NOT detached THEN
         -- one writer per entity at a time, in a fixed order (no deadlocks:
         -- no other lock is shared between writers of different entities),
         -- then the changes are applied with a snapshot taken after the wait
