@@ -105,6 +105,14 @@ END LOOP; END $$;
 SELECT count(*) - :locks_after_10 AS more_locks_after_60 FROM pg_locks WHERE pid = pg_backend_pid();
 SELECT timeline.as_of('mfs', 8, '2024-03-02') ->> 'n' AS n_of_60;
 ROLLBACK;
+-- and the session keeps them: a one-statement transaction does not create
+-- and drop three tables (half its cost)
+INSERT INTO mev VALUES (17, 8, '2024-03-01', 1, 'buy');
+SELECT to_regclass('pg_temp.timeline_changes')::oid AS changes_oid \gset
+INSERT INTO mev VALUES (18, 8, '2024-03-02', 1, 'buy');
+SELECT to_regclass('pg_temp.timeline_changes')::oid = :changes_oid AS same_table,
+       (SELECT count(*) FROM pg_temp.timeline_changes) AS rows_after_commit;
+DELETE FROM mev WHERE id IN (17, 18);
 
 -- a feature set over two sources: one state table each, one read view
 CREATE TABLE mlogins (uid int, at timestamptz);
