@@ -3039,6 +3039,23 @@ $$;
 COMMENT ON FUNCTION timeline.state_columns(pg_catalog.text, pg_catalog.text) IS
 'internal: per feature of a feature set over one source, the SQL of its state (new, points, resets) and of its timeline';
 
+-- the work tables of folding changes (pg_temp.timeline_changes, _fold and
+-- _rebuild in the SQL below) are temporary tables kept for the session, one
+-- set per role: a session may write as several roles (SET ROLE, SECURITY
+-- DEFINER functions), and a role can neither use nor drop another's tables
+-- (found by the materialize test of a writer role); work_sql gives a
+-- statement the current role's names
+CREATE FUNCTION timeline.work_sql(sql pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.regexp_replace(sql, 'pg_temp\.timeline_(changes|fold|rebuild)\M',
+                                     'pg_temp.timeline_\1_' || current_user::pg_catalog.regrole::pg_catalog.oid, 'g')
+$$;
+COMMENT ON FUNCTION timeline.work_sql(pg_catalog.text) IS
+'internal: a statement naming pg_temp.timeline_changes, _fold or _rebuild, with the current role''s work tables instead';
+
 -- folds the changes in pg_temp.timeline_changes into one state table:
 -- entities whose changes all come after their state are advanced by their
 -- new events; the others (late events, updates, deletes, new entities) are
@@ -3063,6 +3080,7 @@ DECLARE
     newest_fold timestamptz;
     fold_sql text;
     rebuild_sql text;
+    everything bool;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
@@ -3078,7 +3096,8 @@ BEGIN
       INTO names, full_cols, fold_sets, batch_cols, excluded_sets
       FROM timeline.state_columns(ms.feature_set, ms.source) c;
 
-    IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
+    EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything)') INTO everything;
+    IF everything THEN
         EXECUTE format('DELETE FROM timeline_state.%I', ms.state_table);
         EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src
@@ -3101,29 +3120,29 @@ BEGIN
         rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
                         WHERE c.entity IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
-        IF timeline.column_type(to_regclass('pg_temp.timeline_fold'), 'entity')
+        IF timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_fold')), 'entity')
                = timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
-           AND timeline.column_type(to_regclass('pg_temp.timeline_rebuild'), 'entity')
-               = timeline.column_type(to_regclass('pg_temp.timeline_changes'), 'entity') THEN
-            TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild;
-            EXECUTE 'INSERT INTO pg_temp.timeline_fold ' || fold_sql;
-            EXECUTE 'INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql;
+           AND timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_rebuild')), 'entity')
+               = timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_changes')), 'entity') THEN
+            EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild');
+            EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql);
+            EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql);
         ELSE
-            IF to_regclass('pg_temp.timeline_fold') IS NOT NULL THEN
-                DROP TABLE pg_temp.timeline_fold;
+            IF to_regclass(timeline.work_sql('pg_temp.timeline_fold')) IS NOT NULL THEN
+                EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_fold');
             END IF;
-            IF to_regclass('pg_temp.timeline_rebuild') IS NOT NULL THEN
-                DROP TABLE pg_temp.timeline_rebuild;
+            IF to_regclass(timeline.work_sql('pg_temp.timeline_rebuild')) IS NOT NULL THEN
+                EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_rebuild');
             END IF;
-            EXECUTE 'CREATE TEMP TABLE timeline_fold ON COMMIT DELETE ROWS AS ' || fold_sql;
-            EXECUTE 'CREATE TEMP TABLE timeline_rebuild ON COMMIT DELETE ROWS AS ' || rebuild_sql;
+            EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_fold ON COMMIT DELETE ROWS AS ' || fold_sql);
+            EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_rebuild ON COMMIT DELETE ROWS AS ' || rebuild_sql);
         END IF;
-        ANALYZE pg_temp.timeline_fold;
-        ANALYZE pg_temp.timeline_rebuild;
+        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold');
+        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild');
 
-        EXECUTE format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
-                       ms.state_table);
-        EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
+        EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
+                       ms.state_table));
+        EXECUTE timeline.work_sql(format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
                               WHERE src.%I IS NOT NULL) AS src
@@ -3131,10 +3150,10 @@ BEGIN
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
+                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets)) INTO n_rebuilt, newest;
         -- driven by the (analyzed, small) fold list: per entity, an index
         -- range scan of its new events, then the state row by its key
-        EXECUTE format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
+        EXECUTE timeline.work_sql(format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
                         FROM (SELECT f.entity AS timeline_entity, b.*
                               FROM pg_temp.timeline_fold f
                               CROSS JOIN LATERAL (
@@ -3145,7 +3164,7 @@ BEGIN
                         WHERE st.entity = b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, fold_sets, s.time_column, batch_cols,
-                       s.relation, s.entity_column, s.time_column) INTO n_folded, newest_fold;
+                       s.relation, s.entity_column, s.time_column)) INTO n_folded, newest_fold;
         newest := greatest(newest, newest_fold);
     END IF;
 
@@ -3263,7 +3282,7 @@ BEGIN
     IF tree = caught AND ms.captured_tables = cardinality(tree) THEN
         RETURN;
     END IF;
-    target := CASE WHEN into_changes THEN 'pg_temp.timeline_changes'
+    target := CASE WHEN into_changes THEN timeline.work_sql('pg_temp.timeline_changes')
                    ELSE format('timeline_state.%I', ms.log_table) END;
     IF cardinality(caught) < ms.captured_tables THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
@@ -3292,7 +3311,16 @@ BEGIN
         END IF;
         PERFORM timeline.set_capture_triggers(ms.id, r::regclass, false);
     END LOOP;
+    -- the count must follow, or a table dropped later goes unseen: a writer
+    -- who may add triggers but not change the materialization stops here
     UPDATE timeline.materialization_source m SET captured_tables = cardinality(tree) WHERE m.id = ms.id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'partitions of source % changed since materialized feature set % last followed them',
+                        quote_literal(ms.source), quote_literal(ms.feature_set)
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Only the materialization''s owner, %s, or a member of that role, follows them.', quote_ident(ms.owner)),
+                  HINT = format('Have that role run SELECT timeline.refresh(%L);', ms.feature_set);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bool) IS
@@ -3314,6 +3342,7 @@ DECLARE
     e record;
     root regclass;
     detached bool := false;
+    everything bool;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
     IF NOT FOUND THEN
@@ -3350,17 +3379,17 @@ BEGIN
     ELSE
         -- one table of changes for all of the session's statements (see
         -- apply_changes), emptied for each, unless of another entity type
-        IF timeline.column_type(to_regclass('pg_temp.timeline_changes'), 'entity')
+        target := timeline.work_sql('pg_temp.timeline_changes');
+        IF timeline.column_type(to_regclass(target), 'entity')
                = timeline.column_type(s.relation, s.entity_column) THEN
-            TRUNCATE pg_temp.timeline_changes;
+            EXECUTE 'TRUNCATE ' || target;
         ELSE
-            IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
-                DROP TABLE pg_temp.timeline_changes;
+            IF to_regclass(target) IS NOT NULL THEN
+                EXECUTE 'DROP TABLE ' || target;
             END IF;
-            EXECUTE format('CREATE TEMP TABLE timeline_changes (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DELETE ROWS',
-                           timeline.column_type(s.relation, s.entity_column));
+            EXECUTE format('CREATE TEMP TABLE %s (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DELETE ROWS',
+                           target, timeline.column_type(s.relation, s.entity_column));
         END IF;
-        target := 'pg_temp.timeline_changes';
         -- partitions created or attached get the triggers before the state
         -- reads them
         PERFORM timeline.follow_source_tables(ms.id, true);
@@ -3392,12 +3421,13 @@ BEGIN
         -- then the changes are applied with a snapshot taken after the wait
         -- entities hash into 1024 lock buckets, so one statement changing
         -- many entities holds at most 1024 locks (the lock table is shared)
-        FOR e IN SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM pg_temp.timeline_changes c
-                 WHERE NOT c.everything ORDER BY 1
+        FOR e IN EXECUTE format('SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM %s c
+                                 WHERE NOT c.everything ORDER BY 1', target)
         LOOP
             PERFORM pg_advisory_xact_lock(ms.id, e.h);
         END LOOP;
-        IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything) THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s c WHERE c.everything)', target) INTO everything;
+        IF everything THEN
             PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
         END IF;
         PERFORM timeline.apply_changes(ms.id, false);
@@ -3498,13 +3528,13 @@ BEGIN
         -- below sees every event and misses none
         PERFORM timeline.set_capture_triggers(id, t, true) FROM timeline.source_tables(s.relation) t;
 
-        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
-            DROP TABLE pg_temp.timeline_changes;
+        IF to_regclass(timeline.work_sql('pg_temp.timeline_changes')) IS NOT NULL THEN
+            EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
         END IF;
-        CREATE TEMP TABLE timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP;
-        INSERT INTO pg_temp.timeline_changes VALUES (NULL, '-infinity', true);
+        EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP');
+        EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_changes VALUES (NULL, ''-infinity'', true)');
         n := timeline.apply_changes(id, true);
-        DROP TABLE pg_temp.timeline_changes;
+        EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
         total := total + n;
     END LOOP;
 
@@ -3548,6 +3578,7 @@ DECLARE
     ms timeline.materialization_source;
     s record;
     total int8 := 0;
+    pending bool;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -3567,22 +3598,23 @@ BEGIN
                                     feature_set, feature_set);
         END IF;
         PERFORM timeline.follow_source_tables(ms.id);
-        IF to_regclass('pg_temp.timeline_changes') IS NOT NULL THEN
-            DROP TABLE pg_temp.timeline_changes;
+        IF to_regclass(timeline.work_sql('pg_temp.timeline_changes')) IS NOT NULL THEN
+            EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
         END IF;
         -- take the log first: an event committed after this statement keeps
         -- its log row for the next refresh, whether or not it is read below
-        EXECUTE format('CREATE TEMP TABLE timeline_changes ON COMMIT DROP AS
+        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_changes ON COMMIT DROP AS
                         WITH d AS (DELETE FROM timeline_state.%I RETURNING entity, min_time, everything)
-                        SELECT * FROM d', ms.log_table);
-        IF EXISTS (SELECT 1 FROM pg_temp.timeline_changes) THEN
+                        SELECT * FROM d', ms.log_table));
+        EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes)') INTO pending;
+        IF pending THEN
             total := total + timeline.apply_changes(ms.id, true);
         ELSE
             UPDATE timeline.materialization_source m
                SET refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1, last_entities = 0
              WHERE m.id = ms.id;
         END IF;
-        DROP TABLE pg_temp.timeline_changes;
+        EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
     END LOOP;
     RETURN total;
 END;
