@@ -3040,21 +3040,53 @@ COMMENT ON FUNCTION timeline.state_columns(pg_catalog.text, pg_catalog.text) IS
 'internal: per feature of a feature set over one source, the SQL of its state (new, points, resets) and of its timeline';
 
 -- the work tables of folding changes (pg_temp.timeline_changes, _fold and
--- _rebuild in the SQL below) are temporary tables kept for the session, one
--- set per role: a session may write as several roles (SET ROLE, SECURITY
+-- _rebuild in the SQL below) are temporary tables kept for the transaction,
+-- one set per role: a session may write as several roles (SET ROLE, SECURITY
 -- DEFINER functions), and a role can neither use nor drop another's tables
--- (found by the materialize test of a writer role); work_sql gives a
--- statement the current role's names
-CREATE FUNCTION timeline.work_sql(sql pg_catalog.text)
+-- (found by the materialize test of a writer role), and one per entity
+-- type, so writes alternating between sources of two types reuse theirs
+-- (each statement dropped and created them: locks to the end of the
+-- transaction again; found by a helper's bug hunt); work_sql gives a
+-- statement the names of the current role's tables for an entity type
+CREATE FUNCTION timeline.work_sql(sql pg_catalog.text, entity_type pg_catalog.regtype)
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT pg_catalog.regexp_replace(sql, 'pg_temp\.timeline_(changes|fold|rebuild)\M',
-                                     'pg_temp.timeline_\1_' || current_user::pg_catalog.regrole::pg_catalog.oid, 'g')
+                                     'pg_temp.timeline_\1_' || current_user::pg_catalog.regrole::pg_catalog.oid
+                                     || '_' || entity_type::pg_catalog.oid, 'g')
 $$;
-COMMENT ON FUNCTION timeline.work_sql(pg_catalog.text) IS
-'internal: a statement naming pg_temp.timeline_changes, _fold or _rebuild, with the current role''s work tables instead';
+COMMENT ON FUNCTION timeline.work_sql(pg_catalog.text, pg_catalog.regtype) IS
+'internal: a statement naming pg_temp.timeline_changes, _fold or _rebuild, with the current role''s work tables for an entity type instead';
+
+-- creates the work tables of the current role for an entity type unless
+-- they exist, dropped at commit (kept for the session, they were owned by
+-- their role in every session that wrote as it: DROP ROLE failed while one
+-- lived); the entity columns take the type without its modifier
+-- (varchar(10) and varchar(20) entities share them)
+CREATE FUNCTION timeline.work_tables(entity_type pg_catalog.regtype)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regclass(timeline.work_sql('pg_temp.timeline_changes', entity_type)) IS NULL THEN
+        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_changes (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DROP',
+                                         entity_type), entity_type);
+    END IF;
+    IF to_regclass(timeline.work_sql('pg_temp.timeline_fold', entity_type)) IS NULL THEN
+        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_fold (entity %s, last_time pg_catalog.timestamptz) ON COMMIT DROP',
+                                         entity_type), entity_type);
+    END IF;
+    IF to_regclass(timeline.work_sql('pg_temp.timeline_rebuild', entity_type)) IS NULL THEN
+        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_rebuild (entity %s) ON COMMIT DROP',
+                                         entity_type), entity_type);
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
+'internal: creates the current role''s work tables for an entity type (pg_temp.timeline_changes_<role>_<type>, _fold_, _rebuild_) unless they exist, dropped at commit';
 
 -- folds the changes in pg_temp.timeline_changes into one state table:
 -- entities whose changes all come after their state are advanced by their
@@ -3081,10 +3113,12 @@ DECLARE
     fold_sql text;
     rebuild_sql text;
     everything bool;
+    et regtype;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     s := timeline.source_relation(ms.source);
+    et := timeline.column_type(s.relation, s.entity_column)::regtype;
     SELECT string_agg(format('%I', c.feature), ', '),
            string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
            string_agg(format('%1$I = timeline.state_advance(st.%1$I, b.%2$I, b.%3$I)', c.feature,
@@ -3096,7 +3130,7 @@ BEGIN
       INTO names, full_cols, fold_sets, batch_cols, excluded_sets
       FROM timeline.state_columns(ms.feature_set, ms.source) c;
 
-    EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything)') INTO everything;
+    EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes c WHERE c.everything)', et) INTO everything;
     IF everything THEN
         EXECUTE format('DELETE FROM timeline_state.%I', ms.state_table);
         EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
@@ -3107,11 +3141,10 @@ BEGIN
                        s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
     ELSE
         -- sort the changed entities: fold (strictly after the state) or
-        -- rebuild, into two temporary tables kept for the session and
-        -- emptied for each use (one pair per call kept a lock per dropped
-        -- table to the end of the transaction: immediate mode ran out of
-        -- shared memory after about 800 statements; one pair per transaction
-        -- cost an immediate-mode INSERT about 5 ms of catalog work)
+        -- rebuild, into two work tables of the transaction, emptied for each
+        -- use (one pair per call kept a lock per dropped table to the end of
+        -- the transaction: immediate mode ran out of shared memory after
+        -- about 800 statements)
         fold_sql := format('SELECT st.entity, st.last_time
                             FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
                                   FROM pg_temp.timeline_changes c WHERE c.entity IS NOT NULL GROUP BY 1) c
@@ -3120,28 +3153,15 @@ BEGIN
         rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
                         WHERE c.entity IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
-        IF timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_fold')), 'entity')
-               = timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
-           AND timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_rebuild')), 'entity')
-               = timeline.column_type(to_regclass(timeline.work_sql('pg_temp.timeline_changes')), 'entity') THEN
-            EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild');
-            EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql);
-            EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql);
-        ELSE
-            IF to_regclass(timeline.work_sql('pg_temp.timeline_fold')) IS NOT NULL THEN
-                EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_fold');
-            END IF;
-            IF to_regclass(timeline.work_sql('pg_temp.timeline_rebuild')) IS NOT NULL THEN
-                EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_rebuild');
-            END IF;
-            EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_fold ON COMMIT DELETE ROWS AS ' || fold_sql);
-            EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_rebuild ON COMMIT DELETE ROWS AS ' || rebuild_sql);
-        END IF;
-        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold');
-        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild');
+        PERFORM timeline.work_tables(et);
+        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
+        EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
+        EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
+        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold', et);
+        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild', et);
 
         EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
-                       ms.state_table));
+                       ms.state_table), et);
         EXECUTE timeline.work_sql(format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
@@ -3150,7 +3170,7 @@ BEGIN
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets)) INTO n_rebuilt, newest;
+                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets), et) INTO n_rebuilt, newest;
         -- driven by the (analyzed, small) fold list: per entity, an index
         -- range scan of its new events, then the state row by its key
         EXECUTE timeline.work_sql(format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
@@ -3164,7 +3184,7 @@ BEGIN
                         WHERE st.entity = b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, fold_sets, s.time_column, batch_cols,
-                       s.relation, s.entity_column, s.time_column)) INTO n_folded, newest_fold;
+                       s.relation, s.entity_column, s.time_column), et) INTO n_folded, newest_fold;
         newest := greatest(newest, newest_fold);
     END IF;
 
@@ -3282,7 +3302,8 @@ BEGIN
     IF tree = caught AND ms.captured_tables = cardinality(tree) THEN
         RETURN;
     END IF;
-    target := CASE WHEN into_changes THEN timeline.work_sql('pg_temp.timeline_changes')
+    target := CASE WHEN into_changes THEN timeline.work_sql('pg_temp.timeline_changes',
+                                                            timeline.column_type(s.relation, s.entity_column)::regtype)
                    ELSE format('timeline_state.%I', ms.log_table) END;
     IF cardinality(caught) < ms.captured_tables THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
@@ -3377,19 +3398,11 @@ BEGIN
     IF mode = 'deferred' OR detached THEN
         target := format('timeline_state.%I', ms.log_table);
     ELSE
-        -- one table of changes for all of the session's statements (see
-        -- apply_changes), emptied for each, unless of another entity type
-        target := timeline.work_sql('pg_temp.timeline_changes');
-        IF timeline.column_type(to_regclass(target), 'entity')
-               = timeline.column_type(s.relation, s.entity_column) THEN
-            EXECUTE 'TRUNCATE ' || target;
-        ELSE
-            IF to_regclass(target) IS NOT NULL THEN
-                EXECUTE 'DROP TABLE ' || target;
-            END IF;
-            EXECUTE format('CREATE TEMP TABLE %s (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DELETE ROWS',
-                           target, timeline.column_type(s.relation, s.entity_column));
-        END IF;
+        -- one table of changes for all of the transaction's statements on
+        -- sources of this entity type (see work_sql), emptied for each
+        PERFORM timeline.work_tables(timeline.column_type(s.relation, s.entity_column)::regtype);
+        target := timeline.work_sql('pg_temp.timeline_changes', timeline.column_type(s.relation, s.entity_column)::regtype);
+        EXECUTE 'TRUNCATE ' || target;
         -- partitions created or attached get the triggers before the state
         -- reads them
         PERFORM timeline.follow_source_tables(ms.id, true);
@@ -3528,13 +3541,11 @@ BEGIN
         -- below sees every event and misses none
         PERFORM timeline.set_capture_triggers(id, t, true) FROM timeline.source_tables(s.relation) t;
 
-        IF to_regclass(timeline.work_sql('pg_temp.timeline_changes')) IS NOT NULL THEN
-            EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
-        END IF;
-        EXECUTE timeline.work_sql('CREATE TEMP TABLE pg_temp.timeline_changes (entity text, min_time timestamptz, everything bool) ON COMMIT DROP');
-        EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_changes VALUES (NULL, ''-infinity'', true)');
+        PERFORM timeline.work_tables(entity_type::regtype);
+        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', entity_type::regtype);
+        EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_changes VALUES (NULL, ''-infinity'', true)', entity_type::regtype);
         n := timeline.apply_changes(id, true);
-        EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
+        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', entity_type::regtype);
         total := total + n;
     END LOOP;
 
@@ -3579,6 +3590,7 @@ DECLARE
     s record;
     total int8 := 0;
     pending bool;
+    et regtype;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -3598,15 +3610,14 @@ BEGIN
                                     feature_set, feature_set);
         END IF;
         PERFORM timeline.follow_source_tables(ms.id);
-        IF to_regclass(timeline.work_sql('pg_temp.timeline_changes')) IS NOT NULL THEN
-            EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
-        END IF;
+        et := timeline.column_type(s.relation, s.entity_column)::regtype;
+        PERFORM timeline.work_tables(et);
+        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', et);
         -- take the log first: an event committed after this statement keeps
         -- its log row for the next refresh, whether or not it is read below
-        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_changes ON COMMIT DROP AS
-                        WITH d AS (DELETE FROM timeline_state.%I RETURNING entity, min_time, everything)
-                        SELECT * FROM d', ms.log_table));
-        EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes)') INTO pending;
+        EXECUTE timeline.work_sql(format('WITH d AS (DELETE FROM timeline_state.%I RETURNING entity, min_time, everything)
+                                          INSERT INTO pg_temp.timeline_changes SELECT * FROM d', ms.log_table), et);
+        EXECUTE timeline.work_sql('SELECT EXISTS (SELECT 1 FROM pg_temp.timeline_changes)', et) INTO pending;
         IF pending THEN
             total := total + timeline.apply_changes(ms.id, true);
         ELSE
@@ -3614,7 +3625,7 @@ BEGIN
                SET refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1, last_entities = 0
              WHERE m.id = ms.id;
         END IF;
-        EXECUTE timeline.work_sql('DROP TABLE pg_temp.timeline_changes');
+        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', et);
     END LOOP;
     RETURN total;
 END;
