@@ -324,7 +324,14 @@ SET ROLE regress_timeline_writer;
 INSERT INTO mpart VALUES (13, 5, '2024-04-01', 1);
 RESET ROLE;
 SELECT timeline.current('mpfs', 5) AS written_by_the_writer;
-DELETE FROM mpart WHERE id = 13;
+-- and one transaction writing as both roles: a set of work tables each
+BEGIN;
+INSERT INTO mpart VALUES (14, 5, '2024-04-02', 2);
+SET LOCAL ROLE regress_timeline_writer;
+INSERT INTO mpart VALUES (15, 5, '2024-04-03', 4);
+COMMIT;
+SELECT timeline.current('mpfs', 5) AS written_by_both;
+DELETE FROM mpart WHERE id IN (13, 14, 15);
 DROP TABLE mpart_2027;
 DROP OWNED BY regress_timeline_writer;
 DROP ROLE regress_timeline_writer;
