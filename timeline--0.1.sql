@@ -3070,19 +3070,18 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    w record;
+    name text;
 BEGIN
-    IF to_regclass(timeline.work_sql('pg_temp.timeline_changes', entity_type)) IS NULL THEN
-        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_changes (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool) ON COMMIT DROP',
-                                         entity_type), entity_type);
-    END IF;
-    IF to_regclass(timeline.work_sql('pg_temp.timeline_fold', entity_type)) IS NULL THEN
-        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_fold (entity %s, last_time pg_catalog.timestamptz) ON COMMIT DROP',
-                                         entity_type), entity_type);
-    END IF;
-    IF to_regclass(timeline.work_sql('pg_temp.timeline_rebuild', entity_type)) IS NULL THEN
-        EXECUTE timeline.work_sql(format('CREATE TEMP TABLE pg_temp.timeline_rebuild (entity %s) ON COMMIT DROP',
-                                         entity_type), entity_type);
-    END IF;
+    FOR w IN SELECT * FROM (VALUES ('changes', ', min_time pg_catalog.timestamptz, everything pg_catalog.bool'),
+                                   ('fold', ', last_time pg_catalog.timestamptz'),
+                                   ('rebuild', '')) v(kind, more_columns) LOOP
+        name := timeline.work_sql('pg_temp.timeline_' || w.kind, entity_type);
+        IF to_regclass(name) IS NULL THEN
+            EXECUTE format('CREATE TEMP TABLE %s (entity %s%s) ON COMMIT DROP', name, entity_type, w.more_columns);
+        END IF;
+    END LOOP;
 END;
 $$;
 COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
@@ -3091,7 +3090,8 @@ COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 -- folds the changes in pg_temp.timeline_changes into one state table:
 -- entities whose changes all come after their state are advanced by their
 -- new events; the others (late events, updates, deletes, new entities) are
--- rebuilt from the source; a truncation rebuilds everything
+-- rebuilt from the source; a truncation rebuilds everything.  The caller
+-- has made the work tables (work_tables) and filled timeline_changes
 CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_status pg_catalog.bool)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -3153,7 +3153,6 @@ BEGIN
         rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
                         WHERE c.entity IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
-        PERFORM timeline.work_tables(et);
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
@@ -3308,20 +3307,14 @@ BEGIN
     IF cardinality(caught) < ms.captured_tables THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
     END IF;
-    FOREACH r IN ARRAY tree LOOP
-        CONTINUE WHEN r = ANY (caught);
-        -- the triggers first: they lock out writers, so the read below
-        -- sees every row written before them
-        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, true);
-        EXECUTE format('INSERT INTO %s (entity, min_time, everything)
-                        SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
-                        WHERE t.%I IS NOT NULL',
-                       target, s.entity_column, r::regclass, s.entity_column);
-    END LOOP;
-    FOREACH r IN ARRAY caught LOOP
-        CONTINUE WHEN r = ANY (tree);
-        -- detached: its rows left the source (a table whose entity column
-        -- was renamed since cannot say whose they were)
+    -- new (in the tree only) or detached (caught only): rows came or went
+    -- unseen
+    FOR r IN SELECT x FROM unnest(tree || caught) x GROUP BY x HAVING count(*) = 1 ORDER BY x LOOP
+        -- the triggers first: on a new table they lock out writers, so the
+        -- read below sees every row written before them
+        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, r = ANY (tree));
+        -- a detached table whose entity column was renamed since cannot
+        -- say whose its rows were
         IF timeline.column_type(r::regclass, s.entity_column) IS NULL THEN
             EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
         ELSE
@@ -3330,7 +3323,6 @@ BEGIN
                             WHERE t.%I IS NOT NULL',
                            target, s.entity_column, r::regclass, s.entity_column);
         END IF;
-        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, false);
     END LOOP;
     -- the count must follow, or a table dropped later goes unseen: a writer
     -- who may add triggers but not change the materialization stops here
@@ -3364,6 +3356,7 @@ DECLARE
     root regclass;
     detached bool := false;
     everything bool;
+    et regtype;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
     IF NOT FOUND THEN
@@ -3400,8 +3393,9 @@ BEGIN
     ELSE
         -- one table of changes for all of the transaction's statements on
         -- sources of this entity type (see work_sql), emptied for each
-        PERFORM timeline.work_tables(timeline.column_type(s.relation, s.entity_column)::regtype);
-        target := timeline.work_sql('pg_temp.timeline_changes', timeline.column_type(s.relation, s.entity_column)::regtype);
+        et := timeline.column_type(s.relation, s.entity_column)::regtype;
+        PERFORM timeline.work_tables(et);
+        target := timeline.work_sql('pg_temp.timeline_changes', et);
         EXECUTE 'TRUNCATE ' || target;
         -- partitions created or attached get the triggers before the state
         -- reads them
@@ -3545,7 +3539,6 @@ BEGIN
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', entity_type::regtype);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_changes VALUES (NULL, ''-infinity'', true)', entity_type::regtype);
         n := timeline.apply_changes(id, true);
-        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', entity_type::regtype);
         total := total + n;
     END LOOP;
 
@@ -3600,8 +3593,7 @@ BEGIN
         -- the triggers that fill the log go with their table: a source
         -- table dropped and created again logs nothing
         s := timeline.source_relation(ms.source);
-        IF (SELECT count(*) FROM pg_catalog.pg_trigger tg
-             WHERE tg.tgrelid = s.relation AND tg.tgname LIKE 'timeline\_' || ms.id || '\_%') < 4 THEN
+        IF s.relation <> ALL (ARRAY(SELECT timeline.captured_tables(ms.id))) THEN
             RAISE EXCEPTION 'changes to source % of materialized feature set % are no longer captured',
                             quote_literal(ms.source), quote_literal(feature_set)
                 USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -3625,7 +3617,6 @@ BEGIN
                SET refreshed_at = pg_catalog.clock_timestamp(), refreshes = m.refreshes + 1, last_entities = 0
              WHERE m.id = ms.id;
         END IF;
-        EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_changes', et);
     END LOOP;
     RETURN total;
 END;
@@ -3653,9 +3644,14 @@ DECLARE
     state_type text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
-    -- an entity of a type the state's entities do not compare with: said
-    -- in the caller's terms (it failed with 42883 and this SQL)
+    -- current: every feature at now, or at the entity's last event in any
+    -- of the set's sources when that is later (one instant for all)
+    IF at_least_last THEN
+        at := 'a.at';           -- the FROM below
+    END IF;
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
+        -- an entity of a type the state's entities do not compare with:
+        -- said in the caller's terms (it failed with 42883 and this SQL)
         state_type := timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity');
         BEGIN
             EXECUTE format('SELECT NULL::%s OPERATOR(pg_catalog.=) NULL::%s', state_type, entity_type);
@@ -3665,13 +3661,6 @@ BEGIN
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = format('Cast the entity to %s.', state_type);
         END;
-    END LOOP;
-    -- current: every feature at now, or at the entity's last event in any
-    -- of the set's sources when that is later (one instant for all)
-    IF at_least_last THEN
-        at := 'a.at';           -- the FROM below
-    END IF;
-    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set ORDER BY m.id LOOP
         SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s, %L)', c.feature, c.feature,
                                  at, c.time_zone), ', ' ORDER BY c.position),
                string_agg(format('%L, %s', c.feature,
