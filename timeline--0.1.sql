@@ -3278,7 +3278,7 @@ COMMENT ON FUNCTION timeline.set_capture_triggers(pg_catalog.int4, pg_catalog.re
 -- its rows in the state)
 CREATE FUNCTION timeline.follow_source_tables(materialization pg_catalog.int4,
                                               into_changes pg_catalog.bool DEFAULT false)
-RETURNS void
+RETURNS pg_catalog.bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -3289,21 +3289,26 @@ DECLARE
     caught oid[];
     r oid;
     target text;
+    et regtype;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     s := timeline.source_relation(ms.source);
     tree := ARRAY(SELECT t::oid FROM timeline.source_tables(s.relation) t);
     -- a table without partitions or children, as at the last look
     IF tree = ARRAY[s.relation::oid] AND ms.captured_tables = 1 THEN
-        RETURN;
+        RETURN false;
     END IF;
     caught := ARRAY(SELECT t::oid FROM timeline.captured_tables(ms.id) t);
     IF tree = caught AND ms.captured_tables = cardinality(tree) THEN
-        RETURN;
+        RETURN false;
     END IF;
-    target := CASE WHEN into_changes THEN timeline.work_sql('pg_temp.timeline_changes',
-                                                            timeline.column_type(s.relation, s.entity_column)::regtype)
-                   ELSE format('timeline_state.%I', ms.log_table) END;
+    IF into_changes THEN
+        et := timeline.column_type(s.relation, s.entity_column)::regtype;
+        PERFORM timeline.work_tables(et);
+        target := timeline.work_sql('pg_temp.timeline_changes', et);
+    ELSE
+        target := format('timeline_state.%I', ms.log_table);
+    END IF;
     IF cardinality(caught) < ms.captured_tables THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
     END IF;
@@ -3334,10 +3339,44 @@ BEGIN
                   DETAIL = format('Only the materialization''s owner, %s, or a member of that role, follows them.', quote_ident(ms.owner)),
                   HINT = format('Have that role run SELECT timeline.refresh(%L);', ms.feature_set);
     END IF;
+    RETURN true;
 END;
 $$;
 COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bool) IS
-'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured';
+'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured; true if anything changed';
+
+-- immediate mode: applies the changes gathered in a work table to the
+-- state, one writer per entity at a time
+CREATE FUNCTION timeline.apply_immediate(materialization pg_catalog.int4, changes pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    e record;
+    everything bool;
+BEGIN
+    SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    -- one writer per entity at a time, in a fixed order (no deadlocks:
+    -- no other lock is shared between writers of different entities),
+    -- then the changes are applied with a snapshot taken after the wait
+    -- entities hash into 1024 lock buckets, so one statement changing
+    -- many entities holds at most 1024 locks (the lock table is shared)
+    FOR e IN EXECUTE format('SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM %s c
+                             WHERE NOT c.everything ORDER BY 1', changes)
+    LOOP
+        PERFORM pg_advisory_xact_lock(ms.id, e.h);
+    END LOOP;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s c WHERE c.everything)', changes) INTO everything;
+    IF everything THEN
+        PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
+    END IF;
+    PERFORM timeline.apply_changes(ms.id, false);
+END;
+$$;
+COMMENT ON FUNCTION timeline.apply_immediate(pg_catalog.int4, pg_catalog.text) IS
+'internal: immediate mode: locks the entities of a work table of changes and applies them to the state';
 
 -- the statement-level trigger on a materialized source: logs the changed
 -- entities (deferred) or applies the changes at once (immediate)
@@ -3352,10 +3391,8 @@ DECLARE
     mode text;
     s record;
     target text;
-    e record;
     root regclass;
     detached bool := false;
-    everything bool;
     et regtype;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
@@ -3423,21 +3460,7 @@ BEGIN
     END IF;
 
     IF mode = 'immediate' AND NOT detached THEN
-        -- one writer per entity at a time, in a fixed order (no deadlocks:
-        -- no other lock is shared between writers of different entities),
-        -- then the changes are applied with a snapshot taken after the wait
-        -- entities hash into 1024 lock buckets, so one statement changing
-        -- many entities holds at most 1024 locks (the lock table is shared)
-        FOR e IN EXECUTE format('SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM %s c
-                                 WHERE NOT c.everything ORDER BY 1', target)
-        LOOP
-            PERFORM pg_advisory_xact_lock(ms.id, e.h);
-        END LOOP;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s c WHERE c.everything)', target) INTO everything;
-        IF everything THEN
-            PERFORM pg_advisory_xact_lock(pg_catalog.hashtext('timeline.refresh'), pg_catalog.hashtext(ms.feature_set));
-        END IF;
-        PERFORM timeline.apply_changes(ms.id, false);
+        PERFORM timeline.apply_immediate(ms.id, target);
     END IF;
     RETURN NULL;
 END;
@@ -3854,3 +3877,82 @@ FROM timeline.materialization_def d JOIN timeline.materialization_source m ON m.
 COMMENT ON VIEW timeline.materializations IS
 'materialized feature sets per source: state and log tables, watermark (newest event folded) and refresh status';
 GRANT SELECT ON timeline.materializations TO PUBLIC;
+
+-- immediate mode follows partition maintenance as it happens: a partition
+-- or child table created or attached gets the capture triggers (and the
+-- rows it brings reach the state), one detached or dropped leaves the state
+-- without its rows, all within the DDL's transaction.  Without the right to
+-- (the materialization's owner runs the DDL, or a member of that role), or
+-- when a writer holds one of the entities (or the table) for over 100 ms,
+-- a warning says so and the next write through the source's tables or
+-- refresh follows instead.
+CREATE FUNCTION timeline.follow_table_ddl()
+RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+-- the DDL holds locks that a writer it would wait for may be waiting for:
+-- it gives up before the deadlock detector (deadlock_timeout, 1 s by
+-- default) could pick the writer
+SET lock_timeout = '100ms'
+AS $$
+DECLARE
+    m record;
+    s record;
+    changes text;
+BEGIN
+    -- only DDL on users' permanent tables can change a source's tables:
+    -- the temporary work tables made below (and by every writer) and the
+    -- state and log tables that materialize and drop_materialization make
+    -- and drop end here, and so does DROP EXTENSION timeline
+    IF TG_EVENT = 'sql_drop' THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() o
+                       WHERE o.object_type IN ('table', 'foreign table') AND NOT o.is_temporary
+                         AND o.schema_name NOT IN ('timeline', 'timeline_state')) THEN
+            RETURN;
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c JOIN pg_class r ON r.oid = c.objid
+                      WHERE c.classid = 'pg_class'::regclass AND NOT c.in_extension AND r.relpersistence <> 't'
+                        AND c.schema_name NOT IN ('timeline', 'timeline_state')) THEN
+        RETURN;
+    END IF;
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source
+               FROM timeline.materialization_source ms
+               JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
+               JOIN timeline.source_def sd ON sd.name = ms.source
+              WHERE d.mode = 'immediate'
+                -- a source table gone is refresh's to report
+                AND to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) IS NOT NULL
+              ORDER BY ms.id
+    LOOP
+        BEGIN
+            s := timeline.source_relation(m.source);
+            changes := timeline.work_sql('pg_temp.timeline_changes',
+                                         timeline.column_type(s.relation, s.entity_column)::regtype);
+            IF to_regclass(changes) IS NOT NULL THEN
+                EXECUTE 'TRUNCATE ' || changes;
+            END IF;
+            IF timeline.follow_source_tables(m.id, true) THEN
+                PERFORM timeline.apply_immediate(m.id, changes);
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'materialized feature set % did not follow the change to the tables of source %',
+                          quote_literal(m.feature_set), quote_literal(m.source)
+                USING DETAIL = format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE),
+                      HINT = format('Writes naming a partition created or attached, and a partition detached or dropped, reach the state with the next write through the source''s tables or SELECT timeline.refresh(%L);',
+                                    m.feature_set);
+        END;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.follow_table_ddl() IS
+'internal: event trigger: immediate-mode materializations follow partitions and child tables created, attached, detached or dropped';
+
+CREATE EVENT TRIGGER timeline_follow_tables ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION timeline.follow_table_ddl();
+CREATE EVENT TRIGGER timeline_follow_dropped_tables ON sql_drop
+    EXECUTE FUNCTION timeline.follow_table_ddl();
+COMMENT ON EVENT TRIGGER timeline_follow_tables IS
+'immediate-mode materializations follow partitions and child tables created or attached, detached or uninherited';
+COMMENT ON EVENT TRIGGER timeline_follow_dropped_tables IS
+'immediate-mode materializations follow partitions and child tables dropped';
