@@ -3878,6 +3878,64 @@ COMMENT ON VIEW timeline.materializations IS
 'materialized feature sets per source: state and log tables, watermark (newest event folded) and refresh status';
 GRANT SELECT ON timeline.materializations TO PUBLIC;
 
+-- DDL that would break a materialization is refused, as PostgreSQL refuses
+-- to drop a column a view reads: renaming or moving the source's table (a
+-- source follows its table by name: its triggers went on capturing nothing),
+-- or renaming, dropping or retyping a column the features or the capture
+-- read (every write then failed in immediate mode, every refresh in
+-- deferred mode)
+CREATE FUNCTION timeline.check_source_ddl(materialization pg_catalog.int4)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    d timeline.source_def;
+    s record;
+    full_cols text;
+BEGIN
+    SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    SELECT * INTO d FROM timeline.source_def sd WHERE sd.name = ms.source;
+    IF to_regclass(format('%I.%I', d.relation_schema, d.relation_name)) IS NULL THEN
+        RAISE EXCEPTION 'cannot rename or move table %.% because materialized feature set % reads it as source %',
+                        quote_ident(d.relation_schema), quote_ident(d.relation_name),
+                        quote_literal(ms.feature_set), quote_literal(ms.source)
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = 'A source follows its table by schema and name.',
+                  HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
+    END IF;
+    -- the state's full build, reading nothing: every column and type the
+    -- features and the capture read
+    PERFORM timeline.enter_feature_set_zone(ms.feature_set);
+    s := timeline.source_relation(ms.source);
+    BEGIN
+        SELECT string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', ')
+          INTO full_cols FROM timeline.state_columns(ms.feature_set, ms.source) c;
+        EXECUTE format('SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src WHERE false GROUP BY src.%I',
+                       s.entity_column, s.time_column, full_cols, s.relation, s.entity_column);
+    EXCEPTION WHEN OTHERS THEN
+        -- syntax or access rule violations: a column or a type gone; any
+        -- other failure (a right the DDL's role lacks, an error of a
+        -- feature's own functions) is not the DDL's doing
+        IF SQLSTATE NOT LIKE '42%' OR SQLSTATE = '42501' THEN
+            RAISE WARNING 'could not check materialized feature set % after the change to table %',
+                          quote_literal(ms.feature_set), s.relation
+                USING DETAIL = format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE);
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'cannot change table % this way because materialized feature set % reads it as source %',
+                        s.relation, quote_literal(ms.feature_set), quote_literal(ms.source)
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = format('The materialization would fail: %s (SQLSTATE %s)', SQLERRM, SQLSTATE),
+                  HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
+    END;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_source_ddl(pg_catalog.int4) IS
+'internal: raises 2BP01 if the source of a materialization was renamed or moved, or no longer has what its features read';
+
 -- immediate mode follows partition maintenance as it happens: a partition
 -- or child table created or attached gets the capture triggers (and the
 -- rows it brings reach the state), one detached or dropped leaves the state
@@ -3914,6 +3972,17 @@ BEGIN
                       WHERE c.classid = 'pg_class'::regclass AND NOT c.in_extension AND r.relpersistence <> 't'
                         AND c.schema_name NOT IN ('timeline', 'timeline_state')) THEN
         RETURN;
+    END IF;
+    IF TG_EVENT = 'ddl_command_end' THEN
+        -- a table carrying a materialization's triggers was changed
+        FOR m IN SELECT DISTINCT ms.id
+                   FROM timeline.materialization_source ms
+                   JOIN pg_trigger tg ON tg.tgname = 'timeline_' || ms.id || '_insert'
+                   JOIN pg_event_trigger_ddl_commands() c ON c.classid = 'pg_class'::regclass AND c.objid = tg.tgrelid
+                  ORDER BY ms.id
+        LOOP
+            PERFORM timeline.check_source_ddl(m.id);
+        END LOOP;
     END IF;
     FOR m IN SELECT ms.id, ms.feature_set, ms.source
                FROM timeline.materialization_source ms

@@ -392,6 +392,35 @@ INSERT INTO minh_child VALUES (3, 1, '2024-01-03', 4, 'z');
 SELECT timeline.drop_materialization('mifs');
 DROP TABLE mdrop, mpart, mpart_h1, mpart_2023, minh_child;
 
+-- DDL that would break a materialization is refused (2BP01), as PostgreSQL
+-- refuses to drop a column a view reads: renaming, dropping or retyping a
+-- column the features or the capture read (every write then failed in
+-- immediate mode, every refresh in deferred mode), renaming or moving the
+-- source's table (its triggers went on capturing nothing); other changes
+-- of the table go through
+CREATE TABLE mddl (id bigint, uid int, ts timestamptz, amount float8, note text);
+INSERT INTO mddl VALUES (1, 1, '2024-02-01', 10, 'x');
+SELECT timeline.create_source('mddl', 'mddl', 'uid', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('mddl_sum', 'mddl', 'sum', 'amount');
+SELECT timeline.create_feature_set('mdfs2', ARRAY['mddl_sum']);
+SELECT timeline.materialize('mdfs2', 'immediate');
+ALTER TABLE mddl RENAME COLUMN amount TO amt;
+ALTER TABLE mddl RENAME COLUMN uid TO user_id;
+ALTER TABLE mddl DROP COLUMN ts;
+ALTER TABLE mddl ALTER COLUMN amount TYPE text;
+ALTER TABLE mddl RENAME TO mddl_old;
+CREATE SCHEMA mddl_schema;
+ALTER TABLE mddl SET SCHEMA mddl_schema;
+ALTER TABLE mddl ALTER COLUMN amount TYPE numeric;
+ALTER TABLE mddl DROP COLUMN note, ADD COLUMN kind text;
+ALTER TABLE mddl RENAME COLUMN kind TO category;
+INSERT INTO mddl VALUES (2, 1, '2024-02-02', 5, 'y');
+SELECT timeline.current('mdfs2', 1) AS still_written;
+SELECT timeline.drop_materialization('mdfs2');
+ALTER TABLE mddl RENAME COLUMN amount TO amt;
+DROP TABLE mddl;
+DROP SCHEMA mddl_schema;
+
 -- schema timeline_state is open to everyone: a state or log table's name
 -- taken there is skipped, the read view's is reported (both failed with
 -- "relation already exists" from inside materialize)
