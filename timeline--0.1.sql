@@ -3989,8 +3989,12 @@ BEGIN
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
               WHERE d.mode = 'immediate'
-                -- a source table gone is refresh's to report
-                AND to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) IS NOT NULL
+                -- a source table gone, or one without the triggers (made
+                -- again, or being restored: pg_dump's triggers come last),
+                -- is refresh's to report
+                AND EXISTS (SELECT 1 FROM pg_trigger tg
+                            WHERE tg.tgrelid = to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name))
+                              AND tg.tgname = 'timeline_' || ms.id || '_insert')
               ORDER BY ms.id
     LOOP
         BEGIN
