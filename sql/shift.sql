@@ -22,6 +22,18 @@ SELECT 'discrete{2024-01-01=>1, 2024-01-02=>2, 2024-01-02=>NULL, 2024-01-04=>4, 
 SELECT shift_by(tl, '1 day') AS by_day, shift_by(sum(tl), '0') AS by_zero FROM t;
 -- points landing on one instant keep their order (month arithmetic)
 SELECT shift_by('discrete{2024-01-30=>1, 2024-01-31=>2}'::timeline, '1 month');
+-- ticks (and tick-positioned points, such as observe's) carry the last seq
+-- of their instant: two landing on one instant keep their order there, the
+-- first moved just below (both failed with 54000, too many points land on
+-- one instant); the last keeps its place after every ordinary point
+SELECT shift_by(ticks('2024-01-30', '2024-02-01', '1 day'), '1 month') AS ticks_by_month;
+SELECT shift_by('discrete{2024-01-30#9223372036854775806=>0, 2024-01-30#9223372036854775807=>1, 2024-01-31#9223372036854775807=>2}'::timeline,
+                '1 month') AS group_moved_down;
+SET TimeZone = 'America/New_York';
+SELECT shift_by(ticks('2024-03-09 07:00+00', '2024-03-09 08:00+00', '30 minutes'), '1 day') AS across_spring_forward;
+SELECT observe(sum(shift_by(ticks('2024-03-09 07:00+00', '2024-03-09 08:00+00', '1 hour'), '1 day')),
+               'discrete{2024-03-10 03:00#1=>0}'::timeline) AS ordinary_point_sees_neither;
+SET TimeZone = 'UTC';
 -- a label computed later than the feature: next day's value joined back
 SELECT value_at(shift_by(tl, '1 day'), '2024-01-02') AS yesterday, value_at(tl, '2024-01-02') AS today FROM t;
 -- shift_until: held until the predicate holds at or after the point, released in order
@@ -57,6 +69,10 @@ SET TimeZone = 'UTC';
 SELECT lag(tl, 1) AS lag1, lag(tl, 2) AS lag2, lag(tl, 100) AS lag100 FROM t;
 -- seconds since the previous point (any value), discrete
 SELECT seconds_since_previous(tl) FROM t;
+-- the gap across the whole range of timestamps is over what int64 holds in
+-- microseconds (it came out negative); a microsecond stays exact
+SELECT seconds_since_previous('{4713-11-24 BC=>1, 294276-12-31=>2}'::timeline) AS whole_range,
+       seconds_since_previous('{2024-01-01 00:00:00.000001=>1, 2024-01-01 00:00:00.000002=>2}'::timeline) AS one_usec;
 
 -- ticks: date_bin alignment for fixed steps, UTC calendar for months
 SELECT ticks('2024-01-01 00:30', '2024-01-01 03:00', '1 hour');

@@ -16,6 +16,8 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
+
 #include "utils/fmgrprotos.h"
 
 #include "timeline.h"
@@ -40,17 +42,34 @@ ReportBackwardShift(const char *detail)
 /*
  * Appends a shifted point keeping the order of arrival: its seq is kept
  * while positions stay increasing, else it follows the previous point.
+ * After a point with the last seq of its instant (a tick's), the new point
+ * takes that seq and the points of the instant before it move down as far
+ * as needed (two ticks shifted onto one instant across a change of UTC
+ * offset, or by a month from the 30th and the 31st, failed with "too many
+ * points land on one instant").
  */
 static void
 AppendShifted(TimelineBuilder *out, TimestampTz t, int64 seq, float8 value, bool isnull)
 {
 	if (out->n > 0 && out->times[out->n - 1] == t && seq <= out->seqs[out->n - 1])
 	{
-		if (out->seqs[out->n - 1] == PG_INT64_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many points land on one instant")));
-		seq = out->seqs[out->n - 1] + 1;
+		if (out->seqs[out->n - 1] < PG_INT64_MAX)
+			seq = out->seqs[out->n - 1] + 1;
+		else
+		{
+			int64		above = PG_INT64_MAX;
+
+			seq = PG_INT64_MAX;
+			for (int32 k = out->n - 1; k >= 0 && out->times[k] == t && out->seqs[k] >= above; k--)
+			{
+				if (above == PG_INT64_MIN)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("too many points land on one instant")));
+				out->seqs[k] = above - 1;
+				above = out->seqs[k];
+			}
+		}
 	}
 	TimelineBuilderAppend(out, t, seq, value, isnull);
 }
@@ -258,9 +277,18 @@ timeline_seconds_since_previous(PG_FUNCTION_ARGS)
 		if (c.i == 0)
 			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq, 0, true);
 		else
-			TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
-								  (float8) (c.times[c.i] - c.times[c.i - 1]) / USECS_PER_SEC,
-								  false);
+		{
+			int64		gap;
+
+			/* the whole range of timestamps spans more than int64 holds */
+			if (pg_sub_s64_overflow(c.times[c.i], c.times[c.i - 1], &gap))
+				TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
+											 ((float8) c.times[c.i] - (float8) c.times[c.i - 1]) / USECS_PER_SEC,
+											 false);
+			else
+				TimelineBuilderAppendOrdered(&out, TimelineCursorTime(&c), c.seq,
+											 (float8) gap / USECS_PER_SEC, false);
+		}
 	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinishCanonical(&out, false));
 }
