@@ -1474,6 +1474,98 @@ RESET timeline.enable_asof_join;
 SELECT (SELECT count(*) FROM (TABLE lock_on EXCEPT ALL TABLE lock_off) d) AS on_not_off,
        (SELECT count(*) FROM (TABLE lock_off EXCEPT ALL TABLE lock_on) d) AS off_not_on;
 
+-- from a helper's bug hunt: the node reads the events when the first row
+-- is asked for, so it must hold what a scan of them holds from the start.
+-- A cached plan through a view made for the view's owner is made again for
+-- another role (it read the events with that role's rights: permission
+-- denied for table ev)
+RESET ROLE;
+CREATE VIEW evq_mine AS SELECT * FROM ev;
+ALTER VIEW evq_mine OWNER TO regress_asof_owner;
+GRANT SELECT ON evq_mine TO regress_asof_reader;
+GRANT USAGE ON SCHEMA asof_test TO regress_asof_reader;
+CREATE FUNCTION asof_test.via_view() RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+    r bigint;
+BEGIN
+    SELECT count(f.amount) INTO r FROM asof_test.sp s LEFT JOIN LATERAL (
+        SELECT e.amount FROM asof_test.evq_mine e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+        ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true;
+    RETURN r;
+END
+$fn$;
+SET ROLE regress_asof_owner;
+SELECT asof_test.merges('SELECT count(f.amount) FROM asof_test.sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM asof_test.evq_mine e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true') AS merges_for_the_owner;
+SELECT asof_test.via_view() AS as_owner;
+SET ROLE regress_asof_reader;
+SELECT asof_test.via_view() AS as_reader;
+RESET ROLE;
+-- a cursor over the node holds the events table: TRUNCATE in the same
+-- session is refused (it went through, and the cursor read no events), and
+-- its rows are read with the rights of the role that opened it (a FETCH
+-- after SET ROLE failed: permission denied for table ev)
+\set qcur 'SELECT s.sid, f.amount FROM sp s LEFT JOIN LATERAL (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+SELECT asof_test.merges(:'qcur') AS merges_cursor;
+SET timeline.enable_asof_join = off;
+CREATE TEMP TABLE cur_off AS :qcur;
+RESET timeline.enable_asof_join;
+CREATE TEMP TABLE cur_on (sid int, amount numeric);
+GRANT INSERT ON cur_on TO regress_asof_reader;
+BEGIN;
+DECLARE asof_cur CURSOR FOR :qcur;
+SAVEPOINT before_truncate;
+TRUNCATE ev;
+ROLLBACK TO before_truncate;
+SET LOCAL ROLE regress_asof_reader;
+DO $$
+DECLARE
+    c refcursor := 'asof_cur';
+    r record;
+BEGIN
+    LOOP
+        FETCH c INTO r;
+        EXIT WHEN NOT FOUND;
+        INSERT INTO cur_on VALUES (r.sid, r.amount);
+    END LOOP;
+END
+$$;
+RESET ROLE;
+SELECT (SELECT count(*) FROM cur_on) AS fetched,
+       (SELECT count(*) FROM (TABLE cur_on EXCEPT ALL SELECT sid, amount FROM cur_off) d) AS on_not_off,
+       (SELECT count(*) FROM (SELECT sid, amount FROM cur_off EXCEPT ALL TABLE cur_on) d) AS off_not_on;
+COMMIT;
+DROP TABLE cur_on, cur_off;
+-- a cached plan depends on the events table: after a column it reads is
+-- dropped, it is made again
+CREATE TABLE ev_drop AS SELECT * FROM ev;
+ANALYZE ev_drop;
+SET plan_cache_mode = force_generic_plan;
+PREPARE asof_prep AS SELECT count(f.note) AS notes FROM sp s LEFT JOIN LATERAL (
+    SELECT e.note FROM ev_drop e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true;
+SELECT asof_test.merges('EXECUTE asof_prep') AS merges_prepared;
+EXECUTE asof_prep;
+ALTER TABLE ev_drop DROP COLUMN note;
+EXECUTE asof_prep;
+DEALLOCATE asof_prep;
+RESET plan_cache_mode;
+-- the bounds of a row without a key are not computed, as PostgreSQL's plan
+-- over events without an index does not compare them with any event (a
+-- division by that row's zero failed only with the node)
+CREATE TABLE ev_nokey (id int, k int, t int);
+CREATE TABLE sp_nokey (sid int, k int, a int, b int);
+INSERT INTO ev_nokey SELECT i, i % 50, i FROM generate_series(1, 2000) i;
+INSERT INTO sp_nokey SELECT i, i % 60, i * 7, 1 FROM generate_series(1, 300) i;
+UPDATE sp_nokey SET k = NULL, b = 0 WHERE sid IN (10, 20);
+ANALYZE ev_nokey;
+ANALYZE sp_nokey;
+SELECT * FROM asof_test.compare('bound of a row without a key', $q$
+SELECT s.sid, f.id FROM sp_nokey s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev_nokey e WHERE e.k = s.k AND e.t <= s.a / s.b
+    ORDER BY e.t DESC LIMIT 1) f ON true $q$);
+
 SET client_min_messages = warning;
 DROP SCHEMA asof_test CASCADE;
 DROP ROLE regress_asof_owner;

@@ -93,6 +93,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_inherits.h"
@@ -181,6 +182,19 @@ typedef struct AsofState
 	ExprState  *key_expr;
 	ExprState  *time_expr;
 	ExprState  *lower_expr;
+
+	/*
+	 * The events table, open and locked from the executor's start to its
+	 * end as a scan of it would be (so TRUNCATE or ALTER TABLE in the same
+	 * session are refused while a cursor over the query is open), and the
+	 * role and security context of that start, with which the events query
+	 * is planned, checked and started, whenever the first row is asked for
+	 * (a FETCH after SET ROLE, or outside the SECURITY DEFINER function
+	 * that opened the cursor)
+	 */
+	Relation	events_rel;
+	Oid			userid;
+	int			sec_context;
 
 	/* phase 1: the sorted outer rows */
 	bool		sorted;
@@ -541,6 +555,8 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
 	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
 	st->lower_expr = ExecInitExpr(lthird(cscan->custom_exprs), &node->ss.ps);
+	st->events_rel = table_open(st->relid, AccessShareLock);
+	GetUserIdAndSecContext(&st->userid, &st->sec_context);
 
 	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	/* EXPLAIN shows the children listed here */
@@ -646,11 +662,16 @@ EventsCursor(AsofState *st, bool ordered, bool rewind)
 	char	   *sql;
 	List	   *queries;
 	PlannedStmt *stmt;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	Assert(st->events_qd == NULL);
 	st->events_cxt = AllocSetContextCreate(estate->es_query_cxt, "TimelineAsOf events query",
 										   ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(st->events_cxt);
+	/* as the role that started the executor (an error undoes this) */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(st->userid, st->sec_context);
 	sql = EventsQuery(st, ordered);
 	queries = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, pg_parse_query(sql)),
 												 sql, NULL, 0, NULL);
@@ -662,6 +683,7 @@ EventsCursor(AsofState *st, bool ordered, bool rewind)
 	st->events_qd = CreateQueryDesc(stmt, sql, estate->es_snapshot, InvalidSnapshot,
 									None_Receiver, NULL, NULL, 0);
 	ExecutorStart(st->events_qd, rewind ? EXEC_FLAG_REWIND : 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	st->events_at_end = false;
 	MemoryContextSwitchTo(old);
 	return stmt->planTree;
@@ -1329,13 +1351,27 @@ AsofSortOuter(AsofState *st)
 		econtext->ecxt_scantuple = scan;
 
 		ExecClearTuple(sslot);
+		/*
+		 * the bounds of a row without a key are not computed: it matches
+		 * nothing, and PostgreSQL's plan compares no event's time with them
+		 * (a bound that fails there, such as a division by a zero of that
+		 * row, failed only here)
+		 */
 		sslot->tts_values[SORT_KEY] = ExecEvalExprSwitchContext(st->key_expr, econtext,
 																 &sslot->tts_isnull[SORT_KEY]);
-		sslot->tts_values[SORT_TIME] = ExecEvalExprSwitchContext(st->time_expr, econtext,
-																  &sslot->tts_isnull[SORT_TIME]);
+		sslot->tts_values[SORT_TIME] = (Datum) 0;
+		sslot->tts_isnull[SORT_TIME] = true;
+		if (!sslot->tts_isnull[SORT_KEY])
+			sslot->tts_values[SORT_TIME] = ExecEvalExprSwitchContext(st->time_expr, econtext,
+																	  &sslot->tts_isnull[SORT_TIME]);
 		if (st->has_lower)
-			sslot->tts_values[SORT_LOWER] = ExecEvalExprSwitchContext(st->lower_expr, econtext,
-																	   &sslot->tts_isnull[SORT_LOWER]);
+		{
+			sslot->tts_values[SORT_LOWER] = (Datum) 0;
+			sslot->tts_isnull[SORT_LOWER] = true;
+			if (!sslot->tts_isnull[SORT_TIME])
+				sslot->tts_values[SORT_LOWER] = ExecEvalExprSwitchContext(st->lower_expr, econtext,
+																		   &sslot->tts_isnull[SORT_LOWER]);
+		}
 		/* an inner join drops rows that cannot match */
 		if (!st->left && (sslot->tts_isnull[SORT_KEY] || sslot->tts_isnull[SORT_TIME]))
 			continue;
@@ -2569,8 +2605,13 @@ AsofReset(AsofState *st)
 static void
 AsofEnd(CustomScanState *node)
 {
-	AsofReset((AsofState *) node);
-	ExecEndNode(((AsofState *) node)->outer);
+	AsofState  *st = (AsofState *) node;
+
+	AsofReset(st);
+	ExecEndNode(st->outer);
+	if (st->events_rel != NULL)
+		table_close(st->events_rel, NoLock);
+	st->events_rel = NULL;
 }
 
 /*

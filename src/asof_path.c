@@ -402,9 +402,21 @@ RecogniseSubquery(PlannerInfo *root, Query *q, AsofShape *shape)
 		 erte->relkind != RELKIND_MATVIEW) ||
 		erte->tablesample != NULL || erte->securityQuals != NIL)
 		return false;
-	/* the events are read with the current user's rights (not a view owner's) */
+	/*
+	 * the events are read with the current user's rights (not a view
+	 * owner's): through a view, that holds for this role only, so a cached
+	 * plan is made again for another (it read with the rights of whoever ran
+	 * it, and failed); and like a scan of it, the plan depends on the table
+	 * (ALTER TABLE makes it again)
+	 */
 	if (OidIsValid(erte->checkAsUser) && erte->checkAsUser != GetUserId())
 		return false;
+	if (root != NULL)
+	{
+		if (OidIsValid(erte->checkAsUser))
+			root->glob->dependsOnRole = true;
+		root->glob->relationOids = lappend_oid(root->glob->relationOids, erte->relid);
+	}
 	shape->relid = erte->relid;
 	shape->inh = erte->inh;
 
