@@ -1566,6 +1566,32 @@ SELECT s.sid, f.id FROM sp_nokey s LEFT JOIN LATERAL (
     SELECT e.id FROM ev_nokey e WHERE e.k = s.k AND e.t <= s.a / s.b
     ORDER BY e.t DESC LIMIT 1) f ON true $q$);
 
+-- a composite key with a NULL field is not NULL: its events match (the
+-- events query's IS NOT NULL dropped them), over a partitioned table and
+-- over a plain one (each algorithm: compare runs them all)
+CREATE TYPE pair AS (a int, b text);
+CREATE TABLE ev_pair (id int, k pair, ts timestamptz) PARTITION BY RANGE (ts);
+CREATE TABLE ev_pair1 PARTITION OF ev_pair FOR VALUES FROM (MINVALUE) TO ('2024-01-10');
+CREATE TABLE ev_pair2 PARTITION OF ev_pair FOR VALUES FROM ('2024-01-10') TO (MAXVALUE);
+CREATE TABLE ev_pair_plain (id int, k pair, ts timestamptz);
+CREATE TABLE sp_pair (sid int, k pair, ts timestamptz);
+INSERT INTO ev_pair SELECT i, ROW(i % 5, CASE WHEN i % 2 = 0 THEN NULL ELSE 'x' END)::pair,
+       '2024-01-01'::timestamptz + i * interval '1 min' FROM generate_series(1, 20000) i;
+INSERT INTO ev_pair_plain SELECT * FROM ev_pair;
+INSERT INTO sp_pair SELECT i, ROW(i % 6, CASE WHEN i % 3 = 0 THEN NULL ELSE 'x' END)::pair,
+       '2024-01-01'::timestamptz + i * interval '7 min' FROM generate_series(1, 3000) i;
+ANALYZE ev_pair;
+ANALYZE ev_pair_plain;
+ANALYZE sp_pair;
+SELECT * FROM asof_test.oracle('composite key with NULL fields, partitioned', $q$
+SELECT s.sid, f.id FROM sp_pair s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev_pair e WHERE e.k = s.k AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('composite key with NULL fields', $q$
+SELECT s.sid, f.id FROM sp_pair s CROSS JOIN LATERAL (
+    SELECT e.id FROM ev_pair_plain e WHERE e.k = s.k AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id LIMIT 1) f $q$);
+
 SET client_min_messages = warning;
 DROP SCHEMA asof_test CASCADE;
 DROP ROLE regress_asof_owner;

@@ -39,6 +39,11 @@ WHERE name = 'a' ORDER BY m;
 SELECT value_at(tl, '2024-01-03 01:00', '1 day') FROM t WHERE name = 'a';
 SELECT value_at(tl, 'infinity', '1 day') AS at_infinity, value_at(tl, '-infinity', '1 day') AS at_minus_infinity FROM t WHERE name = 'a';
 SELECT pg_temp.try($$SELECT value_at('discrete{}'::timeline.timeline, now(), '-1 second')$$) AS negative_max_age;
+-- t - max_age before the timestamp range: every point is young enough (it
+-- failed with 22008, timestamp out of range), as for a trailing window
+SELECT value_at('{2024-01-01=>1}'::timeline, '2024-01-02', '300000 years') AS ages_beyond_the_range,
+       value_at('{4714-11-24 00:00+00 BC=>1}'::timeline, '4714-11-25 00:00+00 BC', '2 days') AS near_the_start,
+       value_at('{4714-11-24 00:00+00 BC=>1}'::timeline, '4714-11-26 00:00+00 BC', '1 day') AS too_old_there;
 
 -- values_at: same order and shape as the input, NULL times give NULL
 SELECT values_at(tl, ARRAY['2024-01-02', NULL, '2023-01-01', '2024-01-05', '2024-01-01']::timestamptz[]) FROM t WHERE name = 'a';

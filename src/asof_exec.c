@@ -607,11 +607,18 @@ EventsQuery(AsofState *st, bool ordered)
 	appendStringInfo(&q, " FROM %s%s",
 					 st->inh ? "" : "ONLY ",
 					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)));
+	/*
+	 * a composite value with a NULL field is not NULL, though IS NOT NULL
+	 * says so (such events were dropped); other types keep IS NOT NULL,
+	 * which an index serves
+	 */
 	if (ordered || (rel->rd_rel->relkind != RELKIND_RELATION &&
 					rel->rd_rel->relkind != RELKIND_MATVIEW))
-		appendStringInfo(&q, " WHERE %s IS NOT NULL AND %s IS NOT NULL",
+		appendStringInfo(&q, " WHERE %s %s AND %s %s",
 						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-						 quote_identifier(get_attname(st->relid, st->time_attno, false)));
+						 type_is_rowtype(st->key_type) ? "IS DISTINCT FROM NULL" : "IS NOT NULL",
+						 quote_identifier(get_attname(st->relid, st->time_attno, false)),
+						 type_is_rowtype(st->time_type) ? "IS DISTINCT FROM NULL" : "IS NOT NULL");
 	if (ordered)
 		appendStringInfo(&q, " ORDER BY %s%s, 1",
 						 st->merge_collation == st->key_collation ? "2" :

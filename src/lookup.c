@@ -85,10 +85,23 @@ timeline_value_at_max_age(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (!TIMESTAMP_NOT_FINITE(t))
 	{
-		oldest = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
-														 TimestampTzGetDatum(t),
-														 IntervalPGetDatum(max_age)));
-		if (TimelineTimes(tl)[i] < oldest)
+		/*
+		 * t - max_age as a trailing window's start: before the timestamp
+		 * range (DT_NOBEGIN), every point is young enough (it failed with
+		 * "timestamp out of range")
+		 */
+		if (IntervalSign(max_age) > 0)
+		{
+			WindowWidth ww;
+
+			WindowWidthInit(&ww, max_age);
+			oldest = WindowStart(&ww, t);
+		}
+		else
+			oldest = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+															 TimestampTzGetDatum(t),
+															 IntervalPGetDatum(max_age)));
+		if (oldest != DT_NOBEGIN && TimelineTimes(tl)[i] < oldest)
 			PG_RETURN_NULL();
 	}
 	else if (TIMESTAMP_IS_NOEND(t))

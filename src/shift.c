@@ -200,9 +200,10 @@ timeline_shift_until(PG_FUNCTION_ARGS)
 }
 
 /*
- * Moves every point to the fixed time t; a point after t is an error.  A
- * point already at t keeps its position (it would otherwise move before
- * other points of t); earlier points come first, in order.
+ * Moves every point to the fixed time t; a point after t is an error.  The
+ * points keep their order: the earlier ones come first, with seqs from 0,
+ * then those already at t, their seqs moved up after them where needed
+ * (AppendShifted), never before a position they had.
  */
 Datum
 timeline_shift_to(PG_FUNCTION_ARGS)
