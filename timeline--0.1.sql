@@ -3958,6 +3958,15 @@ DECLARE
     s record;
     changes text;
 BEGIN
+    -- a role that may not read the materializations (the catalog's rights
+    -- taken from PUBLIC) has its DDL run as without the extension: failing
+    -- here would fail every CREATE TABLE of theirs
+    IF NOT has_schema_privilege('timeline', 'USAGE')
+       OR NOT has_table_privilege('timeline.materialization_source', 'SELECT')
+       OR NOT has_table_privilege('timeline.materialization_def', 'SELECT')
+       OR NOT has_table_privilege('timeline.source_def', 'SELECT') THEN
+        RETURN;
+    END IF;
     -- only DDL on users' permanent tables can change a source's tables:
     -- the temporary work tables made below (and by every writer) and the
     -- state and log tables that materialize and drop_materialization make

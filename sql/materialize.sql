@@ -392,6 +392,21 @@ INSERT INTO minh_child VALUES (3, 1, '2024-01-03', 4, 'z');
 SELECT timeline.drop_materialization('mifs');
 DROP TABLE mdrop, mpart, mpart_h1, mpart_2023, minh_child;
 
+-- the event triggers fire for everyone's DDL: a role that may not read
+-- the materializations (USAGE on schema timeline taken from PUBLIC) has its
+-- DDL run as without the extension (its CREATE TABLE failed with
+-- permission denied for schema timeline)
+CREATE ROLE regress_timeline_ddl;
+GRANT CREATE ON SCHEMA public TO regress_timeline_ddl;
+REVOKE USAGE ON SCHEMA timeline FROM PUBLIC;
+SET ROLE regress_timeline_ddl;
+CREATE TABLE mddl_other (x int);
+ALTER TABLE mddl_other ADD COLUMN y int;
+DROP TABLE mddl_other;
+RESET ROLE;
+GRANT USAGE ON SCHEMA timeline TO PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM regress_timeline_ddl;
+DROP ROLE regress_timeline_ddl;
 -- DDL that would break a materialization is refused (2BP01), as PostgreSQL
 -- refuses to drop a column a view reads: renaming, dropping or retyping a
 -- column the features or the capture read (every write then failed in
