@@ -3209,10 +3209,15 @@ RETURNS SETOF pg_catalog.regclass
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+    -- not a partition whose DETACH CONCURRENTLY is pending (queries of the
+    -- parent no longer read it), nor a temporary child table (only its
+    -- session reads its rows, and other sessions cannot put triggers on it)
     WITH RECURSIVE t(rel) AS (
         SELECT relation::pg_catalog.oid
         UNION
-        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.rel)
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.rel
+        JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+        WHERE NOT i.inhdetachpending AND c.relpersistence OPERATOR(pg_catalog.<>) 't')
     SELECT t.rel::pg_catalog.regclass FROM t ORDER BY t.rel
 $$;
 COMMENT ON FUNCTION timeline.source_tables(pg_catalog.regclass) IS
@@ -3906,11 +3911,11 @@ BEGIN
                   DETAIL = 'A source follows its table by schema and name.',
                   HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
     END IF;
+    s := timeline.source_relation(ms.source);
     -- the state's full build, reading nothing: every column and type the
     -- features and the capture read
-    PERFORM timeline.enter_feature_set_zone(ms.feature_set);
-    s := timeline.source_relation(ms.source);
     BEGIN
+        PERFORM timeline.enter_feature_set_zone(ms.feature_set);
         SELECT string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', ')
           INTO full_cols FROM timeline.state_columns(ms.feature_set, ms.source) c;
         EXECUTE format('SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src WHERE false GROUP BY src.%I',
@@ -3931,10 +3936,74 @@ BEGIN
                   DETAIL = format('The materialization would fail: %s (SQLSTATE %s)', SQLERRM, SQLSTATE),
                   HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
     END;
+    -- the columns the capture and the state keep, with the types
+    -- create_source checked and the state was made with (a retyped entity
+    -- column made every write fail, a seq column of text or float8 failed
+    -- or rounded)
+    IF timeline.column_type(s.relation, s.entity_column) IS DISTINCT FROM
+           timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
+       OR timeline.column_type(s.relation, s.time_column) IS DISTINCT FROM 'timestamp with time zone'
+       OR (s.seq_column IS NOT NULL AND timeline.column_type(s.relation, s.seq_column)
+                                        NOT IN ('smallint', 'integer', 'bigint')) THEN
+        RAISE EXCEPTION 'cannot change table % this way because materialized feature set % reads it as source %',
+                        s.relation, quote_literal(ms.feature_set), quote_literal(ms.source)
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = format('Its entity column must keep type %s, its time column timestamp with time zone, and its seq column an integer type.',
+                                  timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')),
+                  HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.check_source_ddl(pg_catalog.int4) IS
 'internal: raises 2BP01 if the source of a materialization was renamed or moved, or no longer has what its features read';
+
+-- a table rewritten by ALTER TABLE (a column's type changed, or its values
+-- computed by USING) may hold other values without any write: every
+-- materialization reading it logs a rebuild of everything, which refresh
+-- does in deferred mode and the end of the command in immediate mode
+-- (float8 to numeric, or USING amount * 100, left the state as it was)
+CREATE FUNCTION timeline.mark_rewritten_source()
+RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m record;
+BEGIN
+    IF NOT has_schema_privilege('timeline', 'USAGE')
+       OR NOT has_table_privilege('timeline.materialization_source', 'SELECT') THEN
+        RETURN;
+    END IF;
+    FOR m IN SELECT DISTINCT ms.id, ms.log_table FROM timeline.materialization_source ms
+             JOIN pg_trigger tg ON tg.tgname = 'timeline_' || ms.id || '_insert'
+                               AND tg.tgrelid = pg_event_trigger_table_rewrite_oid()
+             ORDER BY ms.id
+    LOOP
+        EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
+                       m.log_table);
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.mark_rewritten_source() IS
+'internal: event trigger: a table rewritten by ALTER TABLE makes the materializations reading it rebuild every entity';
+
+-- whether a materialization's change log asks for a rebuild of everything
+CREATE FUNCTION timeline.log_wants_everything(materialization pg_catalog.int4)
+RETURNS pg_catalog.bool
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r bool;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)',
+                   (SELECT ms.log_table FROM timeline.materialization_source ms WHERE ms.id = materialization))
+       INTO r;
+    RETURN r;
+END;
+$$;
+COMMENT ON FUNCTION timeline.log_wants_everything(pg_catalog.int4) IS
+'internal: whether a materialization''s change log holds a rebuild of everything';
 
 -- immediate mode follows partition maintenance as it happens: a partition
 -- or child table created or attached gets the capture triggers (and the
@@ -3971,29 +4040,47 @@ BEGIN
     -- the temporary work tables made below (and by every writer) and the
     -- state and log tables that materialize and drop_materialization make
     -- and drop end here, and so does DROP EXTENSION timeline
+    IF TG_EVENT = 'ddl_command_end' AND TG_TAG NOT IN ('CREATE TABLE', 'ALTER TABLE',
+                                                      'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE') THEN
+        -- a schema, type or relation renamed or changed another way (ALTER
+        -- INDEX and ALTER VIEW rename tables too): every materialization is
+        -- checked
+        FOR m IN SELECT ms.id FROM timeline.materialization_source ms ORDER BY ms.id LOOP
+            PERFORM timeline.check_source_ddl(m.id);
+        END LOOP;
+        RETURN;
+    END IF;
     IF TG_EVENT = 'sql_drop' THEN
         IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() o
                        WHERE o.object_type IN ('table', 'foreign table') AND NOT o.is_temporary
-                         AND o.schema_name NOT IN ('timeline', 'timeline_state')) THEN
+                         AND o.schema_name <> 'timeline'
+                         AND NOT (o.schema_name = 'timeline_state' AND o.object_name IN
+                                  (SELECT x.state_table FROM timeline.materialization_source x
+                                   UNION ALL SELECT x.log_table FROM timeline.materialization_source x))) THEN
             RETURN;
         END IF;
     ELSIF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c JOIN pg_class r ON r.oid = c.objid
                       WHERE c.classid = 'pg_class'::regclass AND NOT c.in_extension AND r.relpersistence <> 't'
-                        AND c.schema_name NOT IN ('timeline', 'timeline_state')) THEN
+                        AND c.schema_name <> 'timeline'
+                        AND NOT (c.schema_name = 'timeline_state' AND r.relname IN
+                                 (SELECT x.state_table FROM timeline.materialization_source x
+                                  UNION ALL SELECT x.log_table FROM timeline.materialization_source x))) THEN
         RETURN;
     END IF;
     IF TG_EVENT = 'ddl_command_end' THEN
-        -- a table carrying a materialization's triggers was changed
+        -- a table carrying a materialization's triggers was changed, or one
+        -- above it (a change made there recurses into it unreported)
         FOR m IN SELECT DISTINCT ms.id
                    FROM timeline.materialization_source ms
                    JOIN pg_trigger tg ON tg.tgname = 'timeline_' || ms.id || '_insert'
-                   JOIN pg_event_trigger_ddl_commands() c ON c.classid = 'pg_class'::regclass AND c.objid = tg.tgrelid
+                   JOIN pg_event_trigger_ddl_commands() c ON c.classid = 'pg_class'::regclass
+                    AND tg.tgrelid IN (SELECT t FROM timeline.source_tables(c.objid::regclass) t)
                   ORDER BY ms.id
         LOOP
             PERFORM timeline.check_source_ddl(m.id);
         END LOOP;
     END IF;
-    FOR m IN SELECT ms.id, ms.feature_set, ms.source
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table
                FROM timeline.materialization_source ms
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
@@ -4016,6 +4103,12 @@ BEGIN
             IF timeline.follow_source_tables(m.id, true) THEN
                 PERFORM timeline.apply_immediate(m.id, changes);
             END IF;
+            -- a table of the source rewritten (mark_rewritten_source), seen
+            -- by a role that may read the log (the materialization's)
+            IF has_table_privilege(format('timeline_state.%I', m.log_table), 'SELECT')
+               AND timeline.log_wants_everything(m.id) THEN
+                PERFORM timeline.refresh(m.feature_set);
+            END IF;
         EXCEPTION WHEN OTHERS THEN
             RAISE WARNING 'materialized feature set % did not follow the change to the tables of source %',
                           quote_literal(m.feature_set), quote_literal(m.source)
@@ -4030,11 +4123,16 @@ COMMENT ON FUNCTION timeline.follow_table_ddl() IS
 'internal: event trigger: immediate-mode materializations follow partitions and child tables created, attached, detached or dropped';
 
 CREATE EVENT TRIGGER timeline_follow_tables ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE',
+                 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER SCHEMA', 'ALTER TYPE')
     EXECUTE FUNCTION timeline.follow_table_ddl();
+CREATE EVENT TRIGGER timeline_rewritten_tables ON table_rewrite
+    EXECUTE FUNCTION timeline.mark_rewritten_source();
 CREATE EVENT TRIGGER timeline_follow_dropped_tables ON sql_drop
     EXECUTE FUNCTION timeline.follow_table_ddl();
 COMMENT ON EVENT TRIGGER timeline_follow_tables IS
 'immediate-mode materializations follow partitions and child tables created or attached, detached or uninherited';
+COMMENT ON EVENT TRIGGER timeline_rewritten_tables IS
+'materializations reading a table that ALTER TABLE rewrites rebuild every entity';
 COMMENT ON EVENT TRIGGER timeline_follow_dropped_tables IS
 'immediate-mode materializations follow partitions and child tables dropped';
