@@ -3321,11 +3321,19 @@ BEGIN
     -- unseen
     FOR r IN SELECT x FROM unnest(tree || caught) x GROUP BY x HAVING count(*) = 1 ORDER BY x LOOP
         -- the triggers first: on a new table they lock out writers, so the
-        -- read below sees every row written before them
-        PERFORM timeline.set_capture_triggers(ms.id, r::regclass, r = ANY (tree));
+        -- read below sees every row written before them; a table dropped
+        -- meanwhile took its rows along (writers failed with relation does
+        -- not exist)
+        BEGIN
+            PERFORM timeline.set_capture_triggers(ms.id, r::regclass, r = ANY (tree));
+        EXCEPTION WHEN undefined_table THEN
+            CONTINUE;
+        END;
+        CONTINUE WHEN to_regclass(r::regclass::text) IS NULL;
         -- a detached table whose entity column was renamed since cannot
         -- say whose its rows were
-        IF timeline.column_type(r::regclass, s.entity_column) IS NULL THEN
+        IF timeline.column_type(r::regclass, s.entity_column) IS DISTINCT FROM
+               timeline.column_type(s.relation, s.entity_column) THEN
             EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
         ELSE
             EXECUTE format('INSERT INTO %s (entity, min_time, everything)
@@ -3417,7 +3425,8 @@ BEGIN
     END IF;
     s := timeline.source_relation(ms.source);
     IF TG_RELID <> root THEN
-        IF timeline.column_type(TG_RELID, s.entity_column) IS NULL
+        IF timeline.column_type(TG_RELID, s.entity_column) IS DISTINCT FROM
+               timeline.column_type(s.relation, s.entity_column)
            OR timeline.column_type(TG_RELID, s.time_column) IS NULL THEN
             EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
                            ms.log_table);
@@ -3921,10 +3930,11 @@ BEGIN
         EXECUTE format('SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src WHERE false GROUP BY src.%I',
                        s.entity_column, s.time_column, full_cols, s.relation, s.entity_column);
     EXCEPTION WHEN OTHERS THEN
-        -- syntax or access rule violations: a column or a type gone; any
-        -- other failure (a right the DDL's role lacks, an error of a
-        -- feature's own functions) is not the DDL's doing
-        IF SQLSTATE NOT LIKE '42%' OR SQLSTATE = '42501' THEN
+        -- syntax or access rule violations, or data exceptions: a column
+        -- or a type gone, a literal of the features no longer of the
+        -- column's type; any other failure (a right the DDL's role lacks,
+        -- an error of a feature's own functions) is not the DDL's doing
+        IF (SQLSTATE NOT LIKE '42%' AND SQLSTATE NOT LIKE '22%') OR SQLSTATE = '42501' THEN
             RAISE WARNING 'could not check materialized feature set % after the change to table %',
                           quote_literal(ms.feature_set), s.relation
                 USING DETAIL = format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE);
@@ -4040,8 +4050,8 @@ BEGIN
     -- the temporary work tables made below (and by every writer) and the
     -- state and log tables that materialize and drop_materialization make
     -- and drop end here, and so does DROP EXTENSION timeline
-    IF TG_EVENT = 'ddl_command_end' AND TG_TAG NOT IN ('CREATE TABLE', 'ALTER TABLE',
-                                                      'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE') THEN
+    IF TG_EVENT = 'ddl_command_end' AND TG_TAG IN ('ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+                                                  'ALTER SCHEMA', 'ALTER TYPE') THEN
         -- a schema, type or relation renamed or changed another way (ALTER
         -- INDEX and ALTER VIEW rename tables too): every materialization is
         -- checked
@@ -4110,6 +4120,17 @@ BEGIN
                 PERFORM timeline.refresh(m.feature_set);
             END IF;
         EXCEPTION WHEN OTHERS THEN
+            -- said only to DDL on the source's tables: a change left for the
+            -- owner warned every other role's DDL, on any table, meanwhile
+            CONTINUE WHEN NOT (
+                CASE WHEN TG_EVENT = 'sql_drop'
+                     THEN EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() o
+                                  WHERE o.object_type = 'trigger'
+                                    AND o.object_identity LIKE 'timeline\_' || m.id || '\_insert on %')
+                     ELSE EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
+                                  WHERE c.classid = 'pg_class'::regclass
+                                    AND c.objid IN (SELECT t FROM timeline.source_tables(s.relation) t))
+                END);
             RAISE WARNING 'materialized feature set % did not follow the change to the tables of source %',
                           quote_literal(m.feature_set), quote_literal(m.source)
                 USING DETAIL = format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE),
@@ -4123,7 +4144,7 @@ COMMENT ON FUNCTION timeline.follow_table_ddl() IS
 'internal: event trigger: immediate-mode materializations follow partitions and child tables created, attached, detached or dropped';
 
 CREATE EVENT TRIGGER timeline_follow_tables ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE',
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE', 'CREATE SCHEMA',
                  'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER SCHEMA', 'ALTER TYPE')
     EXECUTE FUNCTION timeline.follow_table_ddl();
 CREATE EVENT TRIGGER timeline_rewritten_tables ON table_rewrite

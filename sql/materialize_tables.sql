@@ -90,6 +90,12 @@ SELECT timeline.current('mpfs', 5) AS without_2026;
 SELECT count(*) AS differ FROM timeline.verify('mpfs');
 SELECT timeline.refresh('mpfs') AS nothing_left_to_follow;
 DROP TABLE mpart_2028;
+-- a partition made by CREATE SCHEMA ... CREATE TABLE (it was not followed)
+CREATE SCHEMA mpart_s CREATE TABLE mpart_2029 PARTITION OF public.mpart FOR VALUES FROM ('2029-01-01') TO ('2030-01-01');
+INSERT INTO mpart_s.mpart_2029 VALUES (18, 5, '2029-01-01', 50);
+SELECT timeline.current('mpfs', 5) AS made_by_create_schema;
+DROP SCHEMA mpart_s CASCADE;
+SELECT count(*) AS differ FROM timeline.verify('mpfs');
 -- DDL that does not follow (event triggers disabled here; so it is for
 -- DDL run without the right to, below, or kept waiting by a writer):
 -- a partition created, read through the parent and dropped between two
@@ -138,6 +144,9 @@ $$;
 SET ROLE regress_timeline_writer;
 CREATE TABLE mpart_2027 PARTITION OF mpart FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
 INSERT INTO mpart VALUES (13, 5, '2024-04-01', 1);
+-- meanwhile DDL of theirs on other tables is not warned about (it was)
+CREATE TABLE mpart_unrelated (x int);
+DROP TABLE mpart_unrelated;
 RESET ROLE;
 SELECT count(*) AS triggers_on_2027 FROM pg_trigger WHERE tgrelid = 'mpart_2027'::regclass;
 SELECT timeline.refresh('mpfs') AS the_owner_follows;
@@ -167,6 +176,16 @@ INSERT INTO mpart_h1 VALUES (12, 6, '2024-03-01', 1);
 SELECT timeline.refresh('mpfs') AS renamed_detached;
 SELECT count(*) AS entities_left FROM timeline_state.mpfs;  -- mpart_h2 was truncated
 SELECT count(*) AS differ FROM timeline.verify('mpfs');
+-- and one whose entity column has another type now (writes to it and
+-- every refresh failed)
+CREATE TABLE mpart_2030 PARTITION OF mpart FOR VALUES FROM ('2030-01-01') TO ('2031-01-01');
+SELECT timeline.refresh('mpfs') AS follows_2030;
+ALTER TABLE mpart DETACH PARTITION mpart_2030;
+ALTER TABLE mpart_2030 ALTER COLUMN uid TYPE text;
+INSERT INTO mpart_2030 VALUES (19, 'x', '2030-01-01', 1);
+SELECT timeline.refresh('mpfs') AS retyped_detached;
+SELECT count(*) AS differ FROM timeline.verify('mpfs');
+DROP TABLE mpart_2030;
 SELECT timeline.drop_materialization('mpfs');
 CREATE TABLE minh (id bigint, uid int, ts timestamptz, amount float8);
 CREATE TABLE minh_child (note text) INHERITS (minh);
@@ -254,7 +273,15 @@ SELECT timeline.current('mtabd', 2) AS deferred_after_refresh;
 -- (a retyped entity column made every write fail; a seq of text rounded or
 -- failed), and renaming the table through ALTER INDEX or its schema through
 -- ALTER SCHEMA, or moving it into timeline_state, is refused too
+-- a feature's filter compares with a literal the column's new type
+-- cannot read (it only warned, and every write then failed)
+ALTER TABLE mtab.ev ADD COLUMN kind text;
+UPDATE mtab.ev SET kind = 'login';
+SELECT timeline.create_feature('mtab_logins', 'mtab', 'count', filter => $$kind = 'login'$$);
+SELECT timeline.create_feature_set('mtabk', ARRAY['mtab_logins']);
+SELECT timeline.materialize('mtabk', 'immediate');
 \set VERBOSITY terse
+ALTER TABLE mtab.ev ALTER COLUMN kind TYPE int USING 0;
 ALTER TABLE mtab.ev ALTER COLUMN uid TYPE bigint;
 ALTER TABLE mtab.ev ALTER COLUMN id TYPE text;
 ALTER INDEX mtab.ev RENAME TO ev2;
@@ -263,6 +290,7 @@ ALTER TABLE mtab.ev SET SCHEMA timeline_state;
 \set VERBOSITY default
 SELECT timeline.drop_materialization('mtabi');
 SELECT timeline.drop_materialization('mtabd');
+SELECT timeline.drop_materialization('mtabk');
 DROP TABLE mtab.ev;
 -- a source that is itself a partition: a change made on its parent
 -- recurses into it and is checked too (it went through, and every write
