@@ -4090,7 +4090,8 @@ BEGIN
             PERFORM timeline.check_source_ddl(m.id);
         END LOOP;
     END IF;
-    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table,
+                    to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) AS root
                FROM timeline.materialization_source ms
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
@@ -4129,7 +4130,7 @@ BEGIN
                                     AND o.object_identity LIKE 'timeline\_' || m.id || '\_insert on %')
                      ELSE EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
                                   WHERE c.classid = 'pg_class'::regclass
-                                    AND c.objid IN (SELECT t FROM timeline.source_tables(s.relation) t))
+                                    AND c.objid IN (SELECT t FROM timeline.source_tables(m.root) t))
                 END);
             RAISE WARNING 'materialized feature set % did not follow the change to the tables of source %',
                           quote_literal(m.feature_set), quote_literal(m.source)
