@@ -3997,24 +3997,6 @@ $$;
 COMMENT ON FUNCTION timeline.mark_rewritten_source() IS
 'internal: event trigger: a table rewritten by ALTER TABLE makes the materializations reading it rebuild every entity';
 
--- whether a materialization's change log asks for a rebuild of everything
-CREATE FUNCTION timeline.log_wants_everything(materialization pg_catalog.int4)
-RETURNS pg_catalog.bool
-LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r bool;
-BEGIN
-    EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)',
-                   (SELECT ms.log_table FROM timeline.materialization_source ms WHERE ms.id = materialization))
-       INTO r;
-    RETURN r;
-END;
-$$;
-COMMENT ON FUNCTION timeline.log_wants_everything(pg_catalog.int4) IS
-'internal: whether a materialization''s change log holds a rebuild of everything';
-
 -- immediate mode follows partition maintenance as it happens: a partition
 -- or child table created or attached gets the capture triggers (and the
 -- rows it brings reach the state), one detached or dropped leaves the state
@@ -4036,6 +4018,7 @@ DECLARE
     m record;
     s record;
     changes text;
+    rewritten bool;
 BEGIN
     -- a role that may not read the materializations (the catalog's rights
     -- taken from PUBLIC) has its DDL run as without the extension: failing
@@ -4090,18 +4073,17 @@ BEGIN
             PERFORM timeline.check_source_ddl(m.id);
         END LOOP;
     END IF;
-    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table,
-                    to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) AS root
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, r.root
                FROM timeline.materialization_source ms
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
+               CROSS JOIN LATERAL (SELECT to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name)) AS root) r
               WHERE d.mode = 'immediate'
                 -- a source table gone, or one without the triggers (made
                 -- again, or being restored: pg_dump's triggers come last),
                 -- is refresh's to report
                 AND EXISTS (SELECT 1 FROM pg_trigger tg
-                            WHERE tg.tgrelid = to_regclass(format('%I.%I', sd.relation_schema, sd.relation_name))
-                              AND tg.tgname = 'timeline_' || ms.id || '_insert')
+                            WHERE tg.tgrelid = r.root AND tg.tgname = 'timeline_' || ms.id || '_insert')
               ORDER BY ms.id
     LOOP
         BEGIN
@@ -4116,9 +4098,12 @@ BEGIN
             END IF;
             -- a table of the source rewritten (mark_rewritten_source), seen
             -- by a role that may read the log (the materialization's)
-            IF has_table_privilege(format('timeline_state.%I', m.log_table), 'SELECT')
-               AND timeline.log_wants_everything(m.id) THEN
-                PERFORM timeline.refresh(m.feature_set);
+            IF has_table_privilege(format('timeline_state.%I', m.log_table), 'SELECT') THEN
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)', m.log_table)
+                   INTO rewritten;
+                IF rewritten THEN
+                    PERFORM timeline.refresh(m.feature_set);
+                END IF;
             END IF;
         EXCEPTION WHEN OTHERS THEN
             -- said only to DDL on the source's tables: a change left for the
