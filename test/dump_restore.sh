@@ -14,8 +14,10 @@
 # feature made by another role), two feature sets (one pinning an old version)
 # and a training set, and an immediate-mode materialization of a partitioned
 # source.  It dumps the database in plain format (restored with
-# psql) and in custom format (restored with pg_restore), each into a fresh
-# database, and compares with the original:
+# psql) and in custom format, restored with pg_restore once in one job and
+# once in parallel (-j 2, the README's recipe: timeline's catalog in one job,
+# since pg_restore -j ignores the order its foreign keys need), each into a
+# fresh database, and compares with the original:
 #   1. the rows of timeline.source_def, feature_def, feature_set_def,
 #      feature_set_member and training_set_def without created_at/created_by
 #   2. the same rows with every column: the original created_at/created_by
@@ -40,6 +42,7 @@ tag="dumptest_$$"
 db_orig="${tag}_orig"
 db_plain="${tag}_plain"
 db_custom="${tag}_custom"
+db_parallel="${tag}_parallel"
 analyst="${tag}_analyst"
 work=$(mktemp -d "${TMPDIR:-/tmp}/timeline-dump.XXXXXX")
 started=$(date +%s%N)
@@ -55,7 +58,7 @@ psql_db() {
 
 cleanup() {
     local db
-    for db in "$db_orig" "$db_plain" "$db_custom"; do
+    for db in "$db_orig" "$db_plain" "$db_custom" "$db_parallel"; do
         "$PGBIN/dropdb" --if-exists "$db" >/dev/null 2>&1 || true
     done
     "$PGBIN/psql" -X -q -d postgres -c "DROP ROLE IF EXISTS $analyst" >/dev/null 2>&1 || true
@@ -267,11 +270,23 @@ grep -q "^feature_def [0-9: .+-]* $analyst {\"name\": \"last_amount\"" "$work/or
 "$PGBIN/pg_dump" -d "$db_orig" -Fc -f "$work/custom.dump"
 "$PGBIN/createdb" -T template0 "$db_plain"
 "$PGBIN/createdb" -T template0 "$db_custom"
-restored="plain custom"
+"$PGBIN/createdb" -T template0 "$db_parallel"
+restored="plain custom parallel"
 psql_db "$db_plain" -f "$work/plain.sql" >"$work/restore_plain.log" 2>&1 \
     || { cat "$work/restore_plain.log" >&2; fail "psql could not restore the plain dump"; restored=${restored/plain/}; }
 "$PGBIN/pg_restore" --exit-on-error -d "$db_custom" "$work/custom.dump" >"$work/restore_custom.log" 2>&1 \
     || { cat "$work/restore_custom.log" >&2; fail "pg_restore could not restore the custom dump"; restored=${restored/custom/}; }
+# the README's parallel restore: everything but the data and what follows it,
+# then timeline's catalog data in one job (its tables reference each other,
+# and pg_restore -j does not order extension tables' data by their foreign
+# keys), then the rest of the data and the post-data section in two jobs
+{
+    "$PGBIN/pg_restore" --exit-on-error --section=pre-data -d "$db_parallel" "$work/custom.dump" &&
+    "$PGBIN/pg_restore" --exit-on-error --section=data -n timeline -d "$db_parallel" "$work/custom.dump" &&
+    "$PGBIN/pg_restore" --exit-on-error --section=data -N timeline -j 2 -d "$db_parallel" "$work/custom.dump" &&
+    "$PGBIN/pg_restore" --exit-on-error --section=post-data -j 2 -d "$db_parallel" "$work/custom.dump"
+} >"$work/restore_parallel.log" 2>&1 \
+    || { cat "$work/restore_parallel.log" >&2; fail "pg_restore -j 2 (the README's recipe) could not restore the custom dump"; restored=${restored/parallel/}; }
 
 usable=""
 for kind in $restored; do
@@ -348,5 +363,5 @@ done
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 elapsed="$((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100))"
 counts=$(grep -c '^feature_def ' "$work/orig.defs" || true)
-echo "dump_restore: $passed passed, $failed failed (plain and custom dumps of $counts feature versions; ${elapsed}s)"
+echo "dump_restore: $passed passed, $failed failed (plain, custom and parallel-restored custom dumps of $counts feature versions; ${elapsed}s)"
 if [ "$failed" -ne 0 ]; then exit 1; fi
