@@ -4072,6 +4072,31 @@ BEGIN
         LOOP
             PERFORM timeline.check_source_ddl(m.id);
         END LOOP;
+        -- a foreign table made a partition or child of a materialized
+        -- source: no trigger of its can have a transition table, so its
+        -- writes could not be captured, and adding the triggers failed every
+        -- write through the source's tables and every refresh
+        -- (materialize refuses such a source the same way)
+        -- (the source's table found in the catalogs: to_regclass fails
+        -- without USAGE on its schema, and any role's DDL comes here)
+        FOR m IN SELECT ms.feature_set, ms.source, f.oid::regclass AS rel
+                   FROM timeline.materialization_source ms
+                   JOIN timeline.source_def sd ON sd.name = ms.source
+                   JOIN pg_namespace rn ON rn.nspname = sd.relation_schema
+                   JOIN pg_class r ON r.relnamespace = rn.oid AND r.relname = sd.relation_name
+                   CROSS JOIN LATERAL (SELECT array_agg(t) AS tables FROM timeline.source_tables(r.oid) t) st
+                   JOIN pg_class f ON f.oid = ANY (st.tables) AND f.relkind = 'f'
+                  WHERE EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
+                                WHERE c.classid = 'pg_class'::regclass AND c.objid = ANY (st.tables))
+                  ORDER BY ms.id, f.oid
+                  LIMIT 1
+        LOOP
+            RAISE EXCEPTION 'cannot make foreign table % a table of source % because materialized feature set % reads it',
+                            m.rel, quote_literal(m.source), quote_literal(m.feature_set)
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'Triggers on foreign tables cannot have transition tables, so its writes could not be captured.',
+                      HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', m.feature_set);
+        END LOOP;
     END IF;
     FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, r.root
                FROM timeline.materialization_source ms
