@@ -92,6 +92,12 @@ SELECT timeline.aggregates_between(tl, 'sum', s, e) AS sums, timeline.aggregates
 FROM (SELECT 'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>NULL, 2024-01-04T00:00:00+00=>4}'::timeline.timeline AS tl,
              ARRAY['2024-01-01', '2023-12-31', NULL, '2024-01-04', '2024-01-02']::timestamptz[] AS s,
              ARRAY['2024-01-03', '2024-01-01', '2024-01-02', '2024-01-10', '2024-01-04']::timestamptz[] AS e) x;
+-- the result has the shape of starts, lower bounds included (it was made
+-- one-dimensional); ends only needs as many elements
+SELECT timeline.aggregates_between(
+    'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>NULL, 2024-01-04T00:00:00+00=>4}',
+    'sum', '[0:1][1:2]={{2024-01-01,2023-12-31},{2024-01-02,2024-01-04}}',
+    ARRAY['2024-01-03', '2024-01-01', '2024-01-10', '2024-01-05']::timestamptz[]) AS two_by_two;
 SELECT timeline.aggregates_between('discrete{}', 'median', '{}', '{}');
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 

@@ -602,7 +602,8 @@ WinKindFromText(const char *aggname)
 /*
  * aggregates_between(tl, aggregate, starts[], ends[]): for every k, the
  * aggregate of the points with starts[k] < time <= ends[k], combined in
- * position order like the lifetime aggregate; NULL bounds give NULL.  This
+ * position order like the lifetime aggregate; NULL bounds give NULL; the
+ * result has the shape of starts (ends only needs as many elements).  This
  * is the window (t, t + horizon] of a training-set label taken exactly: a
  * trailing window read at t + horizon would start at (t + horizon) -
  * horizon, which is not t across month ends or daylight-saving changes.
@@ -642,8 +643,6 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 				nends;
 	Datum	   *out;
 	bool	   *outnulls;
-	int			dims[1];
-	int			lbs[1] = {1};
 
 	deconstruct_array(starts_arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &starts, &snulls, &nstarts);
@@ -665,8 +664,9 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 			!AggregateBetween(tl, kind, DatumGetTimestampTz(starts[k]), DatumGetTimestampTz(ends[k]), &v);
 		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(v);
 	}
-	dims[0] = nstarts;
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnulls, 1, dims, lbs, FLOAT8OID,
+	/* the result has the shape of starts, as values_at's has that of times */
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnulls, ARR_NDIM(starts_arr), ARR_DIMS(starts_arr),
+											 ARR_LBOUND(starts_arr), FLOAT8OID,
 											 sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
