@@ -2486,7 +2486,15 @@ BEGIN
         IF newest_sql IS NULL THEN
             EXECUTE format('SELECT pg_catalog.max(src.%I) FROM %s AS src',
                            (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest;
-            newest_sql := format('%L::pg_catalog.timestamptz', newest);
+            -- in UTC and ISO form: the session's DateStyle would write the
+            -- zone as an abbreviation (IST, read back as Israel's), moving
+            -- the newest event and with it every label's completeness
+            newest_sql := CASE WHEN newest IS NULL OR NOT pg_catalog.isfinite(newest)
+                               THEN format('%L::pg_catalog.timestamptz', newest)
+                               ELSE format('%L::pg_catalog.timestamptz',
+                                           pg_catalog.to_char(newest AT TIME ZONE 'UTC',
+                                                              'YYYY-MM-DD"T"HH24:MI:SS.US"+00" BC'))
+                          END;
         END IF;
         IF incomplete_labels = 'flag' THEN
             select_cols := select_cols || format(E',\n       coalesce(s.%I + %L::pg_catalog.interval <= %s, false) AS label_complete',
@@ -3713,12 +3721,12 @@ BEGIN
                                  pairs, ms.state_table, empty);
     END LOOP;
     IF at_least_last THEN
-        RETURN 'SELECT ' || array_to_string(parts, ' || ') || format(' FROM (SELECT greatest($2, %s) AS at) a',
+        RETURN 'SELECT ' || array_to_string(parts, ' OPERATOR(pg_catalog.||) ') || format(' FROM (SELECT greatest($2, %s) AS at) a',
             (SELECT string_agg(format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity OPERATOR(pg_catalog.=) $1)',
                                       m.state_table), ', ' ORDER BY m.id)
                FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set));
     END IF;
-    RETURN 'SELECT ' || array_to_string(parts, ' || ');
+    RETURN 'SELECT ' || array_to_string(parts, ' OPERATOR(pg_catalog.||) ');
 END;
 $$;
 COMMENT ON FUNCTION timeline.read_state_sql(pg_catalog.text, pg_catalog.bool, pg_catalog.regtype) IS
@@ -3836,6 +3844,20 @@ DECLARE
     jobid int8;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
+    -- the job runs refresh as its scheduler, and its name is recorded for
+    -- drop_materialization: only who may change the materialization (a
+    -- job of anyone else failed every run, and row-level security kept its
+    -- name out of the record, so drop_materialization left it behind)
+    IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d
+                   WHERE d.feature_set = schedule_refresh.feature_set
+                     AND pg_has_role(current_user, d.owner, 'MEMBER')) THEN
+        RAISE EXCEPTION 'materialized feature set % belongs to role %', quote_literal(feature_set),
+                        quote_ident((SELECT d.owner::text FROM timeline.materialization_def d
+                                      WHERE d.feature_set = schedule_refresh.feature_set))
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Its refreshes are scheduled by the materialization''s owner, or a member of that role.',
+                  HINT = 'Ask that role to schedule them.';
+    END IF;
     IF to_regnamespace('cron') IS NULL OR NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',

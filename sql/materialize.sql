@@ -332,6 +332,9 @@ VALUES (1000, 'mv_set', 'mv_src', 'mine', 'mine');
 SELECT timeline.materialize('mv_set2');
 INSERT INTO timeline.materialization_def (feature_set, mode) VALUES ('mv_set2', 'deferred');
 UPDATE timeline.materialization_source SET state_table = 'mine' WHERE feature_set = 'mv_set';
+-- nor schedules its refreshes (the job failed every run, and its name was
+-- kept out of the record, so drop_materialization left it behind)
+SELECT timeline.schedule_refresh('mv_set', '* * * * *');
 -- and a training set's record only for a table that exists and is theirs
 INSERT INTO timeline.training_set_def (target_schema, target_name, feature_set, spine, entity_column, time_column)
 VALUES ('public', 'later_table', 'mv_set', 'SELECT 1, now()', 'uid', 't');
@@ -342,6 +345,28 @@ SELECT timeline.drop_materialization('mv_set');
 RESET ROLE;
 DROP SCHEMA mv CASCADE;
 DROP ROLE regress_timeline_victim, regress_timeline_attacker;
+
+-- reading a feature set of two sources joins their parts with pg_catalog's
+-- jsonb || whatever the caller's search_path (a || of the caller's own,
+-- found first, answered for it)
+CREATE TABLE mops_a (uid int, ts timestamptz, v float8);
+CREATE TABLE mops_b (uid int, ts timestamptz, v float8);
+INSERT INTO mops_a VALUES (1, '2024-01-01', 2);
+INSERT INTO mops_b VALUES (1, '2024-01-01', 3);
+SELECT timeline.create_source('mops_a', 'mops_a', 'uid', 'ts'), timeline.create_source('mops_b', 'mops_b', 'uid', 'ts');
+SELECT timeline.create_feature('mops_a_sum', 'mops_a', 'sum', 'v'), timeline.create_feature('mops_b_sum', 'mops_b', 'sum', 'v');
+SELECT timeline.create_feature_set('mops', ARRAY['mops_a_sum', 'mops_b_sum'], time_zone => 'UTC');
+SELECT timeline.materialize('mops');
+CREATE SCHEMA mops_ops;
+CREATE FUNCTION mops_ops.jcat(jsonb, jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$ SELECT '{"shadowed": true}'::jsonb $$;
+CREATE OPERATOR mops_ops.|| (LEFTARG = jsonb, RIGHTARG = jsonb, FUNCTION = mops_ops.jcat);
+SET search_path = mops_ops, pg_catalog, public;
+SELECT '{}'::jsonb || '{}'::jsonb AS shadowed_here,
+       timeline.current('mops', 1) AS current, timeline.as_of('mops', 1, '2025-01-01') AS as_of;
+RESET search_path;
+SELECT timeline.drop_materialization('mops');
+DROP SCHEMA mops_ops CASCADE;
+DROP TABLE mops_a, mops_b;
 
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');

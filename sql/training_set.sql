@@ -99,6 +99,24 @@ SELECT timeline.aggregates_between(
     'sum', '[0:1][1:2]={{2024-01-01,2023-12-31},{2024-01-02,2024-01-04}}',
     ARRAY['2024-01-03', '2024-01-01', '2024-01-10', '2024-01-05']::timestamptz[]) AS two_by_two;
 SELECT timeline.aggregates_between('discrete{}', 'median', '{}', '{}');
+-- the newest event reaches the label's completeness test whatever the
+-- session's DateStyle: 'SQL' wrote it with the feature set's zone as an
+-- abbreviation (IST, read back as Israel's +02), 3.5 hours later, and the
+-- row below (its window ends at 12:00, after the newest event at 10:00)
+-- was called complete, and kept by 'exclude'
+CREATE TABLE evds (uid int, ts timestamptz);
+INSERT INTO evds VALUES (1, '2024-01-01 00:00+00'), (1, '2024-01-20 10:00+00');
+SELECT timeline.create_source('sds', 'evds', 'uid', 'ts');
+SELECT timeline.create_feature('nds', 'sds', 'count');
+SELECT timeline.create_feature_set('fsds', ARRAY['nds'], time_zone => 'Asia/Kolkata');
+SET DateStyle = 'SQL, DMY';
+SELECT timeline.create_training_set('tds_flag', 'fsds', $$SELECT 1 AS uid, '2024-01-19 12:00+00'::timestamptz AS t$$,
+                                    label => 'count(sds)', horizon => '1 day', incomplete_labels => 'flag');
+SELECT timeline.create_training_set('tds_exclude', 'fsds', $$SELECT 1 AS uid, '2024-01-19 12:00+00'::timestamptz AS t$$,
+                                    label => 'count(sds)', horizon => '1 day');
+SET DateStyle = 'ISO, YMD';
+SELECT label, label_complete FROM tds_flag;
+SELECT count(*) AS kept FROM tds_exclude;
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
