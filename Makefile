@@ -19,7 +19,8 @@ OBJS = \
 	src/asof_exec.o \
 	src/feature_expr.o \
 	src/feature_state.o \
-	src/state_read.o
+	src/state_read.o \
+	src/entity_lock.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"
@@ -30,7 +31,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=timeline
 
 # isolation specs (test/specs, expected output in test/expected): refresh
 # against concurrent writers, readers and refreshes
-ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities immediate_partitions
+ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities immediate_partitions immediate_equal_entities
 ISOLATION_OPTS = --inputdir=test --load-extension=timeline
 
 PG_CONFIG ?= pg_config

@@ -3366,6 +3366,16 @@ $$;
 COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bool) IS
 'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured; true if anything changed';
 
+-- the advisory lock bucket of an entity in immediate mode, from its
+-- type's hash function, so values equal as entities share one (entity_lock.c)
+CREATE FUNCTION timeline.entity_lock_bucket(pg_catalog.anyelement)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'timeline_entity_lock_bucket'
+-- stable: a type without a hash function falls back to its output function
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.entity_lock_bucket(pg_catalog.anyelement) IS
+'internal: the lock bucket (0 to 1023) of an entity value in immediate mode, by its type''s hash function';
+
 -- immediate mode: applies the changes gathered in a work table to the
 -- state, one writer per entity at a time
 CREATE FUNCTION timeline.apply_immediate(materialization pg_catalog.int4, changes pg_catalog.text)
@@ -3383,8 +3393,10 @@ BEGIN
     -- no other lock is shared between writers of different entities),
     -- then the changes are applied with a snapshot taken after the wait
     -- entities hash into 1024 lock buckets, so one statement changing
-    -- many entities holds at most 1024 locks (the lock table is shared)
-    FOR e IN EXECUTE format('SELECT DISTINCT pg_catalog.hashtext(c.entity::text) & 1023 AS h FROM %s c
+    -- many entities holds at most 1024 locks (the lock table is shared);
+    -- by the type's hash, as equal values must share a bucket (the text
+    -- form split numeric 1.0 and 1.00, and both writers ran at once)
+    FOR e IN EXECUTE format('SELECT DISTINCT timeline.entity_lock_bucket(c.entity) AS h FROM %s c
                              WHERE NOT c.everything ORDER BY 1', changes)
     LOOP
         PERFORM pg_advisory_xact_lock(ms.id, e.h);
