@@ -660,6 +660,8 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 	{
 		float8		v = 0;
 
+		/* each window reads its points anew: many wide ones take long */
+		CHECK_FOR_INTERRUPTS();
 		outnulls[k] = snulls[k] || enulls[k] ||
 			!AggregateBetween(tl, kind, DatumGetTimestampTz(starts[k]), DatumGetTimestampTz(ends[k]), &v);
 		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(v);
