@@ -2103,6 +2103,19 @@ $$;
 COMMENT ON FUNCTION timeline.zero_count_sql(pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
 'internal: the SQL of a feature value read by value_sql: coalesced to 0 for count and count_if where known_sql holds';
 
+-- the aggregate a label is read with: any(source) counts the rows in its
+-- window, any(source, condition) those meeting the condition
+CREATE FUNCTION timeline.label_count_aggregate(aggregate pg_catalog.text, counts_rows pg_catalog.bool)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN aggregate OPERATOR(pg_catalog.<>) 'any' THEN aggregate
+                WHEN counts_rows THEN 'count' ELSE 'count_if' END
+$$;
+COMMENT ON FUNCTION timeline.label_count_aggregate(pg_catalog.text, pg_catalog.bool) IS
+'internal: the aggregate a training-set label is read with (any(source) as count, any(source, condition) as count_if)';
+
 CREATE FUNCTION timeline.compile_label(label pg_catalog.text, horizon pg_catalog.interval,
     OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text,
     OUT reader pg_catalog.text, OUT counts_rows pg_catalog.bool)
@@ -2144,8 +2157,13 @@ BEGIN
     -- the source's points, aggregated over exactly (t, t + horizon] (a
     -- trailing window read at t + horizon would start at (t + horizon) -
     -- horizon, which is not t across month ends and daylight-saving changes)
-    expression := (timeline.compile_parts(source, aggregate, btrim(m[4]), 'lifetime', NULL, NULL, NULL,
-                                          'the label')).points;
+    -- any(source, condition): whether some event in the window meets the
+    -- condition, a count_if over it (read as a count of every event with a
+    -- non-NULL value, it was true for any event)
+    expression := (timeline.compile_parts(source,
+                                          CASE WHEN aggregate = 'any' AND m[4] IS NOT NULL THEN 'count_if'
+                                               ELSE aggregate END,
+                                          btrim(m[4]), 'lifetime', NULL, NULL, NULL, 'the label')).points;
     reader := 'between';
     counts_rows := m[4] IS NULL;     -- any(source) or count(source): a point per row
 END;
@@ -2352,7 +2370,7 @@ BEGIN
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                 UNION ALL
                 SELECT lab_source, lab_expression, lab_reader,
-                       CASE WHEN lab_reader = 'between' THEN CASE lab_aggregate WHEN 'any' THEN 'count' ELSE lab_aggregate END END,
+                       CASE WHEN lab_reader = 'between' THEN timeline.label_count_aggregate(lab_aggregate, lab_counts_rows) END,
                        NULL::pg_catalog.interval, 'label', 1000000, lab_counts_rows, NULL::pg_catalog.text
                  WHERE label IS NOT NULL) x
          GROUP BY x.source ORDER BY min(x.ord)
@@ -2479,7 +2497,7 @@ BEGIN
     IF label IS NOT NULL THEN
         select_cols := select_cols || format(
             E',\n       %s AS label',
-            timeline.zero_count_sql(CASE WHEN lab_aggregate = 'any' THEN 'count' ELSE lab_aggregate END,
+            timeline.zero_count_sql(timeline.label_count_aggregate(lab_aggregate, lab_counts_rows),
                                     format('g%s.label', label_gi),
                                     format('s.%I IS NOT NULL AND s.%I IS NOT NULL', e_col, t_col))
             || CASE WHEN lab_aggregate = 'any' THEN ' > 0' ELSE '' END);

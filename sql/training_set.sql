@@ -117,6 +117,24 @@ SELECT timeline.create_training_set('tds_exclude', 'fsds', $$SELECT 1 AS uid, '2
 SET DateStyle = 'ISO, YMD';
 SELECT label, label_complete FROM tds_flag;
 SELECT count(*) AS kept FROM tds_exclude;
+-- any(source, condition): whether some event of the window meets the
+-- condition (it was read as a count of the events with a non-NULL value,
+-- so user 1 was true); any(source) is whether there is an event at all
+CREATE TABLE evany (uid int, ts timestamptz, amount numeric);
+INSERT INTO evany VALUES (1, '2024-01-01', 5), (1, '2024-01-10', 7), (1, '2024-01-11', NULL),
+                         (1, '2024-03-01', 1), (2, '2024-01-05', 2000);
+SELECT timeline.create_source('sany', 'evany', 'uid', 'ts');
+SELECT timeline.create_feature('nany', 'sany', 'count');
+SELECT timeline.create_feature_set('fsany', ARRAY['nany'], time_zone => 'UTC');
+SELECT timeline.create_training_set('tany', 'fsany',
+    $$SELECT * FROM (VALUES (1, '2024-01-02'::timestamptz), (2, '2024-01-02'), (3, '2024-01-02')) v(uid, t)$$,
+    label => 'any(sany, amount > 1000)', horizon => '30 days');
+SELECT timeline.create_training_set('tany_rows', 'fsany',
+    $$SELECT * FROM (VALUES (1, '2024-01-02'::timestamptz), (2, '2024-01-02'), (3, '2024-01-02')) v(uid, t)$$,
+    label => 'any(sany)', horizon => '30 days');
+SELECT a.uid, a.label AS big_purchase, r.label AS any_purchase
+FROM tany a JOIN tany_rows r USING (uid) ORDER BY 1;
+SELECT count(*) AS differences FROM timeline.check_training_set('tany');
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
