@@ -2041,7 +2041,7 @@ BEGIN
           INTO cols FROM unnest(g.features, g.versions) AS u(f, v);
         -- rows without an entity belong to no entity (a training set gives
         -- a NULL entity NULL features)
-        parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS NOT NULL\n GROUP BY src.%I) AS g%s',
+        parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS DISTINCT FROM NULL\n GROUP BY src.%I) AS g%s',
                                  s.entity_column, cols, s.relation, s.entity_column, s.entity_column, i);
     END LOOP;
     from_sql := parts[1];
@@ -2329,7 +2329,7 @@ BEGIN
                     SELECT sp.%1$I AS entity, pg_catalog.array_agg(sp.%2$I) AS ts,
                            pg_catalog.array_agg(sp.%2$I + %3$L::pg_catalog.interval) AS tsl,
                            pg_catalog.array_agg(sp.timeline_rid) AS rids
-                    FROM (SELECT * FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS NOT NULL ORDER BY sp.%1$I, sp.%2$I) sp
+                    FROM (SELECT * FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS DISTINCT FROM NULL ORDER BY sp.%1$I, sp.%2$I) sp
                     GROUP BY 1',
                    e_col, t_col, coalesce(horizon, interval '0'));
     PERFORM set_config('enable_hashagg', hashagg, true);
@@ -2490,7 +2490,7 @@ BEGIN
                format(E',\n       %s AS %I',
                       timeline.zero_count_sql(m.aggregate,
                                               format('g%s.%I', array_position(group_sources, m.source), 'c' || m.position),
-                                              format('s.%I IS NOT NULL AND s.%I IS NOT NULL', e_col, t_col)),
+                                              format('s.%I IS DISTINCT FROM NULL AND s.%I IS DISTINCT FROM NULL', e_col, t_col)),
                       m.feature), '' ORDER BY m.position)
       INTO select_cols
       FROM timeline.feature_set_members(feature_set) m;
@@ -2499,7 +2499,7 @@ BEGIN
             E',\n       %s AS label',
             timeline.zero_count_sql(timeline.label_count_aggregate(lab_aggregate, lab_counts_rows),
                                     format('g%s.label', label_gi),
-                                    format('s.%I IS NOT NULL AND s.%I IS NOT NULL', e_col, t_col))
+                                    format('s.%I IS DISTINCT FROM NULL AND s.%I IS DISTINCT FROM NULL', e_col, t_col))
             || CASE WHEN lab_aggregate = 'any' THEN ' > 0' ELSE '' END);
         IF newest_sql IS NULL THEN
             EXECUTE format('SELECT pg_catalog.max(src.%I) FROM %s AS src',
@@ -2665,10 +2665,10 @@ BEGIN
                 ' WHERE c.%I IS DISTINCT FROM %s',
                 m.f, 'c' || m.p,
                 timeline.zero_count_sql(m.aggregate, format('r%s.%I', gi, 'c' || m.p),
-                                        'c.e IS NOT NULL AND c.t IS NOT NULL'),
+                                        'c.e IS DISTINCT FROM NULL AND c.t IS DISTINCT FROM NULL'),
                 '%JOINS%', 'c' || m.p,
                 timeline.zero_count_sql(m.aggregate, format('r%s.%I', gi, 'c' || m.p),
-                                        'c.e IS NOT NULL AND c.t IS NOT NULL'));
+                                        'c.e IS DISTINCT FROM NULL AND c.t IS DISTINCT FROM NULL'));
         END LOOP;
     END LOOP;
     RETURN QUERY EXECUTE format(E'WITH %s\n%s\nORDER BY 1, 2, 3', array_to_string(ctes, E',\n'),
@@ -2729,14 +2729,14 @@ BEGIN
     -- the feature's timeline; an entity without a row that passes the
     -- feature's filter has none (NULL), read as empty, and a NULL entity
     -- has no features (as in a training set)
-    expr := format($e$coalesce(CASE WHEN src.%I IS NOT NULL THEN %s END, 'discrete{}'::timeline.timeline)$e$,
+    expr := format($e$coalesce(CASE WHEN src.%I IS DISTINCT FROM NULL THEN %s END, 'discrete{}'::timeline.timeline)$e$,
                    s.entity_column, timeline.compile_feature(f.name, f.version));
     expr := format('timeline.observe(%s, timeline.timeline_agg(src.%I, 1::pg_catalog.float8%s) FILTER (WHERE %s))',
                    expr, s.time_column, seq_arg,
                    format('(src.%1$I >= $1 AND src.%1$I < $2) OR (src.%1$I >= $4 AND src.%1$I < $5)', s.time_column));
     IF agg IN ('count', 'count_if') THEN
         -- 0 before the entity's first (filtered) row, as in a training set
-        expr := format('CASE WHEN src.%I IS NOT NULL THEN timeline.fill_nulls(%s, 0) ELSE %s END',
+        expr := format('CASE WHEN src.%I IS DISTINCT FROM NULL THEN timeline.fill_nulls(%s, 0) ELSE %s END',
                        s.entity_column, expr, expr);
     END IF;
 
@@ -3161,7 +3161,7 @@ BEGIN
         EXECUTE format('DELETE FROM timeline_state.%I', ms.state_table);
         EXECUTE format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src
-                        WHERE src.%I IS NOT NULL AND src.%I IS NOT NULL GROUP BY src.%I
+                        WHERE src.%I IS DISTINCT FROM NULL AND src.%I IS DISTINCT FROM NULL GROUP BY src.%I
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols, s.relation,
                        s.entity_column, s.time_column, s.entity_column) INTO n_rebuilt, newest;
@@ -3173,11 +3173,11 @@ BEGIN
         -- about 800 statements)
         fold_sql := format('SELECT st.entity, st.last_time
                             FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
-                                  FROM pg_temp.timeline_changes c WHERE c.entity IS NOT NULL GROUP BY 1) c
+                                  FROM pg_temp.timeline_changes c WHERE c.entity IS DISTINCT FROM NULL GROUP BY 1) c
                             JOIN timeline_state.%I st ON st.entity = c.entity
                             WHERE c.min_time > st.last_time', ms.state_table);
         rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
-                        WHERE c.entity IS NOT NULL
+                        WHERE c.entity IS DISTINCT FROM NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
@@ -3190,7 +3190,7 @@ BEGIN
         EXECUTE timeline.work_sql(format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
-                              WHERE src.%I IS NOT NULL) AS src
+                              WHERE src.%I IS DISTINCT FROM NULL) AS src
                         GROUP BY src.%I
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
@@ -3364,7 +3364,7 @@ BEGIN
         ELSE
             EXECUTE format('INSERT INTO %s (entity, min_time, everything)
                             SELECT DISTINCT t.%I, ''-infinity''::pg_catalog.timestamptz, false FROM ONLY %s t
-                            WHERE t.%I IS NOT NULL',
+                            WHERE t.%I IS DISTINCT FROM NULL',
                            target, s.entity_column, r::regclass, s.entity_column);
         END IF;
     END LOOP;
@@ -3494,18 +3494,18 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything)
                         SELECT n.%I, pg_catalog.min(n.%I), false FROM new_rows n
-                        WHERE n.%I IS NOT NULL AND n.%I IS NOT NULL GROUP BY 1',
+                        WHERE n.%I IS DISTINCT FROM NULL AND n.%I IS DISTINCT FROM NULL GROUP BY 1',
                        target, s.entity_column, s.time_column, s.entity_column, s.time_column);
     ELSIF TG_OP = 'UPDATE' THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything)
                         SELECT x.e, ''-infinity'', false
                         FROM (SELECT o.%I AS e FROM old_rows o UNION SELECT n.%I FROM new_rows n) x
-                        WHERE x.e IS NOT NULL',
+                        WHERE x.e IS DISTINCT FROM NULL',
                        target, s.entity_column, s.entity_column);
     ELSIF TG_OP = 'DELETE' THEN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything)
                         SELECT DISTINCT o.%I, ''-infinity''::pg_catalog.timestamptz, false FROM old_rows o
-                        WHERE o.%I IS NOT NULL',
+                        WHERE o.%I IS DISTINCT FROM NULL',
                        target, s.entity_column, s.entity_column);
     ELSE
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
@@ -3739,7 +3739,7 @@ BEGIN
         SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s, %L)', c.feature, c.feature,
                                  at, c.time_zone), ', ' ORDER BY c.position),
                string_agg(format('%L, %s', c.feature,
-                                 CASE WHEN c.aggregate IN ('count', 'count_if') THEN 'CASE WHEN $1 IS NOT NULL THEN 0 END'
+                                 CASE WHEN c.aggregate IN ('count', 'count_if') THEN 'CASE WHEN $1 IS DISTINCT FROM NULL THEN 0 END'
                                       ELSE 'NULL::pg_catalog.float8' END), ', ' ORDER BY c.position)
           INTO pairs, empty
           FROM (SELECT m.feature, m.position, d.aggregate, fd.time_zone
@@ -3840,7 +3840,7 @@ BEGIN
             'WITH st AS (SELECT st.entity AS st_entity, st.last_time AS st_last, %s FROM timeline_state.%I st %s),
                   rc AS (SELECT src.%I AS rc_entity, pg_catalog.max(src.%I) AS rc_last, %s
                          FROM %s AS src
-                         WHERE src.%I IS NOT NULL AND src.%I IS NOT NULL %s
+                         WHERE src.%I IS DISTINCT FROM NULL AND src.%I IS DISTINCT FROM NULL %s
                          GROUP BY src.%I),
                   x AS (SELECT coalesce(st.st_entity, rc.rc_entity) AS entity,
                                greatest($1, st.st_last, rc.rc_last%s) AS at, st.*, rc.*
