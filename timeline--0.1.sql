@@ -2103,6 +2103,34 @@ $$;
 COMMENT ON FUNCTION timeline.zero_count_sql(pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
 'internal: the SQL of a feature value read by value_sql: coalesced to 0 for count and count_if where known_sql holds';
 
+-- drops a work table of create_training_set or check_training_set left in
+-- this transaction by an earlier call that failed, known by a column of
+-- its own; a temporary table of the user's with that name is refused, not
+-- dropped (it was dropped with its rows)
+CREATE FUNCTION timeline.drop_work_table(name pg_catalog.text, marker pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel regclass := to_regclass('pg_temp.' || quote_ident(name));
+BEGIN
+    IF rel IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+                   WHERE a.attrelid = rel AND a.attname = marker AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'relation pg_temp.% already exists', quote_ident(name)
+            USING ERRCODE = 'duplicate_table',
+                  DETAIL = 'timeline.create_training_set and timeline.check_training_set keep their work in a temporary table of that name.',
+                  HINT = 'Rename your temporary table, or make the training set in another session.';
+    END IF;
+    EXECUTE format('DROP TABLE pg_temp.%I', name);
+END;
+$$;
+COMMENT ON FUNCTION timeline.drop_work_table(pg_catalog.text, pg_catalog.text) IS
+'internal: drops a training-set work table left by an earlier failed call in this transaction; refuses (42P07) a user''s temporary table of that name';
+
 -- the aggregate a label is read with: any(source) counts the rows in its
 -- window, any(source, condition) those meeting the condition
 CREATE FUNCTION timeline.label_count_aggregate(aggregate pg_catalog.text, counts_rows pg_catalog.bool)
@@ -2273,9 +2301,7 @@ BEGIN
             USING ERRCODE = 'duplicate_table',
                   HINT = 'Training sets are written to a new table; drop it or choose another name.';
     END IF;
-    IF to_regclass('pg_temp.timeline_spine') IS NOT NULL THEN
-        DROP TABLE pg_temp.timeline_spine;
-    END IF;
+    PERFORM timeline.drop_work_table('timeline_spine', 'timeline_rid');
     EXECUTE format('CREATE TEMP TABLE timeline_spine ON COMMIT DROP AS SELECT pg_catalog.row_number() OVER () AS timeline_rid, s.* FROM (%s) AS s', spine);
     PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
     -- the spine ran in the caller's zone; features, label and horizon are
@@ -2315,9 +2341,7 @@ BEGIN
     END LOOP;
 
     -- the spine per entity: its times (and label ends) and row ids
-    IF to_regclass('pg_temp.timeline_spine_arrays') IS NOT NULL THEN
-        DROP TABLE pg_temp.timeline_spine_arrays;
-    END IF;
+    PERFORM timeline.drop_work_table('timeline_spine_arrays', 'rids');
     -- sorted, not hashed: array_agg's per-group states are large, so a
     -- HashAggregate spills most groups (1,000,000 spine rows: 1.0 s sorted,
     -- 1.3 s hashed, bench/training.sh); sorted by time within an entity
@@ -2628,9 +2652,7 @@ BEGIN
     END IF;
 
     -- a random sample of the rows, with their stored feature values
-    IF to_regclass('pg_temp.timeline_check') IS NOT NULL THEN
-        DROP TABLE pg_temp.timeline_check;
-    END IF;
+    PERFORM timeline.drop_work_table('timeline_check', 'timeline_rid');
     SELECT string_agg(format(', t.%I::pg_catalog.float8 AS %I', m.feature, 'c' || m.position), '' ORDER BY m.position)
       INTO fcols FROM timeline.feature_set_members(fs) m;
     EXECUTE format('CREATE TEMP TABLE timeline_check ON COMMIT DROP AS

@@ -135,6 +135,15 @@ SELECT timeline.create_training_set('tany_rows', 'fsany',
 SELECT a.uid, a.label AS big_purchase, r.label AS any_purchase
 FROM tany a JOIN tany_rows r USING (uid) ORDER BY 1;
 SELECT count(*) AS differences FROM timeline.check_training_set('tany');
+-- a temporary table of the user's named like a work table is refused with
+-- 42P07 and kept (it was dropped, rows and all)
+CREATE TEMP TABLE timeline_check (keep int);
+INSERT INTO timeline_check VALUES (42);
+SELECT count(*) FROM timeline.check_training_set('tany');
+CREATE TEMP TABLE timeline_spine (keep int);
+SELECT timeline.create_training_set('tany2', 'fsany', $$SELECT 1 AS uid, '2024-01-02'::timestamptz AS t$$);
+SELECT (SELECT keep FROM pg_temp.timeline_check) AS check_kept, to_regclass('pg_temp.timeline_spine') IS NOT NULL AS spine_kept;
+DROP TABLE pg_temp.timeline_check, pg_temp.timeline_spine;
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
