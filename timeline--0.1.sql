@@ -3209,18 +3209,18 @@ BEGIN
 
         EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
                        ms.state_table), et);
-        EXECUTE timeline.work_sql(format('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
+        EXECUTE format(timeline.work_sql('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
                               WHERE src.%I IS DISTINCT FROM NULL) AS src
                         GROUP BY src.%I
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
-                        RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
+                        RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets), et) INTO n_rebuilt, newest;
+                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
         -- driven by the (analyzed, small) fold list: per entity, an index
         -- range scan of its new events, then the state row by its key
-        EXECUTE timeline.work_sql(format('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
+        EXECUTE format(timeline.work_sql('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
                         FROM (SELECT f.entity AS timeline_entity, b.*
                               FROM pg_temp.timeline_fold f
                               CROSS JOIN LATERAL (
@@ -3229,9 +3229,9 @@ BEGIN
                                         WHERE src.%I = f.entity AND src.%I > f.last_time) AS src) b
                               WHERE b.timeline_newest IS NOT NULL) b
                         WHERE st.entity = b.timeline_entity
-                        RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
+                        RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
                        ms.state_table, fold_sets, s.time_column, batch_cols,
-                       s.relation, s.entity_column, s.time_column), et) INTO n_folded, newest_fold;
+                       s.relation, s.entity_column, s.time_column) INTO n_folded, newest_fold;
         newest := greatest(newest, newest_fold);
     END IF;
 

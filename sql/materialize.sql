@@ -398,6 +398,22 @@ SELECT timeline.drop_materialization('mcev');
 DROP TABLE mcev_train, mcev;
 DROP TYPE macct;
 
+-- a feature whose text names a work table (here in a literal) is folded
+-- and rebuilt as written: the work tables' names were rewritten in the
+-- whole statement, literal included, and the fold counted 1, not 2
+CREATE TABLE mkev (uid int, ts timestamptz, tag text);
+INSERT INTO mkev VALUES (1, '2024-01-01', 'pg_temp.timeline_changes');
+SELECT timeline.create_source('mkev', 'mkev', 'uid', 'ts');
+SELECT timeline.create_feature('mkev_n', 'mkev', 'count', filter => $$tag = 'pg_temp.timeline_changes'$$);
+SELECT timeline.create_feature_set('mkev', ARRAY['mkev_n'], time_zone => 'UTC');
+SELECT timeline.materialize('mkev');
+INSERT INTO mkev VALUES (1, '2024-01-02', 'pg_temp.timeline_changes'), (2, '2024-01-02', 'pg_temp.timeline_changes');
+SELECT timeline.refresh('mkev');
+SELECT timeline.current('mkev', 1) AS folded, timeline.current('mkev', 2) AS rebuilt;
+SELECT count(*) AS differences FROM timeline.verify('mkev');
+SELECT timeline.drop_materialization('mkev');
+DROP TABLE mkev;
+
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;
