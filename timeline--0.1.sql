@@ -2569,6 +2569,10 @@ BEGIN
     PERFORM set_config('jit', 'off', true);
     EXECUTE sql;
     GET DIAGNOSTICS nrows = ROW_COUNT;
+    -- the record names the table's schema as the catalogs do: pg_temp is
+    -- this session's pg_temp_N (check_training_set found no record of it)
+    SELECT n.nspname INTO tgt_schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = to_regclass(format('%I.%I', tgt_schema, tgt_name));
 
     DELETE FROM timeline.training_set_def d WHERE d.target_schema = tgt_schema
        AND d.target_name = tgt_name;

@@ -144,6 +144,14 @@ CREATE TEMP TABLE timeline_spine (keep int);
 SELECT timeline.create_training_set('tany2', 'fsany', $$SELECT 1 AS uid, '2024-01-02'::timestamptz AS t$$);
 SELECT (SELECT keep FROM pg_temp.timeline_check) AS check_kept, to_regclass('pg_temp.timeline_spine') IS NOT NULL AS spine_kept;
 DROP TABLE pg_temp.timeline_check, pg_temp.timeline_spine;
+-- a training set made in pg_temp is recorded under the session's real
+-- temporary schema, so check_training_set finds it (42704 before)
+SELECT timeline.create_training_set('pg_temp.tany_tmp', 'fsany', $$SELECT 1 AS uid, '2024-01-02'::timestamptz AS t$$);
+SELECT count(*) AS differences FROM timeline.check_training_set('pg_temp.tany_tmp');
+SELECT count(*) AS recorded FROM timeline.training_set_def
+WHERE target_schema = (SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()) AND target_name = 'tany_tmp';
+DROP TABLE pg_temp.tany_tmp;
+DELETE FROM timeline.training_set_def WHERE target_name = 'tany_tmp';  -- its table gone, anyone may
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
