@@ -2216,6 +2216,7 @@ DECLARE
                                     pg_catalog.current_setting('jit')];
     target_parts text[];
     tgt_schema name;
+    set_entity_type text;
     tgt_name name;
     spine_cols text[];
     spine_types regtype[];
@@ -2324,6 +2325,20 @@ BEGIN
     END IF;
     e_col := spine_cols[1];
     t_col := spine_cols[2];
+    -- a spine entity that the feature set's entities do not compare with:
+    -- said in the caller's terms (it failed with 42883 and the whole
+    -- statement built below)
+    set_entity_type := timeline.entity_type(ARRAY(SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m));
+    IF set_entity_type IS NOT NULL THEN
+        BEGIN
+            EXECUTE format('SELECT NULL::%s OPERATOR(pg_catalog.=) NULL::%s', set_entity_type, spine_types[1]);
+        EXCEPTION WHEN undefined_function THEN
+            RAISE EXCEPTION 'the spine''s entity column % has type %, but the entities of feature set % are of type %',
+                            quote_ident(e_col), spine_types[1], quote_literal(feature_set), set_entity_type
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = format('Cast it to %s in the spine query.', set_entity_type);
+        END;
+    END IF;
     -- statistics of the columns the statements below use only: the other
     -- columns are just carried along, and sampling them costs with their
     -- width (1,000,000 spine rows of 4 columns: 0.14 s for all of them)

@@ -189,6 +189,9 @@ SELECT timeline.create_training_set('train', 'fs', 'SELECT * FROM spine');
 SELECT timeline.create_training_set('t1', 'nope', 'SELECT * FROM spine');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id FROM spine');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t::timestamp FROM spine');
+-- an entity the feature set's do not compare with, in the caller's terms
+-- (it failed with 42883 and the whole generated statement)
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id::text, t FROM spine');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS spend FROM spine');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS label FROM spine', 'count(purchases)', '1 day');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)');
