@@ -1,0 +1,81 @@
+-- materialize_sql: the SQL that materialization builds, against what a
+-- user's operators, entity types and feature text can do to it (not in the
+-- valgrind subset: no C code of its own)
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+\pset null '~'
+\set SHOW_CONTEXT never
+
+-- reading a feature set of two sources joins their parts with pg_catalog's
+-- jsonb || whatever the caller's search_path (a || of the caller's own,
+-- found first, answered for it)
+CREATE TABLE mops_a (uid int, ts timestamptz, v float8);
+CREATE TABLE mops_b (uid int, ts timestamptz, v float8);
+INSERT INTO mops_a VALUES (1, '2024-01-01', 2);
+INSERT INTO mops_b VALUES (1, '2024-01-01', 3);
+SELECT timeline.create_source('mops_a', 'mops_a', 'uid', 'ts'), timeline.create_source('mops_b', 'mops_b', 'uid', 'ts');
+SELECT timeline.create_feature('mops_a_sum', 'mops_a', 'sum', 'v'), timeline.create_feature('mops_b_sum', 'mops_b', 'sum', 'v');
+SELECT timeline.create_feature_set('mops', ARRAY['mops_a_sum', 'mops_b_sum'], time_zone => 'UTC');
+SELECT timeline.materialize('mops');
+CREATE SCHEMA mops_ops;
+CREATE FUNCTION mops_ops.jcat(jsonb, jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$ SELECT '{"shadowed": true}'::jsonb $$;
+CREATE OPERATOR mops_ops.|| (LEFTARG = jsonb, RIGHTARG = jsonb, FUNCTION = mops_ops.jcat);
+SET search_path = mops_ops, pg_catalog, public;
+SELECT '{}'::jsonb || '{}'::jsonb AS shadowed_here,
+       timeline.current('mops', 1) AS current, timeline.as_of('mops', 1, '2025-01-01') AS as_of;
+RESET search_path;
+SELECT timeline.drop_materialization('mops');
+DROP SCHEMA mops_ops CASCADE;
+DROP TABLE mops_a, mops_b;
+
+-- a composite entity with a NULL field, (1,) or even (,), is a value, not
+-- NULL: it has its features in a training set, feature_timelines and the
+-- state, in both modes (x IS NOT NULL is false for it: it had NULL features,
+-- check_training_set reported a difference, and the state left it out)
+CREATE TYPE macct AS (org int, uid int);
+CREATE TABLE mcev (id bigint, who macct, ts timestamptz, v float8);
+INSERT INTO mcev VALUES (1, ROW(1, NULL), '2024-01-01', 7), (2, ROW(1, 2), '2024-01-01', 5),
+                        (3, NULL, '2024-01-01', 100), (4, ROW(NULL, NULL), '2024-01-01', 1000);
+SELECT timeline.create_source('mcev', 'mcev', 'who', 'ts', 'id', create_index => true);
+SELECT timeline.create_feature('mcev_sum', 'mcev', 'sum', 'v'), timeline.create_feature('mcev_n', 'mcev', 'count');
+SELECT timeline.create_feature_set('mcev', ARRAY['mcev_sum', 'mcev_n'], time_zone => 'UTC');
+SELECT timeline.create_training_set('mcev_train', 'mcev', $$SELECT who, '2024-01-02'::timestamptz AS t FROM mcev ORDER BY id$$);
+SELECT * FROM mcev_train;
+SELECT count(*) AS differences FROM timeline.check_training_set('mcev_train');
+SELECT entity FROM timeline.feature_timelines('mcev') AS f(entity macct, s timeline.timeline, n timeline.timeline) ORDER BY 1;
+SELECT timeline.materialize('mcev', 'immediate');
+INSERT INTO mcev VALUES (5, ROW(1, NULL), '2024-01-03', 1);
+SELECT timeline.current('mcev', ROW(1, NULL)::macct) AS one_null, timeline.current('mcev', ROW(NULL, NULL)::macct) AS all_null,
+       timeline.current('mcev', NULL::macct) AS null_entity;
+SELECT count(*) AS differences FROM timeline.verify('mcev');
+SELECT timeline.drop_materialization('mcev');
+SELECT timeline.materialize('mcev', 'deferred');
+INSERT INTO mcev VALUES (6, ROW(1, NULL), '2024-01-04', 1);
+SELECT timeline.refresh('mcev');
+SELECT timeline.current('mcev', ROW(1, NULL)::macct) AS one_null;
+SELECT count(*) AS differences FROM timeline.verify('mcev');
+SELECT timeline.drop_materialization('mcev');
+DROP TABLE mcev_train, mcev;
+DROP TYPE macct;
+
+-- a feature whose text names a work table (here in a literal) is folded
+-- and rebuilt as written: the work tables' names were rewritten in the
+-- whole statement, literal included, and the fold counted 1, not 2
+CREATE TABLE mkev (uid int, ts timestamptz, tag text);
+INSERT INTO mkev VALUES (1, '2024-01-01', 'pg_temp.timeline_changes');
+SELECT timeline.create_source('mkev', 'mkev', 'uid', 'ts');
+SELECT timeline.create_feature('mkev_n', 'mkev', 'count', filter => $$tag = 'pg_temp.timeline_changes'$$);
+SELECT timeline.create_feature_set('mkev', ARRAY['mkev_n'], time_zone => 'UTC');
+SELECT timeline.materialize('mkev');
+INSERT INTO mkev VALUES (1, '2024-01-02', 'pg_temp.timeline_changes'), (2, '2024-01-02', 'pg_temp.timeline_changes');
+SELECT timeline.refresh('mkev');
+SELECT timeline.current('mkev', 1) AS folded, timeline.current('mkev', 2) AS rebuilt;
+SELECT count(*) AS differences FROM timeline.verify('mkev');
+SELECT timeline.drop_materialization('mkev');
+DROP TABLE mkev;
+
+-- leave the catalog empty
+TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
+         timeline.feature_def, timeline.source_def, timeline.materialization_def,
+         timeline.materialization_source;
