@@ -220,6 +220,41 @@ RESET ROLE;
 GRANT USAGE ON SCHEMA timeline TO PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM regress_timeline_ddl;
 DROP ROLE regress_timeline_ddl;
+-- nor does it fail for a role that may read the catalog but not use the
+-- schema of a materialized source: its DDL of its own tables (CREATE TABLE
+-- failed in immediate mode, ALTER INDEX and ALTER VIEW in either mode, with
+-- permission denied for schema; then warned that the materialization could
+-- not be checked), its reading of timeline.training_sets, and its writes to
+-- a partition in a schema it may use (permission denied for schema)
+CREATE SCHEMA mhidden;
+CREATE TABLE mhidden.ev (uid int, ts timestamptz, v float8);
+CREATE TABLE mhidden.pv (uid int, ts timestamptz, v float8) PARTITION BY RANGE (ts);
+CREATE TABLE mhidden_pv_2024 PARTITION OF mhidden.pv FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+SELECT timeline.create_source('mhid', 'mhidden.ev', 'uid', 'ts'), timeline.create_source('mhidp', 'mhidden.pv', 'uid', 'ts');
+SELECT timeline.create_feature('mhid_n', 'mhid', 'count'), timeline.create_feature('mhidp_n', 'mhidp', 'count');
+SELECT timeline.create_feature_set('mhidfs', ARRAY['mhid_n']), timeline.create_feature_set('mhidpfs', ARRAY['mhidp_n']);
+SELECT timeline.materialize('mhidfs', mode => 'immediate'), timeline.materialize('mhidpfs');
+SELECT timeline.create_training_set('mhidden.mhid_train', 'mhidfs', $$SELECT 1 AS uid, '2024-01-01'::timestamptz AS t$$);
+CREATE ROLE regress_timeline_ddl2;
+CREATE SCHEMA mddl2 AUTHORIZATION regress_timeline_ddl2;
+GRANT INSERT ON mhidden_pv_2024 TO regress_timeline_ddl2;
+SET ROLE regress_timeline_ddl2;
+CREATE TABLE mddl2.t (x int);
+CREATE INDEX mddl2_t_x ON mddl2.t (x);
+ALTER INDEX mddl2.mddl2_t_x RENAME TO mddl2_t_x2;
+CREATE VIEW mddl2.v AS SELECT 1 AS one;
+ALTER VIEW mddl2.v RENAME TO w;
+SELECT target_table, "exists" FROM timeline.training_sets WHERE target_table LIKE 'mhidden.%';
+INSERT INTO mhidden_pv_2024 VALUES (1, '2024-03-01', 1);
+RESET ROLE;
+SELECT timeline.refresh('mhidpfs') AS partition_write;
+SELECT timeline.current('mhidpfs', 1);
+SELECT timeline.drop_materialization('mhidfs'), timeline.drop_materialization('mhidpfs');
+DELETE FROM timeline.training_set_def WHERE target_schema = 'mhidden';
+DROP VIEW mddl2.w;
+DROP TABLE mhidden.mhid_train, mhidden.ev, mhidden.pv, mddl2.t;
+DROP SCHEMA mhidden, mddl2;
+DROP ROLE regress_timeline_ddl2;
 -- DDL that would break a materialization is refused (2BP01), as PostgreSQL
 -- refuses to drop a column a view reads: renaming, dropping or retyping a
 -- column the features or the capture read (every write then failed in
