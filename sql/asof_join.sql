@@ -1290,6 +1290,28 @@ SELECT s.*, f.amount FROM sp s LEFT JOIN LATERAL (
     SELECT e.amount FROM evq_invoker e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
 
+-- the right to read the events' columns is checked when the plan starts,
+-- as for the nested loop (EXPLAIN, and DECLARE of a cursor never fetched,
+-- went through for a role without it: the node checked only when it read
+-- the events); the columns read are those the subquery names, outputs and
+-- tie-breaks included, so column rights serve as they do without the node
+GRANT SELECT (id, user_id, ts) ON ev TO regress_asof_reader;
+\set qcols 'SELECT s.sid, f.id FROM sp s LEFT JOIN LATERAL (SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+\set qamount 'SELECT s.sid, f.amount FROM sp s LEFT JOIN LATERAL (SELECT e.amount FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true'
+\set qtiebreak 'SELECT s.sid, f.id FROM sp s LEFT JOIN LATERAL (SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts ORDER BY e.ts DESC, e.amount DESC LIMIT 1) f ON true'
+SET ROLE regress_asof_reader;
+SELECT asof_test.merges(:'qcols') AS merges_granted_columns;
+SELECT * FROM asof_test.compare('granted columns only', :'qcols');
+EXPLAIN (COSTS OFF) :qamount;
+EXPLAIN (COSTS OFF) :qtiebreak;
+BEGIN;
+DECLARE asof_denied CURSOR FOR :qamount;
+ROLLBACK;
+SET timeline.enable_asof_join = off;
+EXPLAIN (COSTS OFF) :qamount;
+RESET timeline.enable_asof_join;
+RESET ROLE;
+REVOKE SELECT (id, user_id, ts) ON ev FROM regress_asof_reader;
 --
 -- 5. Cursors whose fetches read the events part by part (the key merge,
 --    and the sweep's second reading of a log in time order): the first

@@ -93,6 +93,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
@@ -443,6 +444,39 @@ IntArray(List *list, int stride, int offset)
 	return out;
 }
 
+/*
+ * Checks the SELECT right on the events' columns that the node reads, as
+ * the executor checks the plan's own tables (and with its hook): the
+ * lateral subquery's range table does not reach the plan, so without this
+ * EXPLAIN and a cursor never fetched went through for a role that may not
+ * read them, where the plain plan fails at once.  The columns are those
+ * the subquery names: its key and time (its WHERE), tie-breaks (its ORDER
+ * BY) and outputs.
+ */
+static void
+CheckEventsRights(AsofState *st)
+{
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = st->relid;
+	rte->relkind = get_rel_relkind(st->relid);
+	rte->inh = st->inh;
+	rte->requiredPerms = ACL_SELECT;
+	rte->checkAsUser = InvalidOid;	/* the current user, as the plan made sure */
+	rte->selectedCols = bms_add_member(rte->selectedCols,
+									   st->key_attno - FirstLowInvalidHeapAttributeNumber);
+	rte->selectedCols = bms_add_member(rte->selectedCols,
+									   st->time_attno - FirstLowInvalidHeapAttributeNumber);
+	for (int i = 0; i < st->ntiebreaks; i++)
+		rte->selectedCols = bms_add_member(rte->selectedCols,
+										   st->tb_attnos[i] - FirstLowInvalidHeapAttributeNumber);
+	for (int i = 0; i < st->noutputs; i++)
+		rte->selectedCols = bms_add_member(rte->selectedCols,
+										   st->output_attnos[i] - FirstLowInvalidHeapAttributeNumber);
+	(void) ExecCheckRTPerms(list_make1(rte), true);
+}
+
 /* Reads the plan's private data and prepares the expressions and sorts. */
 static void
 AsofBegin(CustomScanState *node, EState *estate, int eflags)
@@ -555,6 +589,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);
 	st->time_expr = ExecInitExpr(lsecond(cscan->custom_exprs), &node->ss.ps);
 	st->lower_expr = ExecInitExpr(lthird(cscan->custom_exprs), &node->ss.ps);
+	CheckEventsRights(st);
 	st->events_rel = table_open(st->relid, AccessShareLock);
 	GetUserIdAndSecContext(&st->userid, &st->sec_context);
 
