@@ -91,49 +91,6 @@ INSERT INTO mev VALUES (16, 7, '2024-02-03', 1, 'buy');
 SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_inside_transaction;
 ROLLBACK;
 SELECT timeline.as_of('mfs', 7, '2024-02-03') ->> 'n' AS n_after_rollback;
--- a transaction's statements hold a fixed number of locks (each created
--- temporary tables whose locks were kept to the end of the transaction: out
--- of shared memory after about 800 statements at the default settings)
-BEGIN;
-DO $$ BEGIN FOR i IN 1..10 LOOP
-    INSERT INTO mev VALUES (100 + i, 8, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
-END LOOP; END $$;
-SELECT count(*) AS locks_after_10 FROM pg_locks WHERE pid = pg_backend_pid() \gset
-DO $$ BEGIN FOR i IN 11..60 LOOP
-    INSERT INTO mev VALUES (100 + i, 8, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
-END LOOP; END $$;
-SELECT count(*) - :locks_after_10 AS more_locks_after_60 FROM pg_locks WHERE pid = pg_backend_pid();
-SELECT timeline.as_of('mfs', 8, '2024-03-02') ->> 'n' AS n_of_60;
-ROLLBACK;
--- they belong to the transaction (kept for the session, they were owned by
--- the writing role in every session that wrote as it, and DROP ROLE failed
--- while one lived)
-INSERT INTO mev VALUES (17, 8, '2024-03-01', 1, 'buy');
-SELECT to_regclass(timeline.work_sql('pg_temp.timeline_changes', 'int4')) IS NULL AS gone_after_commit;
-DELETE FROM mev WHERE id = 17;
--- writes alternating between sources of two entity types keep a set of
--- tables each (each write dropped and created the other type's: out of
--- shared memory again; found by a helper's bug hunt)
-CREATE TABLE malt (id bigint, k text, ts timestamptz);
-SELECT timeline.create_source('malt', 'malt', 'k', 'ts', 'id', create_index => true);
-SELECT timeline.create_feature('malt_n', 'malt', 'count');
-SELECT timeline.create_feature_set('maltfs', ARRAY['malt_n']);
-SELECT timeline.materialize('maltfs', 'immediate');
-BEGIN;
-DO $$ BEGIN FOR i IN 1..10 LOOP
-    INSERT INTO mev VALUES (200 + i, 9, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
-    INSERT INTO malt VALUES (i, 'a', '2024-03-01'::timestamptz + i * interval '1 minute');
-END LOOP; END $$;
-SELECT count(*) AS locks_after_10 FROM pg_locks WHERE pid = pg_backend_pid() \gset
-DO $$ BEGIN FOR i IN 11..60 LOOP
-    INSERT INTO mev VALUES (200 + i, 9, '2024-03-01'::timestamptz + i * interval '1 minute', 1, 'buy');
-    INSERT INTO malt VALUES (i, 'a', '2024-03-01'::timestamptz + i * interval '1 minute');
-END LOOP; END $$;
-SELECT count(*) - :locks_after_10 AS more_locks_after_60_pairs FROM pg_locks WHERE pid = pg_backend_pid();
-SELECT timeline.current('mfs', 9) ->> 'n' AS n_int, timeline.current('maltfs', 'a'::text) ->> 'malt_n' AS n_text;
-ROLLBACK;
-SELECT timeline.drop_materialization('maltfs');
-DROP TABLE malt;
 
 -- a feature set over two sources: one state table each, one read view
 CREATE TABLE mlogins (uid int, at timestamptz);
