@@ -4003,7 +4003,7 @@ GRANT SELECT ON timeline.materializations TO PUBLIC;
 -- or renaming, dropping or retyping a column the features or the capture
 -- read (every write then failed in immediate mode, every refresh in
 -- deferred mode)
-CREATE FUNCTION timeline.check_source_ddl(materialization pg_catalog.int4, touched pg_catalog.bool DEFAULT true)
+CREATE FUNCTION timeline.check_source_ddl(materialization pg_catalog.int4)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -4038,13 +4038,7 @@ BEGIN
         -- syntax or access rule violations, or data exceptions: a column
         -- or a type gone, a literal of the features no longer of the
         -- column's type; any other failure (a right the DDL's role lacks,
-        -- an error of a feature's own functions) is not the DDL's doing;
-        -- nor, unless it touched the source's tables, said to a role that
-        -- may not read them (every ALTER INDEX or ALTER VIEW of every role
-        -- checks every materialization)
-        IF SQLSTATE = '42501' AND NOT touched THEN
-            RETURN;
-        END IF;
+        -- an error of a feature's own functions) is not the DDL's doing
         IF (SQLSTATE NOT LIKE '42%' AND SQLSTATE NOT LIKE '22%') OR SQLSTATE = '42501' THEN
             RAISE WARNING 'could not check materialized feature set % after the change to table %',
                           quote_literal(ms.feature_set), s.relation
@@ -4075,7 +4069,7 @@ BEGIN
     END IF;
 END;
 $$;
-COMMENT ON FUNCTION timeline.check_source_ddl(pg_catalog.int4, pg_catalog.bool) IS
+COMMENT ON FUNCTION timeline.check_source_ddl(pg_catalog.int4) IS
 'internal: raises 2BP01 if the source of a materialization was renamed or moved, or no longer has what its features read';
 
 -- a table rewritten by ALTER TABLE (a column's type changed, or its values
@@ -4147,10 +4141,27 @@ BEGIN
     IF TG_EVENT = 'ddl_command_end' AND TG_TAG IN ('ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
                                                   'ALTER SCHEMA', 'ALTER TYPE') THEN
         -- a schema, type or relation renamed or changed another way (ALTER
-        -- INDEX and ALTER VIEW rename tables too): every materialization is
-        -- checked
-        FOR m IN SELECT ms.id FROM timeline.materialization_source ms ORDER BY ms.id LOOP
-            PERFORM timeline.check_source_ddl(m.id, touched => false);
+        -- INDEX and ALTER VIEW rename tables too): the materializations
+        -- whose triggers are on the relation, on a table in the schema, or
+        -- on a table with a column of the type are checked (every one was,
+        -- so a materialization broken some other way, its table dropped or
+        -- a feature's function gone, refused everyone's ALTER VIEW)
+        FOR m IN SELECT DISTINCT ms.id
+                   FROM timeline.materialization_source ms
+                   JOIN pg_trigger tg ON tg.tgname = 'timeline_' || ms.id || '_insert'
+                   JOIN pg_class r ON r.oid = tg.tgrelid
+                   JOIN pg_event_trigger_ddl_commands() c
+                     ON (c.classid = 'pg_class'::regclass AND c.objid = r.oid)
+                     OR (c.classid = 'pg_namespace'::regclass AND c.objid = r.relnamespace)
+                     OR (c.classid = 'pg_type'::regclass
+                         AND EXISTS (SELECT 1 FROM pg_attribute a
+                                     WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                       AND (a.atttypid = c.objid
+                                            OR a.atttypid IN (SELECT t.oid FROM pg_type t
+                                                              WHERE t.typelem = c.objid OR t.typbasetype = c.objid))))
+                  ORDER BY ms.id
+        LOOP
+            PERFORM timeline.check_source_ddl(m.id);
         END LOOP;
         RETURN;
     END IF;

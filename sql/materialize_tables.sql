@@ -235,6 +235,17 @@ SELECT timeline.create_feature('mhid_n', 'mhid', 'count'), timeline.create_featu
 SELECT timeline.create_feature_set('mhidfs', ARRAY['mhid_n']), timeline.create_feature_set('mhidpfs', ARRAY['mhidp_n']);
 SELECT timeline.materialize('mhidfs', mode => 'immediate'), timeline.materialize('mhidpfs');
 SELECT timeline.create_training_set('mhidden.mhid_train', 'mhidfs', $$SELECT 1 AS uid, '2024-01-01'::timestamptz AS t$$);
+-- (nor, for anyone, a materialization broken another way: its table
+-- dropped; every ALTER VIEW and ALTER SCHEMA was refused with 2BP01)
+CREATE TABLE mgone (uid int, ts timestamptz);
+SELECT timeline.create_source('mgone', 'mgone', 'uid', 'ts');
+SELECT timeline.create_feature('mgone_n', 'mgone', 'count');
+SELECT timeline.create_feature_set('mgonefs', ARRAY['mgone_n']);
+SELECT timeline.materialize('mgonefs');
+DROP TABLE mgone;
+CREATE VIEW mgone_own AS SELECT 1 AS one;
+ALTER VIEW mgone_own RENAME TO mgone_own2;
+DROP VIEW mgone_own2;
 CREATE ROLE regress_timeline_ddl2;
 CREATE SCHEMA mddl2 AUTHORIZATION regress_timeline_ddl2;
 GRANT INSERT ON mhidden_pv_2024 TO regress_timeline_ddl2;
@@ -249,7 +260,8 @@ INSERT INTO mhidden_pv_2024 VALUES (1, '2024-03-01', 1);
 RESET ROLE;
 SELECT timeline.refresh('mhidpfs') AS partition_write;
 SELECT timeline.current('mhidpfs', 1);
-SELECT timeline.drop_materialization('mhidfs'), timeline.drop_materialization('mhidpfs');
+SELECT timeline.drop_materialization('mhidfs'), timeline.drop_materialization('mhidpfs'),
+       timeline.drop_materialization('mgonefs');
 DELETE FROM timeline.training_set_def WHERE target_schema = 'mhidden';
 DROP VIEW mddl2.w;
 DROP TABLE mhidden.mhid_train, mhidden.ev, mhidden.pv, mddl2.t;
