@@ -3496,7 +3496,7 @@ DECLARE
     s record;
     target text;
     root regclass;
-    detached bool := false;
+    logged bool := false;       -- immediate mode, but the changes wait in the log
     et regtype;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = TG_ARGV[0]::int4;
@@ -3523,14 +3523,17 @@ BEGIN
                            ms.log_table);
             RETURN NULL;
         END IF;
-        detached := mode <> 'deferred'
+        logged := mode <> 'deferred'
                     AND NOT EXISTS (SELECT 1 FROM timeline.source_tables(root) t WHERE t = TG_RELID);
     END IF;
 
     -- a detached table's changes wait in the log in either mode: applied at
     -- once, they were lost when it was attached again before the partitions
-    -- were followed (found by a helper's bug hunt)
-    IF mode = 'deferred' OR detached THEN
+    -- were followed (found by a helper's bug hunt); so do those of a writer
+    -- to whom the source's row-level security applies: its entities would
+    -- be rebuilt from the rows it sees, for every reader (a helper's hunt)
+    logged := logged OR (mode <> 'deferred' AND row_security_active(root));
+    IF mode = 'deferred' OR logged THEN
         target := format('timeline_state.%I', ms.log_table);
     ELSE
         -- one table of changes for all of the transaction's statements on
@@ -3564,7 +3567,7 @@ BEGIN
         EXECUTE format('INSERT INTO %s (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)', target);
     END IF;
 
-    IF mode = 'immediate' AND NOT detached THEN
+    IF mode = 'immediate' AND NOT logged THEN
         PERFORM timeline.apply_immediate(ms.id, target);
     END IF;
     RETURN NULL;
