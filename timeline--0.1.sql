@@ -1433,9 +1433,7 @@ SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_def', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.feature_set_member', '');
 SELECT pg_catalog.pg_extension_config_dump('timeline.training_set_def', '');
 
--- the type of a column as format_type spells it (a source's entity: state
--- tables, change logs, feature sets' entity column); NULL when the
--- relation or the column is gone
+-- a relation by schema and name, whoever asks
 CREATE FUNCTION timeline.relation_named(schema_name pg_catalog.name, relation_name pg_catalog.name)
 RETURNS pg_catalog.regclass
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -1448,6 +1446,9 @@ $$;
 COMMENT ON FUNCTION timeline.relation_named(pg_catalog.name, pg_catalog.name) IS
 'internal: the relation of a schema and a name, read from the catalogs (to_regclass fails without USAGE on the schema: a reader of the catalog, or the DDL of any role, must not)';
 
+-- the type of a column as format_type spells it (a source's entity: state
+-- tables, change logs, feature sets' entity column); NULL when the
+-- relation or the column is gone
 CREATE FUNCTION timeline.column_type(relation pg_catalog.regclass, column_name pg_catalog.name)
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
