@@ -1517,10 +1517,12 @@ BEGIN
         RAISE EXCEPTION '% is not a table, view or materialized view', relation
             USING ERRCODE = 'wrong_object_type';
     END IF;
-    IF NOT has_table_privilege(relation, 'SELECT') THEN
+    -- SELECT on the table or on its entity, time and seq columns (checked
+    -- below): column grants are enough, as for a query that reads only those
+    IF NOT has_any_column_privilege(relation, 'SELECT') THEN
         RAISE EXCEPTION 'permission denied for relation %', relation
             USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Registering a source needs SELECT on its relation.';
+                  DETAIL = 'Registering a source needs SELECT on its entity, time and seq columns.';
     END IF;
 
     -- each column must exist and have a usable type
@@ -1536,6 +1538,13 @@ BEGIN
                     quote_ident(CASE col.role WHEN 'entity' THEN entity_column
                                               WHEN 'time' THEN time_column ELSE seq_column END), relation
                 USING ERRCODE = 'undefined_column';
+        END IF;
+        IF NOT has_column_privilege(relation, col.attnum, 'SELECT') THEN
+            RAISE EXCEPTION 'permission denied for column % of relation %',
+                    quote_ident(CASE col.role WHEN 'entity' THEN entity_column
+                                              WHEN 'time' THEN time_column ELSE seq_column END), relation
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Registering a source needs SELECT on its entity, time and seq columns.';
         END IF;
         IF col.role = 'time' AND col.atttypid <> 'timestamptz'::regtype THEN
             RAISE EXCEPTION 'time column % of % has type %, not timestamp with time zone',
@@ -3243,8 +3252,9 @@ BEGIN
                        ms.state_table), et);
         EXECUTE format(timeline.work_sql('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
-                        FROM (SELECT src.* FROM pg_temp.timeline_rebuild r JOIN %s AS src ON src.%I = r.entity
-                              WHERE src.%I IS DISTINCT FROM NULL) AS src
+                        FROM %s AS src
+                        WHERE src.%I IN (SELECT r.entity FROM pg_temp.timeline_rebuild r)
+                          AND src.%I IS DISTINCT FROM NULL
                         GROUP BY src.%I
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
@@ -3257,8 +3267,8 @@ BEGIN
                               FROM pg_temp.timeline_fold f
                               CROSS JOIN LATERAL (
                                   SELECT pg_catalog.max(src.%I) AS timeline_newest, %s
-                                  FROM (SELECT src.* FROM %s AS src
-                                        WHERE src.%I = f.entity AND src.%I > f.last_time) AS src) b
+                                  FROM %s AS src
+                                  WHERE src.%I = f.entity AND src.%I > f.last_time) b
                               WHERE b.timeline_newest IS NOT NULL) b
                         WHERE st.entity = b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),

@@ -286,6 +286,30 @@ SELECT count(*) FROM timeline.feature_timelines('fs')
           n_since_login timeline.timeline, n timeline.timeline);
 SELECT timeline.create_source('mine', 'ev', 'user_id', 'ts');
 RESET ROLE;
+-- SELECT on the columns a source names is enough to register it (it was
+-- the whole table's): the entity and time, and the seq when one is given
+GRANT SELECT (user_id, ts) ON ev TO regress_timeline_analyst;
+SET ROLE regress_timeline_analyst;
+SELECT timeline.create_source('mine', 'ev', 'user_id', 'ts', 'id');
+SELECT timeline.create_source('mine', 'ev', 'user_id', 'ts');
+SELECT timeline.create_feature('mine_n', 'mine', 'count');
+SELECT timeline.create_feature_set('mine_fs', ARRAY['mine_n']);
+SELECT entity, timeline.num_points(n) FROM timeline.feature_timelines('mine_fs') AS f(entity int, n timeline.timeline)
+ ORDER BY entity;
+SELECT timeline.create_feature('mine_sum', 'mine', 'sum', 'amount');
+RESET ROLE;
+-- a source in a schema the reader may not use: the catalog still shows
+-- its features' SQL (it said "cannot compile: permission denied for schema")
+CREATE SCHEMA hidden;
+CREATE TABLE hidden.ev2 (e int, t timestamptz, v float8);
+SELECT timeline.create_source('hidden', 'hidden.ev2', 'e', 't');
+SELECT timeline.create_feature('hidden_sum', 'hidden', 'sum', 'v');
+SET ROLE regress_timeline_analyst;
+SELECT name, sql FROM timeline.features WHERE name = 'hidden_sum';
+SELECT timeline.feature_sql('hidden_sum') = sql AS same_sql FROM timeline.features WHERE name = 'hidden_sum';
+RESET ROLE;
+DROP TABLE hidden.ev2;
+DROP SCHEMA hidden;
 
 -- a source whose relation is gone gives a clear error everywhere
 CREATE TABLE tmp_events (e int, t timestamptz, v float8);

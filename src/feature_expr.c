@@ -20,22 +20,25 @@
  *		and in serving).
  *
  * The result is the expression's type, from which the caller picks the
- * timeline_agg overload.  Analysis checks no privileges; the queries that
- * use a feature run with the caller's rights.
+ * timeline_agg overload.  Analysis checks no privileges and looks the
+ * source up by OID, not by name (so it needs no USAGE on the source's
+ * schema either); the queries that use a feature run with the caller's
+ * rights.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "catalog/pg_class.h"
+#include "access/relation.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
-#include "parser/analyze.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parser.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 
 #include "timeline.h"
 
@@ -149,22 +152,23 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 	Oid			relid = PG_GETARG_OID(0);
 	char	   *expr = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	char	   *relname = get_rel_name(relid);
-	char	   *nspname;
 	char	   *sql;
 	List	   *raw;
 	SelectStmt *sel;
-	RangeVar   *rv;
-	Query	   *query;
-	TargetEntry *te;
+	ResTarget  *rt;
+	Relation	rel;
+	ParseState *pstate;
+	ParseNamespaceItem *nsitem;
+	Node	   *node;
 	ExprErrorContext errctx;
 	ErrorContextCallback errcallback;
 
-	if (relname == NULL)
+	/* by OID, as the source found it: no name lookup, so no USAGE check */
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	nspname = get_namespace_name(get_rel_namespace(relid));
 
 	sql = psprintf("SELECT %s", expr);
 	errctx.sql = sql;
@@ -176,37 +180,41 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 
 	raw = raw_parser(sql, RAW_PARSE_DEFAULT);
 	sel = CheckShape(raw, what);
+	rt = linitial_node(ResTarget, sel->targetList);
 
-	/* the same FROM as the compiled SQL: the source, aliased src */
-	rv = makeRangeVar(nspname, relname, -1);
-	rv->alias = makeAlias("src", NIL);
-	sel->fromClause = list_make1(rv);
-	query = parse_analyze_fixedparams(linitial_node(RawStmt, raw), sql,
-									  NULL, 0, NULL);
-	te = linitial_node(TargetEntry, query->targetList);
+	/* the same scope as the compiled SQL: the source alone, aliased src */
+	pstate = make_parsestate(NULL);
+	pstate->p_sourcetext = sql;
+	nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock,
+										   makeAlias("src", NIL), false, true);
+	addNSItemToQuery(pstate, nsitem, false, true, true);
+	node = transformExpr(pstate, rt->val, EXPR_KIND_SELECT_TARGET);
+	assign_expr_collations(pstate, node);
 
-	if (query->hasSubLinks)
+	if (pstate->p_hasSubLinks)
 		ReportSubquery(what);
-	if (query->hasAggs)
+	if (pstate->p_hasAggs)
 		ereport(ERROR,
 				(errcode(ERRCODE_GROUPING_ERROR),
 				 errmsg("aggregate functions are not allowed in %s", what),
 				 errhint("Give the aggregate as the feature's aggregate, and the expression it aggregates as the value.")));
-	if (query->hasWindowFuncs)
+	if (pstate->p_hasWindowFuncs)
 		ereport(ERROR,
 				(errcode(ERRCODE_WINDOWING_ERROR),
 				 errmsg("window functions are not allowed in %s", what),
 				 errhint("Give the window as the feature's window.")));
-	if (query->hasTargetSRFs)
+	if (pstate->p_hasTargetSRFs)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("set-returning functions are not allowed in %s", what)));
-	if (contain_volatile_functions((Node *) te->expr))
+	if (contain_volatile_functions(node))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("functions in %s must not be volatile", what),
 				 errdetail("A feature must give the same value every time it is computed, in training and in serving.")));
 
 	error_context_stack = errcallback.previous;
-	PG_RETURN_OID(exprType((Node *) te->expr));
+	free_parsestate(pstate);
+	relation_close(rel, NoLock);
+	PG_RETURN_OID(exprType(node));
 }
