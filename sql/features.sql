@@ -67,6 +67,10 @@ SELECT timeline.create_feature('x', 'purchases', 'median', 'amount');
 SELECT timeline.create_feature('x', 'purchases', NULL, 'amount');
 SELECT timeline.create_feature('x', 'purchases', 'sum');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'kind');
+-- a bare literal or NULL is text, as in a SELECT list
+SELECT timeline.create_feature('x', 'purchases', 'sum', $$'1'$$);
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'NULL');
+SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => $$'true'$$);
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'nope');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '-1 day');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '0');

@@ -30,10 +30,12 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"
 #include "parser/parse_expr.h"
 #include "parser/parse_relation.h"
@@ -189,6 +191,10 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 										   makeAlias("src", NIL), false, true);
 	addNSItemToQuery(pstate, nsitem, false, true, true);
 	node = transformExpr(pstate, rt->val, EXPR_KIND_SELECT_TARGET);
+	/* a bare literal or NULL is text, as in a SELECT list */
+	if (exprType(node) == UNKNOWNOID)
+		node = coerce_type(pstate, node, UNKNOWNOID, TEXTOID, -1,
+						   COERCION_IMPLICIT, COERCE_IMPLICIT_CAST, -1);
 	assign_expr_collations(pstate, node);
 
 	if (pstate->p_hasSubLinks)
