@@ -799,3 +799,41 @@ SELECT pg_temp.cancel_time($q$
                array_fill(timestamptz '2000-02-01', ARRAY[2000])))
     FROM long_tl$q$) < interval '1 second' AS between_cancelled_within_1s;
 RESET statement_timeout;
+
+-- a trailing window's queue holds the points of one width, not every point:
+-- it starts at a guess from the mean density, moves its points down as
+-- others leave and grows past the guess.  One timeline of 6,000 points, a
+-- burst of 2,000 within an hour among 4,000 over 30 days (a 1-hour window
+-- then holds up to 2,000 points where the guess is 1,024), and its windows
+-- checked at every event time and a microsecond before, against LATERAL
+SELECT setseed(0.25);
+CREATE TEMP TABLE qev AS
+SELECT timestamptz '2024-01-01' + (random() * 30 * 86400)::int * interval '1 second' AS ts,
+       (random() * 100)::int::float8 AS v
+  FROM generate_series(1, 4000)
+UNION ALL
+SELECT timestamptz '2024-01-10' + (random() * 3600)::int * interval '1 second', (random() * 100)::int::float8
+  FROM generate_series(1, 2000);
+CREATE INDEX ON qev (ts);
+ANALYZE qev;
+CREATE TEMP TABLE qtl AS SELECT timeline_agg(ts, v) AS tl FROM qev;
+CREATE TEMP TABLE qprobe AS
+SELECT array_agg(DISTINCT t ORDER BY t) AS ts
+  FROM (SELECT ts FROM qev UNION ALL SELECT ts - interval '1 microsecond' FROM qev) x(t)
+ WHERE t >= (SELECT min(ts) FROM qev);
+SELECT r.w, count(*) AS probes,
+       count(*) FILTER (WHERE o.n IS DISTINCT FROM x.n OR o.s IS DISTINCT FROM x.s
+                           OR o.mx IS DISTINCT FROM x.mx OR o.mn IS DISTINCT FROM x.mn) AS differ
+  FROM (SELECT w, count(q.tl, w) AS n, sum(q.tl, w) AS s, max(q.tl, w) AS mx, min(q.tl, w) AS mn
+          FROM qtl q, (VALUES (interval '1 hour'), (interval '3 days')) ws(w)) r,
+       qprobe p,
+       LATERAL unnest(p.ts, values_at(r.n, p.ts), values_at(r.s, p.ts), values_at(r.mx, p.ts),
+                      values_at(r.mn, p.ts)) AS x(t, n, s, mx, mn),
+       LATERAL (SELECT count(*)::float8 AS n, sum(e.v) AS s, max(e.v) AS mx, min(e.v) AS mn
+                  FROM qev e WHERE e.ts <= x.t AND e.ts > x.t - r.w) o
+ GROUP BY r.w ORDER BY r.w;
+-- aggregate_at_times runs its own queue over the probes in time order
+SELECT count(*) AS probes, count(*) FILTER (WHERE a.v IS DISTINCT FROM o.s) AS differ
+  FROM qtl q, qprobe p,
+       LATERAL unnest(p.ts, aggregate_at_times(q.tl, 'sum', '1 hour', p.ts)) AS a(t, v),
+       LATERAL (SELECT sum(e.v) AS s FROM qev e WHERE e.ts <= a.t AND e.ts > a.t - interval '1 hour') o;

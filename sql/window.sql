@@ -254,3 +254,22 @@ SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}',
 SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 42) AS u(id int8, v float8)$$) AS not_a_timeline;
 SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', VARIADIC ARRAY['discrete{}'::timeline.timeline]) AS u(id int8, v float8)$$) AS variadic_array;
 SELECT pg_temp.try($$SELECT timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline)$$) AS no_column_list;
+
+-- a trailing window's queue starts at a guess and grows or moves its
+-- points down (every point of a minute's ticks over 50 hours, and a burst
+-- of 1,500 points in one second: more than the first guess of 1,024);
+-- checked against plain SQL at a few times around the burst
+CREATE TEMP TABLE qpts AS
+SELECT timestamptz '2024-01-01' + g * interval '1 minute' AS ts, (g % 7)::float8 AS v
+  FROM generate_series(0, 2999) g
+UNION ALL
+SELECT timestamptz '2024-01-02' + g * interval '1 millisecond', (g % 5)::float8
+  FROM generate_series(1, 1500) g;
+SELECT p.t, value_at(count(q.tl, '10 minutes'), p.t) AS n, value_at(sum(q.tl, '10 minutes'), p.t) AS s,
+       value_at(max(q.tl, '2 hours'), p.t) AS mx,
+       (SELECT row(count(*), sum(v)) FROM qpts WHERE ts <= p.t AND ts > p.t - interval '10 minutes') AS sql_n_s,
+       (SELECT max(v) FROM qpts WHERE ts <= p.t AND ts > p.t - interval '2 hours') AS sql_mx
+  FROM (SELECT timeline_agg(ts, v) AS tl FROM qpts) q,
+       unnest(ARRAY[timestamptz '2024-01-01 23:59', '2024-01-02 00:00:01', '2024-01-02 00:00:01.5',
+                    '2024-01-02 00:09:59', '2024-01-02 00:10:02', '2024-01-03 01:00']) AS p(t)
+ ORDER BY p.t;

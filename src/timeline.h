@@ -385,8 +385,12 @@ AccResult(WinKind kind, const WinAcc *a, float8 *out)
 /*
  * The two-stack queue.  Elements [head, split) form the front part, whose
  * suffix accumulators are in suffix[]; elements [split, tail) the back part,
- * whose combination is back.  Arrays hold every element ever pushed (the
- * caller knows the bound), so indexes only grow.
+ * whose combination is back.  The arrays hold cap elements; a push that
+ * finds them full moves the live elements [head, tail) to the front when
+ * they fill at most half, and doubles them otherwise (AccQueueMakeRoom), so
+ * a window's memory follows the elements it holds, not every element ever
+ * pushed.  Moving copies accumulators and leave times unchanged: totals are
+ * the same, bit for bit.
  */
 typedef struct AccQueue
 {
@@ -397,8 +401,14 @@ typedef struct AccQueue
 	int64		head;
 	int64		split;
 	int64		tail;
+	int64		cap;
 	WinAcc		back;
 } AccQueue;
+
+/* the first allocation of a queue whose window has no known bound */
+#define ACC_QUEUE_FIRST 1024
+
+extern void AccQueueMakeRoom(AccQueue *q);
 
 /*
  * The queue's operations come in two forms: ...Of takes the aggregate kind
@@ -409,6 +419,8 @@ typedef struct AccQueue
 static pg_attribute_always_inline void
 AccQueuePushOf(AccQueue *q, WinKind kind, const WinAcc *a, TimestampTz expiry)
 {
+	if (unlikely(q->tail == q->cap))
+		AccQueueMakeRoom(q);
 	q->item[q->tail] = *a;
 	if (q->expiry)
 		q->expiry[q->tail] = expiry;

@@ -83,17 +83,50 @@ static const char *const win_names[] = {
 	"var_samp", "var_pop", "stddev_samp", "stddev_pop"
 };
 
-/* Allocates a queue for up to capacity elements. */
+/*
+ * Allocates a queue with room for capacity elements (it grows as needed:
+ * callers that cannot bound a window pass ACC_QUEUE_FIRST).
+ */
 void
 AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry)
 {
 	memset(q, 0, sizeof(*q));
 	q->kind = kind;
-	capacity = Max(capacity, 1);
-	q->item = palloc_extended(sizeof(WinAcc) * capacity, MCXT_ALLOC_HUGE);
-	q->suffix = palloc_extended(sizeof(WinAcc) * capacity, MCXT_ALLOC_HUGE);
+	q->cap = Max(capacity, 1);
+	q->item = palloc_extended(sizeof(WinAcc) * q->cap, MCXT_ALLOC_HUGE);
+	q->suffix = palloc_extended(sizeof(WinAcc) * q->cap, MCXT_ALLOC_HUGE);
 	if (with_expiry)
-		q->expiry = palloc_extended(sizeof(TimestampTz) * capacity, MCXT_ALLOC_HUGE);
+		q->expiry = palloc_extended(sizeof(TimestampTz) * q->cap, MCXT_ALLOC_HUGE);
+}
+
+/*
+ * Makes room for one more element in a full queue: moves the live elements
+ * to the front if they fill at most half of it (at least cap / 2 pushes
+ * come before the next move, so each push moves at most one element on
+ * average), else doubles it.
+ */
+void
+AccQueueMakeRoom(AccQueue *q)
+{
+	int64		live = q->tail - q->head;
+
+	Assert(q->tail == q->cap && q->head <= q->split && q->split <= q->tail);
+	if (q->head > 0 && live <= q->cap / 2)
+	{
+		memmove(q->item, q->item + q->head, sizeof(WinAcc) * live);
+		memmove(q->suffix, q->suffix + q->head, sizeof(WinAcc) * (q->split - q->head));
+		if (q->expiry)
+			memmove(q->expiry, q->expiry + q->head, sizeof(TimestampTz) * live);
+		q->split -= q->head;
+		q->tail = live;
+		q->head = 0;
+		return;
+	}
+	q->cap *= 2;
+	q->item = repalloc_huge(q->item, sizeof(WinAcc) * q->cap);
+	q->suffix = repalloc_huge(q->suffix, sizeof(WinAcc) * q->cap);
+	if (q->expiry)
+		q->expiry = repalloc_huge(q->expiry, sizeof(TimestampTz) * q->cap);
 }
 
 /* Frees a queue's arrays. */
@@ -104,6 +137,30 @@ AccQueueFree(AccQueue *q)
 	pfree(q->suffix);
 	if (q->expiry)
 		pfree(q->expiry);
+}
+
+/*
+ * The first allocation of a trailing window's queue: every point when one
+ * width spans the timeline (the queue will hold them all: growing to that
+ * would copy them about twice), else twice the points of one width at the
+ * timeline's mean density, and never under ACC_QUEUE_FIRST (the queue
+ * grows past a wrong guess, and moves down as points leave).
+ */
+static int64
+TrailingQueueFirst(const Timeline *tl, const WindowWidth *ww)
+{
+	const TimestampTz *times = TimelineTimes(tl);
+	int64		reach = ww->fixed ? ww->usecs : ww->reach;
+	int64		span;
+	float8		guess;
+
+	if (tl->npoints <= ACC_QUEUE_FIRST)
+		return tl->npoints;
+	span = times[tl->npoints - 1] - times[0];	/* valid times: no overflow */
+	if (reach >= span)
+		return tl->npoints;
+	guess = 2.0 * (float8) tl->npoints * ((float8) reach / (float8) span);
+	return Max((int64) Min(guess, (float8) tl->npoints), ACC_QUEUE_FIRST);
 }
 
 /* Appends a result point computed from acc. */
@@ -281,7 +338,7 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	WindowJumps wj;
 
 	TimelineCursorInit(&c, tl);
-	AccQueueInit(&q, kind, tl->npoints, true);
+	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), true);
 	WindowJumpsInit(&wj, ww, TimelineTimes(tl), tl->npoints, DT_NOBEGIN, DT_NOEND);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
 						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
@@ -530,7 +587,7 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k, bool at_poi
 				 errmsg("number of reset periods must be at least 1"),
 				 errhint("Use 1 for the window since the last reset.")));
 	TimelineMergeInit(&m, 2, inputs);
-	AccQueueInit(&closed, kind, (int64) tl->npoints + reset->npoints + 1, false);
+	AccQueueInit(&closed, kind, Min(k, ACC_QUEUE_FIRST), false);
 	if (at_points)
 		TimelineBuilderInit(&out, TimelineSeqs(tl) != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	else
@@ -896,7 +953,7 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		ProbeFromResult(pt, AggregateTrailing(tl, kind, ww->width, false));
 		return;
 	}
-	AccQueueInit(&q, kind, tl->npoints, true);
+	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), true);
 	for (int o = 0; o < pt->norder; o++)
 	{
 		int			k = pt->order[o];
