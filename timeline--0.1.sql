@@ -2168,13 +2168,15 @@ COMMENT ON FUNCTION timeline.label_count_aggregate(pg_catalog.text, pg_catalog.b
 
 CREATE FUNCTION timeline.compile_label(label pg_catalog.text, horizon pg_catalog.interval,
     OUT source pg_catalog.text, OUT expression pg_catalog.text, OUT aggregate pg_catalog.text,
-    OUT reader pg_catalog.text, OUT counts_rows pg_catalog.bool)
+    OUT reader pg_catalog.text, OUT counts_rows pg_catalog.bool, OUT width pg_catalog.interval,
+    OUT filter pg_catalog.text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     m text[];
     f record;
+    d timeline.feature_def;
 BEGIN
     IF horizon IS NULL OR NOT timeline.moves_forward(horizon) THEN
         RAISE EXCEPTION 'a label needs a positive horizon'
@@ -2183,12 +2185,30 @@ BEGIN
                   HINT = 'Pass horizon, such as interval ''30 days''.';
     END IF;
     m := regexp_match(label, '^\s*([A-Za-z_]+)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(,(.*))?\)\s*$');
+    -- a feature: its aggregate over its window at t + horizon, cut at t
+    -- (the window from the later of t and (t + horizon) - width, or from t
+    -- for a lifetime one), so the label reads only data in (t, t + horizon]
+    -- (read whole, a lifetime feature or a month at a month's end reached
+    -- back to t and before: the event at t was in the label and the
+    -- features both); a since window cannot be cut that way
     IF m IS NULL THEN
         f := timeline.resolve_feature(btrim(label));
-        SELECT d.source, d.aggregate INTO source, aggregate
-          FROM timeline.feature_def d WHERE d.name = f.name AND d.version = f.version;
-        expression := timeline.compile_feature(f.name, f.version);
-        reader := 'value_at_ends';
+        SELECT * INTO d FROM timeline.feature_def fd WHERE fd.name = f.name AND fd.version = f.version;
+        IF d.window_kind NOT IN ('lifetime', 'trailing') THEN
+            RAISE EXCEPTION 'feature %@% cannot be a label: its window starts at a reset, which can come before t',
+                    d.name, d.version
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The label of an example observed at t comes from data in (t, t + horizon] only.',
+                      HINT = 'Label with a feature of a lifetime or trailing window, or with an aggregate over the source, such as count(purchases).';
+        END IF;
+        source := d.source;
+        aggregate := d.aggregate;
+        expression := (timeline.compile_parts(d.source, d.aggregate, d.value_expression, d.window_kind,
+                                              d.window_width, d.window_predicate, d.filter,
+                                              format('feature %s@%s', d.name, d.version))).points;
+        reader := 'between';
+        width := d.window_width;
+        filter := d.filter;
         counts_rows := false;
         RETURN;
     END IF;
@@ -2219,7 +2239,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
-'internal: the per-entity SQL expression of a training-set label, its source, how read_at_times reads it (value_at_ends or between), and whether it counts rows';
+'internal: the per-entity SQL expression of a training-set label, its source, how read_at_times reads it (between, with a width for a feature of a trailing window), whether it counts rows, and its filter';
 
 CREATE FUNCTION timeline.create_training_set_in(target_table pg_catalog.text, feature_set pg_catalog.text,
     spine pg_catalog.text, label pg_catalog.text, horizon pg_catalog.interval,
@@ -2250,6 +2270,8 @@ DECLARE
     lab_aggregate text;
     lab_reader text;
     lab_counts_rows bool;
+    lab_width interval;
+    lab_filter text;
     label_rel regclass;
     newest timestamptz;
     newest_sql text;
@@ -2303,6 +2325,8 @@ BEGIN
         lab_expression := lab.expression;
         lab_aggregate := lab.aggregate;
         lab_counts_rows := lab.counts_rows;
+        lab_width := lab.width;
+        lab_filter := lab.filter;
     END IF;
 
     -- the target's schema and the spine follow the caller's search_path
@@ -2432,7 +2456,7 @@ BEGIN
                 UNION ALL
                 SELECT lab_source, lab_expression, lab_reader,
                        CASE WHEN lab_reader = 'between' THEN timeline.label_count_aggregate(lab_aggregate, lab_counts_rows) END,
-                       NULL::pg_catalog.interval, 'label', 1000000, lab_counts_rows, NULL::pg_catalog.text
+                       lab_width, 'label', 1000000, lab_counts_rows, lab_filter
                  WHERE label IS NOT NULL) x
          GROUP BY x.source ORDER BY min(x.ord)
     LOOP

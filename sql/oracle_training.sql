@@ -97,7 +97,8 @@ INSERT INTO tsets VALUES
     ('any_1d_flag', 'any(src)', '1 day', 'flag'),
     ('sum_3d', 'sum(src, amount)', '3 days', 'exclude'),
     ('f_mean_3d_5d', 'f_mean_3d', '5 days', 'exclude'),
-    ('f_since_count_2d_flag', 'f_since_count', '2 days', 'flag');
+    ('f_sum_2d_flag', 'f_sum', '2 days', 'flag'),
+    ('f_big_3d_count_1d', 'f_big_3d', '1 day', 'exclude');
 
 --
 -- Data.  Entities 1..160 by entity % 16:
@@ -421,9 +422,11 @@ BEGIN
         ('f_sum_buy_3d', a.f_sum_buy_3d)
     ) AS v(col, val);
 
-    -- the oracle's labels: from the events in (t, t + horizon], or a
-    -- feature's value as of t + horizon; a row is complete (and kept by
-    -- 'exclude') when t + horizon is at or before the source's newest event
+    -- the oracle's labels: from the events in (t, t + horizon], a feature's
+    -- too (its window at t + horizon, cut at t: a lifetime feature's is
+    -- (t, t + horizon], a 3-day window read at t + 5 days lies inside, one
+    -- read at t + 1 day is cut); a row is complete (and kept by 'exclude')
+    -- when t + horizon is at or before the source's newest event
     INSERT INTO want_label (seed, tset, sid, val, complete, included)
     SELECT sp.seed, x.tset, sp.sid, x0.val, coalesce(sp.t + x.horizon <= newest.ts, false),
            x.mode = 'flag' OR coalesce(sp.t + x.horizon <= newest.ts, false)
@@ -435,14 +438,10 @@ BEGIN
                sum(amount::numeric) FILTER (WHERE ts > sp.t AND ts <= sp.t + interval '3 days') AS sum_3d,
                avg(amount::numeric) FILTER (WHERE ts > (sp.t + interval '5 days') - interval '3 days'
                                               AND ts <= sp.t + interval '5 days') AS mean_3d_at_5d,
-               max(ts) FILTER (WHERE ts <= sp.t + interval '2 days') AS last_row_time_2d
+               sum(amount::numeric) FILTER (WHERE ts > sp.t AND ts <= sp.t + interval '2 days') AS sum_2d,
+               count(*) FILTER (WHERE ts > sp.t AND ts <= sp.t + interval '1 day'
+                                  AND kind <> 'reset' AND amount > 50) AS big_1d
         FROM ev WHERE ev.seed = sp.seed AND ev.entity = sp.entity) a ON true
-    LEFT JOIN LATERAL (
-        SELECT count(*) AS since_count_2d FROM ev
-        WHERE ev.seed = sp.seed AND ev.entity = sp.entity AND ev.ts <= sp.t + interval '2 days'
-          AND ev.ts > coalesce((SELECT max(r.ts) FROM ev r
-                                WHERE r.seed = sp.seed AND r.entity = sp.entity AND r.kind = 'reset'
-                                  AND r.ts < a.last_row_time_2d), '-infinity')) si ON true
     CROSS JOIN LATERAL (
         SELECT sp.entity IS NOT NULL AND sp.t IS NOT NULL AS known) k
     JOIN LATERAL (VALUES
@@ -451,7 +450,8 @@ BEGIN
         ('any_1d_flag', CASE WHEN k.known THEN (a.count_1d > 0)::int END),
         ('sum_3d', a.sum_3d),
         ('f_mean_3d_5d', a.mean_3d_at_5d),
-        ('f_since_count_2d_flag', CASE WHEN k.known THEN si.since_count_2d END)
+        ('f_sum_2d_flag', a.sum_2d),
+        ('f_big_3d_count_1d', CASE WHEN k.known THEN a.big_1d END)
     ) AS x0(tset, val) ON true
     JOIN tsets x ON x.tset = x0.tset;
 
@@ -553,7 +553,8 @@ FROM want GROUP BY col ORDER BY col;
 SELECT tset,
        count(val) >= 1000 AS nonnull_1000,
        count(*) - count(val) >= 10 AS null_10,
-       count(DISTINCT val) >= CASE WHEN tset LIKE 'any%' THEN 2 WHEN tset LIKE '%count%' THEN 10 ELSE 100 END AS varied,
+       count(DISTINCT val) >= CASE WHEN tset LIKE 'any%' THEN 2 WHEN tset LIKE 'f_big%' THEN 5
+                                    WHEN tset LIKE '%count%' THEN 10 ELSE 100 END AS varied,
        -- count labels: 0 (not NULL) for rows without events in the horizon
        CASE WHEN tset LIKE 'any%' OR tset LIKE '%count%' THEN count(*) FILTER (WHERE val = 0) >= 100 END AS zeros_100
 FROM want_label GROUP BY tset ORDER BY tset;

@@ -46,7 +46,10 @@ SELECT tag, t, label FROM train_any;
 SELECT timeline.create_training_set('train_sum', 'fs', 'SELECT user_id, t FROM spine',
                                     'sum(purchases, amount * 2)', '5 days');
 SELECT * FROM train_sum;
--- a feature as the label: its value as of t + horizon
+-- a feature as the label: its aggregate over its window at t + horizon, cut
+-- at t, so only data in (t, t + horizon] (spend is a lifetime sum: the
+-- spend in the 3 days after t, NULL where none; read whole it was the
+-- spend up to t + 3 days, t and before included)
 SELECT timeline.create_training_set('train_feat', 'fs', 'SELECT user_id, t FROM spine', 'spend', '3 days');
 SELECT user_id, t, spend, label FROM train_feat;
 SELECT pg_typeof(label) AS any_label_type FROM train_any LIMIT 1;
@@ -63,6 +66,21 @@ SELECT timeline.create_feature_set('fs_edges', ARRAY['c2']);
 SELECT timeline.create_training_set('month_label', 'fs_edges',
     $$SELECT 1 AS entity, '2022-01-31 00:00+00'::timestamptz AS t$$, 'sum(s2, amount)', '1 month');
 SELECT * FROM month_label;      -- label 1: the event of 01-29 is before t
+-- a feature of a month's window as the label, observed at an event: read
+-- whole at 02-28 its window starts on 01-28 and holds the event at t, which
+-- the features count too (label 11); cut at t it holds 02-10 only (1).  A
+-- 1-day window read at t + horizon lies inside (t, t + horizon]: not cut
+SELECT timeline.create_feature('s2_sum_1m', 's2', 'sum', 'amount', '1 mon');
+SELECT timeline.create_feature('s2_sum_1d', 's2', 'sum', 'amount', '1 day');
+SELECT timeline.create_training_set('month_feature_label', 'fs_edges',
+    $$SELECT 1 AS entity, '2022-01-29 00:00+00'::timestamptz AS t$$, 's2_sum_1m', '1 month');
+SELECT * FROM month_feature_label;
+SELECT timeline.create_training_set('day_feature_label', 'fs_edges',
+    $$SELECT 1 AS entity, t FROM (VALUES ('2022-02-09 12:00+00'::timestamptz), ('2022-02-09 00:00+00')) v(t)$$,
+    's2_sum_1d', '1 mon 12 hours');
+SELECT * FROM day_feature_label;   -- 1 (03-10 in (03-09, 03-10]), NULL (03-09 12:00 is not)
+-- a since window starts at a reset, which can come before t: refused
+SELECT timeline.create_training_set('since_label', 'fs', 'SELECT user_id, t FROM spine', 'n_since_login', '3 days');
 SET TimeZone = 'America/New_York';
 SELECT timeline.create_training_set('dst_label', 'fs_edges',
     $$SELECT 2 AS entity, '2022-03-06 07:30+00'::timestamptz AS t$$, 'count(s2)', '7 days');

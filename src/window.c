@@ -1075,7 +1075,10 @@ timeline_aggregate_at_times_trailing(PG_FUNCTION_ARGS)
  *   value_at_ends  values_at(tl, ends)[k]
  *   at             aggregate_at_times(tl, aggregates[c] [, widths[c]], times)[k]
  *                  (lifetime when widths[c] is NULL)
- *   between        aggregates_between(tl, aggregates[c], times, ends)[k]
+ *   between        aggregates_between(tl, aggregates[c], times, ends)[k];
+ *                  with widths[c], from the later of times[k] and
+ *                  ends[k] - widths[c] (a trailing window read at ends[k],
+ *                  cut at times[k]: a training set's feature label)
  * with the same values bit for bit.  An at or between read may also take
  * the aggregate count_rows: count, but of points rather than of non-NULL
  * values, found by binary searches alone.  A training set's count(events)
@@ -1199,10 +1202,6 @@ ReadSpecMake(FunctionCallInfo fcinfo, int ntimelines, MemoryContext mcxt)
 		{
 			Interval   *width = MemoryContextAlloc(mcxt, sizeof(Interval));
 
-			if (col->read == RK_BETWEEN)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("column %d reads between times and ends: its width must be NULL", c + 1)));
 			memcpy(width, DatumGetIntervalP(widths[c]), sizeof(Interval));
 			WindowWidthInit(&col->ww, width);
 			col->trailing = true;
@@ -1224,6 +1223,19 @@ ReadTimes(ArrayType *arr, bool **isnull, int *n)
 	for (int k = 0; k < *n; k++)
 		times[k] = (*isnull)[k] ? 0 : DatumGetTimestampTz(elems[k]);
 	return times;
+}
+
+/*
+ * Where a between read's window starts: at time, or with a width at the
+ * later of time and end - width (DT_NOBEGIN and DT_NOEND compare as the
+ * range's ends).
+ */
+static inline TimestampTz
+BetweenStart(const ColumnRead *col, TimestampTz time, TimestampTz end)
+{
+	if (!col->trailing)
+		return time;
+	return Max(time, WindowStart(&col->ww, end));
 }
 
 /*
@@ -1249,6 +1261,8 @@ CountRowsAt(Timeline *tl, const ColumnRead *col, ProbeTimes *pt, const Timestamp
 		{
 			if (ends == NULL || endnulls[k])
 				continue;
+			if (col->trailing)
+				upto = TimelineUpperBound(tl, BetweenStart(col, pt->time[k], ends[k]));
 			count = Max(TimelineUpperBound(tl, ends[k]) - upto, 0);
 		}
 		else if (upto == 0)
@@ -1404,7 +1418,8 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 					CHECK_FOR_INTERRUPTS();
 					if (pt.isnull[k] || ends == NULL || endnulls[k])
 						continue;
-					pt.outnull[k] = !AggregateBetween(tl, col->kind, pt.time[k], ends[k], &v);
+					pt.outnull[k] = !AggregateBetween(tl, col->kind, BetweenStart(col, pt.time[k], ends[k]),
+													  ends[k], &v);
 					pt.out[k] = pt.outnull[k] ? (Datum) 0 : Float8GetDatum(v);
 				}
 				break;
