@@ -2272,6 +2272,7 @@ DECLARE
     lab_counts_rows bool;
     lab_width interval;
     lab_filter text;
+    infinite_time bool;
     label_rel regclass;
     newest timestamptz;
     newest_sql text;
@@ -2384,6 +2385,19 @@ BEGIN
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = format('Cast it to %s in the spine query.', set_entity_type);
         END;
+        -- floating point against another type compares through a rounding
+        -- cast: one spine value then equals several entities (bigint
+        -- 9007199254740992 and ...993 both equal that double), and the row
+        -- took the features of one of them
+        IF set_entity_type::regtype <> spine_types[1]
+           AND (set_entity_type::regtype IN ('float4'::regtype, 'float8'::regtype)
+                OR spine_types[1] IN ('float4'::regtype, 'float8'::regtype)) THEN
+            RAISE EXCEPTION 'the spine''s entity column % has type %, but the entities of feature set % are of type %',
+                            quote_ident(e_col), spine_types[1], quote_literal(feature_set), set_entity_type
+                USING ERRCODE = 'datatype_mismatch',
+                      DETAIL = 'Floating-point values compare with other types inexactly, so one spine value could match several entities.',
+                      HINT = format('Cast it to %s in the spine query.', set_entity_type);
+        END IF;
     END IF;
     -- statistics of the columns the statements below use only: the other
     -- columns are just carried along, and sampling them costs with their
@@ -2587,8 +2601,18 @@ BEGIN
                                     format('s.%I IS DISTINCT FROM NULL AND s.%I IS DISTINCT FROM NULL', e_col, t_col))
             || CASE WHEN lab_aggregate = 'any' THEN ' > 0' ELSE '' END);
         IF newest_sql IS NULL THEN
-            EXECUTE format('SELECT pg_catalog.max(src.%I) FROM %s AS src',
-                           (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest;
+            -- an infinite time fails here as it fails timeline_agg when the
+            -- whole source is aggregated (taken as the newest event, it
+            -- made every label complete)
+            EXECUTE format('SELECT pg_catalog.max(src.%1$I), pg_catalog.bool_or(NOT pg_catalog.isfinite(src.%1$I))
+                            FROM %2$s AS src',
+                           (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest, infinite_time;
+            IF infinite_time THEN
+                RAISE EXCEPTION 'timeline points cannot have infinite times'
+                    USING ERRCODE = 'datetime_field_overflow',
+                          DETAIL = format('Source %s, which the label reads, has an event at an infinite time.', quote_literal(lab_source)),
+                          HINT = 'Filter out rows whose time is infinity or -infinity.';
+            END IF;
             -- in UTC and ISO form: the session's DateStyle would write the
             -- zone as an abbreviation (IST, read back as Israel's), moving
             -- the newest event and with it every label's completeness

@@ -157,6 +157,11 @@ SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t::timestamp FR
 -- an entity the feature set's do not compare with, in the caller's terms
 -- (it failed with 42883 and the whole generated statement)
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id::text, t FROM spine');
+-- ... or compares inexactly: a double against bigint entities equalled two
+-- of them (9007199254740992 and ...993), and the row took one's features
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id::float8, t FROM spine');
+SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id::int8, t FROM spine') AS int8_spine_rows;
+DROP TABLE t1;
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS spend FROM spine');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT user_id, t, tag AS label FROM spine', 'count(purchases)', '1 day');
 SELECT timeline.create_training_set('t1', 'fs', 'SELECT * FROM spine', 'count(purchases)');
@@ -222,12 +227,33 @@ SELECT date_trunc('day', ts) < '2024-01-06' AS first_bucket, count(*),
 FROM train_login GROUP BY 1 ORDER BY 1 DESC;
 DELETE FROM ev WHERE id = 7;
 
+-- an event at an infinite time fails a training set with a label, whichever
+-- way the label source's newest event is found (a spine of one entity
+-- scanned the source for it, took the infinity of an entity not in the
+-- spine as the newest event, and called every label complete)
+CREATE TABLE ev_inf (id bigint, user_id int, ts timestamptz);
+INSERT INTO ev_inf SELECT g, g % 10, '2024-01-01'::timestamptz + g * interval '1 hour' FROM generate_series(1, 200) g;
+INSERT INTO ev_inf VALUES (1000, NULL, 'infinity');
+ANALYZE ev_inf;
+SELECT timeline.create_source('ev_inf', 'ev_inf', 'user_id', 'ts', 'id');
+SELECT timeline.create_feature('n_inf', 'ev_inf', 'count');
+SELECT timeline.create_feature_set('fs_inf', ARRAY['n_inf']);
+SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id, '2024-01-08'::timestamptz AS t$$,
+                                    'count(ev_inf)', '30 days', 'flag');
+SELECT timeline.create_training_set('inf_big', 'fs_inf', $$SELECT u, '2024-01-08'::timestamptz FROM generate_series(0, 9) u$$,
+                                    'count(ev_inf)', '30 days', 'flag');
+DELETE FROM ev_inf WHERE id = 1000;
+SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id, '2024-01-08'::timestamptz AS t$$,
+                                    'count(ev_inf)', '30 days', 'flag') AS finite_rows;
+SELECT user_id, t, n_inf, label, label_complete FROM inf_small;
+
 -- leave the catalog empty for the next test
 -- the SQL every reader of a feature uses: counts are 0, not NULL, where entity and time are known
 SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
        timeline.zero_count_sql('count_if', 'x.v') AS count_if_always,
        timeline.zero_count_sql('sum', 'g1.c2', 's.e IS NOT NULL') AS sum_stays;
-DROP TABLE ev, ev2, ev3, spine, spine3, newest3, newest3b, leaky, train, train_login, train_flag, train_any, train_sum, train_feat, month_label, dst_label;
+DROP TABLE ev, ev2, ev3, spine, spine3, newest3, newest3b, leaky, train, train_login, train_flag, train_any, train_sum, train_feat, month_label, dst_label,
+           month_feature_label, day_feature_label, ev_inf, inf_small;
 DROP SCHEMA ml CASCADE;
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,

@@ -577,13 +577,52 @@ TimeCorrelation(const AsofShape *shape)
  * executor then lets PostgreSQL's planner choose between the two, and the
  * sort's cost stays the estimate here (an upper bound).
  */
+/*
+ * Adds up the tables under an inheritance parent or partitioned table (at
+ * any depth): the parent's own tuples are those its quals leave of them
+ * (a handful per outer row here), and a partitioned table has no pages, so
+ * the merge looked as cheap as one probe whatever the table's size.
+ */
 static void
-EventsCost(RelOptInfo *erel, const AsofShape *shape, bool time_ordered, Cost *cost,
-		   double *rows, bool *covering, bool *ordered_index)
+InheritedSize(PlannerInfo *root, Index parent, double *tuples, double *pages)
 {
-	double		tuples = Max(erel->tuples, 1.0);
-	double		pages = Max(erel->pages, 1.0);
 	ListCell   *lc;
+
+	foreach(lc, root->append_rel_list)
+	{
+		AppendRelInfo *appinfo = lfirst(lc);
+		RelOptInfo *child;
+
+		if (appinfo->parent_relid != parent)
+			continue;
+		child = root->simple_rel_array[appinfo->child_relid];
+		if (child == NULL)
+			continue;
+		if (root->simple_rte_array[appinfo->child_relid]->inh)
+			InheritedSize(root, appinfo->child_relid, tuples, pages);
+		else
+		{
+			*tuples += child->tuples;
+			*pages += child->pages;
+		}
+	}
+}
+
+static void
+EventsCost(PlannerInfo *subroot, RelOptInfo *erel, const AsofShape *shape, bool time_ordered,
+		   Cost *cost, double *rows, bool *covering, bool *ordered_index)
+{
+	double		tuples = erel->tuples;
+	double		pages = erel->pages;
+	ListCell   *lc;
+
+	if (subroot->simple_rte_array[erel->relid]->inh)
+	{
+		tuples = pages = 0;
+		InheritedSize(subroot, erel->relid, &tuples, &pages);
+	}
+	tuples = Max(tuples, 1.0);
+	pages = Max(pages, 1.0);
 
 	*rows = tuples;
 	*covering = false;
@@ -707,7 +746,8 @@ AsofJoinPathlist(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 		return;
 	/* the events lie in time order (an event log appended as it happens) */
 	time_ordered = fabs(TimeCorrelation(&shape)) >= 0.9;
-	EventsCost(erel, &shape, time_ordered, &events_cost, &events_rows, &covering, &ordered_index);
+	EventsCost(innerrel->subroot, erel, &shape, time_ordered, &events_cost, &events_rows, &covering,
+			   &ordered_index);
 	outer_rows = Max(outer_path->rows, 1.0);
 
 	/*
