@@ -2445,7 +2445,8 @@ BEGIN
     -- features as aggregate_at_times would (no result timeline is built;
     -- the values are those of values_at bit for bit), since features their
     -- result timeline as values_at would, the label as aggregates_between
-    -- or values_at at t + horizon would.
+    -- over (t, t + horizon] would (a feature's from the later of t and its
+    -- window's start at t + horizon).
     FOR g IN
         SELECT x.source, array_agg(x.state ORDER BY x.ord) AS states,
                array_agg(x.read ORDER BY x.ord) AS reads, array_agg(x.agg ORDER BY x.ord) AS aggs,
