@@ -2272,7 +2272,7 @@ DECLARE
     lab_counts_rows bool;
     lab_width interval;
     lab_filter text;
-    infinite_time bool;
+    oldest timestamptz;
     label_rel regclass;
     newest timestamptz;
     newest_sql text;
@@ -2395,7 +2395,7 @@ BEGIN
             RAISE EXCEPTION 'the spine''s entity column % has type %, but the entities of feature set % are of type %',
                             quote_ident(e_col), spine_types[1], quote_literal(feature_set), set_entity_type
                 USING ERRCODE = 'datatype_mismatch',
-                      DETAIL = 'Floating-point values compare with other types inexactly, so one spine value could match several entities.',
+                      DETAIL = 'Floating-point values compare with other types through a rounding cast, so a spine value can match an entity it does not equal, or several.',
                       HINT = format('Cast it to %s in the spine query.', set_entity_type);
         END IF;
     END IF;
@@ -2605,10 +2605,10 @@ BEGIN
             -- an infinite time fails here as it fails timeline_agg when the
             -- whole source is aggregated (taken as the newest event, it
             -- made every label complete)
-            EXECUTE format('SELECT pg_catalog.max(src.%1$I), pg_catalog.bool_or(NOT pg_catalog.isfinite(src.%1$I))
-                            FROM %2$s AS src',
-                           (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest, infinite_time;
-            IF infinite_time THEN
+            -- (max and min: an index leading with the time serves both)
+            EXECUTE format('SELECT pg_catalog.max(src.%1$I), pg_catalog.min(src.%1$I) FROM %2$s AS src',
+                           (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest, oldest;
+            IF NOT pg_catalog.isfinite(newest) OR NOT pg_catalog.isfinite(oldest) THEN
                 RAISE EXCEPTION 'timeline points cannot have infinite times'
                     USING ERRCODE = 'datetime_field_overflow',
                           DETAIL = format('Source %s, which the label reads, has an event at an infinite time.', quote_literal(lab_source)),

@@ -71,6 +71,8 @@ SELECT timeline.create_feature('x', 'purchases', 'sum', 'kind');
 SELECT timeline.create_feature('x', 'purchases', 'sum', $$'1'$$);
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'NULL');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', filter => $$'true'$$);
+-- the check itself takes tables, views and materialized views only
+SELECT timeline.check_expression('ev_seq', '1', 'x');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'nope');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '-1 day');
 SELECT timeline.create_feature('x', 'purchases', 'sum', 'amount', '0');

@@ -242,6 +242,9 @@ SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id
                                     'count(ev_inf)', '30 days', 'flag');
 SELECT timeline.create_training_set('inf_big', 'fs_inf', $$SELECT u, '2024-01-08'::timestamptz FROM generate_series(0, 9) u$$,
                                     'count(ev_inf)', '30 days', 'flag');
+UPDATE ev_inf SET ts = '-infinity' WHERE id = 1000;
+SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id, '2024-01-08'::timestamptz AS t$$,
+                                    'count(ev_inf)', '30 days', 'flag');
 DELETE FROM ev_inf WHERE id = 1000;
 SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id, '2024-01-08'::timestamptz AS t$$,
                                     'count(ev_inf)', '30 days', 'flag') AS finite_rows;

@@ -240,21 +240,30 @@ FROM rt JOIN rt_ones USING (e),
 -- later of ts and end - width; widths shorter than the day between them,
 -- equal to it and longer (then the cut applies), count_rows too
 CREATE TEMP TABLE rt_cut AS
-SELECT e, u.k, rt.ts[u.k] AS t, rt.ts[u.k] + interval '1 day' AS t_end, u.w1, u.w2, u.w3, u.w4, u.w5
+SELECT e, u.k, rt.ts[u.k] AS t, rt.ts[u.k] + interval '1 day' AS t_end, u.w1, u.w2, u.w3, u.w4, u.w5, u.w6
 FROM rt, read_at_times((SELECT array_agg(k) FROM generate_series(1, cardinality(rt.ts)) k)::int8[], rt.ts,
                        (SELECT array_agg(x + interval '1 day') FROM unnest(rt.ts) x),
-                       '{between,between,between,between,between}', '{sum,max,count,count_rows,sum}',
-                       ARRAY['2 hours', '1 day', '1 mon', '1 mon', '1 mon']::interval[], '{1,1,1,1,2}', a, b)
-           AS u(k int8, w1 float8, w2 float8, w3 float8, w4 float8, w5 float8);
+                       '{between,between,between,between,between,between}', '{sum,max,count,count_rows,sum,count_rows}',
+                       ARRAY['2 hours', '1 day', '1 mon', '1 mon', '1 mon', '2 hours']::interval[], '{1,1,1,1,2,1}', a, b)
+           AS u(k int8, w1 float8, w2 float8, w3 float8, w4 float8, w5 float8, w6 float8);
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE w1 IS DISTINCT FROM (aggregates_between(a, 'sum', ARRAY[greatest(t, t_end - interval '2 hours')], ARRAY[t_end]))[1]
                            OR w2 IS DISTINCT FROM (aggregates_between(a, 'max', ARRAY[greatest(t, t_end - interval '1 day')], ARRAY[t_end]))[1]
                            OR w3 IS DISTINCT FROM (aggregates_between(a, 'count', ARRAY[t], ARRAY[t_end]))[1]
                            OR w4 IS DISTINCT FROM (aggregates_between(o, 'count', ARRAY[t], ARRAY[t_end]))[1]
-                           OR w5 IS DISTINCT FROM (aggregates_between(b, 'sum', ARRAY[t], ARRAY[t_end]))[1]) AS differ,
-       count(*) FILTER (WHERE w1 IS DISTINCT FROM (aggregates_between(a, 'sum', ARRAY[t], ARRAY[t_end]))[1]) > 0 AS some_cut
+                           OR w5 IS DISTINCT FROM (aggregates_between(b, 'sum', ARRAY[t], ARRAY[t_end]))[1]
+                           OR w6 IS DISTINCT FROM (aggregates_between(o, 'count', ARRAY[greatest(t, t_end - interval '2 hours')], ARRAY[t_end]))[1]) AS differ,
+       count(*) FILTER (WHERE w1 IS DISTINCT FROM (aggregates_between(a, 'sum', ARRAY[t], ARRAY[t_end]))[1]) > 0 AS some_cut,
+       count(*) FILTER (WHERE w6 IS DISTINCT FROM w4) > 0 AS some_rows_cut
 FROM rt_cut JOIN rt USING (e) JOIN rt_ones USING (e)
 WHERE t IS NOT NULL;
+-- at an infinite end the window is empty, as a trailing window at infinity
+-- is, whether the width is fixed or calendar (a fixed width read every
+-- point after the time)
+SELECT * FROM read_at_times('{1}', '{2024-01-02}', '{infinity}', '{between,between,between,between}',
+                            '{sum,sum,count_rows,count_rows}', ARRAY['1 day', '1 mon', '1 day', '1 mon']::interval[],
+                            '{1,1,1,1}', 'discrete{2024-01-01 00:00:00+00=>1,2024-01-05 00:00:00+00=>2,2024-02-01 00:00:00+00=>4}'::timeline)
+         AS u(id int8, sum_1d float8, sum_1m float8, rows_1d float8, rows_1m float8);
 -- no ids or times: no rows
 SELECT count(*) AS no_rows FROM read_at_times(NULL, NULL, NULL, '{value}', '{NULL}', '{NULL}', '{1}', (SELECT tl FROM t)) AS u(id int8, v float8);
 -- errors
@@ -275,9 +284,9 @@ SELECT pg_temp.try($$SELECT * FROM timeline.read_at_times('{1}', '{2024-01-01}',
 SELECT pg_temp.try($$SELECT timeline.read_at_times('{1}', '{2024-01-01}', NULL, '{value}', '{NULL}', '{NULL}', '{1}', 'discrete{}'::timeline.timeline)$$) AS no_column_list;
 
 -- a trailing window's queue starts at a guess and grows or moves its
--- points down (every point of a minute's ticks over 50 hours, and a burst
--- of 1,500 points in one second: more than the first guess of 1,024);
--- checked against plain SQL at a few times around the burst
+-- points down (a point a minute over 50 hours, and a burst of 1,500 points
+-- within 1.5 seconds: more than the first guess of 1,024); checked against
+-- plain SQL at a few times around the burst, and at every hour
 CREATE TEMP TABLE qpts AS
 SELECT timestamptz '2024-01-01' + g * interval '1 minute' AS ts, (g % 7)::float8 AS v
   FROM generate_series(0, 2999) g
@@ -292,3 +301,11 @@ SELECT p.t, value_at(count(q.tl, '10 minutes'), p.t) AS n, value_at(sum(q.tl, '1
        unnest(ARRAY[timestamptz '2024-01-01 23:59', '2024-01-02 00:00:01', '2024-01-02 00:00:01.5',
                     '2024-01-02 00:09:59', '2024-01-02 00:10:02', '2024-01-03 01:00']) AS p(t)
  ORDER BY p.t;
+SELECT count(*) AS hours,
+       count(*) FILTER (WHERE value_at(w.s, p.t) IS DISTINCT FROM
+                              (SELECT sum(v) FROM qpts WHERE ts <= p.t AND ts > p.t - interval '2 hours')
+                           OR value_at(w.m, p.t) IS DISTINCT FROM
+                              (SELECT max(v) FROM qpts WHERE ts <= p.t AND ts > p.t - interval '10 minutes')) AS differ
+  FROM (SELECT sum(tl, '2 hours') AS s, max(tl, '10 minutes') AS m
+          FROM (SELECT timeline_agg(ts, v) AS tl FROM qpts) q) w,
+       generate_series(timestamptz '2024-01-01 00:30', '2024-01-03 02:30', '1 hour') AS p(t);

@@ -565,19 +565,6 @@ TimeCorrelation(const AsofShape *shape)
 }
 
 /*
- * Estimates the cost of reading the events in (key, time) order: an
- * index-only scan of a covering index, else the table and a sort.  Also
- * says whether another index leading with (key, time) is worth offering
- * to the events query: only when the rows lie in time order (an event log
- * appended as it happens).  Then an index scan walks the table forward
- * within each key, and rows of one key at close times share pages, so a
- * fetch mostly finds its page already pinned: on the 3M flights, read in
- * time order, 1.2-1.5 s against 2.4-4.3 s for the sort; on 10M events in
- * random order it is the other way round (8.9 s against 5.2-6.2 s).  The
- * executor then lets PostgreSQL's planner choose between the two, and the
- * sort's cost stays the estimate here (an upper bound).
- */
-/*
  * Adds up the tables under an inheritance parent or partitioned table (at
  * any depth): the parent's own tuples are those its quals leave of them
  * (a handful per outer row here), and a partitioned table has no pages, so
@@ -602,12 +589,26 @@ InheritedSize(PlannerInfo *root, Index parent, double *tuples, double *pages)
 			InheritedSize(root, appinfo->child_relid, tuples, pages);
 		else
 		{
-			*tuples += child->tuples;
+			/* an unanalysed foreign table may say -1 */
+			*tuples += Max(child->tuples, 0);
 			*pages += child->pages;
 		}
 	}
 }
 
+/*
+ * Estimates the cost of reading the events in (key, time) order: an
+ * index-only scan of a covering index, else the table and a sort.  Also
+ * says whether another index leading with (key, time) is worth offering
+ * to the events query: only when the rows lie in time order (an event log
+ * appended as it happens).  Then an index scan walks the table forward
+ * within each key, and rows of one key at close times share pages, so a
+ * fetch mostly finds its page already pinned: on the 3M flights, read in
+ * time order, 1.2-1.5 s against 2.4-4.3 s for the sort; on 10M events in
+ * random order it is the other way round (8.9 s against 5.2-6.2 s).  The
+ * executor then lets PostgreSQL's planner choose between the two, and the
+ * sort's cost stays the estimate here (an upper bound).
+ */
 static void
 EventsCost(PlannerInfo *subroot, RelOptInfo *erel, const AsofShape *shape, bool time_ordered,
 		   Cost *cost, double *rows, bool *covering, bool *ordered_index)

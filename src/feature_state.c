@@ -181,7 +181,7 @@ StateLoad(FeatureState *fs, bytea *raw, int64 extra)
 	if (fs->hdr.window != STATE_TRAILING)
 		return;
 	WindowWidthInit(&fs->ww, &fs->hdr.width);
-	AccQueueInit(&fs->q, (WinKind) fs->hdr.kind, (int64) fs->npoints + extra, true);
+	AccQueueInit(&fs->q, (WinKind) fs->hdr.kind, (int64) fs->npoints + extra, (int64) fs->npoints + extra, true);
 	if (fs->calendar)
 	{
 		fs->times = palloc_extended(sizeof(TimestampTz) * ((int64) fs->npoints + extra + 1), MCXT_ALLOC_HUGE);
@@ -383,7 +383,7 @@ timeline_state_new(PG_FUNCTION_ARGS)
 		fs.hdr.window = STATE_TRAILING;
 		fs.hdr.width = *PG_GETARG_INTERVAL_P(1);
 		WindowWidthInit(&fs.ww, &fs.hdr.width);		/* rejects widths <= 0 */
-		AccQueueInit(&fs.q, (WinKind) kind, 1, true);
+		AccQueueInit(&fs.q, (WinKind) kind, 1, 1, true);
 		fs.calendar = CalendarWidth(&fs.hdr.width);
 	}
 	else if (!PG_ARGISNULL(2) && PG_GETARG_BOOL(2))

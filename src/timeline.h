@@ -387,7 +387,8 @@ AccResult(WinKind kind, const WinAcc *a, float8 *out)
  * suffix accumulators are in suffix[]; elements [split, tail) the back part,
  * whose combination is back.  The arrays hold cap elements; a push that
  * finds them full moves the live elements [head, tail) to the front when
- * they fill at most half, and doubles them otherwise (AccQueueMakeRoom), so
+ * they fill at most half, and doubles them otherwise, never past bound
+ * (AccQueueMakeRoom), so
  * a window's memory follows the elements it holds, not every element ever
  * pushed.  Moving copies accumulators and leave times unchanged: totals are
  * the same, bit for bit.
@@ -402,6 +403,7 @@ typedef struct AccQueue
 	int64		split;
 	int64		tail;
 	int64		cap;
+	int64		bound;			/* it never holds more than this */
 	WinAcc		back;
 } AccQueue;
 
@@ -520,7 +522,7 @@ typedef struct WindowJumps
 	int32		next;
 } WindowJumps;
 
-extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry);
+extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, int64 bound, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
 extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
 							const TimestampTz *times, const float8 *values, const bits8 *nulls,

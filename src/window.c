@@ -84,15 +84,16 @@ static const char *const win_names[] = {
 };
 
 /*
- * Allocates a queue with room for capacity elements (it grows as needed:
- * callers that cannot bound a window pass ACC_QUEUE_FIRST).
+ * Allocates a queue with room for capacity elements, growing up to bound
+ * (the most it will ever hold at once: every point of the timeline).
  */
 void
-AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, bool with_expiry)
+AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, int64 bound, bool with_expiry)
 {
 	memset(q, 0, sizeof(*q));
 	q->kind = kind;
 	q->cap = Max(capacity, 1);
+	q->bound = Max(bound, q->cap);
 	q->item = palloc_extended(sizeof(WinAcc) * q->cap, MCXT_ALLOC_HUGE);
 	q->suffix = palloc_extended(sizeof(WinAcc) * q->cap, MCXT_ALLOC_HUGE);
 	if (with_expiry)
@@ -111,7 +112,7 @@ AccQueueMakeRoom(AccQueue *q)
 	int64		live = q->tail - q->head;
 
 	Assert(q->tail == q->cap && q->head <= q->split && q->split <= q->tail);
-	if (q->head > 0 && live <= q->cap / 2)
+	if (q->head > 0 && (live <= q->cap / 2 || q->cap >= q->bound))
 	{
 		memmove(q->item, q->item + q->head, sizeof(WinAcc) * live);
 		memmove(q->suffix, q->suffix + q->head, sizeof(WinAcc) * (q->split - q->head));
@@ -122,7 +123,7 @@ AccQueueMakeRoom(AccQueue *q)
 		q->head = 0;
 		return;
 	}
-	q->cap *= 2;
+	q->cap = Max(Min(q->cap * 2, q->bound), q->cap + 1);
 	q->item = repalloc_huge(q->item, sizeof(WinAcc) * q->cap);
 	q->suffix = repalloc_huge(q->suffix, sizeof(WinAcc) * q->cap);
 	if (q->expiry)
@@ -151,15 +152,16 @@ TrailingQueueFirst(const Timeline *tl, const WindowWidth *ww)
 {
 	const TimestampTz *times = TimelineTimes(tl);
 	int64		reach = ww->fixed ? ww->usecs : ww->reach;
-	int64		span;
+	float8		span;
 	float8		guess;
 
 	if (tl->npoints <= ACC_QUEUE_FIRST)
 		return tl->npoints;
-	span = times[tl->npoints - 1] - times[0];	/* valid times: no overflow */
-	if (reach >= span)
+	/* in float8: the range's two ends are further apart than int64 holds */
+	span = (float8) times[tl->npoints - 1] - (float8) times[0];
+	if ((float8) reach >= span)
 		return tl->npoints;
-	guess = 2.0 * (float8) tl->npoints * ((float8) reach / (float8) span);
+	guess = 2.0 * (float8) tl->npoints * ((float8) reach / span);
 	return Max((int64) Min(guess, (float8) tl->npoints), ACC_QUEUE_FIRST);
 }
 
@@ -338,7 +340,7 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	WindowJumps wj;
 
 	TimelineCursorInit(&c, tl);
-	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), true);
+	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), tl->npoints, true);
 	WindowJumpsInit(&wj, ww, TimelineTimes(tl), tl->npoints, DT_NOBEGIN, DT_NOEND);
 	TimelineBuilderInit(&out, c.seqs != NULL, ERRCODE_INTERNAL_ERROR,
 						at_points ? tl->npoints : (int32) Min((int64) tl->npoints * 2, (int64) TL_MAX_POINTS));
@@ -587,7 +589,7 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k, bool at_poi
 				 errmsg("number of reset periods must be at least 1"),
 				 errhint("Use 1 for the window since the last reset.")));
 	TimelineMergeInit(&m, 2, inputs);
-	AccQueueInit(&closed, kind, Min(k, ACC_QUEUE_FIRST), false);
+	AccQueueInit(&closed, kind, Min(k, ACC_QUEUE_FIRST), k, false);
 	if (at_points)
 		TimelineBuilderInit(&out, TimelineSeqs(tl) != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	else
@@ -953,7 +955,7 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		ProbeFromResult(pt, AggregateTrailing(tl, kind, ww->width, false));
 		return;
 	}
-	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), true);
+	AccQueueInit(&q, kind, TrailingQueueFirst(tl, ww), tl->npoints, true);
 	for (int o = 0; o < pt->norder; o++)
 	{
 		int			k = pt->order[o];
@@ -1227,14 +1229,16 @@ ReadTimes(ArrayType *arr, bool **isnull, int *n)
 
 /*
  * Where a between read's window starts: at time, or with a width at the
- * later of time and end - width (DT_NOBEGIN and DT_NOEND compare as the
- * range's ends).
+ * later of time and end - width.  At an infinite end the window is empty,
+ * as a trailing window at infinity is (aggregate_at_times).
  */
 static inline TimestampTz
 BetweenStart(const ColumnRead *col, TimestampTz time, TimestampTz end)
 {
 	if (!col->trailing)
 		return time;
+	if (TIMESTAMP_IS_NOEND(end))
+		return end;
 	return Max(time, WindowStart(&col->ww, end));
 }
 
