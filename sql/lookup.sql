@@ -91,3 +91,16 @@ SELECT count(*) FILTER (WHERE value_at(s.tl, p.ts) IS DISTINCT FROM
 FROM probes p JOIN stored s USING (k);
 RESET work_mem;
 RESET hash_mem_multiplier;
+-- a query that reads each of its first 256 out-of-line timelines once
+-- streams (the cache keeps only the two in use), and goes back to caching
+-- when a timeline it let go comes back: 400 timelines read in key order,
+-- then all of them again, the same answers every time
+CREATE TEMP TABLE stored2 AS
+SELECT k, timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g * k) AS tl
+FROM generate_series(1, 400) k, generate_series(1, 300) g GROUP BY k;
+SELECT pg_relation_size(reltoastrelid) > 400 * 4096 AS out_of_line FROM pg_class WHERE oid = 'stored2'::regclass;
+SELECT count(*) AS reads,
+       count(*) FILTER (WHERE value_at(s.tl, timestamptz '2024-01-01' + r.m * interval '1 minute') IS DISTINCT FROM
+                              (r.m * s.k)::float8) AS wrong
+FROM (SELECT i, (i - 1) % 400 + 1 AS k, 1 + (i * 37) % 300 AS m FROM generate_series(1, 1200) i) r
+JOIN LATERAL (SELECT * FROM stored2 s WHERE s.k = r.k OFFSET 0) s ON true;
