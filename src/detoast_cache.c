@@ -25,6 +25,14 @@
  * size: a function reads at most two timeline arguments, fetched one after
  * the other in one call, and the first must survive the second's fetch.
  *
+ * Streaming: a query that reads each timeline once (a window over a table
+ * of timelines) gains nothing from the budget and pays for it, every new
+ * value landing in fresh memory while old ones wait to be evicted.  So when
+ * none of the first DETOAST_STREAMING_AFTER values fetched has come back
+ * (other than as one of the two in use), the cache keeps only those two.
+ * The values it lets go leave their keys behind (ghosts, without the
+ * value); the first ghost found again ends streaming for the query.
+ *
  * Correctness: a TOAST value is immutable and its value OID is not reused
  * while a snapshot can still see it, so within one query a pointer identity
  * always names the same bytes.  The cache lives in fn_mcxt, which the
@@ -46,14 +54,7 @@
 
 #include "timeline.h"
 
-/*
- * A query whose first DETOAST_STREAMING_AFTER values fetched never came back
- * (after the two in use) streams: each timeline is read once, as a window
- * over a table of timelines reads them.  Holding the budget's worth of
- * values it will not read again only costs: fresh memory for every value
- * (20-25% of such a query's time).  It keeps the two in use until a value
- * comes back.
- */
+/* streaming (see above): after how many values, and how many ghosts at most */
 #define DETOAST_STREAMING_AFTER 256
 #define DETOAST_GHOSTS			65536
 
