@@ -260,7 +260,11 @@ timeline_slice(PG_FUNCTION_ARGS)
 	nulls = TimelineNulls(tl);
 	TimelineBuilderInit(&b, seqs != NULL, ERRCODE_INTERNAL_ERROR, Max(hi - lo, 0));
 	for (int32 i = lo; i < hi; i++)
+	{
+		if (((i - lo) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		TimelineBuilderAppend(&b, times[i], seqs ? seqs[i] : 0, values[i],
 							  TimelinePointIsNull(nulls, i));
+	}
 	PG_RETURN_TIMELINE_P(TimelineBuilderFinish(&b, TimelineIsContinuous(tl)));
 }
