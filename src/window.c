@@ -1229,16 +1229,14 @@ ReadTimes(ArrayType *arr, bool **isnull, int *n)
 
 /*
  * Where a between read's window starts: at time, or with a width at the
- * later of time and end - width.  At an infinite end the window is empty,
- * as a trailing window at infinity is (aggregate_at_times).
+ * later of time and end - width (at an infinite end, DT_NOEND: the window is
+ * empty, as a trailing window at infinity is).
  */
 static inline TimestampTz
 BetweenStart(const ColumnRead *col, TimestampTz time, TimestampTz end)
 {
 	if (!col->trailing)
 		return time;
-	if (TIMESTAMP_IS_NOEND(end))
-		return end;
 	return Max(time, WindowStart(&col->ww, end));
 }
 

@@ -447,9 +447,11 @@ WindowStart(const WindowWidth *ww, TimestampTz t)
 
 	if (ww->fixed)
 	{
-		if (pg_sub_s64_overflow(t, ww->usecs, &r) || !IS_VALID_TIMESTAMP(r))
+		if (pg_sub_s64_overflow(t, ww->usecs, &r))
+			return ww->usecs > 0 ? DT_NOBEGIN : DT_NOEND;
+		if (r < MIN_TIMESTAMP)
 			return DT_NOBEGIN;
-		return r;
+		return r >= END_TIMESTAMP ? DT_NOEND : r;
 	}
 	if (WithinReach(ww, t))
 		return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
