@@ -2604,8 +2604,8 @@ BEGIN
         IF newest_sql IS NULL THEN
             -- an infinite time fails here as it fails timeline_agg when the
             -- whole source is aggregated (taken as the newest event, it
-            -- made every label complete)
-            -- (max and min: an index leading with the time serves both)
+            -- made every label complete); max and min, which an index
+            -- leading with the time serves both
             EXECUTE format('SELECT pg_catalog.max(src.%1$I), pg_catalog.min(src.%1$I) FROM %2$s AS src',
                            (timeline.source_relation(lab_source)).time_column, label_rel) INTO newest, oldest;
             IF NOT pg_catalog.isfinite(newest) OR NOT pg_catalog.isfinite(oldest) THEN
