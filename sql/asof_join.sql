@@ -1252,6 +1252,30 @@ GRANT SELECT ON asof_view TO regress_asof_reader;
 SET ROLE regress_asof_reader;
 SELECT * FROM asof_test.compare('view owned by another role', 'SELECT * FROM asof_view');
 RESET ROLE;
+-- a view in another schema whose owner may no longer name the events'
+-- schema (USAGE revoked): the view still reads them, names being looked up
+-- when it was made, and so does the node, which builds its events query by
+-- the table's OID (it parsed a query naming the table: permission denied
+-- for schema asof_test)
+CREATE SCHEMA asof_test_views;
+GRANT USAGE ON SCHEMA asof_test_views TO regress_asof_owner;
+CREATE VIEW asof_test_views.v AS
+SELECT s.sid, f.amount FROM asof_test.sp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM asof_test.ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true;
+ALTER VIEW asof_test_views.v OWNER TO regress_asof_owner;
+REVOKE USAGE ON SCHEMA asof_test FROM regress_asof_owner;
+SET ROLE regress_asof_owner;
+SET search_path = asof_test_views;
+EXPLAIN (COSTS OFF) SELECT count(*) AS n, count(amount) AS answered, sum(amount) AS total FROM v;
+SELECT count(*) AS n, count(amount) AS answered, sum(amount) AS total FROM v;
+SET timeline.enable_asof_join = off;
+SELECT count(*) AS n, count(amount) AS answered, sum(amount) AS total FROM v;
+RESET timeline.enable_asof_join;
+RESET ROLE;
+SET search_path = asof_test, public;
+GRANT USAGE ON SCHEMA asof_test TO regress_asof_owner;
+DROP SCHEMA asof_test_views CASCADE;
 -- views in the subquery: a simple view (columns renamed, a view of such a
 -- view, a computed column left unread) reads as its table and merges; one
 -- with a WHERE clause or a security barrier, or whose computed column is
@@ -1634,6 +1658,43 @@ SELECT s.sid, f.id FROM sp_pair s CROSS JOIN LATERAL (
     SELECT e.id FROM ev_pair_plain e WHERE e.k = s.k AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id LIMIT 1) f $q$);
 
+-- the events query as EXPLAIN (VERBOSE) shows it and the node runs it,
+-- built from the table's OID: in (key, time) order for the key merge, with
+-- keys of another collation than "C" ordered by their bytes; in the
+-- table's order for the sweep, without a WHERE clause over a plain table
+-- and with one over a partitioned table; a composite key tested as a
+-- whole (IS DISTINCT FROM NULL), not field by field
+CREATE FUNCTION asof_test.events_query(p_query text) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+    r text := 'no merge';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
+        IF line LIKE '%Events Query: %' THEN
+            r := substr(line, strpos(line, 'Events Query: ') + 14);
+        END IF;
+    END LOOP;
+    RETURN r;
+END
+$fn$;
+SET timeline.enable_asof_sweep = off;
+SET timeline.enable_asof_slots = off;
+SELECT asof_test.events_query(:'icu_query') AS merge_icu;
+SELECT asof_test.events_query($q$
+SELECT s.sid, f.id FROM sp_pair s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev_pair e WHERE e.k = s.k AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id LIMIT 1) f ON true $q$) AS merge_composite;
+RESET timeline.enable_asof_sweep;
+RESET timeline.enable_asof_slots;
+SELECT asof_test.events_query($q$
+SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$) AS sweep_plain;
+SELECT asof_test.events_query($q$
+SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id FROM evp e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$) AS sweep_partitioned;
 SET client_min_messages = warning;
 DROP SCHEMA asof_test CASCADE;
 DROP ROLE regress_asof_owner;

@@ -50,8 +50,8 @@
  *	1. Read every outer row, evaluate its key, time and lower bound, and
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
- *	2. Read the events with a query (planned and run by the node, as a
- *	   cursor it owns)
+ *	2. Read the events with a query (built from the table's OID, planned
+ *	   and run by the node, as a cursor it owns)
  *	     SELECT ts, k, tie-breaks..., outputs... FROM e
  *	     WHERE k IS NOT NULL AND ts IS NOT NULL ORDER BY k, ts
  *	   (a text-like key is ordered by the "C" collation on both sides unless
@@ -102,10 +102,15 @@
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
-#include "nodes/extensible.h"
 #include "miscadmin.h"
+#include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_clause.h"
+#include "parser/parse_oper.h"
+#include "parser/parse_relation.h"
+#include "rewrite/rewriteHandler.h"
 #include "common/hashfn.h"
 #include "storage/buffile.h"
 #include "tcop/tcopprot.h"
@@ -611,56 +616,157 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 										  1024 * 1024);
 }
 
+/* Adds a column of the events (range table index 1) to q's select list. */
+static TargetEntry *
+EventsColumn(Query *q, RangeTblEntry *rte, Relation rel, AttrNumber attno)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attno - 1);
+	TargetEntry *tle;
+
+	tle = makeTargetEntry((Expr *) makeVar(1, attno, att->atttypid, att->atttypmod,
+										   att->attcollation, 0),
+						  list_length(q->targetList) + 1,
+						  pstrdup(NameStr(att->attname)), false);
+	q->targetList = lappend(q->targetList, tle);
+	rte->selectedCols = bms_add_member(rte->selectedCols,
+									   attno - FirstLowInvalidHeapAttributeNumber);
+	return tle;
+}
+
+/* Orders q by tle's expression, ascending, NULLs last. */
+static void
+EventsOrderBy(Query *q, TargetEntry *tle)
+{
+	SortGroupClause *sgc = makeNode(SortGroupClause);
+	Oid			type = exprType((Node *) tle->expr);
+
+	get_sort_group_operators(type, true, true, false,
+							 &sgc->sortop, &sgc->eqop, NULL, &sgc->hashable);
+	sgc->tleSortGroupRef = assignSortGroupRef(tle, q->targetList);
+	sgc->nulls_first = false;
+	q->sortClause = lappend(q->sortClause, sgc);
+}
+
 /*
  * Builds the cursor query over the events: in (key, time) order for the
- * merge, in the table's order for the sweep and the slot join.  Events
- * without a key or a time match no row: the ordered query leaves them out
- * (so that an index on (key, time) serves it), and so does the other over
- * a partitioned or foreign table (where the quals can prune a partition of
- * NULL keys or go to the remote side); over a plain table or materialized
- * view it has no WHERE clause and EventsReceive drops them (the quals
- * would cost about a third of a plain scan's time).
+ * merge, in the table's order for the sweep and the slot join.
+ *
+ *	 SELECT ts, k, tie-breaks..., outputs... FROM [ONLY] e
+ *	 [WHERE k IS NOT NULL AND ts IS NOT NULL] [ORDER BY k, ts]
+ *
+ * The tree is built from the table the node holds open, by its OID and
+ * attribute numbers, as the planner matched them: no name is looked up
+ * again (parsing the text as the current user asked for USAGE on the
+ * table's schema, which a view's owner need not have, and would follow a
+ * rename).  The rights to read the columns are the range table entry's,
+ * checked when the query's executor starts, as for any scan.
+ *
+ * Events without a key or a time match no row: the ordered query leaves
+ * them out (so that an index on (key, time) serves it), and so does the
+ * other over a partitioned or foreign table (where the quals can prune a
+ * partition of NULL keys or go to the remote side); over a plain table or
+ * materialized view it has no WHERE clause and EventsReceive drops them
+ * (the quals would cost about a third of a plain scan's time).  The tests
+ * are on the datum itself (not IS NOT NULL's test of each field of a
+ * composite value, whose events were kept).
  */
-static char *
+static Query *
 EventsQuery(AsofState *st, bool ordered)
 {
-	StringInfoData q;
-	Relation	rel = RelationIdGetRelation(st->relid);
-	const char *nsp;
+	Relation	rel = st->events_rel;
+	ParseState *pstate = make_parsestate(NULL);
+	RangeTblEntry *rte;
+	RangeTblRef *rtr = makeNode(RangeTblRef);
+	Query	   *q = makeNode(Query);
+	TargetEntry *time_tle,
+			   *key_tle;
+	List	   *quals = NIL;
 
-	if (!RelationIsValid(rel))
-		elog(ERROR, "TimelineAsOf: could not open relation %u", st->relid);
-	nsp = get_namespace_name(RelationGetNamespace(rel));
-	initStringInfo(&q);
-	appendStringInfo(&q, "SELECT %s, %s",
-					 quote_identifier(get_attname(st->relid, st->time_attno, false)),
-					 quote_identifier(get_attname(st->relid, st->key_attno, false)));
+	rte = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL,
+										st->inh, true)->p_rte;
+	q->commandType = CMD_SELECT;
+	q->querySource = QSRC_ORIGINAL;
+	q->canSetTag = true;
+	q->rtable = pstate->p_rtable;
+	rtr->rtindex = 1;
+
+	time_tle = EventsColumn(q, rte, rel, st->time_attno);
+	key_tle = EventsColumn(q, rte, rel, st->key_attno);
 	for (int i = 0; i < st->ntiebreaks; i++)
-		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->tb_attnos[i], false)));
+		(void) EventsColumn(q, rte, rel, st->tb_attnos[i]);
 	for (int i = 0; i < st->noutputs; i++)
-		appendStringInfo(&q, ", %s", quote_identifier(get_attname(st->relid, st->output_attnos[i], false)));
-	appendStringInfo(&q, " FROM %s%s",
-					 st->inh ? "" : "ONLY ",
-					 quote_qualified_identifier(nsp, RelationGetRelationName(rel)));
-	/*
-	 * a composite value with a NULL field is not NULL, though IS NOT NULL
-	 * says so (such events were dropped); other types keep IS NOT NULL,
-	 * which an index serves
-	 */
+		(void) EventsColumn(q, rte, rel, st->output_attnos[i]);
+
 	if (ordered || (rel->rd_rel->relkind != RELKIND_RELATION &&
 					rel->rd_rel->relkind != RELKIND_MATVIEW))
-		appendStringInfo(&q, " WHERE %s %s AND %s %s",
-						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-						 type_is_rowtype(st->key_type) ? "IS DISTINCT FROM NULL" : "IS NOT NULL",
-						 quote_identifier(get_attname(st->relid, st->time_attno, false)),
-						 type_is_rowtype(st->time_type) ? "IS DISTINCT FROM NULL" : "IS NOT NULL");
+	{
+		TargetEntry *tles[2] = {key_tle, time_tle};
+
+		for (int i = 0; i < 2; i++)
+		{
+			NullTest   *nt = makeNode(NullTest);
+
+			nt->arg = (Expr *) copyObject(tles[i]->expr);
+			nt->nulltesttype = IS_NOT_NULL;
+			nt->argisrow = false;
+			nt->location = -1;
+			quals = lappend(quals, nt);
+		}
+	}
+	q->jointree = makeFromExpr(list_make1(rtr),
+							   quals == NIL ? NULL : (Node *) make_ands_explicit(quals));
+
 	if (ordered)
-		appendStringInfo(&q, " ORDER BY %s%s, 1",
-						 st->merge_collation == st->key_collation ? "2" :
-						 quote_identifier(get_attname(st->relid, st->key_attno, false)),
-						 st->merge_collation == st->key_collation ? "" : " COLLATE pg_catalog.\"C\"");
-	RelationClose(rel);
-	return q.data;
+	{
+		if (st->merge_collation != st->key_collation)
+		{
+			/* ORDER BY k COLLATE "C": a column of its own, not returned */
+			CollateExpr *ce = makeNode(CollateExpr);
+
+			ce->arg = (Expr *) copyObject(key_tle->expr);
+			ce->collOid = C_COLLATION_OID;
+			ce->location = -1;
+			key_tle = makeTargetEntry((Expr *) ce, list_length(q->targetList) + 1,
+									  NULL, true);
+			q->targetList = lappend(q->targetList, key_tle);
+		}
+		EventsOrderBy(q, key_tle);
+		EventsOrderBy(q, time_tle);
+	}
+	free_parsestate(pstate);
+	return q;
+}
+
+/*
+ * The events query as SQL on one line, for EXPLAIN and as the source text
+ * its executor reports (pg_stat_statements, auto_explain).
+ */
+static char *
+EventsQueryText(Query *q)
+{
+	char	   *sql = pg_get_querydef(q, false);
+	char	   *out = sql;
+	bool		quoted = false;
+
+	/* the deparser's line breaks and indentation become one space */
+	for (char *in = sql; *in != '\0'; in++)
+	{
+		if (*in == '"')
+			quoted = !quoted;
+		if (!quoted && *in == '\n')
+		{
+			while (in[1] == ' ')
+				in++;
+			if (out > sql && out[-1] != ' ')
+				*out++ = ' ';
+			continue;
+		}
+		*out++ = *in;
+	}
+	*out = '\0';
+	while (*sql == ' ')
+		sql++;
+	return sql;
 }
 
 /* Switches a setting off until the current setting nest level ends. */
@@ -701,6 +807,7 @@ EventsCursor(AsofState *st, bool ordered, bool rewind)
 {
 	EState	   *estate = st->css.ss.ps.state;
 	MemoryContext old;
+	Query	   *query;
 	char	   *sql;
 	List	   *queries;
 	PlannedStmt *stmt;
@@ -714,9 +821,10 @@ EventsCursor(AsofState *st, bool ordered, bool rewind)
 	/* as the role that started the executor (an error undoes this) */
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(st->userid, st->sec_context);
-	sql = EventsQuery(st, ordered);
-	queries = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, pg_parse_query(sql)),
-												 sql, NULL, 0, NULL);
+	query = EventsQuery(st, ordered);
+	sql = EventsQueryText(query);
+	/* the rewriter adds the table's row security policies, if any */
+	queries = QueryRewrite(query);
 	if (list_length(queries) != 1)
 		elog(ERROR, "TimelineAsOf: the events query was rewritten into %d queries",
 			 list_length(queries));
@@ -2708,7 +2816,8 @@ AsofExplain(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyInteger("Tie Breaks", NULL, st->ntiebreaks, es);
 	RelationClose(rel);
 	if (es->verbose)
-		ExplainPropertyText("Events Query", EventsQuery(st, !st->sweep && !st->slots), es);
+		ExplainPropertyText("Events Query",
+							EventsQueryText(EventsQuery(st, !st->sweep && !st->slots)), es);
 	if (es->analyze)
 	{
 		ExplainPropertyInteger("Events Read", NULL, st->events_read, es);
