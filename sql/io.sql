@@ -91,6 +91,11 @@ SELECT * FROM (VALUES
     (4, NULL)) v(id, tl);
 SELECT id, timeline_send(tl) FROM bin_src ORDER BY id;
 SELECT id, pg_temp.recv(timeline_send(tl)) = tl::text AS binary_round_trips FROM bin_src WHERE tl IS NOT NULL ORDER BY id;
+-- an empty timeline has one binary form, also when built by an operator
+-- that writes seqs (ticks, shift_to: the seq flag stayed set without points)
+SELECT timeline_send(ticks('2024-01-02', '2024-01-01', '1 day')) AS empty_ticks,
+       timeline_send(shift_to('discrete{}'::timeline, '2024-01-01')) AS empty_shift_to,
+       timeline_send('discrete{}'::timeline) AS empty_text;
 
 -- equality is whole-value: kind, positions (logical seqs), values
 SELECT 'discrete{2024-01-01=>1}'::timeline = 'discrete{2024-01-01=>1}'::timeline AS same,

@@ -168,7 +168,8 @@ TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
 
 	if (continuous)
 		flags |= TL_F_CONTINUOUS;
-	if (b->explicit_seq)
+	/* an empty timeline has no seqs to carry: one form, whoever built it */
+	if (b->explicit_seq && n > 0)
 		flags |= TL_F_SEQ;
 	if (b->has_nulls)
 		flags |= TL_F_NULLS;
