@@ -1658,6 +1658,21 @@ SELECT s.sid, f.id FROM sp_pair s CROSS JOIN LATERAL (
     SELECT e.id FROM ev_pair_plain e WHERE e.k = s.k AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id LIMIT 1) f $q$);
 
+-- a tie-break read as another type that the cast only relabels orders as
+-- that type does (as oid, -5 comes after 3), in each algorithm as in the
+-- nested loop; the same query ordering by the int4 gives other answers
+CREATE TABLE ev_neg AS SELECT id - 15000 AS id, user_id, ts, amount FROM ev;
+CREATE INDEX ON ev_neg (user_id, ts);
+ANALYZE ev_neg;
+SELECT $q$
+SELECT s.sid, f.id FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev_neg e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id::oid DESC LIMIT 1) f ON true $q$ AS oid_tiebreak \gset
+SELECT * FROM asof_test.oracle('tie-break read as oid', :'oid_tiebreak');
+SELECT count(*) > 0 AS int_order_differs
+FROM (:oid_tiebreak EXCEPT ALL SELECT s.sid, f.id FROM sp s LEFT JOIN LATERAL (
+    SELECT e.id FROM ev_neg e WHERE e.user_id = s.user_id AND e.ts <= s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true) d;
 -- the events query as EXPLAIN (VERBOSE) shows it and the node runs it,
 -- built from the table's OID: in (key, time) order for the key merge, with
 -- keys of another collation than "C" ordered by their bytes; in the
