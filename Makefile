@@ -17,6 +17,8 @@ OBJS = \
 	src/guc.o \
 	src/asof_path.o \
 	src/asof_exec.o \
+	src/asof_sweep.o \
+	src/asof_slots.o \
 	src/feature_expr.o \
 	src/feature_state.o \
 	src/state_read.o \

@@ -1,52 +1,26 @@
 /*-------------------------------------------------------------------------
  *
  * asof_exec.c
- *	  Executor side of the merge as-of join (Custom Scan TimelineAsOf).
+ *	  Executor side of the merge as-of join (Custom Scan TimelineAsOf): the
+ *	  node, its outer rows, the events query and its cursor, the key merge.
  *
- * Three algorithms, for outer rows s and the events table e.
+ * Three algorithms, for outer rows s and the events table e, one file each.
  *
- * The time sweep (the default when the key type hashes, and the latest
- * event of every key fits in work_mem * hash_mem_multiplier):
- *	1. Read the events in the table's order (no ORDER BY), entering each
- *	   key in a hash table; if the table's estimated size (each key's event
- *	   estimated by its first) passes the limit, give up (nothing has been
- *	   returned) and merge instead.  While their times never decrease, the
- *	   events are only counted; if all of them are in time order (an event
- *	   log appended as it happens), they will be read again in the table's
- *	   order (the cursor rewound, synchronized scans off: the same rows in the
- *	   same order, which the second reading checks).  At the first event
- *	   out of order, start again, this time putting the events into a
- *	   tuplesort by time.
- *	2. Sort the outer rows by time alone; while they come in time order (a
- *	   spine built in order, the event log joined with itself) they are
- *	   only kept as they come, in a tuplestore, and move into the sort at
- *	   the first row earlier than the one before (OuterKeep).
- *	3. For each outer row in time order, take in every event at or before
- *	   its time (before, for a strict bound): an event replaces its key's
- *	   entry if it is later, or as late and first by the tie-breaks.  The
- *	   row's key's entry answers it if it passes the lower bound.
- * Sorting by one scalar costs less than by (key, time), an event log in
- * time order is not sorted at all, and no index or collation is involved.
+ * The time sweep (asof_sweep.c; the default when the key type hashes, and
+ * the latest event of every key fits in work_mem * hash_mem_multiplier):
+ * the events and the outer rows are both taken in time order (sorted by
+ * time unless they come in it: an event log is read twice in the table's
+ * order, outer rows are kept as they come by OuterKeep, here), each key's
+ * latest event so far held in a hash table that answers the rows.
  *
- * The slot join (when the sweep is off or does not fit, and the key merge
- * would sort the events: no index gives them in (key, time) order):
- *	1. Sort the outer rows by (key, time) as for the key merge, and cut them
- *	   into chunks of whole keys that fit work_mem * hash_mem_multiplier.
- *	   Each row with a key and a time is a slot.
- *	2. Read the events once in the table's order (no sort): an event goes to
- *	   the first slot of its key at or after its time (after, for a strict
- *	   bound) and stays there if it is the slot's latest, ties by the
- *	   tie-breaks.  Events of the first chunk go straight into its slots,
- *	   the others into one temporary file per chunk, read back when their
- *	   chunk is loaded.
- *	3. A row's answer is the best event of the last non-empty slot of its
- *	   key at or before it (a key's slots hold increasing spans of time).
- * Each event costs a hash probe and a short binary search instead of its
- * share of a sort of every event; a sort of 10M events at a small work_mem
- * is an external merge of many runs, while the slot join writes and reads
- * the events of later chunks once.  See "The slot join" below.
+ * The slot join (asof_slots.c; when the sweep is off or does not fit, and
+ * the key merge would sort the events: no index gives them in (key, time)
+ * order): the outer rows, sorted by (key, time) and cut into chunks of
+ * whole keys, are slots, and the events, read once in the table's order,
+ * go to the slots of their keys (those of later chunks through one
+ * temporary file per chunk).
  *
- * The key merge (when neither runs):
+ * The key merge (this file; when neither runs):
  *	1. Read every outer row, evaluate its key, time and lower bound, and
  *	   sort the rows by (key, time) with a tuplesort (bounded by work_mem,
  *	   spills to disk like any sort).
@@ -77,6 +51,12 @@
  * Both inputs are read once: O((n + m) log) for the sorts plus O(n + m) for
  * the merge, instead of one index descent per outer row.
  *
+ * This file chooses among the three (AsofSortOuter) and holds what they
+ * share: the node's callbacks, the outer rows and their sort, the events
+ * query, its cursor and the DestReceiver that fetches it in batches
+ * (EventsEnsure), the tie-breaks and the lower bound.  AsofState, the
+ * column layouts and the helpers the three files share are in timeline.h.
+ *
  * Memory: each sort and the sweep's tuplestore respect work_mem (while the
  * kept rows move into the sort, both hold up to work_mem), the sweep's
  * table of keys and the slot join's chunk work_mem * hash_mem_multiplier
@@ -95,9 +75,7 @@
 #include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "access/table.h"
-#include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
-#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
@@ -111,7 +89,6 @@
 #include "parser/parse_oper.h"
 #include "parser/parse_relation.h"
 #include "rewrite/rewriteHandler.h"
-#include "common/hashfn.h"
 #include "storage/buffile.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
@@ -129,178 +106,6 @@
 #include "timeline.h"
 
 #define EVENTS_BATCH	4096
-#define SLOTS_GROUP	16		/* events a slot search takes together */
-#define SPILL_READ	65536	/* bytes of spilled events read at a time, at most */
-
-/*
- * Column layout of the sorted outer rows (0-based) and of the events query
- * (1-based).  The time comes first in both: tuples are sorted by (key,
- * time), the key travels in the sort's leading datum, and the time is read
- * from the tuple only on a tie of keys, so it must sit at a fixed offset
- * (after a variable-width key every read would walk the tuple).  The sorted
- * rows carry the lower bound only if there is one, then only the outer
- * columns that the output or the filter above the join reads (the key and
- * time were evaluated before the sort).
- */
-#define SORT_TIME	0
-#define SORT_KEY	1
-#define SORT_LOWER	2
-#define EV_TIME		1
-#define EV_KEY		2
-
-typedef struct AsofState
-{
-	CustomScanState css;
-	PlanState  *outer;			/* the outer rows (also in css.custom_ps) */
-
-	/* what to do (from custom_private) */
-	Oid			relid;
-	bool		inh;
-	AttrNumber	key_attno;
-	AttrNumber	time_attno;
-	bool		upper_strict;
-	bool		has_lower;
-	bool		lower_strict;
-	bool		left;
-	bool		covering;		/* the planner saw a covering (k, ts, ...) index */
-	bool		ordered_index;	/* ... or at least a btree leading with (k, ts) */
-	const char *events_order;	/* how the events came in order, for EXPLAIN */
-	int			noutputs;
-	AttrNumber *output_attnos;
-	int			ntiebreaks;
-	AttrNumber *tb_attnos;
-	SortSupportData *tb_ssup;
-	int			nouter;
-	int		   *outer_scanpos;	/* 0-based scan slot column */
-	int		   *outer_childpos; /* 0-based outer child column */
-	bool	   *outer_kept;		/* read after the sort (by the output or qual) */
-	int		   *child_sortpos;	/* per child column: 0-based sort column, or -1 */
-	int			ninner;
-	int		   *inner_scanpos;
-	int		   *inner_output;	/* 0-based subquery output column */
-	SortSupportData key_ssup;
-	SortSupportData time_ssup;
-	Oid			key_type;
-	Oid			time_type;
-	Oid			key_collation;
-	Oid			merge_collation;	/* the keys' order in the merge */
-
-	ExprState  *key_expr;
-	ExprState  *time_expr;
-	ExprState  *lower_expr;
-
-	/*
-	 * The events table, open and locked from the executor's start to its
-	 * end as a scan of it would be (so TRUNCATE or ALTER TABLE in the same
-	 * session are refused while a cursor over the query is open), and the
-	 * role and security context of that start, with which the events query
-	 * is planned, checked and started, whenever the first row is asked for
-	 * (a FETCH after SET ROLE, or outside the SECURITY DEFINER function
-	 * that opened the cursor)
-	 */
-	Relation	events_rel;
-	Oid			userid;
-	int			sec_context;
-
-	/* phase 1: the sorted outer rows */
-	bool		sorted;
-	Tuplesortstate *sort;
-	TupleDesc	sort_desc;
-	TupleTableSlot *sort_slot;
-	Tuplestorestate *outer_store;	/* the sweep's outer rows while in time order */
-	const char *outer_order;	/* for EXPLAIN ANALYZE */
-
-	/* phase 2: the events query (run by an executor of our own) and the batch */
-	QueryDesc  *events_qd;		/* NULL when it is not running */
-	MemoryContext events_cxt;	/* its plan and executor state */
-	bool		events_at_end;	/* its last run gave fewer rows than asked */
-	bool		events_done;
-	bool		unsynced;		/* fetch with synchronize_seqscans off */
-	MemoryContext batch_cxt;
-	int			ev_ncols;		/* columns of the events query */
-	bool	   *ev_byval;
-	int16	   *ev_typlen;
-	Datum	   *batch_vals;		/* EVENTS_BATCH rows of ev_ncols datums */
-	bool	   *batch_nulls;
-	int			batch_n;
-	int			batch_pos;
-	int64		events_read;
-
-	/* the time sweep: events sorted by time, the best event of every key */
-	bool		can_sweep;		/* the key type hashes */
-	int			keys_kb;		/* the planner's estimate of the table of keys */
-	bool		sweep_pays;		/* the planner expects the sweep to be faster */
-	bool		sweep;			/* this scan runs the sweep, not the merge */
-	bool		in_order;		/* ... over the events in the table's order */
-	bool		time_byval;
-	int16		time_typlen;
-	bool		have_prev;
-	Datum		prev_time;		/* the last event's time, in_order's check */
-	int64		first_pass;		/* events counted by the first pass */
-	int64		second_pass;	/* ... and read by the second */
-	FmgrInfo   *key_hash;
-	FmgrInfo   *key_eq;
-	TupleDesc	ev_desc;		/* the events query's columns */
-	Tuplesortstate *ev_sort;
-	TupleTableSlot *ev_slot;
-	bool		ev_pending;		/* ev_slot holds an event not absorbed yet */
-	MemoryContext keys_cxt;
-	struct asofkeys_hash *keys;
-	Size		keys_bytes;		/* estimated size of the keys' best events */
-
-	/* the slot join: outer rows in chunks of keys, events in the table's order */
-	bool		slots;			/* this scan runs the slot join */
-	MemoryContext slots_cxt;	/* chunk bounds and files, for the whole scan */
-	MemoryContext chunk_cxt;	/* the loaded chunk: rows, slots, best events */
-	int			nchunks;
-	int64		chunks_total;	/* over every rescan, for EXPLAIN */
-	Datum	   *chunk_first;	/* the first key of each chunk (0 unused) */
-	int64	   *chunk_rows;		/* outer rows per chunk */
-	BufFile   **chunk_files;	/* events of chunks 1.., spilled */
-	int64		events_spilled;
-	bool		key_byval;
-	int16		key_typlen;
-	int			nkeychunks;		/* chunks whose first row has a key */
-	bool		have_max;		/* an outer row has key and time */
-	Datum		max_time;		/* the latest outer time: later events are no use */
-	bool		have_last;		/* OuterKeep: the last outer time so far */
-	Datum		last_time;
-	int			chunk;			/* the loaded chunk */
-	int			chunk_n;		/* its rows, in (key, time) order */
-	int			chunk_pos;		/* the next one to return */
-	MinimalTuple *rows;
-	int		   *answer;			/* per row: the slot whose event answers it, or -1 */
-	int			nslots;			/* rows with a key and a time: the slots */
-	char	   *slot_best;		/* per slot: its best event (see SlotVals) */
-	Size		slot_stride;
-	int		   *slot_row;		/* per slot: its row */
-	int			nkeys;			/* the chunk's keys, in order */
-	Datum	   *key;
-	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
-	struct slotkeys_hash *slot_keys;	/* key -> its slots, if the key type hashes */
-	Datum	   *slot_time;		/* the slots' times, apart: the search reads them */
-	Datum	   *group_vals;		/* SLOTS_GROUP events read back from a file */
-	bool	   *group_nulls;
-	char	   *spill_buf;		/* one spilled event, assembled */
-	Size		spill_cap;
-	char	   *spill_read;		/* bytes read from a chunk's file */
-	Size		read_cap;
-	Size		read_base;		/* its size, counted in the chunk's budget */
-	Size		read_len;
-	Size		read_pos;
-	bool		key_bitwise;	/* keys equal exactly when their datums do */
-	bool		time_int64;		/* times compare as int64 datums */
-	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
-
-	/* the best event of the current key so far: a row of the batch or copy */
-	bool		has_cand;
-	Datum	   *cand_vals;
-	bool	   *cand_nulls;
-	bool		cand_copied;
-	Datum	   *copy_vals;		/* the copy, ev_ncols each */
-	bool	   *copy_nulls;
-	MemoryContext cand_cxt;
-} AsofState;
 
 /* Receives fetched events into the state's batch arrays. */
 typedef struct EventsReceiver
@@ -309,93 +114,7 @@ typedef struct EventsReceiver
 	AsofState  *st;
 } EventsReceiver;
 
-/*
- * The time sweep's table: one entry per key of the events, holding a copy
- * of its best event so far (latest time, then first by the tie-breaks).
- */
-typedef struct AsofKeyEntry
-{
-	Datum		key;			/* a copy, in keys_cxt */
-	uint32		hash;
-	char		status;
-	bool		has_best;
-	Datum	   *vals;			/* ev_ncols each, by-reference ones copied */
-	bool	   *nulls;
-} AsofKeyEntry;
-
-/*
- * Hash and equality of keys, for the sweep's and the slot join's tables: for
- * types whose equal values have equal datums (integers, dates, timestamps
- * passed by value), the datum's bits, with no function call; else the
- * type's own functions.
- */
-static inline uint32
-AsofKeyHash(AsofState *st, Datum key)
-{
-	uint64		x = (uint64) key;
-
-	if (!st->key_bitwise)
-		return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
-	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
-}
-
-static inline bool
-AsofKeyEqual(AsofState *st, Datum a, Datum b)
-{
-	if (st->key_bitwise)
-		return a == b;
-	return DatumGetBool(FunctionCall2Coll(st->key_eq, st->key_collation, a, b));
-}
-
-#define SH_PREFIX asofkeys
-#define SH_ELEMENT_TYPE AsofKeyEntry
-#define SH_KEY_TYPE Datum
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-/*
- * The slot join's table of the loaded chunk's keys (when the key type
- * hashes): a key's slots, found with one probe instead of a binary search
- * over the chunk's directory of keys.
- */
-typedef struct SlotKeyEntry
-{
-	Datum		key;			/* points into the chunk's rows */
-	uint32		hash;
-	char		status;
-	int			first;			/* its slots: first .. end - 1 */
-	int			end;
-} SlotKeyEntry;
-
-#define SH_PREFIX slotkeys
-#define SH_ELEMENT_TYPE SlotKeyEntry
-#define SH_KEY_TYPE Datum
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) AsofKeyHash((AsofState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) AsofKeyEqual((AsofState *) (tb)->private_data, a, b)
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
 static Node *AsofCreateScanState(CustomScan *cscan);
-static bool EventsEnsure(AsofState *st);
-static inline Datum EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull);
-static bool TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
-						   const Datum *other_vals, const bool *other_nulls);
-static inline bool PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
-							   Datum lower, bool lower_null);
-static void AsofCloseCursor(AsofState *st);
-static void SlotsStart(AsofState *st);
 static void AsofBegin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *AsofExec(CustomScanState *node);
 static void AsofEnd(CustomScanState *node);
@@ -770,8 +489,8 @@ EventsQueryText(Query *q)
 }
 
 /* Switches a setting off until the current setting nest level ends. */
-static void
-SettingOff(const char *name)
+void
+AsofSettingOff(const char *name)
 {
 	(void) set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 }
@@ -780,12 +499,12 @@ SettingOff(const char *name)
  * Starts planning the events query: opens a setting nest level with bitmap
  * scans off (every event is read).  Returns the level for EventsCursorEnd.
  */
-static int
+int
 EventsCursorBegin(void)
 {
 	int			guc_level = NewGUCNestLevel();
 
-	SettingOff("enable_bitmapscan");
+	AsofSettingOff("enable_bitmapscan");
 	return guc_level;
 }
 
@@ -802,7 +521,7 @@ EventsCursorBegin(void)
  * lives as long as the node does, its resources held by the same resource
  * owner as the rest of the plan, and under the same snapshot.
  */
-static Plan *
+Plan *
 EventsCursor(AsofState *st, bool ordered, bool rewind)
 {
 	EState	   *estate = st->css.ss.ps.state;
@@ -843,7 +562,7 @@ EventsCursor(AsofState *st, bool ordered, bool rewind)
  * Starts with an empty batch and restores the settings.  unsynced: every
  * run of the query is with synchronize_seqscans off (see SweepCursor).
  */
-static void
+void
 EventsCursorEnd(AsofState *st, int guc_level, bool unsynced)
 {
 	st->events_done = false;
@@ -851,50 +570,6 @@ EventsCursorEnd(AsofState *st, int guc_level, bool unsynced)
 	st->has_cand = false;
 	st->unsynced = unsynced;
 	AtEOXact_GUC(true, guc_level);
-}
-
-/* Forgets the sweep's events, table and sort. */
-static void
-SweepReset(AsofState *st)
-{
-	if (st->ev_sort)
-		tuplesort_end(st->ev_sort);
-	st->ev_sort = NULL;
-	if (st->ev_slot)
-		ExecDropSingleTupleTableSlot(st->ev_slot);
-	st->ev_slot = NULL;
-	st->ev_pending = false;
-	st->keys = NULL;
-	MemoryContextReset(st->keys_cxt);
-}
-
-/* The memory an event's columns take when copied into the sweep's table. */
-static Size
-EventCopySize(AsofState *st, const Datum *vals, const bool *nulls)
-{
-	Size		size = st->ev_ncols * (sizeof(Datum) + sizeof(bool));
-
-	for (int i = 0; i < st->ev_ncols; i++)
-		if (!nulls[i] && !st->ev_byval[i])
-			size += MAXALIGN(datumGetSize(vals[i], false, st->ev_typlen[i]));
-	return size;
-}
-
-/*
- * Opens the events query in the table's order.  A scan of a large table
- * may join one already running and start mid-table (synchronize_seqscans,
- * read when a scan starts: at the query's first run, or for a later
- * partition of a partitioned table at a later one), so every run of this
- * query is with that setting off: each table is read from its first page.
- */
-static void
-SweepCursor(AsofState *st)
-{
-	int			guc_level = EventsCursorBegin();
-
-	SettingOff("enable_indexscan");
-	(void) EventsCursor(st, false, true);
-	EventsCursorEnd(st, guc_level, true);
 }
 
 /*
@@ -917,7 +592,7 @@ EventsFetch(AsofState *st, uint64 count, DestReceiver *dest)
 	if (st->unsynced)
 	{
 		guc_level = NewGUCNestLevel();
-		SettingOff("synchronize_seqscans");
+		AsofSettingOff("synchronize_seqscans");
 	}
 	qd->dest = dest;
 	ExecutorRun(qd, ForwardScanDirection, count, false);
@@ -926,359 +601,6 @@ EventsFetch(AsofState *st, uint64 count, DestReceiver *dest)
 		AtEOXact_GUC(true, guc_level);
 	st->events_at_end = n < count;
 	return n;
-}
-
-/*
- * Rewinds the sweep's events query for its second reading: the same plan
- * and snapshot scan again (each heap scan from the page it started at,
- * the first), so the rows come back in the same order.
- */
-static void
-SweepRewind(AsofState *st)
-{
-	int			guc_level = 0;
-
-	if (st->unsynced)
-	{
-		guc_level = NewGUCNestLevel();
-		SettingOff("synchronize_seqscans");
-	}
-	ExecutorRewind(st->events_qd);
-	if (st->unsynced)
-		AtEOXact_GUC(true, guc_level);
-	st->events_at_end = false;
-	MemoryContextReset(st->batch_cxt);
-	st->events_done = false;
-	st->batch_n = st->batch_pos = 0;
-}
-
-/*
- * Whether an event's time is earlier than the previous event's (in the
- * table's order); remembers it as the previous one.
- */
-static inline bool
-TimeGoesBack(AsofState *st, const Datum *vals)
-{
-	bool		back = st->have_prev &&
-		ApplySortComparator(vals[EV_TIME - 1], false, st->prev_time, false, &st->time_ssup) < 0;
-
-	st->have_prev = true;
-	st->prev_time = vals[EV_TIME - 1];
-	return back;
-}
-
-/*
- * Begins a sort by time alone of tuples of desc whose time is column col
- * (1-based): the sweep's events and outer rows.
- */
-static Tuplesortstate *
-TimeSortBegin(AsofState *st, TupleDesc desc, AttrNumber col)
-{
-	Oid			op = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
-	Oid			coll = InvalidOid;
-	bool		nulls_first = false;
-
-	return tuplesort_begin_heap(desc, 1, &col, &op, &coll, &nulls_first, work_mem, NULL,
-								TUPLESORT_NONE);
-}
-
-/* What the sweep's first pass found. */
-typedef enum SweepLoad
-{
-	SWEEP_TOO_BIG,				/* the keys do not fit: merge instead */
-	SWEEP_SORTED,				/* the events are in the sort */
-	SWEEP_IN_ORDER,				/* the table is in time order: read it again */
-	SWEEP_OUT_OF_ORDER			/* it is not: start again, sorting */
-} SweepLoad;
-
-/*
- * The sweep's first pass: reads the events in the table's order (no index,
- * no sort), entering every key in the table.  The table will hold one
- * event per key; when that would pass the hash memory limit (work_mem *
- * hash_mem_multiplier, the event of a key estimated by its first one),
- * everything is undone and SWEEP_TOO_BIG returned: the merge runs instead,
- * and nothing has been returned yet.
- *
- * With check_order, the events are only counted while their times never
- * decrease; at the first that does, SWEEP_OUT_OF_ORDER (the pass is to be
- * made again without check_order), and if none did, SWEEP_IN_ORDER: the
- * sweep reads the table a second time instead of sorting it (an event log
- * is usually appended in time order).  Without it, the events go into a
- * tuplesort by time (SWEEP_SORTED).
- */
-static SweepLoad
-SweepLoadEvents(AsofState *st, bool check_order)
-{
-	EState	   *estate = st->css.ss.ps.state;
-	size_t		limit = get_hash_memory_limit();
-	SweepLoad	result = check_order ? SWEEP_IN_ORDER : SWEEP_SORTED;
-
-	SweepReset(st);
-	SweepCursor(st);
-	st->keys = asofkeys_create(st->keys_cxt, 1024, st);
-	st->keys_bytes = 0;
-	st->first_pass = 0;
-	st->have_prev = false;
-	while (result != SWEEP_OUT_OF_ORDER && EventsEnsure(st))
-	{
-		Datum	   *vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
-		bool	   *nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-		AsofKeyEntry *e;
-		bool		found;
-
-		if (check_order)
-		{
-			if (TimeGoesBack(st, vals))
-			{
-				result = SWEEP_OUT_OF_ORDER;
-				break;
-			}
-		}
-		else if (st->ev_sort == NULL)
-		{
-			/* the events' columns are known now */
-			MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
-
-			st->ev_slot = MakeSingleTupleTableSlot(st->ev_desc, &TTSOpsMinimalTuple);
-			st->ev_sort = TimeSortBegin(st, st->ev_desc, EV_TIME);
-			MemoryContextSwitchTo(old);
-		}
-		e = asofkeys_insert(st->keys, vals[EV_KEY - 1], &found);
-		if (!found)
-		{
-			MemoryContext old = MemoryContextSwitchTo(st->keys_cxt);
-
-			/* the table holds the batch's datum: keep a copy instead */
-			e->key = datumCopy(vals[EV_KEY - 1], st->ev_byval[EV_KEY - 1], st->ev_typlen[EV_KEY - 1]);
-			MemoryContextSwitchTo(old);
-			e->has_best = false;
-			e->vals = NULL;
-			e->nulls = NULL;
-			st->keys_bytes += EventCopySize(st, vals, nulls);
-			if (MemoryContextMemAllocated(st->keys_cxt, true) + st->keys_bytes > limit)
-			{
-				result = SWEEP_TOO_BIG;
-				break;
-			}
-		}
-		if (!check_order)
-		{
-			ExecClearTuple(st->ev_slot);
-			memcpy(st->ev_slot->tts_values, vals, sizeof(Datum) * st->ev_ncols);
-			memcpy(st->ev_slot->tts_isnull, nulls, sizeof(bool) * st->ev_ncols);
-			ExecStoreVirtualTuple(st->ev_slot);
-			tuplesort_puttupleslot(st->ev_sort, st->ev_slot);
-		}
-		st->first_pass++;
-		st->batch_pos++;
-		if ((st->batch_pos & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	/* an event log in time order keeps its cursor for the second reading */
-	if (result != SWEEP_IN_ORDER)
-		AsofCloseCursor(st);
-	MemoryContextReset(st->batch_cxt);
-	st->batch_n = st->batch_pos = 0;
-	if (result == SWEEP_TOO_BIG || result == SWEEP_OUT_OF_ORDER)
-		SweepReset(st);
-	else if (st->ev_sort)
-		tuplesort_performsort(st->ev_sort);
-	return result;
-}
-
-/*
- * Whether two scans of the events return the same rows in the same order:
- * true for heap tables and materialized views (and a partitioned or
- * inherited table made of them), read under one snapshot; not for a
- * foreign table (each scan asks the remote side again) or another table
- * access method.
- */
-static bool
-EventsRereadable(AsofState *st)
-{
-	List	   *rels = st->inh ? find_all_inheritors(st->relid, AccessShareLock, NULL) :
-		list_make1_oid(st->relid);
-	ListCell   *lc;
-	bool		ok = true;
-
-	foreach(lc, rels)
-	{
-		Relation	rel = RelationIdGetRelation(lfirst_oid(lc));
-
-		if (!RelationIsValid(rel))
-			elog(ERROR, "TimelineAsOf: could not open relation %u", lfirst_oid(lc));
-		if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE &&
-			((rel->rd_rel->relkind != RELKIND_RELATION && rel->rd_rel->relkind != RELKIND_MATVIEW) ||
-			 rel->rd_rel->relam != HEAP_TABLE_AM_OID))
-			ok = false;
-		RelationClose(rel);
-		if (!ok)
-			break;
-	}
-	list_free(rels);
-	return ok;
-}
-
-/*
- * Prepares the sweep's events: in the table's order if the table is in
- * time order (read twice, never sorted), else sorted by time.  Returns
- * false when the keys do not fit (the merge runs instead).
- */
-static bool
-SweepStart(AsofState *st)
-{
-	SweepLoad	load = SWEEP_OUT_OF_ORDER;
-
-	st->in_order = false;
-	if (st->time_byval && EventsRereadable(st))
-		load = SweepLoadEvents(st, true);
-	if (load == SWEEP_OUT_OF_ORDER)
-		load = SweepLoadEvents(st, false);
-	if (load == SWEEP_TOO_BIG)
-		return false;
-	if (load == SWEEP_IN_ORDER)
-	{
-		/* the second pass: the same rows, in the same order */
-		st->in_order = true;
-		st->have_prev = false;
-		st->second_pass = 0;
-		SweepRewind(st);
-	}
-	return true;
-}
-
-/*
- * The next event of the table in time order (read a second time), or NULL
- * at the end.  Checks what the first pass established: times that never
- * decrease, and as many events.
- */
-static Datum *
-SweepNextInOrder(AsofState *st, bool **nulls)
-{
-	Datum	   *vals;
-
-	if (!EventsEnsure(st))
-	{
-		if (st->second_pass != st->first_pass)
-			elog(ERROR, "TimelineAsOf: the events table gave %lld rows, then %lld",
-				 (long long) st->first_pass, (long long) st->second_pass);
-		return NULL;
-	}
-	vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
-	*nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-	if (TimeGoesBack(st, vals))
-		elog(ERROR, "TimelineAsOf: the events table is no longer in time order");
-	return vals;
-}
-
-/*
- * Keeps a copy of an event's columns in dst_vals and dst_nulls, values
- * passed by reference copied into cxt; with replace, first frees those of
- * the copy it replaces.
- */
-static void
-EventKeep(AsofState *st, MemoryContext cxt, const Datum *vals, const bool *nulls,
-		  Datum *dst_vals, bool *dst_nulls, bool replace)
-{
-	MemoryContext old;
-
-	if (replace)
-		for (int i = 0; i < st->ev_ncols; i++)
-			if (!dst_nulls[i] && !st->ev_byval[i])
-				pfree(DatumGetPointer(dst_vals[i]));
-	old = MemoryContextSwitchTo(cxt);
-	for (int i = 0; i < st->ev_ncols; i++)
-	{
-		dst_nulls[i] = nulls[i];
-		dst_vals[i] = (nulls[i] || st->ev_byval[i]) ? vals[i] :
-			datumCopy(vals[i], false, st->ev_typlen[i]);
-	}
-	MemoryContextSwitchTo(old);
-}
-
-/*
- * Takes one event (in time order) into the sweep's table: it becomes its
- * key's best event if it is later than the best so far, or as late and
- * first by the tie-breaks.
- */
-static void
-SweepAbsorb(AsofState *st, const Datum *vals, const bool *nulls)
-{
-	AsofKeyEntry *e = asofkeys_lookup(st->keys, vals[EV_KEY - 1]);
-
-	if (e == NULL)
-		elog(ERROR, "TimelineAsOf: an event's key is missing from the sweep's table");
-	if (e->has_best)
-	{
-		bool		isnull;
-		int			d = ApplySortComparator(vals[EV_TIME - 1], false,
-											EventAttr(e->vals, e->nulls, EV_TIME, &isnull), false,
-											&st->time_ssup);
-
-		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, e->vals, e->nulls)))
-			return;
-	}
-	else
-	{
-		e->vals = MemoryContextAlloc(st->keys_cxt, sizeof(Datum) * st->ev_ncols);
-		e->nulls = MemoryContextAlloc(st->keys_cxt, sizeof(bool) * st->ev_ncols);
-	}
-	EventKeep(st, st->keys_cxt, vals, nulls, e->vals, e->nulls, e->has_best);
-	e->has_best = true;
-}
-
-/*
- * Finds the answer for an outer row in the sweep (rows come in time order):
- * takes in every event up to the row's time, then reads its key's best
- * event.  Returns it if it answers the row, else NULL.
- */
-static AsofKeyEntry *
-SweepFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
-{
-	AsofKeyEntry *e;
-	int64		n = 0;
-
-	while (st->in_order)
-	{
-		bool	   *nulls;
-		Datum	   *vals = SweepNextInOrder(st, &nulls);
-		int			d;
-
-		if (vals == NULL)
-			break;
-		d = ApplySortComparator(vals[EV_TIME - 1], false, time, false, &st->time_ssup);
-		if (st->upper_strict ? d >= 0 : d > 0)
-			break;
-		SweepAbsorb(st, vals, nulls);
-		st->second_pass++;
-		st->batch_pos++;
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	while (st->ev_sort != NULL)
-	{
-		int			d;
-
-		if (!st->ev_pending)
-		{
-			if (!tuplesort_gettupleslot(st->ev_sort, true, false, st->ev_slot, NULL))
-				break;
-			slot_getallattrs(st->ev_slot);
-			st->ev_pending = true;
-		}
-		d = ApplySortComparator(st->ev_slot->tts_values[EV_TIME - 1], false, time, false,
-								&st->time_ssup);
-		if (st->upper_strict ? d >= 0 : d > 0)
-			break;
-		SweepAbsorb(st, st->ev_slot->tts_values, st->ev_slot->tts_isnull);
-		st->ev_pending = false;
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	e = asofkeys_lookup(st->keys, key);
-	if (e == NULL || !e->has_best || !PassesLower(st, e->vals, e->nulls, lower, lower_null))
-		return NULL;
-	return e;
 }
 
 /*
@@ -1300,7 +622,7 @@ EventsOpen(AsofState *st)
 
 	/* enable_indexscan also governs index-only scans */
 	if (!try_index)
-		SettingOff("enable_indexscan");
+		AsofSettingOff("enable_indexscan");
 	st->merge_collation = st->key_collation;
 	if (OidIsValid(st->key_collation) && !try_index)
 		st->merge_collation = C_COLLATION_OID;
@@ -1318,7 +640,7 @@ EventsOpen(AsofState *st)
 			break;
 		/* sorted in the key's collation after all: sort by bytes instead */
 		AsofCloseCursor(st);
-		SettingOff("enable_indexscan");
+		AsofSettingOff("enable_indexscan");
 		st->merge_collation = C_COLLATION_OID;
 		try_index = false;
 	}
@@ -1637,7 +959,7 @@ CandidateCopy(AsofState *st)
 }
 
 /* Makes sure an event is available at batch_pos; false when none is left. */
-static bool
+bool
 EventsEnsure(AsofState *st)
 {
 	EventsReceiver recv;
@@ -1673,16 +995,8 @@ EventsEnsure(AsofState *st)
 	return true;
 }
 
-/* Returns column col (1-based, of the events query) of an event. */
-static inline Datum
-EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull)
-{
-	*isnull = nulls[col - 1];
-	return vals[col - 1];
-}
-
 /* Returns whether event ev comes before event other by the tie-breaks. */
-static bool
+bool
 TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
 			   const Datum *other_vals, const bool *other_nulls)
 {
@@ -1698,22 +1012,6 @@ TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
 			return c < 0;
 	}
 	return false;
-}
-
-/* Returns whether the best event ev passes the outer row's lower bound. */
-static inline bool
-PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls, Datum lower, bool lower_null)
-{
-	bool		isnull;
-	int			c;
-
-	if (!st->has_lower)
-		return true;
-	if (lower_null)
-		return false;
-	c = ApplySortComparator(EventAttr(ev_vals, ev_nulls, EV_TIME, &isnull), false,
-							lower, false, &st->time_ssup);
-	return st->lower_strict ? c > 0 : c >= 0;
 }
 
 /*
@@ -1768,836 +1066,6 @@ AsofFind(AsofState *st, Datum key, Datum time, Datum lower, bool lower_null)
 	if (!st->has_cand)
 		return false;
 	return PassesLower(st, st->cand_vals, st->cand_nulls, lower, lower_null);
-}
-
-/*
- * The slot join.  The outer rows, sorted by (key, time), are cut into
- * chunks of whole keys that fit work_mem * hash_mem_multiplier (estimated
- * per row: the sorted tuple, its slot and a copy of an event).  Every row
- * with a key and a time is a slot.  The events are read once in the
- * table's order (no sort): an event belongs to the first slot of its key at
- * or after its time (after, for a strict bound), found through a hash table
- * of the chunk's keys (a binary search over them if the key type has no
- * hash function) and a binary search over the key's slots, and replaces that slot's best event if later, or
- * as late and first by the tie-breaks.  Events of the first chunk go
- * straight into its slots; those of the others are written to one
- * temporary file per chunk and read back when the chunk is loaded.  A
- * row's answer is then the best event of the last non-empty slot of its
- * key at or before it: the slots of a key hold disjoint, increasing spans
- * of time, so a later slot's best is later than any earlier slot's.  The
- * rows come out in (key, time) order, as from the key merge.  One key's
- * rows are never split, so a key with more rows than fit makes its chunk
- * larger than the limit.
- */
-
-/* What a small allocation of size bytes takes from an AllocSet. */
-static Size
-ChunkSize(Size size)
-{
-	Size		p = 8;
-
-	while (p < size)
-		p <<= 1;
-	return p + 16;
-}
-
-/*
- * A slot's best event: the latest event after the previous slot's time and
- * at or before its own (before, for a strict bound), ties by the
- * tie-breaks.  It is kept in place in the chunk's array of slots: ev_ncols
- * datums (by-reference ones copied), then their null flags, slot_stride
- * bytes a slot.  A slot is empty while the flag of its event's time is set
- * (an event in a slot has a time).
- */
-static Size
-SlotStride(AsofState *st)
-{
-	return MAXALIGN(st->ev_ncols * (sizeof(Datum) + sizeof(bool)));
-}
-
-static inline Datum *
-SlotVals(AsofState *st, int s)
-{
-	return (Datum *) (st->slot_best + (Size) s * st->slot_stride);
-}
-
-static inline bool *
-SlotNulls(AsofState *st, Datum *vals)
-{
-	return (bool *) (vals + st->ev_ncols);
-}
-
-/*
- * The memory a slot's copy of an event takes, estimated from the first
- * batch of events.
- */
-static Size
-SlotsEventSize(AsofState *st)
-{
-	Size		size = 0;
-
-	if (st->ev_byval == NULL || st->batch_n == 0)
-		return 128;
-	for (int r = 0; r < st->batch_n; r++)
-	{
-		const Datum *vals = st->batch_vals + (Size) r * st->ev_ncols;
-		const bool *nulls = st->batch_nulls + (Size) r * st->ev_ncols;
-
-		for (int i = 0; i < st->ev_ncols; i++)
-			if (!nulls[i] && !st->ev_byval[i])
-				size += ChunkSize(datumGetSize(vals[i], false, st->ev_typlen[i]));
-	}
-	return SlotStride(st) + size / st->batch_n;
-}
-
-/*
- * At most this many chunks (temporary files, each with its buffer): more,
- * and the rows are cut again into chunks larger than the memory limit.
- */
-#define SLOTS_MAX_CHUNKS 256
-
-/* Ends the open chunk if the group of rows just read does not fit in it. */
-static void
-SlotsAddGroup(AsofState *st, Size limit, Size *chunk_bytes, int *cap,
-			  bool group_null, Datum group_key, Size group_bytes, int64 group_rows)
-{
-	if (*chunk_bytes > 0 && *chunk_bytes + group_bytes > limit)
-	{
-		if (st->nchunks == *cap)
-		{
-			st->chunk_first = repalloc(st->chunk_first, sizeof(Datum) * *cap * 2);
-			st->chunk_rows = repalloc(st->chunk_rows, sizeof(int64) * *cap * 2);
-			memset(st->chunk_rows + *cap, 0, sizeof(int64) * *cap);
-			*cap *= 2;
-		}
-		st->chunk_first[st->nchunks] = group_null ? (Datum) 0 :
-			datumCopy(group_key, st->key_byval, st->key_typlen);
-		if (!group_null)
-			st->nkeychunks = st->nchunks + 1;
-		st->nchunks++;
-		*chunk_bytes = 0;
-	}
-	st->chunk_rows[st->nchunks - 1] += group_rows;
-	*chunk_bytes += group_bytes;
-}
-
-/*
- * One reading of the sorted outer rows: cuts them into chunks of whole keys
- * (a key's rows, or one row without a key, make a group) of at most limit
- * bytes each, unless one group is larger; finds the latest time of a row
- * with a key; returns the rows' bytes.  Works in slots_cxt.
- */
-static Size
-SlotsCutChunks(AsofState *st, Size limit)
-{
-	TupleTableSlot *sslot = st->sort_slot;
-	Size		ev_size = SlotsEventSize(st);
-	Size		total = 0,
-				chunk_bytes = 0,
-				group_bytes = 0;
-	int64		group_rows = 0,
-				n = 0;
-	int			cap = 16;
-	bool		in_group = false,
-				group_null = false;
-	Datum		group_key = (Datum) 0;
-
-	st->chunk_first = palloc(sizeof(Datum) * cap);
-	st->chunk_rows = palloc0(sizeof(int64) * cap);
-	st->nchunks = 1;
-	st->nkeychunks = 1;
-	st->have_max = false;
-	while (tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
-	{
-		bool		should_free;
-		MinimalTuple tup = ExecFetchSlotMinimalTuple(sslot, &should_free);
-		Size		row = ChunkSize(tup->t_len) + sizeof(MinimalTuple) + 3 * sizeof(int) +
-			2 * sizeof(Datum) + ev_size + (st->can_sweep ? 2 * sizeof(SlotKeyEntry) : 0);
-		bool		key_null,
-					time_null;
-		Datum		key,
-					time;
-
-		slot_getsomeattrs(sslot, SORT_KEY + 1);
-		key = sslot->tts_values[SORT_KEY];
-		key_null = sslot->tts_isnull[SORT_KEY];
-		time = sslot->tts_values[SORT_TIME];
-		time_null = sslot->tts_isnull[SORT_TIME];
-		if (!in_group || key_null || group_null ||
-			ApplySortComparator(key, false, group_key, false, &st->key_ssup) != 0)
-		{
-			/* a new group: the one before goes into a chunk */
-			if (in_group)
-			{
-				SlotsAddGroup(st, limit, &chunk_bytes, &cap, group_null, group_key,
-							  group_bytes, group_rows);
-				if (!group_null && !st->key_byval)
-					pfree(DatumGetPointer(group_key));
-			}
-			group_null = key_null;
-			group_key = key_null ? (Datum) 0 : datumCopy(key, st->key_byval, st->key_typlen);
-			group_bytes = 0;
-			group_rows = 0;
-			in_group = true;
-		}
-		if (!key_null && !time_null &&
-			(!st->have_max ||
-			 ApplySortComparator(time, false, st->max_time, false, &st->time_ssup) > 0))
-		{
-			if (st->have_max && !st->time_byval)
-				pfree(DatumGetPointer(st->max_time));
-			st->max_time = datumCopy(time, st->time_byval, st->time_typlen);
-			st->have_max = true;
-		}
-		group_bytes += row;
-		group_rows++;
-		total += row;
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	if (in_group)
-		SlotsAddGroup(st, limit, &chunk_bytes, &cap, group_null, group_key,
-					  group_bytes, group_rows);
-	return total;
-}
-
-/*
- * Reads the sorted outer rows to cut them into chunks of whole keys that
- * fit work_mem * hash_mem_multiplier (again with larger chunks if that makes
- * more than SLOTS_MAX_CHUNKS), then rewinds them.
- */
-static void
-SlotsPlanChunks(AsofState *st)
-{
-	MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
-	Size		limit = get_hash_memory_limit();
-	Size		total;
-
-	/* a loaded chunk's buffer for its spilled events comes out of its limit */
-	st->read_base = Min((Size) SPILL_READ, Max(limit / 8, (Size) BLCKSZ));
-	total = SlotsCutChunks(st, limit - st->read_base);
-
-	if (st->nchunks > SLOTS_MAX_CHUNKS)
-	{
-		tuplesort_rescan(st->sort);
-		MemoryContextReset(st->slots_cxt);
-		/* two neighbouring chunks hold more than the limit: at most 256 */
-		(void) SlotsCutChunks(st, total / (SLOTS_MAX_CHUNKS / 2) + 1);
-	}
-	st->chunks_total += st->nchunks;
-	st->chunk_files = palloc0(sizeof(BufFile *) * st->nchunks);
-	MemoryContextSwitchTo(old);
-	tuplesort_rescan(st->sort);
-}
-
-/* The chunk an event's key belongs to (0 when there is one). */
-static int
-SlotsChunkOf(AsofState *st, Datum key)
-{
-	int			lo = 1,
-				hi = st->nkeychunks;
-
-	/* the last chunk whose first key is at or before key (none is NULL) */
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ApplySortComparator(st->chunk_first[mid], false, key, false, &st->key_ssup) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - 1;
-}
-
-/*
- * Loads chunk st->chunk: its rows from the sort, copied, its slots (the rows
- * with a key and a time, in order, empty) and its table of keys.
- */
-static void
-SlotsLoadChunk(AsofState *st)
-{
-	int64		n = st->chunk_rows[st->chunk];
-	TupleTableSlot *sslot = st->sort_slot;
-	MemoryContext old;
-
-	MemoryContextReset(st->chunk_cxt);
-	old = MemoryContextSwitchTo(st->chunk_cxt);
-	/* row numbers are ints; the arrays may pass 1GB (huge allocations) */
-	if (n >= INT_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("TimelineAsOf: too many outer rows for one key")));
-	st->chunk_n = (int) n;
-	st->chunk_pos = 0;
-	n = Max(n, 1);
-	st->rows = MemoryContextAllocHuge(st->chunk_cxt, sizeof(MinimalTuple) * n);
-	st->answer = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * n);
-	st->slot_stride = SlotStride(st);
-	st->slot_best = MemoryContextAllocHuge(st->chunk_cxt, st->slot_stride * n);
-	st->slot_row = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * n);
-	st->slot_time = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
-	st->key = MemoryContextAllocHuge(st->chunk_cxt, sizeof(Datum) * n);
-	st->key_slot = MemoryContextAllocHuge(st->chunk_cxt, sizeof(int) * (n + 1));
-	st->nslots = st->nkeys = 0;
-	for (int r = 0; r < st->chunk_n; r++)
-	{
-		if (!tuplesort_gettupleslot(st->sort, true, false, sslot, NULL))
-			elog(ERROR, "TimelineAsOf: the sorted outer rows ended early");
-		st->rows[r] = ExecCopySlotMinimalTuple(sslot);
-		st->answer[r] = -1;
-		/* read the copy, so that by-reference keys point into it */
-		ExecStoreMinimalTuple(st->rows[r], sslot, false);
-		slot_getsomeattrs(sslot, SORT_KEY + 1);
-		if (!sslot->tts_isnull[SORT_KEY] && !sslot->tts_isnull[SORT_TIME])
-		{
-			Datum		key = sslot->tts_values[SORT_KEY];
-			Datum	   *vals = SlotVals(st, st->nslots);
-
-			if (st->nkeys == 0 ||
-				ApplySortComparator(key, false, st->key[st->nkeys - 1], false, &st->key_ssup) != 0)
-			{
-				st->key[st->nkeys] = key;
-				st->key_slot[st->nkeys++] = st->nslots;
-			}
-			st->slot_time[st->nslots] = sslot->tts_values[SORT_TIME];
-			SlotNulls(st, vals)[EV_TIME - 1] = true;	/* empty */
-			st->slot_row[st->nslots] = r;
-			st->nslots++;
-		}
-		if ((r & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	st->key_slot[st->nkeys] = st->nslots;
-	st->slot_keys = NULL;
-	if (st->can_sweep)
-	{
-		st->slot_keys = slotkeys_create(st->chunk_cxt, Max(st->nkeys, 16), st);
-		for (int k = 0; k < st->nkeys; k++)
-		{
-			bool		found;
-			SlotKeyEntry *e = slotkeys_insert(st->slot_keys, st->key[k], &found);
-
-			e->first = st->key_slot[k];
-			e->end = st->key_slot[k + 1];
-		}
-	}
-	st->group_vals = palloc(sizeof(Datum) * st->ev_ncols * SLOTS_GROUP);
-	st->group_nulls = palloc(sizeof(bool) * st->ev_ncols * SLOTS_GROUP);
-	ExecClearTuple(sslot);
-	MemoryContextSwitchTo(old);
-}
-
-/* Compares two times (int64 datums directly, as their comparator would). */
-static inline int
-SlotTimeCmp(AsofState *st, Datum a, Datum b)
-{
-	if (st->time_int64)
-	{
-		int64		x = DatumGetInt64(a),
-					y = DatumGetInt64(b);
-
-		return (x > y) - (x < y);
-	}
-	return ApplySortComparator(a, false, b, false, &st->time_ssup);
-}
-
-/*
- * The slot among first .. end - 1 (one key's) that an event of time et
- * falls into: the first at or after it (after, for a strict bound); -1 if
- * none.
- */
-static inline int
-SlotsSearch(AsofState *st, int first, int end, Datum et)
-{
-	int			lo = first,
-				hi = end;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		int			c = SlotTimeCmp(st, st->slot_time[mid], et);
-
-		if (st->upper_strict ? c > 0 : c >= 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo < end ? lo : -1;
-}
-
-/* The slot of the loaded chunk an event falls into, by its key's place in
- * the chunk's directory of keys (key types that do not hash); -1 if none. */
-static int
-SlotsFindOrdered(AsofState *st, Datum ek, Datum et)
-{
-	int			lo = 0,
-				hi = st->nkeys;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (ApplySortComparator(st->key[mid], false, ek, false, &st->key_ssup) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == st->nkeys ||
-		ApplySortComparator(st->key[lo], false, ek, false, &st->key_ssup) != 0)
-		return -1;
-	return SlotsSearch(st, st->key_slot[lo], st->key_slot[lo + 1], et);
-}
-
-/* Takes one event into slot s if it is later than the slot's best, or as
- * late and first by the tie-breaks. */
-static inline void
-SlotsTake(AsofState *st, int s, const Datum *vals, const bool *nulls)
-{
-	Datum	   *bv = SlotVals(st, s);
-	bool	   *bn = SlotNulls(st, bv);
-	bool		full = !bn[EV_TIME - 1];
-
-	if (full)
-	{
-		int			d = SlotTimeCmp(st, vals[EV_TIME - 1], bv[EV_TIME - 1]);
-
-		if (d < 0 || (d == 0 && !TiebreakBefore(st, vals, nulls, bv, bn)))
-			return;
-	}
-	EventKeep(st, st->chunk_cxt, vals, nulls, bv, bn, full);
-}
-
-/*
- * Takes n events (at most SLOTS_GROUP) into their slots of the loaded chunk.
- * Each event's search reads three places the chunk's other events do not
- * share (its key's entry, its key's slot times, its slot), each a likely
- * cache miss in a chunk of megabytes; with a table of keys the group goes
- * through each step together, prefetching what the next step reads, so
- * the misses of the group overlap instead of following one another.  The
- * events are taken in their order, so two of one slot compare as they
- * would one by one.
- */
-static void
-SlotsAbsorb(AsofState *st, Datum *const *vals, bool *const *nulls, int n)
-{
-	uint32		hash[SLOTS_GROUP];
-	SlotKeyEntry *ent[SLOTS_GROUP];
-	int			slot[SLOTS_GROUP];
-
-	Assert(n <= SLOTS_GROUP);
-	if (st->slot_keys == NULL)
-	{
-		for (int i = 0; i < n; i++)
-		{
-			int			s = SlotsFindOrdered(st, vals[i][EV_KEY - 1], vals[i][EV_TIME - 1]);
-
-			if (s >= 0)
-				SlotsTake(st, s, vals[i], nulls[i]);
-		}
-		return;
-	}
-	for (int i = 0; i < n; i++)
-	{
-		hash[i] = AsofKeyHash(st, vals[i][EV_KEY - 1]);
-		__builtin_prefetch(&st->slot_keys->data[hash[i] & st->slot_keys->sizemask]);
-	}
-	for (int i = 0; i < n; i++)
-	{
-		ent[i] = slotkeys_lookup_hash(st->slot_keys, vals[i][EV_KEY - 1], hash[i]);
-		if (ent[i] != NULL)
-		{
-			__builtin_prefetch(&st->slot_time[ent[i]->first]);
-			__builtin_prefetch(&st->slot_time[ent[i]->end - 1]);
-		}
-	}
-	for (int i = 0; i < n; i++)
-	{
-		slot[i] = ent[i] == NULL ? -1 :
-			SlotsSearch(st, ent[i]->first, ent[i]->end, vals[i][EV_TIME - 1]);
-		if (slot[i] >= 0)
-			__builtin_prefetch(SlotVals(st, slot[i]));
-	}
-	for (int i = 0; i < n; i++)
-		if (slot[i] >= 0)
-			SlotsTake(st, slot[i], vals[i], nulls[i]);
-}
-
-/*
- * Writes an event to its chunk's file with one write: its null flags, then
- * each column that is not null: a value passed by value in its typlen
- * bytes, another of fixed length in its typlen bytes, any other its length
- * (uint32) and bytes.
- */
-static void
-SlotsSpill(AsofState *st, int chunk, const Datum *vals, const bool *nulls)
-{
-	BufFile    *f = st->chunk_files[chunk];
-	Size		size = st->ev_ncols;
-	char	   *p;
-
-	if (f == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->slots_cxt);
-
-		f = st->chunk_files[chunk] = BufFileCreateTemp(false);
-		MemoryContextSwitchTo(old);
-	}
-	for (int i = 0; i < st->ev_ncols; i++)
-		if (!nulls[i])
-			size += st->ev_typlen[i] > 0 ? (Size) st->ev_typlen[i] :
-				sizeof(uint32) + datumGetSize(vals[i], false, st->ev_typlen[i]);
-	if (size > st->spill_cap)
-	{
-		st->spill_cap = Max(size, 2 * st->spill_cap);
-		st->spill_buf = repalloc_huge(st->spill_buf, st->spill_cap);
-	}
-	p = st->spill_buf;
-	memcpy(p, nulls, st->ev_ncols);
-	p += st->ev_ncols;
-	for (int i = 0; i < st->ev_ncols; i++)
-	{
-		int16		len = st->ev_typlen[i];
-
-		if (nulls[i])
-			continue;
-		if (st->ev_byval[i])
-		{
-			if (len == 1)
-				*p = DatumGetChar(vals[i]);
-			else if (len == 2)
-			{
-				int16		v = DatumGetInt16(vals[i]);
-
-				memcpy(p, &v, 2);
-			}
-			else if (len == 4)
-			{
-				int32		v = DatumGetInt32(vals[i]);
-
-				memcpy(p, &v, 4);
-			}
-			else
-				memcpy(p, &vals[i], sizeof(Datum));
-			p += len;
-		}
-		else if (len > 0)
-		{
-			memcpy(p, DatumGetPointer(vals[i]), len);
-			p += len;
-		}
-		else
-		{
-			uint32		vlen = (uint32) datumGetSize(vals[i], false, len);
-
-			memcpy(p, &vlen, sizeof(vlen));
-			memcpy(p + sizeof(vlen), DatumGetPointer(vals[i]), vlen);
-			p += sizeof(vlen) + vlen;
-		}
-	}
-	Assert(p == st->spill_buf + size);
-	BufFileWrite(f, st->spill_buf, size);
-	st->events_spilled++;
-	/* a buffer grown for a large event does not stay large */
-	if (st->spill_cap > SPILL_READ)
-	{
-		pfree(st->spill_buf);
-		st->spill_cap = 1024;
-		st->spill_buf = MemoryContextAlloc(st->slots_cxt, st->spill_cap);
-	}
-}
-
-/*
- * Makes at least size bytes of a chunk's file readable at spill_read +
- * read_pos, reading read_base bytes (or size, if more) at a time; false
- * if the file ends first.
- */
-static bool
-SlotsFill(AsofState *st, BufFile *f, Size size)
-{
-	Size		left = st->read_len - st->read_pos;
-
-	if (left >= size)
-		return true;
-	if (st->read_cap > st->read_base && Max(size, left) <= st->read_base)
-	{
-		/* grown for a large event that is read now: back to its size */
-		char	   *buf = MemoryContextAlloc(st->chunk_cxt, st->read_base);
-
-		memcpy(buf, st->spill_read + st->read_pos, left);
-		pfree(st->spill_read);
-		st->spill_read = buf;
-		st->read_cap = st->read_base;
-	}
-	else
-		memmove(st->spill_read, st->spill_read + st->read_pos, left);
-	st->read_len = left;
-	st->read_pos = 0;
-	if (size > st->read_cap)
-	{
-		st->read_cap = Max(size, 2 * st->read_cap);
-		st->spill_read = repalloc_huge(st->spill_read, st->read_cap);
-	}
-	while (st->read_len < size)
-	{
-		size_t		got = BufFileRead(f, st->spill_read + st->read_len,
-									  st->read_cap - st->read_len);
-
-		if (got == 0)
-			return false;
-		st->read_len += got;
-	}
-	return true;
-}
-
-static void
-SlotsReadFailed(void)
-{
-	ereport(ERROR,
-			(errcode_for_file_access(),
-			 errmsg("TimelineAsOf: could not read a temporary file of events")));
-}
-
-/*
- * Reads the next event of a chunk's file into vals and nulls (by-reference
- * values allocated in batch_cxt); false at the end of the file.
- */
-static bool
-SlotsUnspill(AsofState *st, BufFile *f, Datum *vals, bool *nulls)
-{
-	const char *p;
-
-	if (!SlotsFill(st, f, st->ev_ncols))
-	{
-		if (st->read_len > st->read_pos)
-			SlotsReadFailed();
-		return false;
-	}
-	memcpy(nulls, st->spill_read + st->read_pos, st->ev_ncols);
-	st->read_pos += st->ev_ncols;
-	for (int i = 0; i < st->ev_ncols; i++)
-	{
-		int16		len = st->ev_typlen[i];
-
-		vals[i] = (Datum) 0;
-		if (nulls[i])
-			continue;
-		if (len > 0)
-		{
-			if (!SlotsFill(st, f, len))
-				SlotsReadFailed();
-			p = st->spill_read + st->read_pos;
-			st->read_pos += len;
-			if (!st->ev_byval[i])
-			{
-				char	   *v = MemoryContextAlloc(st->batch_cxt, len);
-
-				memcpy(v, p, len);
-				vals[i] = PointerGetDatum(v);
-			}
-			else if (len == 1)
-				vals[i] = CharGetDatum(*p);
-			else if (len == 2)
-			{
-				int16		v;
-
-				memcpy(&v, p, 2);
-				vals[i] = Int16GetDatum(v);
-			}
-			else if (len == 4)
-			{
-				int32		v;
-
-				memcpy(&v, p, 4);
-				vals[i] = Int32GetDatum(v);
-			}
-			else
-				memcpy(&vals[i], p, sizeof(Datum));
-		}
-		else
-		{
-			uint32		vlen;
-			char	   *v;
-
-			if (!SlotsFill(st, f, sizeof(vlen)))
-				SlotsReadFailed();
-			memcpy(&vlen, st->spill_read + st->read_pos, sizeof(vlen));
-			st->read_pos += sizeof(vlen);
-			if (!SlotsFill(st, f, vlen))
-				SlotsReadFailed();
-			v = MemoryContextAlloc(st->batch_cxt, vlen);
-			memcpy(v, st->spill_read + st->read_pos, vlen);
-			st->read_pos += vlen;
-			vals[i] = PointerGetDatum(v);
-		}
-	}
-	return true;
-}
-
-/*
- * Gives every row of the loaded chunk its answer: the last non-empty slot
- * of its key at or before it (the lower bound is checked when the row is
- * returned).
- */
-static void
-SlotsAnswer(AsofState *st)
-{
-	Size		mem;
-
-	for (int k = 0; k < st->nkeys; k++)
-	{
-		int			run = -1;
-
-		for (int i = st->key_slot[k]; i < st->key_slot[k + 1]; i++)
-		{
-			if (!SlotNulls(st, SlotVals(st, i))[EV_TIME - 1])
-				run = i;
-			st->answer[st->slot_row[i]] = run;
-		}
-	}
-	mem = MemoryContextMemAllocated(st->chunk_cxt, true);
-	st->peak_chunk = Max(st->peak_chunk, mem);
-}
-
-/*
- * Starts the slot join once the outer rows are sorted: cuts them into
- * chunks, loads the first, reads every event (into the first chunk's slots
- * or its chunk's file) and answers the first chunk.
- */
-static void
-SlotsStart(AsofState *st)
-{
-	int			guc_level = EventsCursorBegin();
-	int64		n = 0;
-	Datum	   *gv[SLOTS_GROUP];
-	bool	   *gn[SLOTS_GROUP];
-	int			ng = 0;
-
-	SettingOff("enable_indexscan");
-	(void) EventsCursor(st, false, false);
-	EventsCursorEnd(st, guc_level, false);
-	/* the first batch tells the events' columns and sizes */
-	(void) EventsEnsure(st);
-	SlotsPlanChunks(st);
-	st->spill_cap = 1024;
-	st->spill_buf = MemoryContextAlloc(st->slots_cxt, st->spill_cap);
-	st->chunk = 0;
-	SlotsLoadChunk(st);
-	for (;;)
-	{
-		Datum	   *vals;
-		bool	   *nulls;
-		int			d,
-					c;
-
-		/* the batch's rows are gone once the next one is fetched */
-		if (ng > 0 && st->batch_pos >= st->batch_n)
-		{
-			SlotsAbsorb(st, gv, gn, ng);
-			ng = 0;
-		}
-		/* no outer row with a key and a time: no event is needed */
-		if (!st->have_max || !EventsEnsure(st))
-			break;
-		vals = st->batch_vals + (Size) st->batch_pos * st->ev_ncols;
-		nulls = st->batch_nulls + (Size) st->batch_pos * st->ev_ncols;
-		st->batch_pos++;
-		if ((++n & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		/* later than every outer row: no slot */
-		d = SlotTimeCmp(st, vals[EV_TIME - 1], st->max_time);
-		if (st->upper_strict ? d >= 0 : d > 0)
-			continue;
-		c = SlotsChunkOf(st, vals[EV_KEY - 1]);
-		if (c == 0)
-		{
-			gv[ng] = vals;
-			gn[ng] = nulls;
-			if (++ng == SLOTS_GROUP)
-			{
-				SlotsAbsorb(st, gv, gn, ng);
-				ng = 0;
-			}
-		}
-		else
-			SlotsSpill(st, c, vals, nulls);
-	}
-	AsofCloseCursor(st);
-	MemoryContextReset(st->batch_cxt);
-	st->batch_n = st->batch_pos = 0;
-	SlotsAnswer(st);
-}
-
-/*
- * Loads the next chunk and takes in its spilled events; false when no
- * chunk is left.
- */
-static bool
-SlotsNextChunk(AsofState *st)
-{
-	BufFile    *f;
-	int64		n = 0;
-
-	if (st->chunk + 1 >= st->nchunks)
-		return false;
-	st->chunk++;
-	SlotsLoadChunk(st);
-	f = st->chunk_files[st->chunk];
-	if (f != NULL)
-	{
-		Datum	   *gv[SLOTS_GROUP];
-		bool	   *gn[SLOTS_GROUP];
-		bool		more = true;
-
-		for (int i = 0; i < SLOTS_GROUP; i++)
-		{
-			gv[i] = st->group_vals + i * st->ev_ncols;
-			gn[i] = st->group_nulls + i * st->ev_ncols;
-		}
-		if (BufFileSeek(f, 0, 0, SEEK_SET) != 0)
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("TimelineAsOf: could not rewind a temporary file of events")));
-		st->read_cap = st->read_base;
-		st->spill_read = MemoryContextAlloc(st->chunk_cxt, st->read_cap);
-		st->read_len = st->read_pos = 0;
-		while (more)
-		{
-			int			ng = 0;
-
-			while (ng < SLOTS_GROUP && (more = SlotsUnspill(st, f, gv[ng], gn[ng])))
-				ng++;
-			SlotsAbsorb(st, gv, gn, ng);
-			n += ng;
-			if ((n & 1023) == 0)
-			{
-				MemoryContextReset(st->batch_cxt);
-				CHECK_FOR_INTERRUPTS();
-			}
-		}
-		MemoryContextReset(st->batch_cxt);
-		BufFileClose(f);
-		st->chunk_files[st->chunk] = NULL;
-	}
-	SlotsAnswer(st);
-	return true;
-}
-
-/*
- * The slot join's next row, in the sort slot, and the slot whose event
- * answers it (-1 if none; the lower bound not checked yet).  False at the
- * end.
- */
-static bool
-SlotsNextRow(AsofState *st, int *answer)
-{
-	while (st->chunk_pos >= st->chunk_n)
-		if (!SlotsNextChunk(st))
-			return false;
-	*answer = st->answer[st->chunk_pos];
-	ExecStoreMinimalTuple(st->rows[st->chunk_pos], st->sort_slot, false);
-	st->chunk_pos++;
-	return true;
 }
 
 /* Produces the next joined row in the scan slot (phase 2). */
@@ -2698,7 +1166,7 @@ AsofExec(CustomScanState *node)
 }
 
 /* Ends the events query if it is running, and frees its plan. */
-static void
+void
 AsofCloseCursor(AsofState *st)
 {
 	if (st->events_qd != NULL)

@@ -36,6 +36,15 @@
 #include "utils/memutils.h"
 #include "utils/float.h"
 
+/* for the as-of executor's state */
+#include "common/hashfn.h"
+#include "executor/execdesc.h"
+#include "nodes/execnodes.h"
+#include "storage/buffile.h"
+#include "utils/sortsupport.h"
+#include "utils/tuplesort.h"
+#include "utils/tuplestore.h"
+
 #include <math.h>
 
 #define TL_VERSION			1
@@ -216,6 +225,281 @@ extern void AsofInstallPlannerHook(void);
 /* ---- asof_exec.c: executor side of the merge as-of join ---- */
 struct CustomScanMethods;
 extern const struct CustomScanMethods timeline_asof_scan_methods;
+
+/*
+ * The executor's state and what its three files share: asof_exec.c (the
+ * node, the events query, the key merge), asof_sweep.c (the time sweep) and
+ * asof_slots.c (the slot join).
+ */
+
+/*
+ * Column layout of the sorted outer rows (0-based) and of the events query
+ * (1-based).  The time comes first in both: tuples are sorted by (key,
+ * time), the key travels in the sort's leading datum, and the time is read
+ * from the tuple only on a tie of keys, so it must sit at a fixed offset
+ * (after a variable-width key every read would walk the tuple).  The sorted
+ * rows carry the lower bound only if there is one, then only the outer
+ * columns that the output or the filter above the join reads (the key and
+ * time were evaluated before the sort).
+ */
+#define SORT_TIME	0
+#define SORT_KEY	1
+#define SORT_LOWER	2
+#define EV_TIME		1
+#define EV_KEY		2
+
+typedef struct AsofState
+{
+	CustomScanState css;
+	PlanState  *outer;			/* the outer rows (also in css.custom_ps) */
+
+	/* what to do (from custom_private) */
+	Oid			relid;
+	bool		inh;
+	AttrNumber	key_attno;
+	AttrNumber	time_attno;
+	bool		upper_strict;
+	bool		has_lower;
+	bool		lower_strict;
+	bool		left;
+	bool		covering;		/* the planner saw a covering (k, ts, ...) index */
+	bool		ordered_index;	/* ... or at least a btree leading with (k, ts) */
+	const char *events_order;	/* how the events came in order, for EXPLAIN */
+	int			noutputs;
+	AttrNumber *output_attnos;
+	int			ntiebreaks;
+	AttrNumber *tb_attnos;
+	SortSupportData *tb_ssup;
+	int			nouter;
+	int		   *outer_scanpos;	/* 0-based scan slot column */
+	int		   *outer_childpos; /* 0-based outer child column */
+	bool	   *outer_kept;		/* read after the sort (by the output or qual) */
+	int		   *child_sortpos;	/* per child column: 0-based sort column, or -1 */
+	int			ninner;
+	int		   *inner_scanpos;
+	int		   *inner_output;	/* 0-based subquery output column */
+	SortSupportData key_ssup;
+	SortSupportData time_ssup;
+	Oid			key_type;
+	Oid			time_type;
+	Oid			key_collation;
+	Oid			merge_collation;	/* the keys' order in the merge */
+
+	ExprState  *key_expr;
+	ExprState  *time_expr;
+	ExprState  *lower_expr;
+
+	/*
+	 * The events table, open and locked from the executor's start to its
+	 * end as a scan of it would be (so TRUNCATE or ALTER TABLE in the same
+	 * session are refused while a cursor over the query is open), and the
+	 * role and security context of that start, with which the events query
+	 * is planned, checked and started, whenever the first row is asked for
+	 * (a FETCH after SET ROLE, or outside the SECURITY DEFINER function
+	 * that opened the cursor)
+	 */
+	Relation	events_rel;
+	Oid			userid;
+	int			sec_context;
+
+	/* phase 1: the sorted outer rows */
+	bool		sorted;
+	Tuplesortstate *sort;
+	TupleDesc	sort_desc;
+	TupleTableSlot *sort_slot;
+	Tuplestorestate *outer_store;	/* the sweep's outer rows while in time order */
+	const char *outer_order;	/* for EXPLAIN ANALYZE */
+
+	/* phase 2: the events query (run by an executor of our own) and the batch */
+	QueryDesc  *events_qd;		/* NULL when it is not running */
+	MemoryContext events_cxt;	/* its plan and executor state */
+	bool		events_at_end;	/* its last run gave fewer rows than asked */
+	bool		events_done;
+	bool		unsynced;		/* fetch with synchronize_seqscans off */
+	MemoryContext batch_cxt;
+	int			ev_ncols;		/* columns of the events query */
+	bool	   *ev_byval;
+	int16	   *ev_typlen;
+	Datum	   *batch_vals;		/* EVENTS_BATCH rows of ev_ncols datums */
+	bool	   *batch_nulls;
+	int			batch_n;
+	int			batch_pos;
+	int64		events_read;
+
+	/* the time sweep: events sorted by time, the best event of every key */
+	bool		can_sweep;		/* the key type hashes */
+	int			keys_kb;		/* the planner's estimate of the table of keys */
+	bool		sweep_pays;		/* the planner expects the sweep to be faster */
+	bool		sweep;			/* this scan runs the sweep, not the merge */
+	bool		in_order;		/* ... over the events in the table's order */
+	bool		time_byval;
+	int16		time_typlen;
+	bool		have_prev;
+	Datum		prev_time;		/* the last event's time, in_order's check */
+	int64		first_pass;		/* events counted by the first pass */
+	int64		second_pass;	/* ... and read by the second */
+	FmgrInfo   *key_hash;
+	FmgrInfo   *key_eq;
+	TupleDesc	ev_desc;		/* the events query's columns */
+	Tuplesortstate *ev_sort;
+	TupleTableSlot *ev_slot;
+	bool		ev_pending;		/* ev_slot holds an event not absorbed yet */
+	MemoryContext keys_cxt;
+	struct asofkeys_hash *keys;
+	Size		keys_bytes;		/* estimated size of the keys' best events */
+
+	/* the slot join: outer rows in chunks of keys, events in the table's order */
+	bool		slots;			/* this scan runs the slot join */
+	MemoryContext slots_cxt;	/* chunk bounds and files, for the whole scan */
+	MemoryContext chunk_cxt;	/* the loaded chunk: rows, slots, best events */
+	int			nchunks;
+	int64		chunks_total;	/* over every rescan, for EXPLAIN */
+	Datum	   *chunk_first;	/* the first key of each chunk (0 unused) */
+	int64	   *chunk_rows;		/* outer rows per chunk */
+	BufFile   **chunk_files;	/* events of chunks 1.., spilled */
+	int64		events_spilled;
+	bool		key_byval;
+	int16		key_typlen;
+	int			nkeychunks;		/* chunks whose first row has a key */
+	bool		have_max;		/* an outer row has key and time */
+	Datum		max_time;		/* the latest outer time: later events are no use */
+	bool		have_last;		/* OuterKeep: the last outer time so far */
+	Datum		last_time;
+	int			chunk;			/* the loaded chunk */
+	int			chunk_n;		/* its rows, in (key, time) order */
+	int			chunk_pos;		/* the next one to return */
+	MinimalTuple *rows;
+	int		   *answer;			/* per row: the slot whose event answers it, or -1 */
+	int			nslots;			/* rows with a key and a time: the slots */
+	char	   *slot_best;		/* per slot: its best event (see SlotVals) */
+	Size		slot_stride;
+	int		   *slot_row;		/* per slot: its row */
+	int			nkeys;			/* the chunk's keys, in order */
+	Datum	   *key;
+	int		   *key_slot;		/* each key's first slot; key_slot[nkeys] = nslots */
+	struct slotkeys_hash *slot_keys;	/* key -> its slots, if the key type hashes */
+	Datum	   *slot_time;		/* the slots' times, apart: the search reads them */
+	Datum	   *group_vals;		/* SLOTS_GROUP events read back from a file */
+	bool	   *group_nulls;
+	char	   *spill_buf;		/* one spilled event, assembled */
+	Size		spill_cap;
+	char	   *spill_read;		/* bytes read from a chunk's file */
+	Size		read_cap;
+	Size		read_base;		/* its size, counted in the chunk's budget */
+	Size		read_len;
+	Size		read_pos;
+	bool		key_bitwise;	/* keys equal exactly when their datums do */
+	bool		time_int64;		/* times compare as int64 datums */
+	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
+
+	/* the best event of the current key so far: a row of the batch or copy */
+	bool		has_cand;
+	Datum	   *cand_vals;
+	bool	   *cand_nulls;
+	bool		cand_copied;
+	Datum	   *copy_vals;		/* the copy, ev_ncols each */
+	bool	   *copy_nulls;
+	MemoryContext cand_cxt;
+} AsofState;
+
+/*
+ * Hash and equality of keys, for the sweep's and the slot join's tables: for
+ * types whose equal values have equal datums (integers, dates, timestamps
+ * passed by value), the datum's bits, with no function call; else the
+ * type's own functions.
+ */
+static inline uint32
+AsofKeyHash(AsofState *st, Datum key)
+{
+	uint64		x = (uint64) key;
+
+	if (!st->key_bitwise)
+		return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
+	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
+}
+
+static inline bool
+AsofKeyEqual(AsofState *st, Datum a, Datum b)
+{
+	if (st->key_bitwise)
+		return a == b;
+	return DatumGetBool(FunctionCall2Coll(st->key_eq, st->key_collation, a, b));
+}
+
+/* Returns column col (1-based, of the events query) of an event. */
+static inline Datum
+EventAttr(const Datum *vals, const bool *nulls, int col, bool *isnull)
+{
+	*isnull = nulls[col - 1];
+	return vals[col - 1];
+}
+
+/* Returns whether the best event ev passes the outer row's lower bound. */
+static inline bool
+PassesLower(AsofState *st, const Datum *ev_vals, const bool *ev_nulls, Datum lower, bool lower_null)
+{
+	bool		isnull;
+	int			c;
+
+	if (!st->has_lower)
+		return true;
+	if (lower_null)
+		return false;
+	c = ApplySortComparator(EventAttr(ev_vals, ev_nulls, EV_TIME, &isnull), false,
+							lower, false, &st->time_ssup);
+	return st->lower_strict ? c > 0 : c >= 0;
+}
+
+extern void AsofSettingOff(const char *name);
+extern int	EventsCursorBegin(void);
+extern Plan *EventsCursor(AsofState *st, bool ordered, bool rewind);
+extern void EventsCursorEnd(AsofState *st, int guc_level, bool unsynced);
+extern bool EventsEnsure(AsofState *st);
+extern bool TiebreakBefore(AsofState *st, const Datum *ev_vals, const bool *ev_nulls,
+						   const Datum *other_vals, const bool *other_nulls);
+extern void AsofCloseCursor(AsofState *st);
+
+/* ---- asof_sweep.c: the as-of join's time sweep ---- */
+
+/*
+ * The time sweep's table: one entry per key of the events, holding a copy
+ * of its best event so far (latest time, then first by the tie-breaks).
+ */
+typedef struct AsofKeyEntry
+{
+	Datum		key;			/* a copy, in keys_cxt */
+	uint32		hash;
+	char		status;
+	bool		has_best;
+	Datum	   *vals;			/* ev_ncols each, by-reference ones copied */
+	bool	   *nulls;
+} AsofKeyEntry;
+
+extern void SweepReset(AsofState *st);
+extern Tuplesortstate *TimeSortBegin(AsofState *st, TupleDesc desc, AttrNumber col);
+extern bool SweepStart(AsofState *st);
+extern AsofKeyEntry *SweepFind(AsofState *st, Datum key, Datum time, Datum lower,
+							   bool lower_null);
+extern void EventKeep(AsofState *st, MemoryContext cxt, const Datum *vals, const bool *nulls,
+					  Datum *dst_vals, bool *dst_nulls, bool replace);
+
+/* ---- asof_slots.c: the as-of join's slot join ---- */
+
+/* A slot's best event and its null flags (the layout: SlotStride, asof_slots.c). */
+static inline Datum *
+SlotVals(AsofState *st, int s)
+{
+	return (Datum *) (st->slot_best + (Size) s * st->slot_stride);
+}
+
+static inline bool *
+SlotNulls(AsofState *st, Datum *vals)
+{
+	return (bool *) (vals + st->ev_ncols);
+}
+
+extern void SlotsStart(AsofState *st);
+extern bool SlotsNextRow(AsofState *st, int *answer);
 
 /* ---- window.c: the accumulator and queue shared with feature_state.c ---- */
 

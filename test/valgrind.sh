@@ -29,8 +29,8 @@
 # feature_state (4 to 5 min), leakage (3.5 min), oracle_lookup (3.5 min);
 # and install, which checks the catalog rather than the C code.  In
 # their place, two short checks in this script: the merge as-of join
-# (asof_path.c, asof_exec.c) on 10,000 events (more than one fetch batch,
-# with a text column), and timeline_agg under a forced
+# (asof_path.c, asof_exec.c, asof_sweep.c, asof_slots.c) on 10,000 events
+# (more than one fetch batch, with a text column), and timeline_agg under a forced
 # parallel plan (combine, serial and deserial functions); each compares its
 # answer with the plain plan's and requires the plan it is there to test.
 #
