@@ -375,10 +375,11 @@ EventsOrderBy(Query *q, TargetEntry *tle)
  *
  * The tree is built from the table the node holds open, by its OID and
  * attribute numbers, as the planner matched them: no name is looked up
- * again (parsing the text as the current user asked for USAGE on the
- * table's schema, which a view's owner need not have, and would follow a
- * rename).  The rights to read the columns are the range table entry's,
- * checked when the query's executor starts, as for any scan.
+ * again (parsing SQL text that named the table asked the current user
+ * for USAGE on its schema, which a view's owner need not have: PostgreSQL
+ * looked the name up when the view was made).  The rights to read the
+ * columns are the range table entry's, checked when the query's executor
+ * starts, as for any scan.
  *
  * Events without a key or a time match no row: the ordered query leaves
  * them out (so that an index on (key, time) serves it), and so does the
