@@ -197,6 +197,18 @@ SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2025-01-01', '1 min
 SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-02', '1 hour', baseline_from => '2024-01-01');
 SELECT * FROM timeline.feature_stats('nope', '2024-01-01', '2024-01-02', '1 hour');
 SELECT * FROM timeline.feature_stats('spend', '-infinity', '2024-01-02', '1 hour');
+SELECT * FROM timeline.feature_stats('spend', 'infinity', 'infinity', '1 hour');
+SELECT * FROM timeline.feature_stats(NULL, '2024-01-01', '2024-01-02', '1 hour');
+-- bucket n starts at from + n * bucket, as ticks steps: monthly buckets
+-- from January 31 start on each month's last day (adding a month to the
+-- previous start drifted to the 28th); the last bucket ends at to
+SELECT bucket_start, bucket_end FROM timeline.feature_stats('spend', '2023-01-31', '2023-06-01', '1 month');
+-- 100,000 buckets is the limit, met exactly (to on a bucket's edge was
+-- counted as a start: refused) and passed by one
+SELECT count(*), min(bucket_start), max(bucket_end) FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-01 00:00:01', '10 microseconds');
+SELECT count(*) FROM timeline.feature_stats('spend', '2024-01-01', '2024-01-01 00:00:01.00001', '10 microseconds');
+-- buckets up to the end of the timestamp range: the next start is past it
+SELECT count(*), max(bucket_end) FROM timeline.feature_stats('spend', '294270-01-01', '294276-12-31', '2 years');
 -- a bucket must end after it starts everywhere: '1 mon -29 days' is a
 -- positive interval, but 2024-02-01 + it is 2024-01-31
 SELECT * FROM timeline.feature_stats('spend', '2024-01-01', '2024-06-01', '1 mon -29 days');
