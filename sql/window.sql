@@ -64,8 +64,18 @@ SELECT value_at(sum('discrete{2024-02-29 12:00=>1}'::timeline, '1 month'), '2024
        timeline.state_value_at(timeline.state_advance(timeline.state_new('sum', '1 month'),
                                                       'discrete{2024-02-29 12:00=>1}'::timeline),
                                '2024-03-30 06:00') AS state_agrees;
--- explicit seqs: a point of its own where a value leaves gets the lowest seq
+-- explicit seqs: a point of its own where a value leaves gets the lowest seq,
+-- also at an instant with input points (before them)
 SELECT sum('discrete{2024-01-01#5=>1, 2024-01-02#1=>2}'::timeline, '1 day');
+-- so another timeline's position at that instant, before the input's point
+-- there (an event of another kind), reads the window without the value that
+-- left: NULL and 0 at #2 (it read 10 and 1, from 2024-01-01; helper-49's
+-- feature_stats oracle), the new value at #3; values_at, after every point
+-- of the instant, unchanged
+SELECT observe(sum(b, '1 day'), e) AS sum_at_events, observe(count(b, '1 day'), e) AS count_at_events,
+       values_at(sum(b, '1 day'), ARRAY['2024-01-02']::timestamptz[]) AS sum_at_instant
+FROM (SELECT 'discrete{2024-01-01#1=>10, 2024-01-02#3=>7}'::timeline AS b,
+             'discrete{2024-01-01#1=>1, 2024-01-02#2=>1, 2024-01-02#3=>1}'::timeline AS e) x;
 
 -- since a reset: windows (previous reset, t]; the resetting instant belongs to the window it closes
 SELECT sum(tl, reset), count(tl, reset) FROM t, r;

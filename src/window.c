@@ -325,6 +325,22 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 }
 
 /*
+ * Whether values that leave (or come back) at the instant of an input
+ * point get a point of their own before it, at (now, INT64_MIN): with
+ * explicit seqs, when the input's first point at now comes after that seq.
+ * Another timeline's position at now before that point (an event of
+ * another kind at the same instant, observed) then reads the window
+ * without the values that left, as it does between input points.  With
+ * implicit seqs the input's first point at now is the instant's first
+ * position, and it reads the window after the change already.
+ */
+static inline bool
+LeavePointBefore(int64 expiry_seq, int64 first_seq)
+{
+	return expiry_seq == PG_INT64_MIN && first_seq > PG_INT64_MIN;
+}
+
+/*
  * The trailing window (t - width, t].  at_points: only the points at the
  * input's own points, discrete, without the points where values leave.
  */
@@ -349,6 +365,7 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 		bool		more = !TimelineCursorDone(&c);
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
 		TimestampTz until;
+		bool		changed_now = false;
 
 		/*
 		 * Values leaving before the next input point or jump get points of
@@ -375,18 +392,29 @@ AggregateTrailingOf(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 				break;
 			wj.next++;
 			if (TrailingRestart(&q, kind, ww, TimelineTimes(tl), TimelineValues(tl),
-								TimelineNulls(tl), c.i, jump, WindowJumpsPeek(&wj)) &&
-				!at_points && jump < now)
+								TimelineNulls(tl), c.i, jump, WindowJumpsPeek(&wj)))
 			{
-				acc = AccQueueTotalOf(&q, kind);
-				EmitAcc(&out, kind, jump, expiry_seq, &acc);
+				if (jump < now && !at_points)
+				{
+					acc = AccQueueTotalOf(&q, kind);
+					EmitAcc(&out, kind, jump, expiry_seq, &acc);
+				}
+				changed_now |= (jump == now);
 			}
 		}
 		if (!more)
 			break;
 		/* values leaving exactly now are gone for the points at now */
 		while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= now)
+		{
 			AccQueuePopOf(&q, kind);
+			changed_now = true;
+		}
+		if (changed_now && !at_points && LeavePointBefore(expiry_seq, c.seq))
+		{
+			acc = AccQueueTotalOf(&q, kind);
+			EmitAcc(&out, kind, now, expiry_seq, &acc);
+		}
 		until = WindowJumpsPeek(&wj);
 		if (!TimelineCursorIsNull(&c))
 		{
@@ -511,6 +539,7 @@ CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 	{
 		bool		more = !TimelineCursorDone(&c);
 		TimestampTz now = more ? TimelineCursorTime(&c) : DT_NOEND;
+		bool		changed_now = false;
 
 		/* members leaving before now or the next jump give points of their own */
 		for (;;)
@@ -530,14 +559,23 @@ CountTrailing(Timeline *tl, WinKind kind, WindowWidth *ww, bool at_points)
 			if (jump > now || jump == DT_NOEND)
 				break;
 			wj.next++;
-			if (CountRestart(&w, c.i, jump, WindowJumpsPeek(&wj)) && !at_points && jump < now)
-				TimelineBuilderAppendOrdered(&out, jump, expiry_seq, (float8) w.count, false);
+			if (CountRestart(&w, c.i, jump, WindowJumpsPeek(&wj)))
+			{
+				if (jump < now && !at_points)
+					TimelineBuilderAppendOrdered(&out, jump, expiry_seq, (float8) w.count, false);
+				changed_now |= (jump == now);
+			}
 		}
 		if (!more)
 			break;
 		/* members leaving at or before now are gone for the points at now */
 		while (CountWindowHead(&w, c.i) && w.leave <= now)
+		{
 			CountWindowPop(&w);
+			changed_now = true;
+		}
+		if (changed_now && !at_points && LeavePointBefore(expiry_seq, c.seq))
+			TimelineBuilderAppendOrdered(&out, now, expiry_seq, (float8) w.count, false);
 		if (!ww->fixed && WindowStart(ww, now) >= now)
 		{
 			/* not in the window even now, nor is anything before it */
