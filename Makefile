@@ -11,6 +11,7 @@ OBJS = \
 	src/merge.o \
 	src/combine.o \
 	src/window.o \
+	src/window_read.o \
 	src/window_width.o \
 	src/shift.o \
 	src/ticks.o \

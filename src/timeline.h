@@ -501,7 +501,7 @@ SlotNulls(AsofState *st, Datum *vals)
 extern void SlotsStart(AsofState *st);
 extern bool SlotsNextRow(AsofState *st, int *answer);
 
-/* ---- window.c: the accumulator and queue shared with feature_state.c ---- */
+/* ---- window.c: the accumulator and queue, shared with window_read.c and feature_state.c ---- */
 
 typedef enum WinKind
 {
@@ -696,9 +696,33 @@ typedef struct AccQueue
 extern void AccQueueMakeRoom(AccQueue *q);
 
 /*
+ * Calls body with the aggregate kind as a compile-time constant, so that the
+ * always-inline loops of window.c and window_read.c are compiled once per
+ * kind and the accumulator keeps only the fields that kind reads, in
+ * registers.
+ */
+#define WIN_DISPATCH(kind, body) \
+	switch (kind) \
+	{ \
+		case WK_COUNT: body(WK_COUNT); \
+		case WK_COUNT_IF: body(WK_COUNT_IF); \
+		case WK_SUM: body(WK_SUM); \
+		case WK_MEAN: body(WK_MEAN); \
+		case WK_MIN: body(WK_MIN); \
+		case WK_MAX: body(WK_MAX); \
+		case WK_FIRST: body(WK_FIRST); \
+		case WK_LAST: body(WK_LAST); \
+		case WK_VAR_SAMP: body(WK_VAR_SAMP); \
+		case WK_VAR_POP: body(WK_VAR_POP); \
+		case WK_STDDEV_SAMP: body(WK_STDDEV_SAMP); \
+		case WK_STDDEV_POP: body(WK_STDDEV_POP); \
+		default: elog(ERROR, "unknown aggregate kind %d", (int) (kind)); \
+	}
+
+/*
  * The queue's operations come in two forms: ...Of takes the aggregate kind
  * as an argument and is always inlined, so a loop instantiated for one kind
- * (WIN_DISPATCH in window.c) combines without a call or a switch; the plain
+ * (WIN_DISPATCH above) combines without a call or a switch; the plain
  * form reads the kind from the queue.
  */
 static pg_attribute_always_inline void
@@ -805,12 +829,40 @@ typedef struct WindowJumps
 	int32		next;
 } WindowJumps;
 
+/*
+ * count and count_if over a trailing window: the window's count is the
+ * running count minus the count of the values that have left, exact in
+ * integers, so two indexes into the input replace the queue.  Every
+ * non-NULL value is a member (it gives a leave point, as in
+ * AggregateTrailingOf, whose positions and values these are); count_if
+ * counts only the non-zero ones.
+ */
+typedef struct CountWindow
+{
+	const TimestampTz *times;
+	const float8 *values;
+	const bits8 *nulls;
+	WindowWidth *ww;
+	bool		count_if;
+	int32		head;			/* oldest member that may still be in */
+	int32		leave_of;		/* the member whose leave time is in leave */
+	TimestampTz leave;
+	int64		count;
+	TimestampTz seg_from;		/* the segment between jumps we are in */
+	TimestampTz seg_until;
+} CountWindow;
+
 extern void AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, int64 bound, bool with_expiry);
 extern void AccQueueFree(AccQueue *q);
 extern bool TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww,
 							const TimestampTz *times, const float8 *values, const bits8 *nulls,
 							int32 i, TimestampTz c, TimestampTz until);
+extern const char *const win_names[];
 extern int	WinKindFromName(const char *name);
+extern WinKind WinKindFromText(const char *aggname);
+extern int64 TrailingQueueFirst(const Timeline *tl, const WindowWidth *ww);
+extern Timeline *AggregateTrailing(Timeline *tl, WinKind kind, Interval *width, bool at_points);
+extern void CountWindowInit(CountWindow *w, Timeline *tl, WinKind kind, WindowWidth *ww);
 
 /* window_width.c */
 extern void WindowWidthInit(WindowWidth *ww, Interval *width);
@@ -835,6 +887,73 @@ LeaveTime(const WindowWidth *ww, TimestampTz p)
 	if (pg_add_s64_overflow(p, ww->usecs, &t) || !IS_VALID_TIMESTAMP(t))
 		return DT_NOEND;		/* never leaves within the timestamp range */
 	return t;
+}
+
+/* window.c: the window search and the trailing count, shared with window_read.c */
+
+/*
+ * The first of tl's points from i on that is in the window at time t, after
+ * t - width: a search galloping from i finds it in the logarithm of the
+ * distance (one comparison when point i is still in, as with probes closer
+ * together than the width); it is at most the first point after t, a point
+ * being in the window at its own time.
+ */
+static inline int32
+FirstInWindowAt(const TimestampTz *times, int32 i, int32 n, const WindowWidth *ww, TimestampTz t)
+{
+	TimestampTz start = WindowStart(ww, t);
+	int32		lo = i,
+				hi,
+				step = 1;
+
+	if (lo >= n || times[lo] > start)
+		return lo;
+	/* times[lo] is out at t: find hi, the first known to be in (or n) */
+	for (;;)
+	{
+		hi = (n - lo > step) ? lo + step : n;
+		if (hi == n || times[hi] > start)
+			break;
+		lo = hi;
+		step = (step > PG_INT32_MAX / 2) ? step : step * 2;
+	}
+	/* the answer is in (lo, hi] */
+	lo++;
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (times[mid] <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Moves head to the next member before end; false if there is none. */
+static inline bool
+CountWindowHead(CountWindow *w, int32 end)
+{
+	while (w->head < end && TimelinePointIsNull(w->nulls, w->head))
+		w->head++;
+	if (w->head >= end)
+		return false;
+	if (w->leave_of != w->head)
+	{
+		w->leave = LeaveTimeIn(w->ww, w->times[w->head], w->seg_from, w->seg_until);
+		w->leave_of = w->head;
+	}
+	return true;
+}
+
+/* Drops the member at head. */
+static inline void
+CountWindowPop(CountWindow *w)
+{
+	if (!w->count_if || w->values[w->head] != 0.0)
+		w->count--;
+	w->head++;
 }
 
 /*

@@ -5,8 +5,8 @@
  *	  and the instants where T - width moves back (SEMANTICS.md s3): the
  *	  fast path for fixed widths, PostgreSQL's calendar arithmetic in the
  *	  session's time zone for the others, and the search for the jumps it
- *	  makes around offset changes and clamped month ends.  window.c and
- *	  feature_state.c sweep windows with these.
+ *	  makes around offset changes and clamped month ends.  window.c,
+ *	  window_read.c and feature_state.c sweep windows with these.
  *
  *-------------------------------------------------------------------------
  */
