@@ -29,7 +29,7 @@ DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"
 
 # one pg_regress file per concern; zones runs the time tests in other zones
-REGRESS = install io agg lookup sparkline zones window combine shift search_path oracle_lookup parallel_agg oracle_window oracle_zones oracle_range_ends oracle_combine oracle_shift leakage asof_join features training_set training_set_sql oracle_training feature_state materialize materialize_tables materialize_sql
+REGRESS = install io agg lookup sparkline zones window combine shift search_path oracle_lookup parallel_agg oracle_window oracle_zones oracle_range_ends oracle_combine oracle_shift leakage asof_join features training_set training_set_sql oracle_training oracle_stats feature_state materialize materialize_tables materialize_sql
 REGRESS_OPTS = --inputdir=. --load-extension=timeline
 
 # isolation specs (test/specs, expected output in test/expected): refresh
