@@ -169,13 +169,31 @@ IntArray(List *list, int stride, int offset)
 }
 
 /*
- * Checks the SELECT right on the events' columns that the node reads, as
- * the executor checks the plan's own tables (and with its hook): the
- * lateral subquery's range table does not reach the plan, so without this
- * EXPLAIN and a cursor never fetched went through for a role that may not
- * read them, where the plain plan fails at once.  The columns are those
- * the subquery names: its key and time (its WHERE), tie-breaks (its ORDER
- * BY) and outputs.
+ * The events' columns that the node reads, as a range table entry's
+ * selectedCols: those the subquery names, its key and time (its WHERE),
+ * tie-breaks (its ORDER BY) and outputs.  Both CheckEventsRights and the
+ * events query ask for the right to read exactly these.
+ */
+static Bitmapset *
+EventsSelectedCols(AsofState *st)
+{
+	Bitmapset  *cols = NULL;
+
+	cols = bms_add_member(cols, st->key_attno - FirstLowInvalidHeapAttributeNumber);
+	cols = bms_add_member(cols, st->time_attno - FirstLowInvalidHeapAttributeNumber);
+	for (int i = 0; i < st->ntiebreaks; i++)
+		cols = bms_add_member(cols, st->tb_attnos[i] - FirstLowInvalidHeapAttributeNumber);
+	for (int i = 0; i < st->noutputs; i++)
+		cols = bms_add_member(cols, st->output_attnos[i] - FirstLowInvalidHeapAttributeNumber);
+	return cols;
+}
+
+/*
+ * Checks the SELECT right on those columns, as the executor checks the
+ * plan's own tables (and with its hook): the lateral subquery's range table
+ * does not reach the plan, so without this EXPLAIN and a cursor never
+ * fetched went through for a role that may not read them, where the plain
+ * plan fails at once.
  */
 static void
 CheckEventsRights(AsofState *st)
@@ -188,16 +206,7 @@ CheckEventsRights(AsofState *st)
 	rte->inh = st->inh;
 	rte->requiredPerms = ACL_SELECT;
 	rte->checkAsUser = InvalidOid;	/* the current user, as the plan made sure */
-	rte->selectedCols = bms_add_member(rte->selectedCols,
-									   st->key_attno - FirstLowInvalidHeapAttributeNumber);
-	rte->selectedCols = bms_add_member(rte->selectedCols,
-									   st->time_attno - FirstLowInvalidHeapAttributeNumber);
-	for (int i = 0; i < st->ntiebreaks; i++)
-		rte->selectedCols = bms_add_member(rte->selectedCols,
-										   st->tb_attnos[i] - FirstLowInvalidHeapAttributeNumber);
-	for (int i = 0; i < st->noutputs; i++)
-		rte->selectedCols = bms_add_member(rte->selectedCols,
-										   st->output_attnos[i] - FirstLowInvalidHeapAttributeNumber);
+	rte->selectedCols = EventsSelectedCols(st);
 	(void) ExecCheckRTPerms(list_make1(rte), true);
 }
 
@@ -337,7 +346,7 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 
 /* Adds a column of the events (range table index 1) to q's select list. */
 static TargetEntry *
-EventsColumn(Query *q, RangeTblEntry *rte, Relation rel, AttrNumber attno)
+EventsColumn(Query *q, Relation rel, AttrNumber attno)
 {
 	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attno - 1);
 	TargetEntry *tle;
@@ -347,8 +356,6 @@ EventsColumn(Query *q, RangeTblEntry *rte, Relation rel, AttrNumber attno)
 						  list_length(q->targetList) + 1,
 						  pstrdup(NameStr(att->attname)), false);
 	q->targetList = lappend(q->targetList, tle);
-	rte->selectedCols = bms_add_member(rte->selectedCols,
-									   attno - FirstLowInvalidHeapAttributeNumber);
 	return tle;
 }
 
@@ -409,13 +416,14 @@ EventsQuery(AsofState *st, bool ordered)
 	q->canSetTag = true;
 	q->rtable = pstate->p_rtable;
 	rtr->rtindex = 1;
+	rte->selectedCols = EventsSelectedCols(st);
 
-	time_tle = EventsColumn(q, rte, rel, st->time_attno);
-	key_tle = EventsColumn(q, rte, rel, st->key_attno);
+	time_tle = EventsColumn(q, rel, st->time_attno);
+	key_tle = EventsColumn(q, rel, st->key_attno);
 	for (int i = 0; i < st->ntiebreaks; i++)
-		(void) EventsColumn(q, rte, rel, st->tb_attnos[i]);
+		(void) EventsColumn(q, rel, st->tb_attnos[i]);
 	for (int i = 0; i < st->noutputs; i++)
-		(void) EventsColumn(q, rte, rel, st->output_attnos[i]);
+		(void) EventsColumn(q, rel, st->output_attnos[i]);
 
 	if (ordered || (rel->rd_rel->relkind != RELKIND_RELATION &&
 					rel->rd_rel->relkind != RELKIND_MATVIEW))
