@@ -2805,7 +2805,6 @@ DECLARE
     f record;
     s record;
     agg text;
-    nbuckets int8 := 0;
     t timestamptz;
     starts timestamptz[] := '{}';
     expr text;
@@ -2830,14 +2829,13 @@ BEGIN
     -- increase with n, no field of bucket being negative
     BEGIN
         LOOP
-            t := "from" + nbuckets * bucket;
+            t := "from" + pg_catalog.cardinality(starts) * bucket;
             EXIT WHEN t >= "to";
-            IF nbuckets = 100000 THEN
+            IF pg_catalog.cardinality(starts) = 100000 THEN
                 RAISE EXCEPTION 'too many buckets: more than 100000' USING ERRCODE = 'program_limit_exceeded',
                     HINT = 'Use a wider bucket or a shorter range.';
             END IF;
             starts := starts || t;
-            nbuckets := nbuckets + 1;
         END LOOP;
     EXCEPTION WHEN datetime_field_overflow THEN
         NULL;   -- a start past the end of the timestamp range is past to
