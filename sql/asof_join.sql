@@ -225,16 +225,17 @@ END
 $fn$;
 
 -- How the merge of p_query reads its events (EXPLAIN ANALYZE's Events
--- Order, or with p_item => 'Read' how many it read).
+-- Order, or with p_item => 'Read' how many it read, 'Query' the query).
 CREATE FUNCTION asof_test.events_order(p_query text, p_item text DEFAULT 'Order') RETURNS text
 LANGUAGE plpgsql AS $fn$
 DECLARE
     line text;
+    label text := 'Events ' || p_item || ': ';
     r text := 'no merge';
 BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
-        IF line LIKE '%Events ' || p_item || ':%' THEN
-            r := btrim(split_part(line, ':', 2));
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
+        IF strpos(line, label) > 0 THEN
+            r := substr(line, strpos(line, label) + length(label));
         END IF;
     END LOOP;
     RETURN r;
@@ -1679,37 +1680,23 @@ FROM (:oid_tiebreak EXCEPT ALL SELECT s.sid, f.id FROM sp s LEFT JOIN LATERAL (
 -- table's order for the sweep, without a WHERE clause over a plain table
 -- and with one over a partitioned table; a composite key tested as a
 -- whole (IS DISTINCT FROM NULL), not field by field
-CREATE FUNCTION asof_test.events_query(p_query text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-    line text;
-    r text := 'no merge';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || p_query LOOP
-        IF line LIKE '%Events Query: %' THEN
-            r := substr(line, strpos(line, 'Events Query: ') + 14);
-        END IF;
-    END LOOP;
-    RETURN r;
-END
-$fn$;
 SET timeline.enable_asof_sweep = off;
 SET timeline.enable_asof_slots = off;
-SELECT asof_test.events_query(:'icu_query') AS merge_icu;
-SELECT asof_test.events_query($q$
+SELECT asof_test.events_order(:'icu_query', 'Query') AS merge_icu;
+SELECT asof_test.events_order($q$
 SELECT s.sid, f.id FROM sp_pair s LEFT JOIN LATERAL (
     SELECT e.id FROM ev_pair e WHERE e.k = s.k AND e.ts <= s.ts
-    ORDER BY e.ts DESC, e.id LIMIT 1) f ON true $q$) AS merge_composite;
+    ORDER BY e.ts DESC, e.id LIMIT 1) f ON true $q$, 'Query') AS merge_composite;
 RESET timeline.enable_asof_sweep;
 RESET timeline.enable_asof_slots;
-SELECT asof_test.events_query($q$
+SELECT asof_test.events_order($q$
 SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
     SELECT e.id FROM ev e WHERE e.user_id = s.user_id AND e.ts <= s.ts
-    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$) AS sweep_plain;
-SELECT asof_test.events_query($q$
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$, 'Query') AS sweep_plain;
+SELECT asof_test.events_order($q$
 SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
     SELECT e.id FROM evp e WHERE e.user_id = s.user_id AND e.ts <= s.ts
-    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$) AS sweep_partitioned;
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$, 'Query') AS sweep_partitioned;
 SET client_min_messages = warning;
 DROP SCHEMA asof_test CASCADE;
 DROP ROLE regress_asof_owner;
