@@ -26,3 +26,11 @@ SELECT sparkline(timeline_agg(timestamptz '2024-01-01' + g * interval '1 hour', 
 SELECT length(sparkline(timeline_agg(timestamptz '2024-01-01' + g * interval '1 hour', g), 3)) FROM generate_series(1, 10) g;
 SELECT pg_temp.try($$SELECT timeline.sparkline('discrete{}', 0)$$) AS zero_width;
 SELECT pg_temp.try($$SELECT timeline.sparkline('discrete{}', 10001)$$) AS too_wide;
+-- a run's mean is finite although its sum overflows (1.2e308 twice), and
+-- the picture does not change with the scale, huge or subnormal (these
+-- came out ██▁, the overflowed run pinned like +Infinity, and █▁▁, the
+-- halved 5e-324 flushed to 0)
+SELECT sparkline('discrete{2024-01-01=>1.2e308, 2024-01-02=>1.2e308, 2024-01-03=>6e307, 2024-01-04=>6e307, 2024-01-05=>0, 2024-01-06=>0}', 3) AS huge_runs,
+       sparkline('discrete{2024-01-01=>1.2, 2024-01-02=>1.2, 2024-01-03=>0.6, 2024-01-04=>0.6, 2024-01-05=>0, 2024-01-06=>0}', 3) AS same_scaled_down,
+       sparkline('discrete{2024-01-01=>1e-323, 2024-01-02=>5e-324, 2024-01-03=>0}') AS subnormal;
+SELECT sparkline('discrete{2024-01-01=>1.7976931348623157e308, 2024-01-02=>1.7976931348623157e308, 2024-01-03=>1.7976931348623157e308, 2024-01-04=>0, 2024-01-05=>0, 2024-01-06=>0}', 2) AS max_runs;

@@ -15,6 +15,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "lib/stringinfo.h"
@@ -80,12 +81,30 @@ timeline_sparkline(PG_FUNCTION_ARGS)
 			sum += v;
 			count++;
 		}
-		if (count > 0 && isinf(sum))
-			kinds[r] = sum > 0 ? 2 : 3;	/* the finite values overflowed */
-		else if (count > 0)
+		if (count > 0)
 		{
+			float8		mean = sum / count;
+
+			if (isinf(sum))
+			{
+				/*
+				 * The finite values overflowed their sum, not their mean
+				 * (1.2e308 twice): add each one's share instead, each at
+				 * most DBL_MAX / count.
+				 */
+				mean = 0.0;
+				for (int32 i = from; i < to; i++)
+				{
+					float8		v = values[i];
+
+					if (!TimelinePointIsNull(nulls, i) && isfinite(v))
+						mean += v / count;
+				}
+				if (isinf(mean))	/* rounding up, every value near DBL_MAX */
+					mean = copysign(DBL_MAX, mean);
+			}
 			kinds[r] = 1;
-			means[r] = sum / count;
+			means[r] = mean;
 			lo = Min(lo, means[r]);
 			hi = Max(hi, means[r]);
 		}
@@ -102,8 +121,14 @@ timeline_sparkline(PG_FUNCTION_ARGS)
 		{
 			case 1:
 				{
-					/* scale in two steps so hi - lo cannot overflow */
-					float8		scaled = (means[r] / 2 - lo / 2) / (hi / 2 - lo / 2);
+					/*
+					 * hi - lo overflows for values of both signs near
+					 * DBL_MAX: then scale the halves (halving every value
+					 * would lose subnormal ones, 5e-324 / 2 is 0)
+					 */
+					float8		scaled = isinf(hi - lo)
+						? (means[r] / 2 - lo / 2) / (hi / 2 - lo / 2)
+						: (means[r] - lo) / (hi - lo);
 
 					if (hi > lo && !isnan(scaled))
 						level = (int) floor(Max(0.0, Min(1.0, scaled)) * (SPARK_LEVELS - 1) + 0.5);
