@@ -142,8 +142,10 @@ Combine(Timeline *a, Timeline *b, float8 bconst, bool swapped, CombineOp op)
 	bool		continuous = TimelineIsContinuous(a) && (b == NULL || TimelineIsContinuous(b));
 
 	TimelineMergeInit(&m, b ? 2 : 1, inputs);
+	/* a hint: the union may be smaller than both inputs together */
 	TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR,
-						a->npoints + (b ? b->npoints : 0));
+						(int32) Min((int64) a->npoints + (b ? b->npoints : 0),
+									(int64) TL_MAX_POINTS));
 	while (TimelineMergeNext(&m))
 	{
 		float8		va = 0,
