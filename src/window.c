@@ -498,7 +498,8 @@ AggregateSince(Timeline *tl, WinKind kind, Timeline *reset, int32 k, bool at_poi
 	if (at_points)
 		TimelineBuilderInit(&out, TimelineSeqs(tl) != NULL, ERRCODE_INTERNAL_ERROR, tl->npoints);
 	else
-		TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR, tl->npoints + reset->npoints);
+		TimelineBuilderInit(&out, m.explicit_seq, ERRCODE_INTERNAL_ERROR,
+							(int32) Min((int64) tl->npoints + reset->npoints, (int64) TL_MAX_POINTS));
 	while (TimelineMergeNext(&m))
 	{
 		WinAcc		total;
