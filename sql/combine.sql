@@ -78,6 +78,15 @@ SELECT 1 + a AS one_plus, 2 * a AS two_times, 3 > a AS three_gt, 2 = a AS two_eq
 SELECT 'discrete{}'::timeline + 'discrete{}'::timeline AS empty, observe(a, 'discrete{}') AS nothing_observed FROM t;
 -- NULL arguments (strict)
 SELECT (a + NULL::timeline) IS NULL AS tt, (a + NULL::float8) IS NULL AS tn, filter(a, NULL) IS NULL AS f FROM t;
+-- fill_nulls too, unlike COALESCE; a timeline that may be missing (a FULL
+-- JOIN of sources) is filled after COALESCE with the empty timeline
+SELECT fill_nulls(a, NULL::float8) IS NULL AS fill_number, fill_nulls(NULL::timeline, a) IS NULL AS tl_missing,
+       fill_nulls(COALESCE(NULL::timeline, 'discrete{}'), 'continuous{2024-01-01=>7, 2024-01-03=>NULL}'::timeline) AS coalesced
+FROM t;
+-- ticks take the highest seq of their instant: a point given that seq shares
+-- a tick's position, one below it comes before the tick
+SELECT ticks('2024-01-01', '2024-01-01', '1 day') + 'discrete{2024-01-01#9223372036854775807=>5}'::timeline AS shared,
+       ticks('2024-01-01', '2024-01-01', '1 day') + 'discrete{2024-01-01#9223372036854775806=>5}'::timeline AS before;
 
 -- two stored, out-of-line timelines, each larger than work_mem, as the two
 -- arguments of one call and read by several call sites of one query (they
