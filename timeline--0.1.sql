@@ -4110,8 +4110,20 @@ BEGIN
         PERFORM timeline.enter_feature_set_zone(ms.feature_set);
         SELECT string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', ')
           INTO full_cols FROM timeline.state_columns(ms.feature_set, ms.source) c;
-        EXECUTE format('SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src WHERE false GROUP BY src.%I',
+        -- parsed and analysed (PREPARE), never planned: the planner computes
+        -- a feature's immutable functions of constants, so the check ran the
+        -- features' code with the rights of whoever ran the DDL (a
+        -- superuser's ALTER TYPE of a type a column of the source has, its
+        -- ALTER SCHEMA of the source's schema: found by a helper's security
+        -- review, any role became superuser that way); what the check looks
+        -- for (columns, types, operators, literals of the features no
+        -- longer of a column's type) is found by the analysis
+        IF EXISTS (SELECT 1 FROM pg_prepared_statements p WHERE p.name = 'timeline_check_source_ddl') THEN
+            EXECUTE 'DEALLOCATE timeline_check_source_ddl';
+        END IF;
+        EXECUTE format('PREPARE timeline_check_source_ddl AS SELECT src.%I, pg_catalog.max(src.%I), %s FROM %s AS src WHERE false GROUP BY src.%I',
                        s.entity_column, s.time_column, full_cols, s.relation, s.entity_column);
+        EXECUTE 'DEALLOCATE timeline_check_source_ddl';
     EXCEPTION WHEN OTHERS THEN
         -- syntax or access rule violations, or data exceptions: a column
         -- or a type gone, a literal of the features no longer of the
@@ -4183,8 +4195,9 @@ COMMENT ON FUNCTION timeline.mark_rewritten_source() IS
 -- immediate mode follows partition maintenance as it happens: a partition
 -- or child table created or attached gets the capture triggers (and the
 -- rows it brings reach the state), one detached or dropped leaves the state
--- without its rows, all within the DDL's transaction.  Without the right to
--- (the materialization's owner runs the DDL, or a member of that role), or
+-- without its rows, all within the DDL's transaction.  Unless the
+-- materialization's owner runs the DDL (not a member of that role, nor a
+-- superuser: following runs the features' code with the DDL's rights), or
 -- when a writer holds one of the entities (or the table) for over 100 ms,
 -- a warning says so and the next write through the source's tables or
 -- refresh follows instead.
@@ -4296,7 +4309,7 @@ BEGIN
                       HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', m.feature_set);
         END LOOP;
     END IF;
-    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, r.root
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, r.root, d.owner
                FROM timeline.materialization_source ms
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
@@ -4316,7 +4329,19 @@ BEGIN
             IF to_regclass(changes) IS NOT NULL THEN
                 EXECUTE 'TRUNCATE ' || changes;
             END IF;
+            -- applying changes runs the features' code with the rights of
+            -- the DDL's role: only the owner's own DDL does (a superuser's,
+            -- or a member's, ran every role's: any role's code ran with a
+            -- superuser's rights at its next CREATE TABLE of any table, after
+            -- that role dropped a trigger of its partition or logged a
+            -- rewrite; found by a helper's security review)
             IF timeline.follow_source_tables(m.id, true) THEN
+                IF m.owner IS DISTINCT FROM current_user THEN
+                    RAISE EXCEPTION 'only the owner of materialized feature set %, %, follows it in its DDL',
+                                    quote_literal(m.feature_set), quote_ident(m.owner)
+                        USING ERRCODE = 'insufficient_privilege',
+                              DETAIL = 'Following runs the features'' code with the rights of the role running the DDL.';
+                END IF;
                 PERFORM timeline.apply_immediate(m.id, changes);
             END IF;
             -- a table of the source rewritten (mark_rewritten_source), seen
@@ -4325,6 +4350,12 @@ BEGIN
                 EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)', m.log_table)
                    INTO rewritten;
                 IF rewritten THEN
+                    IF m.owner IS DISTINCT FROM current_user THEN
+                        RAISE EXCEPTION 'only the owner of materialized feature set %, %, follows it in its DDL',
+                                        quote_literal(m.feature_set), quote_ident(m.owner)
+                            USING ERRCODE = 'insufficient_privilege',
+                                  DETAIL = 'Following runs the features'' code with the rights of the role running the DDL.';
+                    END IF;
                     PERFORM timeline.refresh(m.feature_set);
                 END IF;
             END IF;

@@ -442,3 +442,62 @@ SELECT timeline.drop_materialization('mcold'), timeline.drop_materialization('mc
 DROP TABLE mcol;
 DROP OWNED BY regress_timeline_cols;
 DROP ROLE regress_timeline_cols;
+-- DDL runs no other role's feature code (found by a helper's security
+-- review: a superuser's CREATE TABLE of any table refreshed every
+-- immediate-mode materialization whose log asked for a rebuild, and its
+-- ALTER TYPE of a type a source's column has planned the features'
+-- check, computing their immutable functions of constants: both with the
+-- superuser's rights, so any role could become superuser); a role that is
+-- not the owner, however privileged, leaves the change to the owner
+CREATE ROLE regress_timeline_evil;
+CREATE SCHEMA mevil AUTHORIZATION regress_timeline_evil;
+CREATE TYPE mevil_mood AS ENUM ('sad', 'ok');
+SET ROLE regress_timeline_evil;
+CREATE TABLE mevil.ran (who name);
+GRANT INSERT ON mevil.ran TO PUBLIC;
+CREATE FUNCTION mevil.note() RETURNS void LANGUAGE sql AS $$ INSERT INTO mevil.ran VALUES (current_user) $$;
+CREATE FUNCTION mevil.f(x int) RETURNS float8 LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM mevil.note(); RETURN x; END $$;
+CREATE TABLE mevil.ev (uid int, ts timestamptz, amount float8, m mevil_mood);
+INSERT INTO mevil.ev VALUES (1, '2024-01-01', 1, 'ok');
+SELECT timeline.create_source('mevil', 'mevil.ev', 'uid', 'ts', create_index => true);
+SELECT timeline.create_feature('mevil_sum', 'mevil', 'sum', 'amount + mevil.f(0)');
+SELECT timeline.create_feature_set('mevil_i', ARRAY['mevil_sum']), timeline.create_feature_set('mevil_d', ARRAY['mevil_sum']);
+SELECT timeline.materialize('mevil_i', 'immediate'), timeline.materialize('mevil_d');
+-- a rebuild asked of whoever runs DDL next, readable and doable by all
+DO $$
+DECLARE
+    m record;
+BEGIN
+    FOR m IN SELECT state_table, log_table FROM timeline.materialization_source WHERE feature_set = 'mevil_i' LOOP
+        EXECUTE format('INSERT INTO timeline_state.%I VALUES (NULL, ''-infinity'', true)', m.log_table);
+        EXECUTE format('GRANT SELECT, DELETE ON timeline_state.%I TO PUBLIC', m.log_table);
+        EXECUTE format('GRANT ALL ON timeline_state.%I TO PUBLIC', m.state_table);
+    END LOOP;
+END
+$$;
+TRUNCATE mevil.ran;
+RESET ROLE;
+CREATE TABLE mevil_unrelated (x int);
+ALTER TYPE mevil_mood ADD VALUE 'happy';
+CREATE ROLE regress_timeline_other;
+GRANT CREATE ON SCHEMA public TO regress_timeline_other;
+SET ROLE regress_timeline_other;
+CREATE TABLE mevil_other (x int);
+RESET ROLE;
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+-- DDL of another role on the source's tables says so
+ALTER TABLE mevil.ev ADD COLUMN note text;
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+-- the rebuild waits for the owner, whose own DDL does it
+SELECT log_table AS mevil_log FROM timeline.materialization_source WHERE feature_set = 'mevil_i' \gset
+SELECT count(*) AS rebuilds_waiting FROM timeline_state.:"mevil_log";
+SET ROLE regress_timeline_evil;
+CREATE TABLE mevil.t (x int);
+SELECT count(*) AS rebuilds_waiting FROM timeline_state.:"mevil_log";
+SELECT timeline.drop_materialization('mevil_i'), timeline.drop_materialization('mevil_d');
+RESET ROLE;
+DROP TABLE mevil_unrelated, mevil_other;
+DROP SCHEMA mevil CASCADE;
+DROP TYPE mevil_mood;
+REVOKE CREATE ON SCHEMA public FROM regress_timeline_other;
+DROP ROLE regress_timeline_evil, regress_timeline_other;
