@@ -3377,17 +3377,36 @@ $$;
 COMMENT ON FUNCTION timeline.source_tables(pg_catalog.regclass) IS
 'internal: a table and its partitions or child tables, at any depth';
 
--- the tables carrying all four capture triggers of a materialization
+-- the tables carrying all four capture triggers of a materialization: the
+-- source's tables, and those of the materialization's owner (detached
+-- since).  Anyone may give a trigger of a table of theirs those names: its
+-- table was taken for one detached, whose triggers every write through the
+-- source's tables, every refresh and drop_materialization then failed to
+-- drop (found by a helper's security review).  A table detached since
+-- that belongs to another role is not counted either: the count of
+-- tables falls, which rebuilds every entity
 CREATE FUNCTION timeline.captured_tables(materialization pg_catalog.int4)
 RETURNS SETOF pg_catalog.regclass
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT tg.tgrelid::pg_catalog.regclass FROM pg_catalog.pg_trigger tg
+    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
     WHERE tg.tgname OPERATOR(pg_catalog.=) ANY (ARRAY['timeline_' || materialization || '_insert',
                                                      'timeline_' || materialization || '_update',
                                                      'timeline_' || materialization || '_delete',
                                                      'timeline_' || materialization || '_truncate']::pg_catalog.name[])
+      AND (c.relowner OPERATOR(pg_catalog.=) (SELECT r.oid FROM pg_catalog.pg_roles r
+                                               JOIN timeline.materialization_source ms
+                                                 ON ms.owner OPERATOR(pg_catalog.=) r.rolname
+                                               WHERE ms.id OPERATOR(pg_catalog.=) materialization)
+           OR tg.tgrelid OPERATOR(pg_catalog.=) ANY (ARRAY(
+                  SELECT t::pg_catalog.oid
+                    FROM timeline.materialization_source ms
+                    JOIN timeline.source_def sd ON sd.name OPERATOR(pg_catalog.=) ms.source
+                    CROSS JOIN LATERAL timeline.source_tables(timeline.relation_named(sd.relation_schema,
+                                                                                      sd.relation_name)) t
+                   WHERE ms.id OPERATOR(pg_catalog.=) materialization)))
     GROUP BY tg.tgrelid HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) 4
     ORDER BY tg.tgrelid
 $$;
@@ -4052,9 +4071,17 @@ BEGIN
     EXECUTE format('DROP VIEW IF EXISTS timeline_state.%I', feature_set);
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set LOOP
         -- from every table carrying them: the source, its partitions or
-        -- child tables, and any detached since
+        -- child tables, and any detached since; not from a table of a role
+        -- the caller is not a member of outside the source's tables: anyone
+        -- may name a trigger of theirs so, which failed this (must be owner)
         FOR rel IN SELECT DISTINCT tg.tgrelid::regclass FROM pg_catalog.pg_trigger tg
-                    WHERE tg.tgname LIKE 'timeline\_' || ms.id || '\_%' LOOP
+                    JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+                    WHERE tg.tgname LIKE 'timeline\_' || ms.id || '\_%'
+                      AND (pg_has_role(current_user, c.relowner, 'MEMBER')
+                           OR tg.tgrelid IN (SELECT t FROM timeline.source_def sd,
+                                                 timeline.source_tables(timeline.relation_named(sd.relation_schema,
+                                                                                                sd.relation_name)) t
+                                              WHERE sd.name = ms.source)) LOOP
             PERFORM timeline.set_capture_triggers(ms.id, rel, false);
         END LOOP;
         EXECUTE format('DROP TABLE IF EXISTS timeline_state.%I, timeline_state.%I', ms.state_table, ms.log_table);

@@ -501,3 +501,43 @@ DROP SCHEMA mevil CASCADE;
 DROP TYPE mevil_mood;
 REVOKE CREATE ON SCHEMA public FROM regress_timeline_other;
 DROP ROLE regress_timeline_evil, regress_timeline_other;
+-- anyone may give the triggers of a table of theirs a materialization's
+-- trigger names: that table is not taken for a partition detached from its
+-- source (found by a helper's security review: every write through the
+-- source's tables, every refresh and drop_materialization failed,
+-- dropping the triggers of a table its owner could not drop)
+CREATE ROLE regress_timeline_vic;
+CREATE ROLE regress_timeline_att;
+CREATE SCHEMA mvic AUTHORIZATION regress_timeline_vic;
+CREATE SCHEMA matt AUTHORIZATION regress_timeline_att;
+SET ROLE regress_timeline_vic;
+CREATE TABLE mvic.ev (uid int, ts timestamptz, amount float8) PARTITION BY RANGE (ts);
+CREATE TABLE mvic.ev_2024 PARTITION OF mvic.ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO mvic.ev VALUES (1, '2024-02-01', 1);
+SELECT timeline.create_source('mvic', 'mvic.ev', 'uid', 'ts', create_index => true);
+SELECT timeline.create_feature('mvic_sum', 'mvic', 'sum', 'amount');
+SELECT timeline.create_feature_set('mvic_fs', ARRAY['mvic_sum']);
+SELECT timeline.materialize('mvic_fs', 'immediate');
+SET ROLE regress_timeline_att;
+CREATE TABLE matt.t (uid int, ts timestamptz, amount float8);
+CREATE FUNCTION matt.nop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+DO $$
+DECLARE
+    op text;
+BEGIN
+    FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON matt.t FOR EACH STATEMENT EXECUTE FUNCTION matt.nop()',
+                       (SELECT 'timeline_' || id || '_' || op FROM timeline.materialization_source
+                         WHERE feature_set = 'mvic_fs'), op);
+    END LOOP;
+END
+$$;
+SET ROLE regress_timeline_vic;
+INSERT INTO mvic.ev VALUES (1, '2024-03-01', 2);
+SELECT timeline.refresh('mvic_fs') AS refreshed, timeline.current('mvic_fs', 1);
+SELECT count(*) AS differences FROM timeline.verify('mvic_fs');
+SELECT timeline.drop_materialization('mvic_fs');
+RESET ROLE;
+SELECT count(*) AS triggers_left_on_theirs FROM pg_trigger WHERE tgrelid = 'matt.t'::regclass;
+DROP SCHEMA mvic, matt CASCADE;
+DROP ROLE regress_timeline_vic, regress_timeline_att;
