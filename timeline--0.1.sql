@@ -4206,11 +4206,22 @@ BEGIN
        OR NOT has_table_privilege('timeline.materialization_source', 'SELECT') THEN
         RETURN;
     END IF;
-    FOR m IN SELECT DISTINCT ms.id, ms.log_table FROM timeline.materialization_source ms
+    FOR m IN SELECT DISTINCT ms.id, ms.log_table, ms.feature_set, ms.owner FROM timeline.materialization_source ms
              JOIN pg_trigger tg ON tg.tgname = 'timeline_' || ms.id || '_insert'
                                AND tg.tgrelid = pg_event_trigger_table_rewrite_oid()
              ORDER BY ms.id
     LOOP
+        -- the log is the owner's table: its triggers, rules, defaults and
+        -- constraints are the owner's code, which another role's ALTER
+        -- TABLE would run with its own rights (a superuser's, for one)
+        IF m.owner IS DISTINCT FROM current_user THEN
+            RAISE EXCEPTION 'cannot rewrite table % because materialized feature set % of role % reads it',
+                            pg_event_trigger_table_rewrite_oid()::regclass, quote_literal(m.feature_set), quote_ident(m.owner)
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The rewrite must be logged in that role''s change log, which only that role writes to.',
+                      HINT = format('Run the ALTER TABLE as that role (SET ROLE %I), or drop the materialization first: SELECT timeline.drop_materialization(%L);',
+                                    m.owner, m.feature_set);
+        END IF;
         EXECUTE format('INSERT INTO timeline_state.%I (entity, min_time, everything) VALUES (NULL, ''-infinity'', true)',
                        m.log_table);
     END LOOP;
@@ -4371,18 +4382,15 @@ BEGIN
                 END IF;
                 PERFORM timeline.apply_immediate(m.id, changes);
             END IF;
-            -- a table of the source rewritten (mark_rewritten_source), seen
-            -- by a role that may read the log (the materialization's)
-            IF has_table_privilege(format('timeline_state.%I', m.log_table), 'SELECT') THEN
+            -- a table of the source rewritten (mark_rewritten_source, which
+            -- only the owner's DDL gets past), seen by the owner only: the
+            -- log is the owner's table, which may be a view of theirs by now
+            -- (timeline_state is open to CREATE), and reading it ran its
+            -- code with the rights of whoever ran the DDL
+            IF m.owner = current_user THEN
                 EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)', m.log_table)
                    INTO rewritten;
                 IF rewritten THEN
-                    IF m.owner IS DISTINCT FROM current_user THEN
-                        RAISE EXCEPTION 'only the owner of materialized feature set %, %, follows it in its DDL',
-                                        quote_literal(m.feature_set), quote_ident(m.owner)
-                            USING ERRCODE = 'insufficient_privilege',
-                                  DETAIL = 'Following runs the features'' code with the rights of the role running the DDL.';
-                    END IF;
                     PERFORM timeline.refresh(m.feature_set);
                 END IF;
             END IF;

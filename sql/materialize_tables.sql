@@ -485,7 +485,8 @@ SET ROLE regress_timeline_other;
 CREATE TABLE mevil_other (x int);
 RESET ROLE;
 SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
--- DDL of another role on the source's tables says so
+-- DDL of another role on the source's tables neither (nothing to follow
+-- there but the rebuild, which it does not read)
 ALTER TABLE mevil.ev ADD COLUMN note text;
 SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
 -- the rebuild waits for the owner, whose own DDL does it
@@ -541,3 +542,50 @@ RESET ROLE;
 SELECT count(*) AS triggers_left_on_theirs FROM pg_trigger WHERE tgrelid = 'matt.t'::regclass;
 DROP SCHEMA mvic, matt CASCADE;
 DROP ROLE regress_timeline_vic, regress_timeline_att;
+-- nor does it read the owner's change log, which may be a view of the
+-- owner's by then (timeline_state is open to CREATE), nor write to it:
+-- another role's rewriting ALTER TABLE of the source fails (42501), as the
+-- rewrite would be logged through the owner's triggers with that role's
+-- rights; after SET ROLE to the owner it goes through and rebuilds
+CREATE ROLE regress_timeline_evil;
+CREATE SCHEMA mevil AUTHORIZATION regress_timeline_evil;
+SET ROLE regress_timeline_evil;
+CREATE TABLE mevil.ran (who name);
+GRANT INSERT ON mevil.ran TO PUBLIC;
+CREATE FUNCTION mevil.note() RETURNS bool LANGUAGE sql AS $$ INSERT INTO mevil.ran VALUES (current_user) RETURNING true $$;
+CREATE FUNCTION mevil.trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM mevil.note(); RETURN NEW; END $$;
+CREATE TABLE mevil.ev (uid int, ts timestamptz, amount float8);
+INSERT INTO mevil.ev VALUES (1, '2024-01-01', 1.5);
+SELECT timeline.create_source('mevil2', 'mevil.ev', 'uid', 'ts');
+SELECT timeline.create_feature('mevil2_sum', 'mevil2', 'sum', 'amount');
+SELECT timeline.create_feature_set('mevil2_i', ARRAY['mevil2_sum']), timeline.create_feature_set('mevil2_d', ARRAY['mevil2_sum']);
+SELECT timeline.materialize('mevil2_i', 'immediate'), timeline.materialize('mevil2_d');
+SELECT log_table AS mevil_log FROM timeline.materialization_source WHERE feature_set = 'mevil2_i' \gset
+DROP TABLE timeline_state.:"mevil_log";
+CREATE VIEW timeline_state.:"mevil_log" AS SELECT NULL::int AS entity, '-infinity'::timestamptz AS min_time, NOT mevil.note() AS everything;
+GRANT SELECT ON timeline_state.:"mevil_log" TO PUBLIC;
+SELECT log_table AS mevil_dlog FROM timeline.materialization_source WHERE feature_set = 'mevil2_d' \gset
+CREATE TRIGGER noted BEFORE INSERT ON timeline_state.:"mevil_dlog" FOR EACH ROW EXECUTE FUNCTION mevil.trg();
+RESET ROLE;
+CREATE TABLE mevil_unrelated (x int);
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+SET ROLE regress_timeline_evil;
+DROP VIEW timeline_state.:"mevil_log";
+SET client_min_messages = warning;
+SELECT timeline.drop_materialization('mevil2_i');
+RESET client_min_messages;
+RESET ROLE;
+\set VERBOSITY terse
+ALTER TABLE mevil.ev ALTER COLUMN amount TYPE numeric;
+\set VERBOSITY default
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+SET ROLE regress_timeline_evil;
+ALTER TABLE mevil.ev ALTER COLUMN amount TYPE numeric USING amount * 2;
+SELECT timeline.refresh('mevil2_d') AS rebuilds;
+SELECT timeline.current('mevil2_d', 1) AS doubled;
+SELECT timeline.drop_materialization('mevil2_d');
+RESET ROLE;
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+DROP TABLE mevil_unrelated;
+DROP SCHEMA mevil CASCADE;
+DROP ROLE regress_timeline_evil;
