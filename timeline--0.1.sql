@@ -1499,6 +1499,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     rel_kind "char";
+    rel_persistence "char";
     rel_schema name;
     rel_name name;
     col record;
@@ -1511,11 +1512,19 @@ BEGIN
         RAISE EXCEPTION 'relation, entity_column and time_column must not be NULL'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    SELECT c.relkind, n.nspname, c.relname INTO rel_kind, rel_schema, rel_name
+    SELECT c.relkind, c.relpersistence, n.nspname, c.relname INTO rel_kind, rel_persistence, rel_schema, rel_name
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = relation;
     IF rel_kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
         RAISE EXCEPTION '% is not a table, view or materialized view', relation
             USING ERRCODE = 'wrong_object_type';
+    END IF;
+    -- the catalog outlives the session; a source kept as pg_temp_3.name
+    -- would read whatever table of that name a later session makes there
+    IF rel_persistence = 't' THEN
+        RAISE EXCEPTION '% is a temporary relation', relation
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'The catalog outlives the session, and a source follows its relation by schema and name.',
+                  HINT = 'Register a permanent or unlogged table, or a view over one.';
     END IF;
     -- SELECT on the table or on its entity, time and seq columns (checked
     -- below): column grants are enough, as for a query that reads only those
@@ -1565,8 +1574,19 @@ BEGIN
         IF col.role = 'entity' THEN entity_attnum := col.attnum; END IF;
         IF col.role = 'time' THEN time_attnum := col.attnum; END IF;
     END LOOP;
+    -- features group by the entity and feature sets join on it: a type
+    -- without an equality to group by (box, json[]) could never be used
+    BEGIN
+        EXECUTE format('SELECT 1 FROM %s AS src WHERE false GROUP BY src.%I', relation, entity_column);
+    EXCEPTION WHEN undefined_function THEN
+        RAISE EXCEPTION 'entity column % of % has type %, which cannot be grouped',
+                quote_ident(entity_column), relation, timeline.column_type(relation, entity_column)
+            USING ERRCODE = 'datatype_mismatch';
+    END;
 
     -- a source is never redefined: the same definition again is a no-op
+    -- (one registration at a time per name, so two at once give that too)
+    PERFORM pg_advisory_xact_lock(hashtext('timeline.source_def'), hashtext(name));
     SELECT * INTO old FROM timeline.source_def d WHERE d.name = create_source.name;
     IF FOUND THEN
         IF (old.relation_schema, old.relation_name, old.entity_column, old.time_column, old.seq_column)
@@ -1616,6 +1636,28 @@ DECLARE
     value_sql text;
 BEGIN
     s := timeline.source_relation(source);
+    -- the types create_source checked, which the table may have lost since
+    -- (a timestamp was read in the computing session's zone, a text or
+    -- numeric seq was cast or rounded to int8); a column gone is reported
+    -- by the statement that reads it
+    SELECT a.atttypid INTO typ FROM pg_attribute a
+     WHERE a.attrelid = s.relation AND a.attname = s.time_column AND a.attnum > 0 AND NOT a.attisdropped;
+    IF typ <> 'timestamptz'::regtype THEN
+        RAISE EXCEPTION 'time column % of source % has type %, not timestamp with time zone',
+                quote_ident(s.time_column), quote_literal(source), format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'The table changed after the source was registered; register a view that converts it, such as ts AT TIME ZONE ''UTC'', as a new source.';
+    END IF;
+    typ := NULL;
+    SELECT a.atttypid INTO typ FROM pg_attribute a
+     WHERE a.attrelid = s.relation AND a.attname = s.seq_column AND a.attnum > 0 AND NOT a.attisdropped;
+    IF typ NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+        RAISE EXCEPTION 'seq column % of source % has type %, not an integer type',
+                quote_ident(s.seq_column), quote_literal(source), format_type(typ, NULL)
+            USING ERRCODE = 'datatype_mismatch',
+                  HINT = 'The table changed after the source was registered.';
+    END IF;
+    typ := NULL;
     IF s.seq_column IS NOT NULL THEN
         seq_arg := format(', src.%I::pg_catalog.int8', s.seq_column);
     END IF;
@@ -1958,6 +2000,15 @@ BEGIN
               JOIN timeline.feature_def d
                 ON d.name = split_part(u.ref, '@', 1) AND d.version = split_part(u.ref, '@', 2)::int4
              GROUP BY d.source) x;
+    -- a table or an entity column gone is said as such, not as a mismatch
+    FOREACH ref IN ARRAY sources LOOP
+        f := timeline.source_relation(ref);
+        IF timeline.column_type(f.relation, f.entity_column) IS NULL THEN
+            RAISE EXCEPTION 'entity column % of source % does not exist', quote_ident(f.entity_column), quote_literal(ref)
+                USING ERRCODE = 'undefined_column',
+                      HINT = format('A source follows its relation by schema and name; %s no longer has that column.', f.relation);
+        END IF;
+    END LOOP;
     IF timeline.entity_type(sources) IS NULL THEN
         RAISE EXCEPTION 'the sources of feature set % have entity columns of types that do not match', quote_literal(name)
             USING ERRCODE = 'datatype_mismatch',

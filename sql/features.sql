@@ -34,6 +34,17 @@ SELECT timeline.create_source('s', 'ev', 'user_id', 'ts', 'kind');
 SELECT timeline.create_source('s', 'no_such_table', 'user_id', 'ts');
 CREATE SEQUENCE ev_seq;
 SELECT timeline.create_source('s', 'ev_seq', 'user_id', 'ts');
+-- a temporary relation is not a source: the catalog outlives the session,
+-- and a later session's temporary table of that name was read in its place
+CREATE TEMP TABLE ev_temp (user_id int, ts timestamptz);
+SELECT timeline.create_source('s', 'ev_temp', 'user_id', 'ts');
+DROP TABLE ev_temp;
+-- nor is an entity that cannot be grouped (box and json[] were registered,
+-- and then no feature could be defined on them)
+CREATE TABLE ev_box (b box, j json[], ts timestamptz);
+SELECT timeline.create_source('s', 'ev_box', 'b', 'ts');
+SELECT timeline.create_source('s', 'ev_box', 'j', 'ts');
+DROP TABLE ev_box;
 
 -- features: a changed definition is a new version, the same one is not
 SELECT timeline.create_feature('spend', 'purchases', 'sum', 'amount', description => 'money spent');
@@ -324,6 +335,32 @@ SELECT timeline.create_feature('tmp_sum', 'tmp', 'sum', 'v');
 DROP TABLE tmp_events;
 SELECT timeline.feature_sql('tmp_sum');
 SELECT name, sql FROM timeline.features WHERE name = 'tmp_sum';
+
+-- a source's table changed after it was registered: a time column no longer
+-- timestamptz or a seq column no longer an integer is refused whenever a
+-- feature is compiled (they were read in the session's zone, or cast and
+-- rounded to int8); a feature set over a table or an entity column that is
+-- gone says so (it said the entities' types did not match)
+CREATE TABLE chg_events (e int, t timestamptz, s bigint);
+INSERT INTO chg_events VALUES (1, '2024-01-01', 1), (1, '2024-01-02', 2);
+SELECT timeline.create_source('chg', 'chg_events', 'e', 't', 's');
+SELECT timeline.create_feature('chg_n', 'chg', 'count');
+SELECT timeline.create_feature_set('chg_set', ARRAY['chg_n']);
+ALTER TABLE chg_events ALTER COLUMN t TYPE timestamp;
+SELECT * FROM timeline.feature_timelines('chg_set') AS f(entity int, chg_n timeline.timeline);
+SELECT timeline.create_feature('chg_n2', 'chg', 'count');
+SELECT name, sql FROM timeline.features WHERE name = 'chg_n';
+ALTER TABLE chg_events ALTER COLUMN t TYPE timestamptz(3);
+SELECT * FROM timeline.feature_timelines('chg_set') AS f(entity int, chg_n timeline.timeline);
+ALTER TABLE chg_events ALTER COLUMN s TYPE numeric;
+SELECT timeline.feature_sql('chg_n');
+ALTER TABLE chg_events ALTER COLUMN s TYPE int;
+SELECT * FROM timeline.feature_timelines('chg_set') AS f(entity int, chg_n timeline.timeline);
+ALTER TABLE chg_events RENAME COLUMN e TO e2;
+SELECT timeline.create_feature_set('chg_set2', ARRAY['chg_n']);
+ALTER TABLE chg_events RENAME TO chg_events_old;
+SELECT timeline.create_feature_set('chg_set2', ARRAY['chg_n']);
+DROP TABLE chg_events_old;
 
 DROP TABLE logins, logins8, logins_t;
 DROP OWNED BY regress_timeline_analyst, regress_timeline_analyst2, regress_timeline_other;
