@@ -1739,7 +1739,8 @@ BEGIN
         window_kind := 'lifetime';
         RETURN;
     END IF;
-    m := regexp_match(spec, '^\s*since\s*\((.*)\)\s*$', 'i');
+    -- an E'' string reads the same whatever standard_conforming_strings says
+    m := regexp_match(spec, E'^\\s*since\\s*\\((.*)\\)\\s*$', 'i');
     IF m IS NOT NULL THEN
         window_kind := 'since';
         window_predicate := btrim(m[1]);
@@ -1858,7 +1859,7 @@ BEGIN
     PERFORM timeline.check_name('feature', name);
     -- feature names become columns beside others timeline adds, and
     -- materialization prefixes them with two characters
-    IF name IN ('entity', 'last_time', 'label', 'label_complete') OR name LIKE 'timeline\_%' OR length(name) > 61 THEN
+    IF name IN ('entity', 'last_time', 'label', 'label_complete') OR left(name, 9) = 'timeline_' OR length(name) > 61 THEN
         RAISE EXCEPTION 'invalid feature name: %', quote_literal(name)
             USING ERRCODE = 'invalid_name',
                   DETAIL = 'entity, last_time, label, label_complete and names starting with timeline_ are columns that timeline adds beside the features (feature_timelines, materialized states, training sets), and materialization prefixes feature names with two characters, so they have at most 61.',
@@ -2235,7 +2236,7 @@ BEGIN
                   DETAIL = 'The label of an example observed at t comes from data in (t, t + horizon], so t + horizon must be later than t at every t: no field of the horizon (months, days, time) may be negative.',
                   HINT = 'Pass horizon, such as interval ''30 days''.';
     END IF;
-    m := regexp_match(label, '^\s*([A-Za-z_]+)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(,(.*))?\)\s*$');
+    m := regexp_match(label, E'^\\s*([A-Za-z_]+)\\s*\\(\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(,(.*))?\\)\\s*$');
     -- a feature: its aggregate over its window at t + horizon, cut at t
     -- (the window from the later of t and (t + horizon) - width, or from t
     -- for a lifetime one), so the label reads only data in (t, t + horizon]

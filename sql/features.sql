@@ -362,6 +362,27 @@ ALTER TABLE chg_events RENAME TO chg_events_old;
 SELECT timeline.create_feature_set('chg_set2', ARRAY['chg_n']);
 DROP TABLE chg_events_old;
 
+-- windows, feature names and labels read the same under
+-- standard_conforming_strings = off (in a new session, since plpgsql keeps
+-- the plans it made): since (...) with a space gave a predicate in extra
+-- parentheses, names such as timelineXfoo were refused like timeline_x,
+-- and every label agg(source) was refused as an invalid feature reference
+\c -
+SET standard_conforming_strings = off;
+SET escape_string_warning = off;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 0;
+SELECT * FROM timeline.parse_window('since (kind = ''login'')');
+SELECT timeline.create_feature('timelineXfoo', 'purchases', 'count');
+SELECT timeline.create_training_set('scs_off_ts', 'fs', 'SELECT user_id, ts FROM ev ORDER BY id',
+                                    label => 'count(purchases)', horizon => '3 days');
+SELECT user_id, ts, label FROM scs_off_ts;
+DROP TABLE scs_off_ts;
+RESET standard_conforming_strings;
+RESET escape_string_warning;
+
 DROP TABLE logins, logins8, logins_t;
 DROP OWNED BY regress_timeline_analyst, regress_timeline_analyst2, regress_timeline_other;
 DROP ROLE regress_timeline_analyst2;
