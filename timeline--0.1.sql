@@ -3258,8 +3258,9 @@ RETURNS pg_catalog.text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.regexp_replace(sql, 'pg_temp\.timeline_(changes|fold|rebuild)\M',
-                                     'pg_temp.timeline_\1_' || current_user::pg_catalog.regrole::pg_catalog.oid
+    -- E'' strings read the same whatever standard_conforming_strings says
+    SELECT pg_catalog.regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold|rebuild)\\M',
+                                     E'pg_temp.timeline_\\1_' || current_user::pg_catalog.regrole::pg_catalog.oid
                                      || '_' || entity_type::pg_catalog.oid, 'g')
 $$;
 COMMENT ON FUNCTION timeline.work_sql(pg_catalog.text, pg_catalog.regtype) IS
@@ -4128,7 +4129,7 @@ BEGIN
         -- may name a trigger of theirs so, which failed this (must be owner)
         FOR rel IN SELECT DISTINCT tg.tgrelid::regclass FROM pg_catalog.pg_trigger tg
                     JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-                    WHERE tg.tgname LIKE 'timeline\_' || ms.id || '\_%'
+                    WHERE tg.tgname LIKE E'timeline\\_' || ms.id || E'\\_%'
                       AND (pg_has_role(current_user, c.relowner, 'MEMBER')
                            OR tg.tgrelid IN (SELECT t FROM timeline.source_def sd,
                                                  timeline.source_tables(timeline.relation_named(sd.relation_schema,
@@ -4453,7 +4454,7 @@ BEGIN
                 CASE WHEN TG_EVENT = 'sql_drop'
                      THEN EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() o
                                   WHERE o.object_type = 'trigger'
-                                    AND o.object_identity LIKE 'timeline\_' || m.id || '\_insert on %')
+                                    AND o.object_identity LIKE E'timeline\\_' || m.id || E'\\_insert on %')
                      ELSE EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
                                   WHERE c.classid = 'pg_class'::regclass
                                     AND c.objid IN (SELECT t FROM timeline.source_tables(m.root) t))

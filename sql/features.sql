@@ -380,6 +380,11 @@ SELECT timeline.create_training_set('scs_off_ts', 'fs', 'SELECT user_id, ts FROM
                                     label => 'count(purchases)', horizon => '3 days');
 SELECT user_id, ts, label FROM scs_off_ts;
 DROP TABLE scs_off_ts;
+-- materialization's work tables are the current role's (their names
+-- lost the role and type: the pattern read \. as . and \1 as a character)
+SELECT timeline.work_sql('SELECT * FROM pg_temp.timeline_changes', 'int4')
+       = format('SELECT * FROM pg_temp.timeline_changes_%s_%s', current_user::regrole::oid, 'int4'::regtype::oid)
+       AS work_tables_renamed;
 RESET standard_conforming_strings;
 RESET escape_string_warning;
 
