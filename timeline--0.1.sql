@@ -4227,9 +4227,14 @@ BEGIN
     -- or rounded)
     IF timeline.column_type(s.relation, s.entity_column) IS DISTINCT FROM
            timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
-       OR timeline.column_type(s.relation, s.time_column) IS DISTINCT FROM 'timestamp with time zone'
-       OR (s.seq_column IS NOT NULL AND timeline.column_type(s.relation, s.seq_column)
-                                        NOT IN ('smallint', 'integer', 'bigint')) THEN
+       -- by type, not as format_type spells it: timestamptz(3) is one
+       -- (its every ALTER TABLE was refused)
+       OR (SELECT a.atttypid FROM pg_attribute a
+            WHERE a.attrelid = s.relation AND a.attname = s.time_column AND NOT a.attisdropped)
+          IS DISTINCT FROM 'timestamptz'::regtype
+       OR (s.seq_column IS NOT NULL AND (SELECT a.atttypid FROM pg_attribute a
+                                          WHERE a.attrelid = s.relation AND a.attname = s.seq_column AND NOT a.attisdropped)
+                                        NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)) THEN
         RAISE EXCEPTION 'cannot change table % this way because materialized feature set % reads it as source %',
                         s.relation, quote_literal(ms.feature_set), quote_literal(ms.source)
             USING ERRCODE = 'dependent_objects_still_exist',
