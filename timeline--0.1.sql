@@ -4405,7 +4405,7 @@ BEGIN
                       HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', m.feature_set);
         END LOOP;
     END IF;
-    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, r.root, d.owner
+    FOR m IN SELECT ms.id, ms.feature_set, ms.source, ms.log_table, ms.captured_tables, r.root, d.owner
                FROM timeline.materialization_source ms
                JOIN timeline.materialization_def d ON d.feature_set = ms.feature_set
                JOIN timeline.source_def sd ON sd.name = ms.source
@@ -4419,38 +4419,44 @@ BEGIN
               ORDER BY ms.id
     LOOP
         BEGIN
+            -- another role's DDL touches nothing of the owner's: not the
+            -- features' code, not the log (the owner's table, which may be a
+            -- view of theirs by now: timeline_state is open to CREATE), not
+            -- the source's tables; from the catalogs alone it says whether
+            -- partitions changed, and leaves following them to the owner
+            IF m.owner IS DISTINCT FROM current_user THEN
+                IF ARRAY(SELECT t::oid FROM timeline.source_tables(m.root) t ORDER BY 1)
+                       IS DISTINCT FROM ARRAY(SELECT t::oid FROM timeline.captured_tables(m.id) t ORDER BY 1)
+                   OR m.captured_tables IS DISTINCT FROM
+                          (SELECT count(*) FROM timeline.source_tables(m.root) t) THEN
+                    RAISE EXCEPTION 'only the owner of materialized feature set %, %, follows it in its DDL',
+                                    quote_literal(m.feature_set), quote_ident(m.owner)
+                        USING ERRCODE = 'insufficient_privilege',
+                              DETAIL = 'Following runs the features'' code with the rights of the role running the DDL.';
+                END IF;
+                CONTINUE;
+            END IF;
             s := timeline.source_relation(m.source);
             changes := timeline.work_sql('pg_temp.timeline_changes',
                                          timeline.column_type(s.relation, s.entity_column)::regtype);
             IF to_regclass(changes) IS NOT NULL THEN
                 EXECUTE 'TRUNCATE ' || changes;
             END IF;
-            -- applying changes runs the features' code with the rights of
-            -- the DDL's role: only the owner's own DDL does (a superuser's,
-            -- or a member's, ran every role's: any role's code ran with a
+            -- the owner's own DDL: applying changes runs the features' code
+            -- with the rights of the DDL's role (a superuser's, or a
+            -- member's, ran every role's: any role's code ran with a
             -- superuser's rights at its next CREATE TABLE of any table, after
             -- that role dropped a trigger of its partition or logged a
             -- rewrite; found by a helper's security review)
             IF timeline.follow_source_tables(m.id, true) THEN
-                IF m.owner IS DISTINCT FROM current_user THEN
-                    RAISE EXCEPTION 'only the owner of materialized feature set %, %, follows it in its DDL',
-                                    quote_literal(m.feature_set), quote_ident(m.owner)
-                        USING ERRCODE = 'insufficient_privilege',
-                              DETAIL = 'Following runs the features'' code with the rights of the role running the DDL.';
-                END IF;
                 PERFORM timeline.apply_immediate(m.id, changes);
             END IF;
             -- a table of the source rewritten (mark_rewritten_source, which
-            -- only the owner's DDL gets past), seen by the owner only: the
-            -- log is the owner's table, which may be a view of theirs by now
-            -- (timeline_state is open to CREATE), and reading it ran its
-            -- code with the rights of whoever ran the DDL
-            IF m.owner = current_user THEN
-                EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)', m.log_table)
-                   INTO rewritten;
-                IF rewritten THEN
-                    PERFORM timeline.refresh(m.feature_set);
-                END IF;
+            -- only the owner's DDL gets past)
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM timeline_state.%I l WHERE l.everything)', m.log_table)
+               INTO rewritten;
+            IF rewritten THEN
+                PERFORM timeline.refresh(m.feature_set);
             END IF;
         EXCEPTION WHEN OTHERS THEN
             -- said only to DDL on the source's tables: a change left for the
