@@ -1460,6 +1460,26 @@ $$;
 COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) IS
 'internal: the type of a column of a relation, as format_type spells it (NULL when it is gone)';
 
+-- the collation of a column where it is not its type's, as a COLLATE
+-- clause ('' otherwise; NULL when the column is gone): a source's entity
+-- column under a nondeterministic collation ('A' = 'a') keeps it in the
+-- state and log tables and where the work tables are grouped, so the
+-- state holds one entity where feature_timelines' GROUP BY sees one (the
+-- default collation split them: refresh failed with 55000 forever and
+-- current read nothing for 'A'; found by a helper's bug hunt)
+CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+                THEN ' COLLATE ' || a.attcollation::pg_catalog.regcollation::pg_catalog.text ELSE '' END
+      FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+$$;
+COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.name) IS
+'internal: a COLLATE clause naming a column''s collation where it is not its type''s ('''' otherwise)';
+
 CREATE FUNCTION timeline.source_relation(source pg_catalog.text,
     OUT relation pg_catalog.regclass, OUT entity_column pg_catalog.name,
     OUT time_column pg_catalog.name, OUT seq_column pg_catalog.name)
@@ -3320,11 +3340,14 @@ DECLARE
     rebuild_sql text;
     everything bool;
     et regtype;
+    coll text;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
     s := timeline.source_relation(ms.source);
     et := timeline.column_type(s.relation, s.entity_column)::regtype;
+    -- the work tables' entities are grouped under the source's collation
+    coll := coalesce(timeline.column_collation(s.relation, s.entity_column), '');
     SELECT string_agg(format('%I', c.feature), ', '),
            string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
            string_agg(format('%1$I = timeline.state_advance(st.%1$I, b.%2$I, b.%3$I)', c.feature,
@@ -3352,13 +3375,13 @@ BEGIN
         -- the transaction: immediate mode ran out of shared memory after
         -- about 800 statements)
         fold_sql := format('SELECT st.entity, st.last_time
-                            FROM (SELECT c.entity, pg_catalog.min(c.min_time) AS min_time
+                            FROM (SELECT c.entity%2$s AS entity, pg_catalog.min(c.min_time) AS min_time
                                   FROM pg_temp.timeline_changes c WHERE c.entity IS DISTINCT FROM NULL GROUP BY 1) c
-                            JOIN timeline_state.%I st ON st.entity = c.entity
-                            WHERE c.min_time > st.last_time', ms.state_table);
-        rebuild_sql := 'SELECT DISTINCT c.entity FROM pg_temp.timeline_changes c
+                            JOIN timeline_state.%1$I st ON st.entity = c.entity
+                            WHERE c.min_time > st.last_time', ms.state_table, coll);
+        rebuild_sql := format('SELECT DISTINCT c.entity%1$s FROM pg_temp.timeline_changes c
                         WHERE c.entity IS DISTINCT FROM NULL
-                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity)';
+                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity%1$s)', coll);
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
@@ -3605,8 +3628,10 @@ DECLARE
     ms timeline.materialization_source;
     e record;
     everything bool;
+    s record;
 BEGIN
     SELECT m.* INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
+    s := timeline.source_relation(ms.source);
     -- one writer per entity at a time, in a fixed order (no deadlocks:
     -- no other lock is shared between writers of different entities),
     -- then the changes are applied with a snapshot taken after the wait
@@ -3614,8 +3639,10 @@ BEGIN
     -- many entities holds at most 1024 locks (the lock table is shared);
     -- by the type's hash, as equal values must share a bucket (the text
     -- form split numeric 1.0 and 1.00, and both writers ran at once)
-    FOR e IN EXECUTE format('SELECT DISTINCT timeline.entity_lock_bucket(c.entity) AS h FROM %s c
-                             WHERE NOT c.everything ORDER BY 1', changes)
+    -- (under the entity column's collation: 'A' and 'a' may be one entity)
+    FOR e IN EXECUTE format('SELECT DISTINCT timeline.entity_lock_bucket(c.entity%s) AS h FROM %s c
+                             WHERE NOT c.everything ORDER BY 1',
+                            coalesce(timeline.column_collation(s.relation, s.entity_column), ''), changes)
     LOOP
         PERFORM pg_advisory_xact_lock(ms.id, e.h);
     END LOOP;
@@ -3794,12 +3821,13 @@ BEGIN
         entity_type := timeline.column_type(s.relation, s.entity_column);
         SELECT string_agg(format('%I pg_catalog.bytea NOT NULL', c.feature), ', ') INTO cols
           FROM timeline.state_columns(feature_set, src.source) c;
-        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s PRIMARY KEY, last_time pg_catalog.timestamptz NOT NULL, %s)',
-                       state_table, entity_type, cols);
+        -- the entity column's collation too: entities equal under it are one
+        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s%s PRIMARY KEY, last_time pg_catalog.timestamptz NOT NULL, %s)',
+                       state_table, entity_type, timeline.column_collation(s.relation, s.entity_column), cols);
         EXECUTE format('COMMENT ON TABLE timeline_state.%I IS %L', state_table,
                        format('feature states of feature set %s over source %s (timeline.materialize)', feature_set, src.source));
-        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s, min_time pg_catalog.timestamptz, everything pg_catalog.bool NOT NULL)',
-                       log_table, entity_type);
+        EXECUTE format('CREATE TABLE timeline_state.%I (entity %s%s, min_time pg_catalog.timestamptz, everything pg_catalog.bool NOT NULL)',
+                       log_table, entity_type, timeline.column_collation(s.relation, s.entity_column));
         EXECUTE format('COMMENT ON TABLE timeline_state.%I IS %L', log_table,
                        format('change log of feature set %s over source %s, folded by timeline.refresh', feature_set, src.source));
         EXECUTE format('GRANT INSERT ON timeline_state.%I TO PUBLIC', log_table);
