@@ -1480,6 +1480,39 @@ $$;
 COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.name) IS
 'internal: a COLLATE clause naming a column''s collation where it is not its type''s ('''' otherwise)';
 
+-- the equality of an entity type, spelled with its schema: that of its
+-- (or its domain's base type's) default btree operator class, which is the
+-- equality GROUP BY, DISTINCT and the state's primary key use, wherever it
+-- lives; pg_catalog's otherwise (arrays, records, enums and ranges, whose
+-- classes are polymorphic).  The statements of materialization run with
+-- search_path = pg_catalog, where a bare = between two citext entities is
+-- text's, by citext's implicit cast: 'X@a.org' and 'x@a.org' were one
+-- entity to the GROUP BY and two to every join (wrong sums in both modes,
+-- current reading NULL for one spelling; found by a helper's bug hunt)
+CREATE FUNCTION timeline.equality_operator(entity_type pg_catalog.regtype)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE b(t, depth) AS (
+        SELECT entity_type::pg_catalog.oid, 0
+        UNION ALL
+        SELECT ty.typbasetype, b.depth + 1 FROM b JOIN pg_catalog.pg_type ty ON ty.oid = b.t WHERE ty.typtype = 'd')
+    SELECT coalesce(
+        (SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname)
+           FROM (SELECT b.t FROM b ORDER BY b.depth DESC LIMIT 1) base
+           JOIN pg_catalog.pg_opclass oc ON oc.opcintype = base.t AND oc.opcdefault
+           JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod AND am.amname = 'btree'
+           JOIN pg_catalog.pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amoplefttype = base.t
+                                     AND ao.amoprighttype = base.t AND ao.amopstrategy = 3
+           JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr
+           JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+          LIMIT 1),
+        'OPERATOR(pg_catalog.=)')
+$$;
+COMMENT ON FUNCTION timeline.equality_operator(pg_catalog.regtype) IS
+'internal: OPERATOR(schema.=), the equality of an entity type''s default btree operator class (pg_catalog''s if none of its own)';
+
 CREATE FUNCTION timeline.source_relation(source pg_catalog.text,
     OUT relation pg_catalog.regclass, OUT entity_column pg_catalog.name,
     OUT time_column pg_catalog.name, OUT seq_column pg_catalog.name)
@@ -3341,6 +3374,7 @@ DECLARE
     everything bool;
     et regtype;
     coll text;
+    eq text;
 BEGIN
     SELECT * INTO ms FROM timeline.materialization_source m WHERE m.id = materialization;
     PERFORM timeline.enter_feature_set_zone(ms.feature_set);
@@ -3348,6 +3382,8 @@ BEGIN
     et := timeline.column_type(s.relation, s.entity_column)::regtype;
     -- the work tables' entities are grouped under the source's collation
     coll := coalesce(timeline.column_collation(s.relation, s.entity_column), '');
+    -- and compared with the type's own equality (search_path is pg_catalog)
+    eq := timeline.equality_operator(et);
     SELECT string_agg(format('%I', c.feature), ', '),
            string_agg(format('timeline.state_advance(%s, %s, %s)', c.new_state, c.points, c.reset), ', '),
            string_agg(format('%1$I = timeline.state_advance(st.%1$I, b.%2$I, b.%3$I)', c.feature,
@@ -3377,29 +3413,29 @@ BEGIN
         fold_sql := format('SELECT st.entity, st.last_time
                             FROM (SELECT c.entity%2$s AS entity, pg_catalog.min(c.min_time) AS min_time
                                   FROM pg_temp.timeline_changes c WHERE c.entity IS DISTINCT FROM NULL GROUP BY 1) c
-                            JOIN timeline_state.%1$I st ON st.entity = c.entity
-                            WHERE c.min_time > st.last_time', ms.state_table, coll);
+                            JOIN timeline_state.%1$I st ON st.entity %3$s c.entity
+                            WHERE c.min_time > st.last_time', ms.state_table, coll, eq);
         rebuild_sql := format('SELECT DISTINCT c.entity%1$s FROM pg_temp.timeline_changes c
                         WHERE c.entity IS DISTINCT FROM NULL
-                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity = c.entity%1$s)', coll);
+                          AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity %2$s c.entity%1$s)', coll, eq);
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
         EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold', et);
         EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild', et);
 
-        EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity = r.entity',
-                       ms.state_table), et);
+        EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity %s r.entity',
+                       ms.state_table, eq), et);
         EXECUTE format(timeline.work_sql('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM %s AS src
-                        WHERE src.%I IN (SELECT r.entity FROM pg_temp.timeline_rebuild r)
+                        WHERE src.%I %s ANY (SELECT r.entity FROM pg_temp.timeline_rebuild r)
                           AND src.%I IS DISTINCT FROM NULL
                         GROUP BY src.%I
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
                        ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
+                       s.relation, s.entity_column, eq, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
         -- driven by the (analyzed, small) fold list: per entity, an index
         -- range scan of its new events, then the state row by its key
         EXECUTE format(timeline.work_sql('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
@@ -3408,12 +3444,12 @@ BEGIN
                               CROSS JOIN LATERAL (
                                   SELECT pg_catalog.max(src.%I) AS timeline_newest, %s
                                   FROM %s AS src
-                                  WHERE src.%I = f.entity AND src.%I > f.last_time) b
+                                  WHERE src.%I %s f.entity AND src.%I > f.last_time) b
                               WHERE b.timeline_newest IS NOT NULL) b
-                        WHERE st.entity = b.timeline_entity
+                        WHERE st.entity %s b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
                        ms.state_table, fold_sets, s.time_column, batch_cols,
-                       s.relation, s.entity_column, s.time_column) INTO n_folded, newest_fold;
+                       s.relation, s.entity_column, eq, s.time_column, eq) INTO n_folded, newest_fold;
         newest := greatest(newest, newest_fold);
     END IF;
 
@@ -3948,6 +3984,9 @@ DECLARE
     empty text;
     at text := '$2';
     state_type text;
+    eq text;
+    entity_sql text;
+    lasts text[] := '{}';
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     -- current: every feature at now, or at the entity's last event in any
@@ -3959,13 +3998,23 @@ BEGIN
         -- an entity of a type the state's entities do not compare with:
         -- said in the caller's terms (it failed with 42883 and this SQL)
         state_type := timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity');
+        -- the state's own equality (citext's, say), pg_catalog's for built-in
+        -- types; an entity it does not take but that is assigned to the
+        -- state's type (text to citext: current('fs', 'x@a.org')) is cast
+        eq := timeline.equality_operator(state_type::regtype);
+        entity_sql := '$1';
         BEGIN
-            EXECUTE format('SELECT NULL::%s OPERATOR(pg_catalog.=) NULL::%s', state_type, entity_type);
+            EXECUTE format('SELECT NULL::%s %s NULL::%s', state_type, eq, entity_type);
         EXCEPTION WHEN undefined_function THEN
-            RAISE EXCEPTION 'the entities of feature set % are of type %, not %', quote_literal(feature_set),
-                            state_type, entity_type
-                USING ERRCODE = 'datatype_mismatch',
-                      HINT = format('Cast the entity to %s.', state_type);
+            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
+                            WHERE c.castsource = entity_type AND c.casttarget = state_type::regtype
+                              AND c.castcontext IN ('a', 'i')) THEN
+                RAISE EXCEPTION 'the entities of feature set % are of type %, not %', quote_literal(feature_set),
+                                state_type, entity_type
+                    USING ERRCODE = 'datatype_mismatch',
+                          HINT = format('Cast the entity to %s.', state_type);
+            END IF;
+            entity_sql := format('$1::%s', state_type);
         END;
         SELECT string_agg(format('%L, timeline.state_value_at(s.%I, %s, %L)', c.feature, c.feature,
                                  at, c.time_zone), ', ' ORDER BY c.position),
@@ -3978,14 +4027,14 @@ BEGIN
                   JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
                   JOIN timeline.feature_set_def fd ON fd.name = m.feature_set
                  WHERE m.feature_set = ms.feature_set AND d.source = ms.source) c;
-        parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity OPERATOR(pg_catalog.=) $1), pg_catalog.jsonb_build_object(%s))',
-                                 pairs, ms.state_table, empty);
+        parts := parts || format('coalesce((SELECT pg_catalog.jsonb_build_object(%s) FROM timeline_state.%I s WHERE s.entity %s %s), pg_catalog.jsonb_build_object(%s))',
+                                 pairs, ms.state_table, eq, entity_sql, empty);
+        lasts := lasts || format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity %s %s)',
+                                 ms.state_table, eq, entity_sql);
     END LOOP;
     IF at_least_last THEN
-        RETURN 'SELECT ' || array_to_string(parts, ' OPERATOR(pg_catalog.||) ') || format(' FROM (SELECT greatest($2, %s) AS at) a',
-            (SELECT string_agg(format('(SELECT l.last_time FROM timeline_state.%I l WHERE l.entity OPERATOR(pg_catalog.=) $1)',
-                                      m.state_table), ', ' ORDER BY m.id)
-               FROM timeline.materialization_source m WHERE m.feature_set = read_state_sql.feature_set));
+        RETURN 'SELECT ' || array_to_string(parts, ' OPERATOR(pg_catalog.||) ')
+               || format(' FROM (SELECT greatest($2, %s) AS at) a', array_to_string(lasts, ', '));
     END IF;
     RETURN 'SELECT ' || array_to_string(parts, ' OPERATOR(pg_catalog.||) ');
 END;
@@ -4038,6 +4087,7 @@ DECLARE
     others text;
     pending int8;
     t timestamptz := pg_catalog.statement_timestamp();
+    eq text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -4046,6 +4096,8 @@ BEGIN
     END IF;
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = verify.feature_set ORDER BY m.id LOOP
         s := timeline.source_relation(ms.source);
+        -- the entity type's own equality (see equality_operator)
+        eq := timeline.equality_operator(timeline.column_type(s.relation, s.entity_column)::regtype);
         EXECUTE format('SELECT pg_catalog.count(*) FROM timeline_state.%I', ms.log_table) INTO pending;
         IF pending > 0 THEN
             RAISE NOTICE 'source % has % pending changes; their entities are skipped until timeline.refresh',
@@ -4061,9 +4113,10 @@ BEGIN
         -- the entity's last event in the other sources, in their states and
         -- recomputed: every feature is read at one instant
         SELECT coalesce(string_agg(format(
-                   ', (SELECT o.last_time FROM timeline_state.%I o WHERE o.entity = coalesce(st.st_entity, rc.rc_entity))'
-                   ', (SELECT pg_catalog.max(o.%I) FROM %s AS o WHERE o.%I = coalesce(st.st_entity, rc.rc_entity))',
-                   m2.state_table, o.time_column, o.relation, o.entity_column), '' ORDER BY m2.id), '')
+                   ', (SELECT o.last_time FROM timeline_state.%1$I o WHERE o.entity %5$s coalesce(st.st_entity, rc.rc_entity))'
+                   ', (SELECT pg_catalog.max(o.%2$I) FROM %3$s AS o WHERE o.%4$I %5$s coalesce(st.st_entity, rc.rc_entity))',
+                   m2.state_table, o.time_column, o.relation, o.entity_column,
+                   timeline.equality_operator(timeline.column_type(o.relation, o.entity_column)::regtype)), '' ORDER BY m2.id), '')
           INTO others
           FROM timeline.materialization_source m2, timeline.source_relation(m2.source) o
          WHERE m2.feature_set = verify.feature_set AND m2.id <> ms.id;
@@ -4075,9 +4128,9 @@ BEGIN
                          GROUP BY src.%I),
                   x AS (SELECT coalesce(st.st_entity, rc.rc_entity) AS entity,
                                greatest($1, st.st_last, rc.rc_last%s) AS at, st.*, rc.*
-                        FROM st FULL JOIN rc ON rc.rc_entity = st.st_entity
+                        FROM st FULL JOIN rc ON rc.rc_entity %s st.st_entity
                         WHERE NOT EXISTS (SELECT 1 FROM timeline_state.%I l
-                                          WHERE l.entity = coalesce(st.st_entity, rc.rc_entity) OR l.everything))
+                                          WHERE l.entity %s coalesce(st.st_entity, rc.rc_entity) OR l.everything))
              SELECT x.entity::pg_catalog.text, v.feature, v.materialized, v.recomputed
              FROM x CROSS JOIN LATERAL (VALUES %s) AS v(feature, materialized, recomputed)
              WHERE v.materialized IS DISTINCT FROM v.recomputed
@@ -4086,8 +4139,8 @@ BEGIN
             CASE WHEN sample IS NULL THEN '' ELSE format('ORDER BY pg_catalog.random() LIMIT %s', sample) END,
             s.entity_column, s.time_column, cols_tl, s.relation, s.entity_column, s.time_column,
             CASE WHEN sample IS NULL THEN ''
-                 ELSE format('AND src.%I IN (SELECT st.st_entity FROM st)', s.entity_column) END,
-            s.entity_column, others, ms.log_table, vals)
+                 ELSE format('AND src.%I %s ANY (SELECT st.st_entity FROM st)', s.entity_column, eq) END,
+            s.entity_column, others, eq, ms.log_table, eq, vals)
         USING t;
     END LOOP;
 END;

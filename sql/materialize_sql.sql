@@ -88,6 +88,38 @@ SELECT timeline.drop_materialization('mciev'), timeline.drop_materialization('mc
 DROP TABLE mciev;
 DROP COLLATION mci;
 
+-- an entity type whose equality is not pg_catalog's (citext's, in its own
+-- schema): the state is kept and read with the type's own =, as its GROUP
+-- BY and primary key group it (a bare = under search_path pg_catalog was
+-- text's, by citext's implicit cast: the spellings were one entity to the
+-- GROUP BY and two to the joins, so both modes summed wrong, verify found
+-- it, and current read NULL for one spelling)
+CREATE SCHEMA mcit;
+CREATE EXTENSION citext SCHEMA mcit;
+CREATE TABLE mctev (who mcit.citext, ts timestamptz, v float8);
+INSERT INTO mctev VALUES ('x@a.org', '2024-01-01', 1);
+SELECT timeline.create_source('mctev', 'mctev', 'who', 'ts', create_index => true);
+SELECT timeline.create_feature('mctev_sum', 'mctev', 'sum', 'v'), timeline.create_feature('mctev_n_1d', 'mctev', 'count', NULL, '1 day');
+SELECT timeline.create_feature_set('mctev', ARRAY['mctev_sum', 'mctev_n_1d'], time_zone => 'UTC');
+SELECT timeline.create_feature_set('mctev_i', ARRAY['mctev_sum', 'mctev_n_1d'], time_zone => 'UTC');
+SELECT timeline.materialize('mctev'), timeline.materialize('mctev_i', 'immediate');
+INSERT INTO mctev VALUES ('X@a.org', '2024-01-02', 10);
+INSERT INTO mctev VALUES ('x@a.org', '2024-01-03', 100);
+INSERT INTO mctev VALUES ('X@A.ORG', '2024-01-02 12:00', 1000);
+SELECT timeline.refresh('mctev');
+SELECT fs, timeline.as_of(fs, 'X@A.org'::mcit.citext, '2024-01-03') AS upper, timeline.as_of(fs, 'x@a.org'::mcit.citext, '2024-01-03') AS lower
+FROM unnest(ARRAY['mctev', 'mctev_i']) fs;
+SELECT fs, (SELECT count(*) FROM timeline.verify(fs)) AS differences FROM unnest(ARRAY['mctev', 'mctev_i']) fs;
+-- a text entity is cast to the state's citext, and read with citext's =
+SELECT timeline.current('mctev', 'X@A.ORG'::text) = timeline.current('mctev', 'x@a.org'::mcit.citext) AS text_reads_citext,
+       timeline.as_of('mctev', 'X@A.ORG'::varchar, '2024-01-03') AS varchar_entity;
+SELECT * FROM timeline_state.mctev_i;
+SELECT entity, timeline.value_at(s, '2024-01-03') AS sum, timeline.value_at(n, '2024-01-03') AS n_1d
+FROM timeline.feature_timelines('mctev') AS f(entity mcit.citext, s timeline.timeline, n timeline.timeline);
+SELECT timeline.drop_materialization('mctev'), timeline.drop_materialization('mctev_i');
+DROP TABLE mctev;
+DROP SCHEMA mcit CASCADE;
+
 -- a feature whose text names a work table (here in a literal) is folded
 -- and rebuilt as written: the work tables' names were rewritten in the
 -- whole statement, literal included, and the fold counted 1, not 2
