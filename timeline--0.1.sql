@@ -4308,6 +4308,11 @@ BEGIN
     -- or rounded)
     IF timeline.column_type(s.relation, s.entity_column) IS DISTINCT FROM
            timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
+       -- and its collation, which the state's entities take: under another
+       -- one the source's GROUP BY and the state would disagree on which
+       -- entities are one (a helper's bug hunt)
+       OR timeline.column_collation(s.relation, s.entity_column) IS DISTINCT FROM
+           timeline.column_collation(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
        -- by type, not as format_type spells it: timestamptz(3) is one
        -- (its every ALTER TABLE was refused)
        OR (SELECT a.atttypid FROM pg_attribute a
@@ -4319,7 +4324,7 @@ BEGIN
         RAISE EXCEPTION 'cannot change table % this way because materialized feature set % reads it as source %',
                         s.relation, quote_literal(ms.feature_set), quote_literal(ms.source)
             USING ERRCODE = 'dependent_objects_still_exist',
-                  DETAIL = format('Its entity column must keep type %s, its time column timestamp with time zone, and its seq column an integer type.',
+                  DETAIL = format('Its entity column must keep type %s and its collation, its time column timestamp with time zone, and its seq column an integer type.',
                                   timeline.column_type(format('timeline_state.%I', ms.state_table)::regclass, 'entity')),
                   HINT = format('Drop the materialization first: SELECT timeline.drop_materialization(%L);', ms.feature_set);
     END IF;

@@ -329,6 +329,20 @@ INSERT INTO mtab.ev3 VALUES (1, '2024-02-02', 2, 'x');
 SELECT timeline.current('mtab3i', 1) AS ms_time_column;
 SELECT timeline.drop_materialization('mtab3i');
 DROP TABLE mtab.ev3;
+-- an entity column keeps its collation, which the state's entities took
+-- (under another one the source's GROUP BY and the state would disagree on
+-- which entities are one)
+CREATE TABLE mtab.evc (name text, ts timestamptz, amount float8);
+INSERT INTO mtab.evc VALUES ('a', '2024-02-01', 1);
+SELECT timeline.create_source('mtabc', 'mtab.evc', 'name', 'ts');
+SELECT timeline.create_feature('mtabc_sum', 'mtabc', 'sum', 'amount');
+SELECT timeline.create_feature_set('mtabcd', ARRAY['mtabc_sum']);
+SELECT timeline.materialize('mtabcd');
+\set VERBOSITY terse
+ALTER TABLE mtab.evc ALTER COLUMN name TYPE text COLLATE "C";
+\set VERBOSITY default
+SELECT timeline.drop_materialization('mtabcd');
+DROP TABLE mtab.evc;
 -- the entity, time and seq columns keep the types the state was made with
 -- (a retyped entity column made every write fail; a seq of text rounded or
 -- failed), and renaming the table through ALTER INDEX or its schema through
