@@ -4161,16 +4161,23 @@ BEGIN
     -- the job runs refresh as its scheduler, and its name is recorded for
     -- drop_materialization: only who may change the materialization (a
     -- job of anyone else failed every run, and row-level security kept its
-    -- name out of the record, so drop_materialization left it behind)
+    -- name out of the record, so drop_materialization left it behind); and
+    -- only its owner, not a member of that role nor a superuser: every run
+    -- computes the features, whose code is the owner's, with the job's
+    -- rights (a superuser's job made the owner superuser at its next run
+    -- after the owner replaced a function a feature calls; found by a
+    -- helper's security review)
     IF NOT EXISTS (SELECT 1 FROM timeline.materialization_def d
                    WHERE d.feature_set = schedule_refresh.feature_set
-                     AND pg_has_role(current_user, d.owner, 'MEMBER')) THEN
+                     AND d.owner = current_user) THEN
         RAISE EXCEPTION 'materialized feature set % belongs to role %', quote_literal(feature_set),
                         quote_ident((SELECT d.owner::text FROM timeline.materialization_def d
                                       WHERE d.feature_set = schedule_refresh.feature_set))
             USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = 'Its refreshes are scheduled by the materialization''s owner, or a member of that role.',
-                  HINT = 'Ask that role to schedule them.';
+                  DETAIL = 'Its refreshes are scheduled by the materialization''s owner, and run as that role: each run computes the features with the job''s rights.',
+                  HINT = format('Schedule them as that role (SET ROLE %I).',
+                                (SELECT d.owner FROM timeline.materialization_def d
+                                  WHERE d.feature_set = schedule_refresh.feature_set));
     END IF;
     IF to_regnamespace('cron') IS NULL OR NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
@@ -4199,8 +4206,11 @@ BEGIN
     PERFORM timeline.check_materialized(feature_set);
     SELECT * INTO d FROM timeline.materialization_def m WHERE m.feature_set = drop_materialization.feature_set;
     PERFORM pg_advisory_xact_lock(hashtext('timeline.refresh'), hashtext(feature_set));
+    -- the owner's job (schedule_refresh's): a superuser sees every role's
+    -- jobs, and another role's of that name is none of this
     IF d.job_name IS NOT NULL AND to_regnamespace('cron') IS NOT NULL THEN
-        EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1' USING d.job_name;
+        EXECUTE 'SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1 AND username = $2'
+          USING d.job_name, d.owner::text;
     END IF;
     EXECUTE format('DROP VIEW IF EXISTS timeline_state.%I', feature_set);
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = drop_materialization.feature_set LOOP
