@@ -4042,6 +4042,63 @@ $$;
 COMMENT ON FUNCTION timeline.read_state_sql(pg_catalog.text, pg_catalog.bool, pg_catalog.regtype) IS
 'internal: the SQL of one read of a materialized feature set ($1 entity of the given type, $2 time), prepared and cached by read_state';
 
+-- a read runs with the reader's rights on the owner's state tables, whose
+-- owner can make them run its code: a view in a state table's place (the
+-- schema is open to CREATE), row-level security policies, or a column of
+-- a type of its own cast implicitly where the read takes bytea or
+-- timestamptz: the functions of each ran with the reader's rights (a
+-- superuser's read made the owner superuser; found by a helper's security
+-- review).  So a read takes only state tables as materialize made them:
+-- tables, of the columns and types it made, without row-level security
+-- that applies to the reader.  read_state calls it once the read is
+-- prepared, holding the tables' locks, so none can change in between
+CREATE FUNCTION timeline.check_state_tables(feature_set pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ms timeline.materialization_source;
+    rel regclass;
+    src regclass;
+    entity_column name;
+    problem text;
+BEGIN
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = check_state_tables.feature_set ORDER BY m.id LOOP
+        rel := timeline.relation_named('timeline_state', ms.state_table);
+        SELECT timeline.relation_named(d.relation_schema, d.relation_name), d.entity_column INTO src, entity_column
+          FROM timeline.source_def d WHERE d.name = ms.source;
+        problem := CASE
+            WHEN rel IS NULL THEN NULL
+            WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = rel) <> 'r' THEN 'it is not a table'
+            WHEN row_security_active(rel) THEN 'row-level security applies to it'
+            WHEN timeline.column_type(rel, 'last_time') IS DISTINCT FROM 'timestamp with time zone' THEN
+                'its column last_time is not of type timestamp with time zone'
+            WHEN EXISTS (SELECT 1 FROM timeline.feature_set_member m
+                           JOIN timeline.feature_def d ON d.name = m.feature AND d.version = m.version
+                          WHERE m.feature_set = ms.feature_set AND d.source = ms.source
+                            AND timeline.column_type(rel, m.feature) IS DISTINCT FROM 'bytea') THEN
+                'a column of a feature is not of type bytea'
+            -- the source's entity type, which check_source_ddl keeps
+            WHEN src IS NOT NULL AND timeline.column_type(rel, 'entity')
+                                     IS DISTINCT FROM timeline.column_type(src, entity_column) THEN
+                format('its column entity is not of type %s', timeline.column_type(src, entity_column))
+        END;
+        IF problem IS NOT NULL THEN
+            RAISE EXCEPTION 'state table %.% of materialized feature set % is not as timeline.materialize made it',
+                            'timeline_state', quote_ident(ms.state_table), quote_literal(ms.feature_set)
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('%s: reading it could run code of its owner, %s, with your rights.',
+                                      upper(left(problem, 1)) || substr(problem, 2), quote_ident(ms.owner)),
+                      HINT = format('Have that role rebuild it: SELECT timeline.drop_materialization(%1$L); SELECT timeline.materialize(%1$L);',
+                                    ms.feature_set);
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_state_tables(pg_catalog.text) IS
+'internal: raises unless the state tables of a materialized feature set are tables as materialize made them, without row-level security that applies to the caller';
+
 CREATE FUNCTION timeline.read_state(feature_set pg_catalog.text, entity anyelement, t pg_catalog.timestamptz,
                                     at_least_last pg_catalog.bool)
 RETURNS pg_catalog.jsonb

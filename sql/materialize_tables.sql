@@ -616,3 +616,84 @@ SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_e
 DROP TABLE mevil_unrelated;
 DROP SCHEMA mevil CASCADE;
 DROP ROLE regress_timeline_evil;
+-- a read runs with the reader's rights on the owner's state tables: one
+-- replaced by a view of the owner's, one with policies that apply to the
+-- reader, or a column retyped to a type of the owner's with an implicit
+-- cast ran the owner's code with the reader's rights (found by a helper's
+-- security review: a superuser's current made the owner superuser); such
+-- a state table is refused (55000), one as materialize made it is read,
+-- and a superuser schedules no refresh of another role's materialization
+-- (the job would run the owner's features with its rights at every run)
+CREATE ROLE regress_timeline_evil;
+CREATE ROLE regress_timeline_reader;
+-- the read, or its error without the state table's number
+CREATE FUNCTION mevil_read(fs text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    RETURN timeline.current(fs, 1)::text;
+EXCEPTION WHEN object_not_in_prerequisite_state THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN format('%s: %s (%s)', SQLSTATE, regexp_replace(SQLERRM, 'state_[0-9]+', 'state_N'), detail);
+END
+$$;
+CREATE SCHEMA mevil AUTHORIZATION regress_timeline_evil;
+SET ROLE regress_timeline_evil;
+CREATE TABLE mevil.ran (who name);
+GRANT INSERT ON mevil.ran TO PUBLIC;
+CREATE FUNCTION mevil.note() RETURNS bool LANGUAGE sql AS $$ INSERT INTO mevil.ran VALUES (current_user) RETURNING true $$;
+CREATE TABLE mevil.ev (uid int, ts timestamptz, amount float8);
+INSERT INTO mevil.ev VALUES (1, '2024-01-01', 1.5);
+SELECT timeline.create_source('mevil3', 'mevil.ev', 'uid', 'ts');
+SELECT timeline.create_feature('mevil3_sum', 'mevil3', 'sum', 'amount');
+SELECT timeline.create_feature_set('mevil3_fs', ARRAY['mevil3_sum']);
+SELECT timeline.materialize('mevil3_fs');
+SELECT state_table AS mevil_state FROM timeline.materialization_source WHERE feature_set = 'mevil3_fs' \gset
+GRANT USAGE ON SCHEMA mevil TO regress_timeline_reader;
+GRANT SELECT ON timeline_state.:"mevil_state" TO regress_timeline_reader;
+RESET ROLE;
+SELECT timeline.current('mevil3_fs', 1) AS untouched;
+-- a view in the state table's place
+SET ROLE regress_timeline_evil;
+ALTER TABLE timeline_state.:"mevil_state" RENAME TO mevil_real;
+CREATE VIEW timeline_state.:"mevil_state" AS SELECT * FROM timeline_state.mevil_real WHERE mevil.note();
+RESET ROLE;
+SELECT mevil_read('mevil3_fs');
+\set VERBOSITY sqlstate
+SELECT timeline.as_of('mevil3_fs', 1, '2024-06-01');
+\set VERBOSITY default
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+-- policies, which the owner and a superuser do not run
+SET ROLE regress_timeline_evil;
+DROP VIEW timeline_state.:"mevil_state";
+ALTER TABLE timeline_state.mevil_real RENAME TO :"mevil_state";
+ALTER TABLE timeline_state.:"mevil_state" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON timeline_state.:"mevil_state" USING (mevil.note());
+SELECT timeline.current('mevil3_fs', 1) AS owners_read;
+SET ROLE regress_timeline_reader;
+SELECT mevil_read('mevil3_fs');
+RESET ROLE;
+SELECT timeline.current('mevil3_fs', 1) AS superusers_read;
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+-- a feature's column of a type of the owner's, cast implicitly to bytea
+SET ROLE regress_timeline_evil;
+DROP POLICY p ON timeline_state.:"mevil_state";
+ALTER TABLE timeline_state.:"mevil_state" DISABLE ROW LEVEL SECURITY;
+SET ROLE regress_timeline_reader;
+SELECT timeline.current('mevil3_fs', 1) AS readers_read;
+SET ROLE regress_timeline_evil;
+CREATE TYPE mevil.blob AS (b bytea);
+CREATE FUNCTION mevil.unwrap(mevil.blob) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM mevil.note(); RETURN $1.b; END $$;
+CREATE CAST (mevil.blob AS bytea) WITH FUNCTION mevil.unwrap(mevil.blob) AS IMPLICIT;
+DROP VIEW timeline_state.mevil3_fs;
+ALTER TABLE timeline_state.:"mevil_state" ALTER COLUMN mevil3_sum TYPE mevil.blob USING ROW(mevil3_sum);
+RESET ROLE;
+SELECT mevil_read('mevil3_fs');
+SELECT count(*) AS ran_as_others FROM mevil.ran WHERE who <> 'regress_timeline_evil';
+SELECT timeline.schedule_refresh('mevil3_fs', '* * * * *');
+SET ROLE regress_timeline_evil;
+SELECT timeline.drop_materialization('mevil3_fs');
+RESET ROLE;
+DROP SCHEMA mevil CASCADE;
+DROP FUNCTION mevil_read(text);
+DROP ROLE regress_timeline_evil, regress_timeline_reader;

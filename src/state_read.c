@@ -9,7 +9,7 @@
  * (in the install script, with every identifier quoted).  Parsing and
  * planning that SQL on every call would cost far more than the lookup, so
  * each backend keeps the prepared plan per (feature set, entity type, read
- * mode) in a hash table.
+ * mode, role) in a hash table.
  *
  * Validity: a plan belongs to one materialization of the feature set, whose
  * feature versions and state tables never change.  Materializing again, or
@@ -19,12 +19,22 @@
  * (or reports that the feature set is no longer materialized).  A valid
  * plan costs one execution per read, no catalog query.
  *
+ * Trust: the state tables belong to the materialization's owner and the
+ * read runs with the reader's rights, so a plan is made only after
+ * timeline.check_state_tables found them, locked, as materialize made them
+ * (a view or a policy of the owner's in their place ran its code with the
+ * reader's rights, a superuser's too).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "storage/lockdefs.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -40,6 +50,7 @@ typedef struct ReadPlanKey
 	char		feature_set[NAMEDATALEN];
 	Oid			entity_type;
 	bool		at_least_last;
+	Oid			reader;			/* the checks depend on the role (policies) */
 } ReadPlanKey;
 
 #define READ_MAX_TABLES		16
@@ -120,6 +131,34 @@ PrepareRead(ReadPlanEntry *e, text *feature_set, Oid entity_type, bool at_least_
 	args[0] = PointerGetDatum(feature_set);
 	args[1] = BoolGetDatum(at_least_last);
 	args[2] = ObjectIdGetDatum(entity_type);
+
+	/*
+	 * the state tables the plan reads, whose invalidation makes it stale:
+	 * locked first, then checked (timeline.check_state_tables: they are the
+	 * owner's, and a view or a policy of its own in their place would run
+	 * its code with the reader's rights), so none can change before the
+	 * read is built (read_state_sql compares the reader's entity type with
+	 * theirs) and prepared; a change after this transaction invalidates the
+	 * plan, and the next read checks again
+	 */
+	if (SPI_execute_with_args("SELECT m.state_table::pg_catalog.text FROM timeline.materialization_source m "
+							  "WHERE m.feature_set = $1 ORDER BY m.id",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not list the state tables of a feature set");
+	e->ntables = SPI_processed <= READ_MAX_TABLES ? (int) SPI_processed : -1;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *table = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		Oid			relid;
+
+		relid = RangeVarGetRelid(makeRangeVar("timeline_state", table, -1), AccessShareLock, true);
+		if (e->ntables >= 0)
+			e->tables[i] = relid;
+	}
+	if (SPI_execute_with_args("SELECT timeline.check_state_tables($1)",
+							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not check the state tables of a feature set");
+
 	sql_plan = SPI_prepare("SELECT timeline.read_state_sql($1, $2, $3)", 3, argtypes);
 	if (sql_plan == NULL ||
 		SPI_execute_plan(sql_plan, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -133,15 +172,6 @@ PrepareRead(ReadPlanEntry *e, text *feature_set, Oid entity_type, bool at_least_
 	if (plan == NULL)
 		elog(ERROR, "could not prepare the read of a feature set: %s",
 			 SPI_result_code_string(SPI_result));
-
-	/* the state tables the plan reads, whose invalidation makes it stale */
-	if (SPI_execute_with_args("SELECT pg_catalog.to_regclass(pg_catalog.format('timeline_state.%I', m.state_table))::pg_catalog.oid "
-							  "FROM timeline.materialization_source m WHERE m.feature_set = $1",
-							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not list the state tables of a feature set");
-	e->ntables = SPI_processed <= READ_MAX_TABLES ? (int) SPI_processed : -1;
-	for (int i = 0; i < e->ntables; i++)
-		e->tables[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
 
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep the read plan of a feature set");
@@ -184,6 +214,7 @@ timeline_read_state(PG_FUNCTION_ARGS)
 	strlcpy(key.feature_set, name, NAMEDATALEN);
 	key.entity_type = entity_type;
 	key.at_least_last = PG_ARGISNULL(3) ? false : PG_GETARG_BOOL(3);
+	key.reader = GetUserId();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
