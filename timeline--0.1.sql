@@ -2154,6 +2154,9 @@ DECLARE
     cols text;
     from_sql text := '';
     i int := 0;
+    sources text[] := '{}';
+    eq text;
+    entities text;
 BEGIN
     -- one GROUP BY query per source: every feature of a source in one scan
     FOR g IN
@@ -2163,6 +2166,7 @@ BEGIN
          GROUP BY m.source ORDER BY min(m.position)
     LOOP
         i := i + 1;
+        sources := sources || g.source;
         s := timeline.source_relation(g.source);
         SELECT string_agg(format(E'\n       %s AS %I', timeline.compile_feature(f, v), f), ',')
           INTO cols FROM unnest(g.features, g.versions) AS u(f, v);
@@ -2171,13 +2175,24 @@ BEGIN
         parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS DISTINCT FROM NULL\n GROUP BY src.%I) AS g%s',
                                  s.entity_column, cols, s.relation, s.entity_column, s.entity_column, i);
     END LOOP;
+    -- joined on the entity with its type's own equality, the one each
+    -- source's GROUP BY uses (see equality_operator): USING (entity) took
+    -- the = of search_path pg_catalog, text's for citext entities, so
+    -- 'Ab' of one source and 'aB' of another were two entities
     from_sql := parts[1];
+    entities := 'g1.entity';
+    eq := coalesce(timeline.equality_operator(timeline.entity_type(sources)::regtype), 'OPERATOR(pg_catalog.=)');
     FOR i IN 2 .. cardinality(parts) LOOP
-        from_sql := from_sql || E'\nFULL JOIN ' || parts[i] || ' USING (entity)';
+        from_sql := from_sql || format(E'\nFULL JOIN %s ON %s %s g%s.entity',
+                                       parts[i], CASE WHEN i = 2 THEN entities ELSE format('coalesce(%s)', entities) END,
+                                       eq, i);
+        entities := entities || format(', g%s.entity', i);
     END LOOP;
     SELECT string_agg(format('%I', m.feature), ', ' ORDER BY m.position) INTO cols
       FROM timeline.feature_set_members(feature_set) m;
-    RETURN format(E'SELECT entity, %s\nFROM %s', cols, from_sql);
+    RETURN format(E'SELECT %s, %s\nFROM %s',
+                  CASE WHEN cardinality(parts) = 1 THEN 'entity' ELSE format('coalesce(%s) AS entity', entities) END,
+                  cols, from_sql);
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_set_sql(pg_catalog.text) IS
@@ -3802,6 +3817,9 @@ DECLARE
     cols text;
     view_from text;
     view_cols text;
+    view_entity text;
+    eq text;
+    ms timeline.materialization_source;
     n int8 := 0;
     total int8 := 0;
 BEGIN
@@ -3884,10 +3902,27 @@ BEGIN
         total := total + n;
     END LOOP;
 
-    -- the read view: one row per entity with every feature as of now
-    SELECT string_agg(format('timeline_state.%I s%s', m.state_table, m.id), ' FULL JOIN ' ORDER BY m.id)
-             || coalesce(' USING (entity)', ''),
-           (SELECT string_agg(format('%s AS %I',
+    -- the read view: one row per entity with every feature as of now; the
+    -- states joined on the entity with its type's own equality, as
+    -- feature_set_sql joins the sources (USING (entity) took text's = for
+    -- citext entities: 'Ab' and 'aB' of two sources were two rows)
+    SELECT coalesce(timeline.equality_operator(timeline.entity_type(array_agg(m.source ORDER BY m.id))::regtype),
+                    'OPERATOR(pg_catalog.=)')
+      INTO eq
+      FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
+    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set ORDER BY m.id LOOP
+        IF view_from IS NULL THEN
+            view_from := format('timeline_state.%I s%s', ms.state_table, ms.id);
+            view_entity := format('s%s.entity', ms.id);
+        ELSE
+            view_from := view_from || format(' FULL JOIN timeline_state.%I s%s ON %s %s s%s.entity', ms.state_table, ms.id,
+                                             CASE WHEN view_entity LIKE '%,%' THEN format('coalesce(%s)', view_entity)
+                                                  ELSE view_entity END, eq, ms.id);
+            view_entity := view_entity || format(', s%s.entity', ms.id);
+        END IF;
+    END LOOP;
+    view_entity := CASE WHEN view_entity LIKE '%,%' THEN format('coalesce(%s) AS entity', view_entity) ELSE 'entity' END;
+    SELECT (SELECT string_agg(format('%s AS %I',
                                      timeline.zero_count_sql(x.aggregate,
                                          format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), %3$s), %4$L)',
                                                 ms2.id, x.feature, lasts.times, fd.time_zone)),
@@ -3900,12 +3935,8 @@ BEGIN
               CROSS JOIN (SELECT string_agg(format('s%s.last_time', m3.id), ', ' ORDER BY m3.id) AS times
                             FROM timeline.materialization_source m3
                            WHERE m3.feature_set = materialize.feature_set) lasts)
-      INTO view_from, view_cols
-      FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
-    IF (SELECT count(*) FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set) = 1 THEN
-        view_from := replace(view_from, ' USING (entity)', '');
-    END IF;
-    EXECUTE format('CREATE VIEW timeline_state.%I AS SELECT entity, %s FROM %s', feature_set, view_cols, view_from);
+      INTO view_cols;
+    EXECUTE format('CREATE VIEW timeline_state.%I AS SELECT %s, %s FROM %s', feature_set, view_entity, view_cols, view_from);
     EXECUTE format('COMMENT ON VIEW timeline_state.%I IS %L', feature_set,
                    format('every feature of feature set %s as of now, one row per entity (timeline.materialize)', feature_set));
     RETURN total;

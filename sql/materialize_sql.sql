@@ -120,6 +120,41 @@ SELECT timeline.drop_materialization('mctev'), timeline.drop_materialization('mc
 DROP TABLE mctev;
 DROP SCHEMA mcit CASCADE;
 
+-- a feature set over several sources of citext entities joins them with
+-- citext's =, in feature_timelines and the materialized read view: 'Ab'
+-- of one source and 'aB' of another are one entity (USING (entity) took
+-- text's = under search_path pg_catalog: two rows); and three sources
+-- make a read view (their states were joined as "s1 FULL JOIN s2 FULL
+-- JOIN s3 USING (entity)", a syntax error that failed materialize)
+CREATE SCHEMA mcit;
+CREATE EXTENSION citext SCHEMA mcit;
+CREATE TABLE mcx1 (who mcit.citext, ts timestamptz, v float8);
+CREATE TABLE mcx2 (who mcit.citext, ts timestamptz, v float8);
+CREATE TABLE mcx3 (who mcit.citext, ts timestamptz, v float8);
+INSERT INTO mcx1 VALUES ('Ab', '2024-01-01', 1), ('only1', '2024-01-01', 2);
+INSERT INTO mcx2 VALUES ('aB', '2024-01-01', 10), ('AB', '2024-01-02', 20), ('ONLY3', '2024-01-01', 30);
+INSERT INTO mcx3 VALUES ('ab', '2024-01-01', 100), ('only3', '2024-01-01', 300);
+SELECT timeline.create_source('mcx' || i, 'mcx' || i, 'who', 'ts', create_index => true) FROM generate_series(1, 3) i;
+SELECT timeline.create_feature('mcx' || i || '_sum', 'mcx' || i, 'sum', 'v') FROM generate_series(1, 3) i;
+SELECT timeline.create_feature_set('mcx2fs', ARRAY['mcx1_sum', 'mcx2_sum'], time_zone => 'UTC'),
+       timeline.create_feature_set('mcx3fs', ARRAY['mcx1_sum', 'mcx2_sum', 'mcx3_sum'], time_zone => 'UTC');
+SELECT entity, timeline.value_at(a, '2024-01-03') AS mcx1_sum, timeline.value_at(b, '2024-01-03') AS mcx2_sum
+FROM timeline.feature_timelines('mcx2fs') AS f(entity mcit.citext, a timeline.timeline, b timeline.timeline) ORDER BY 1;
+SELECT entity, timeline.value_at(a, '2024-01-03') AS mcx1_sum, timeline.value_at(b, '2024-01-03') AS mcx2_sum,
+       timeline.value_at(c, '2024-01-03') AS mcx3_sum
+FROM timeline.feature_timelines('mcx3fs') AS f(entity mcit.citext, a timeline.timeline, b timeline.timeline, c timeline.timeline)
+ORDER BY 1;
+SELECT timeline.materialize('mcx2fs');
+SELECT timeline.materialize('mcx3fs', 'immediate');
+INSERT INTO mcx3 VALUES ('AB', '2024-01-02', 1000);
+SELECT * FROM timeline_state.mcx2fs ORDER BY 1;
+SELECT * FROM timeline_state.mcx3fs ORDER BY 1;
+SELECT timeline.as_of('mcx3fs', 'ab'::text, '2024-01-03') AS as_of_ab;
+SELECT fs, (SELECT count(*) FROM timeline.verify(fs)) AS differences FROM unnest(ARRAY['mcx2fs', 'mcx3fs']) fs;
+SELECT timeline.drop_materialization('mcx2fs'), timeline.drop_materialization('mcx3fs');
+DROP TABLE mcx1, mcx2, mcx3;
+DROP SCHEMA mcit CASCADE;
+
 -- a feature whose text names a work table (here in a literal) is folded
 -- and rebuilt as written: the work tables' names were rewritten in the
 -- whole statement, literal included, and the fold counted 1, not 2
