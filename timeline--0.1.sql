@@ -2361,6 +2361,70 @@ $$;
 COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
 'internal: the per-entity SQL expression of a training-set label, its source, how read_at_times reads it (between, with a width for a feature of a trailing window), whether it counts rows, and its filter';
 
+-- how a spine's entities (or a training set's, checked) meet a feature
+-- set's: with the set's equality (that of its entity type, see
+-- equality_operator), the spine's entity cast to the set's type where it is
+-- cast implicitly (citext to text: text's = is then the set's) or where the
+-- set's equality takes it only assigned (text to citext), and under the
+-- collation of the set's entity column, so the spine is grouped as the
+-- sources are.  NULL entity when the two do not compare.  (A bare = under
+-- search_path pg_catalog was text's for citext entities: the spine's
+-- 'X@A.ORG' met only the events of that spelling, 1000 where
+-- feature_timelines gives 1111; and a spine under another collation than
+-- the set's grouped or compared its entities under the spine's)
+CREATE FUNCTION timeline.spine_entity_sql(feature_set pg_catalog.text, entity_sql pg_catalog.text,
+    entity_type pg_catalog.regtype, OUT entity pg_catalog.text, OUT eq pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    sources text[];
+    set_type regtype;
+    s record;
+    coll text;
+BEGIN
+    sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
+                      GROUP BY m.source ORDER BY min(m.position));
+    set_type := timeline.entity_type(sources)::regtype;
+    entity := entity_sql;
+    eq := 'OPERATOR(pg_catalog.=)';
+    IF set_type IS NULL THEN
+        RETURN;                 -- a source gone: the statement says which
+    END IF;
+    eq := timeline.equality_operator(set_type);
+    IF entity_type <> set_type THEN
+        IF EXISTS (SELECT 1 FROM pg_cast c
+                    WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'i') THEN
+            entity := format('(%s)::%s', entity_sql, set_type);
+        ELSE
+            BEGIN
+                EXECUTE format('SELECT NULL::%s %s NULL::%s', set_type, eq, entity_type);
+            EXCEPTION WHEN undefined_function THEN
+                IF NOT EXISTS (SELECT 1 FROM pg_cast c
+                                WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'a') THEN
+                    entity := NULL;
+                    RETURN;
+                END IF;
+                entity := format('(%s)::%s', entity_sql, set_type);
+            END;
+        END IF;
+    END IF;
+    -- the collation of the (first) source's entity column, its type's too
+    IF (SELECT t.typcollation FROM pg_type t
+         WHERE t.oid = CASE WHEN entity = entity_sql THEN entity_type ELSE set_type END) <> 0 THEN
+        s := timeline.source_relation(sources[1]);
+        coll := nullif(timeline.column_collation(s.relation, s.entity_column), '');
+        IF coll IS NULL THEN
+            coll := (SELECT ' COLLATE ' || t.typcollation::regcollation::text FROM pg_type t
+                      WHERE t.oid = set_type AND t.typcollation <> 0);
+        END IF;
+        entity := entity || coalesce(coll, '');
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION timeline.spine_entity_sql(pg_catalog.text, pg_catalog.text, pg_catalog.regtype) IS
+'internal: a spine''s entity as it meets a feature set''s (cast, under the set''s collation) and the set''s equality; NULL entity when they do not compare';
+
 CREATE FUNCTION timeline.create_training_set_in(target_table pg_catalog.text, feature_set pg_catalog.text,
     spine pg_catalog.text, label pg_catalog.text, horizon pg_catalog.interval,
     incomplete_labels pg_catalog.text, caller_search_path pg_catalog.text)
@@ -2379,6 +2443,7 @@ DECLARE
     target_parts text[];
     tgt_schema name;
     set_entity_type text;
+    spine_entity record;
     tgt_name name;
     spine_cols text[];
     spine_types regtype[];
@@ -2495,16 +2560,17 @@ BEGIN
     -- a spine entity that the feature set's entities do not compare with:
     -- said in the caller's terms (it failed with 42883 and the whole
     -- statement built below)
+    -- (the spine's entities meet the set's with the set's equality, cast
+    -- and under its collation as spine_entity_sql says)
     set_entity_type := timeline.entity_type(ARRAY(SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m));
+    spine_entity := timeline.spine_entity_sql(feature_set, 'sp.' || quote_ident(e_col), spine_types[1]);
     IF set_entity_type IS NOT NULL THEN
-        BEGIN
-            EXECUTE format('SELECT NULL::%s OPERATOR(pg_catalog.=) NULL::%s', set_entity_type, spine_types[1]);
-        EXCEPTION WHEN undefined_function THEN
+        IF spine_entity.entity IS NULL THEN
             RAISE EXCEPTION 'the spine''s entity column % has type %, but the entities of feature set % are of type %',
                             quote_ident(e_col), spine_types[1], quote_literal(feature_set), set_entity_type
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = format('Cast it to %s in the spine query.', set_entity_type);
-        END;
+        END IF;
         -- floating point against another type compares through a rounding
         -- cast: one spine value then equals several entities (bigint
         -- 9007199254740992 and ...993 both equal that double), and the row
@@ -2544,13 +2610,15 @@ BEGIN
     -- (its sort of them checks that first) and reads them front to back
     hashagg := current_setting('enable_hashagg');
     PERFORM set_config('enable_hashagg', 'off', true);
+    -- (the entity as it meets the set's: grouped as the sources group theirs)
     EXECUTE format('CREATE TEMP TABLE timeline_spine_arrays ON COMMIT DROP AS
-                    SELECT sp.%1$I AS entity, pg_catalog.array_agg(sp.%2$I) AS ts,
-                           pg_catalog.array_agg(sp.%2$I + %3$L::pg_catalog.interval) AS tsl,
-                           pg_catalog.array_agg(sp.timeline_rid) AS rids
-                    FROM (SELECT * FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS DISTINCT FROM NULL ORDER BY sp.%1$I, sp.%2$I) sp
+                    SELECT sp.entity, pg_catalog.array_agg(sp.t) AS ts,
+                           pg_catalog.array_agg(sp.t + %3$L::pg_catalog.interval) AS tsl,
+                           pg_catalog.array_agg(sp.rid) AS rids
+                    FROM (SELECT %4$s AS entity, sp.%2$I AS t, sp.timeline_rid AS rid
+                          FROM pg_temp.timeline_spine sp WHERE sp.%1$I IS DISTINCT FROM NULL ORDER BY 1, 2) sp
                     GROUP BY 1',
-                   e_col, t_col, coalesce(horizon, interval '0'));
+                   e_col, t_col, coalesce(horizon, interval '0'), spine_entity.entity);
     PERFORM set_config('enable_hashagg', hashagg, true);
     CREATE INDEX ON pg_temp.timeline_spine_arrays (entity);
     -- only the entity's statistics: those of the arrays are never used,
@@ -2670,7 +2738,7 @@ BEGIN
             '        %s\n'
             '        GROUP BY src.%I) f\n'
             '  %s JOIN LATERAL (SELECT sp.ts, sp.tsl, sp.rids FROM pg_temp.timeline_spine_arrays sp\n'
-            '                      WHERE sp.entity = f.entity OFFSET 0) sp%s\n'
+            '                      WHERE sp.entity %s f.entity OFFSET 0) sp%s\n'
             '  %s JOIN LATERAL timeline.read_at_times(sp.rids, sp.ts, sp.tsl, %L::pg_catalog.text[], %L::pg_catalog.text[],\n'
             '                                            %L::pg_catalog.interval[], %L::pg_catalog.int4[], %s)\n'
             '             AS u(timeline_rid pg_catalog.int8, %s)%s)',
@@ -2679,8 +2747,9 @@ BEGIN
                  ELSE format(', timeline.last_time(f.%I) AS timeline_newest', 's' || newest_state) END,
             s.entity_column, fcols, s.relation,
             CASE WHEN whole_source THEN ''
-                 ELSE format('WHERE src.%I IN (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)', s.entity_column) END,
-            s.entity_column, lateral_join, lateral_on, lateral_join,
+                 ELSE format('WHERE src.%I %s ANY (SELECT sp.entity FROM pg_temp.timeline_spine_arrays sp)',
+                             s.entity_column, spine_entity.eq) END,
+            s.entity_column, lateral_join, spine_entity.eq, lateral_on, lateral_join,
             g.reads, read_aggs, g.widths, state_of, state_args, unnest_cols, lateral_on);
         -- back to the spine by merge joins in row id order: each side
         -- sorted in a subquery, so the planner needs no hash join and no
@@ -2829,6 +2898,7 @@ DECLARE
     vcols text;
     gi int := 0;
     m record;
+    check_entity record;
 BEGIN
     IF sample IS NULL OR sample < 1 THEN
         RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
@@ -2870,6 +2940,16 @@ BEGIN
                     FROM (SELECT t.%I AS e, t.%I AS t%s FROM %s AS t
                           ORDER BY pg_catalog.random() LIMIT %s) x',
                    e_col, t_col, fcols, target_table, sample);
+    -- its entities meet the set's as the spine's did (spine_entity_sql)
+    check_entity := timeline.spine_entity_sql(fs, 'c.e',
+                                              (SELECT a.atttypid FROM pg_attribute a
+                                                WHERE a.attrelid = 'pg_temp.timeline_check'::regclass AND a.attname = 'e'));
+    IF check_entity.entity IS NULL THEN
+        RAISE EXCEPTION 'the entity column % of % has type %, but the entities of feature set % are of type %',
+                        quote_ident(e_col), target_table, timeline.column_type(target_table, e_col), quote_literal(fs),
+                        timeline.entity_type(ARRAY(SELECT DISTINCT m.source FROM timeline.feature_set_members(fs) m))
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
 
     -- recompute each sampled row from the events at or before its time only
     FOR g IN
@@ -2886,8 +2966,9 @@ BEGIN
           INTO fcols, vcols
           FROM unnest(g.features, g.versions, g.positions) AS u(f, v, p);
         ctes := ctes || format(E'r%s AS (SELECT c.timeline_rid, %s\n FROM pg_temp.timeline_check c\n'
-                               ' LEFT JOIN LATERAL (SELECT %s\n   FROM %s AS src WHERE src.%I = c.e AND src.%I <= c.t) f ON true)',
-                               gi, vcols, fcols, s.relation, s.entity_column, s.time_column);
+                               ' LEFT JOIN LATERAL (SELECT %s\n   FROM %s AS src WHERE src.%I %s %s AND src.%I <= c.t) f ON true)',
+                               gi, vcols, fcols, s.relation, s.entity_column, check_entity.eq, check_entity.entity,
+                               s.time_column);
         joins := joins || format(' LEFT JOIN r%s USING (timeline_rid)', gi);
         FOR m IN SELECT u.f, u.p, d.aggregate FROM unnest(g.features, g.positions) AS u(f, p)
                    JOIN timeline.feature_def d ON d.name = u.f AND d.version = g.versions[array_position(g.positions, u.p)]

@@ -262,6 +262,91 @@ SELECT timeline.create_training_set('inf_small', 'fs_inf', $$SELECT 3 AS user_id
                                     'count(ev_inf)', '30 days', 'flag') AS finite_rows;
 SELECT user_id, t, n_inf, label, label_complete FROM inf_small;
 
+-- a spine's entities meet the set's with the set type's own equality and
+-- under its collation, as the sources' GROUP BY groups them: citext in its
+-- own schema, where a bare = under search_path pg_catalog was text's (by
+-- citext's implicit cast), so the spine's 'X@A.ORG' met only the events
+-- of that spelling (1000 where feature_timelines gives 1111, and
+-- check_training_set recomputed 101 for the other row); a text spine is
+-- read as citext.  Against a plain oracle grouping with citext's equality,
+-- through the spine lookup and, after ANALYZE, the whole-source scan
+CREATE SCHEMA tscit;
+CREATE EXTENSION citext SCHEMA tscit;
+CREATE TABLE tsc1 (who tscit.citext, ts timestamptz, v float8);
+CREATE TABLE tsc2 (who tscit.citext, ts timestamptz, v float8);
+INSERT INTO tsc1 VALUES ('x@a.org', '2024-01-01', 1), ('X@a.org', '2024-01-02', 10), ('x@a.org', '2024-01-03', 100),
+                        ('X@A.ORG', '2024-01-02 12:00', 1000), ('aB', '2024-01-01', 3), ('x@a.org', '2024-01-05', 10000);
+INSERT INTO tsc2 VALUES ('Ab', '2024-01-01', 5), ('X@A.org', '2024-01-01', 7);
+SELECT timeline.create_source('tsc1', 'tsc1', 'who', 'ts'), timeline.create_source('tsc2', 'tsc2', 'who', 'ts');
+SELECT timeline.create_feature('tsc1_sum', 'tsc1', 'sum', 'v'), timeline.create_feature('tsc2_sum', 'tsc2', 'sum', 'v');
+SELECT timeline.create_feature_set('tscfs', ARRAY['tsc1_sum', 'tsc2_sum'], time_zone => 'UTC');
+CREATE TABLE tsc_spine (who text, t timestamptz);
+INSERT INTO tsc_spine VALUES ('X@A.ORG', '2024-01-04'), ('x@a.org', '2024-01-04'), ('ab', '2024-01-04'), ('nobody', '2024-01-04');
+SELECT timeline.create_training_set('tsc_citext', 'tscfs', 'SELECT who::tscit.citext, t FROM tsc_spine', 'sum(tsc1, v)', '1 day');
+SELECT timeline.create_training_set('tsc_text', 'tscfs', 'SELECT who, t FROM tsc_spine', 'sum(tsc1, v)', '1 day');
+ANALYZE tsc1, tsc2;
+SELECT timeline.create_training_set('tsc_whole', 'tscfs', 'SELECT who, t FROM tsc_spine', 'sum(tsc1, v)', '1 day');
+SELECT * FROM tsc_citext;
+WITH o1 AS (SELECT who, sum(v) AS s FROM tsc1 WHERE ts <= '2024-01-04' GROUP BY who),
+     o2 AS (SELECT who, sum(v) AS s FROM tsc2 WHERE ts <= '2024-01-04' GROUP BY who),
+     ol AS (SELECT who, sum(v) AS s FROM tsc1 WHERE ts > '2024-01-04' AND ts <= '2024-01-05' GROUP BY who),
+     oracle AS (SELECT sp.who, o1.s AS tsc1_sum, o2.s AS tsc2_sum, ol.s AS label
+                FROM tsc_spine sp
+                LEFT JOIN o1 ON o1.who OPERATOR(tscit.=) sp.who::tscit.citext
+                LEFT JOIN o2 ON o2.who OPERATOR(tscit.=) sp.who::tscit.citext
+                LEFT JOIN ol ON ol.who OPERATOR(tscit.=) sp.who::tscit.citext)
+SELECT x.tset, count(*) AS rows,
+       count(*) FILTER (WHERE (x.who::text, x.tsc1_sum, x.tsc2_sum, x.label) IS DISTINCT FROM (o.who, o.tsc1_sum, o.tsc2_sum, o.label)) AS differences
+FROM (SELECT 'tsc_citext' AS tset, * FROM tsc_citext UNION ALL SELECT 'tsc_text', * FROM tsc_text
+      UNION ALL SELECT 'tsc_whole', * FROM tsc_whole) x
+JOIN oracle o ON o.who = x.who::text
+GROUP BY 1 ORDER BY 1;
+SELECT t, (SELECT count(*) FROM timeline.check_training_set(t::regclass)) AS differences
+FROM unnest(ARRAY['tsc_citext', 'tsc_text', 'tsc_whole']) t;
+SELECT entity, timeline.value_at(a, '2024-01-04') AS tsc1_sum, timeline.value_at(b, '2024-01-04') AS tsc2_sum
+FROM timeline.feature_timelines('tscfs') AS f(entity tscit.citext, a timeline.timeline, b timeline.timeline) ORDER BY 1;
+-- a type whose = is not in pg_catalog and is no text (isn's ean13): its
+-- spine was refused as not comparing with itself
+CREATE EXTENSION isn SCHEMA tscit;
+CREATE TABLE tse (item tscit.ean13, ts timestamptz, v float8);
+INSERT INTO tse VALUES ('9780306406157', '2024-01-01', 1), ('9780306406157', '2024-01-02', 10), ('0123456789012', '2024-01-03', 100);
+SELECT timeline.create_source('tse', 'tse', 'item', 'ts');
+SELECT timeline.create_feature('tse_sum', 'tse', 'sum', 'v');
+SELECT timeline.create_feature_set('tsefs', ARRAY['tse_sum'], time_zone => 'UTC');
+SELECT timeline.create_training_set('tse_train', 'tsefs', $$SELECT '9780306406157'::tscit.ean13 AS item, '2024-01-04'::timestamptz AS t$$);
+SELECT * FROM tse_train;
+SELECT count(*) AS differences FROM timeline.check_training_set('tse_train');
+-- a spine under a nondeterministic collation over case-sensitive entities
+-- is compared under the set's collation: 'x' and 'X' are two entities
+-- (the spine was grouped under its own: one of them took the other's
+-- features, and check_training_set recomputed both spellings' events);
+-- and a spine under another nondeterministic collation than the set's
+-- (accents ignored too) under the set's, case-insensitive only
+CREATE COLLATION tsci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE COLLATION tsai (provider = icu, locale = 'und-u-ks-level1', deterministic = false);
+CREATE TABLE tsd (who text, ts timestamptz, v float8);
+CREATE TABLE tsi (who text COLLATE tsci, ts timestamptz, v float8);
+INSERT INTO tsd VALUES ('x', '2024-01-01', 1), ('X', '2024-01-01', 10), ('é', '2024-01-01', 100);
+INSERT INTO tsi VALUES ('x', '2024-01-01', 1), ('X', '2024-01-01', 10), ('é', '2024-01-01', 100), ('É', '2024-01-01', 1000), ('e', '2024-01-01', 10000);
+SELECT timeline.create_source('tsd', 'tsd', 'who', 'ts'), timeline.create_source('tsi', 'tsi', 'who', 'ts');
+SELECT timeline.create_feature('tsd_sum', 'tsd', 'sum', 'v'), timeline.create_feature('tsi_sum', 'tsi', 'sum', 'v');
+SELECT timeline.create_feature_set('tsdfs', ARRAY['tsd_sum'], time_zone => 'UTC');
+SELECT timeline.create_feature_set('tsifs', ARRAY['tsi_sum'], time_zone => 'UTC');
+CREATE TABLE tsd_spine (who text COLLATE tsai, t timestamptz);
+INSERT INTO tsd_spine VALUES ('x', '2024-01-02'), ('X', '2024-01-02'), ('e', '2024-01-02'), ('É', '2024-01-02');
+SELECT timeline.create_training_set('tsd_train', 'tsdfs', 'SELECT who, t FROM tsd_spine');
+SELECT * FROM tsd_train;
+SELECT count(*) AS differences FROM timeline.check_training_set('tsd_train');
+SELECT timeline.create_training_set('tsi_train', 'tsifs', 'SELECT who, t FROM tsd_spine');
+SELECT * FROM tsi_train;
+SELECT count(*) AS differences FROM timeline.check_training_set('tsi_train');
+SELECT entity, timeline.value_at(a, '2024-01-02') AS tsi_sum
+FROM timeline.feature_timelines('tsifs') AS f(entity text, a timeline.timeline) ORDER BY entity COLLATE "C";
+DROP TABLE tsc1, tsc2, tsc_spine, tsc_citext, tsc_text, tsc_whole, tse, tse_train, tsd, tsi, tsd_spine, tsd_train, tsi_train;
+DROP SCHEMA tscit CASCADE;
+DROP COLLATION tsci;
+DROP COLLATION tsai;
+
 -- leave the catalog empty for the next test
 -- the SQL every reader of a feature uses: counts are 0, not NULL, where entity and time are known
 SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
