@@ -252,6 +252,33 @@ SELECT timeline.drop_materialization('mrlsfs');
 DROP TABLE mrls;
 DROP ROLE regress_timeline_rls;
 
+-- a read casts the entity to the state's type only by a cast that runs no
+-- code: the state owner's cast from text to its composite entity type ran
+-- the owner's function with the reader's rights (a superuser's here)
+CREATE ROLE regress_timeline_castowner;
+CREATE SCHEMA mcast AUTHORIZATION regress_timeline_castowner;
+SET ROLE regress_timeline_castowner;
+CREATE TYPE mcast.c AS (x int);
+CREATE TABLE mcast.ev (e mcast.c, ts timestamptz, v int);
+INSERT INTO mcast.ev VALUES (ROW(1), '2024-01-01', 5), (ROW(1), '2024-01-02', 7);
+CREATE FUNCTION mcast.from_text(text) RETURNS mcast.c LANGUAGE plpgsql AS
+$$ BEGIN RAISE NOTICE 'the state owner''s cast ran as %', current_user; RETURN ROW(1)::mcast.c; END $$;
+CREATE CAST (text AS mcast.c) WITH FUNCTION mcast.from_text(text) AS ASSIGNMENT;
+SELECT timeline.create_source('mcast', 'mcast.ev', 'e', 'ts', create_index => true);
+SELECT timeline.create_feature('mcast_sum', 'mcast', 'sum', 'v');
+SELECT timeline.create_feature_set('mcastfs', ARRAY['mcast_sum'], time_zone => 'UTC');
+SELECT timeline.materialize('mcastfs');
+RESET ROLE;
+SELECT timeline.current('mcastfs', ROW(1)::mcast.c) AS by_its_type;
+SELECT timeline.current('mcastfs', '(1)'::text) AS by_text;
+SET ROLE regress_timeline_castowner;
+SELECT timeline.drop_materialization('mcastfs');
+RESET ROLE;
+SET client_min_messages = warning;
+DROP SCHEMA mcast CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_timeline_castowner;
+
 -- leave the catalog empty
 TRUNCATE timeline.training_set_def, timeline.feature_set_member, timeline.feature_set_def,
          timeline.feature_def, timeline.source_def, timeline.materialization_def,
