@@ -4118,15 +4118,21 @@ BEGIN
         BEGIN
             EXECUTE format('SELECT NULL::%s %s NULL::%s', state_type, eq, entity_type);
         EXCEPTION WHEN undefined_function THEN
-            -- only a cast that runs no code (binary coercible, which only
-            -- a superuser creates, citext's from text) to a type that is not
-            -- a domain: a cast function or a domain's CHECK is its owner's
-            -- code, which the read ran with the reader's rights (the state's
-            -- owner makes a composite entity type and a cast from text to it)
+            -- only a cast that runs no role's code (binary coercible, which
+            -- only a superuser creates, citext's from text, or a function of
+            -- a superuser's, citext's from char) to a type that is not a
+            -- domain: another role's cast function or a domain's CHECK ran
+            -- with the reader's rights (the state's owner made a composite
+            -- entity type and a cast from text to it)
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
                              JOIN pg_catalog.pg_type ty ON ty.oid = c.casttarget
                             WHERE c.castsource = entity_type AND c.casttarget = state_type::regtype
-                              AND c.castcontext IN ('a', 'i') AND c.castmethod = 'b' AND ty.typtype <> 'd') THEN
+                              AND c.castcontext IN ('a', 'i') AND ty.typtype <> 'd'
+                              AND (c.castmethod = 'b'
+                                   OR (c.castmethod = 'f'
+                                       AND (SELECT r.rolsuper FROM pg_catalog.pg_proc p
+                                              JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
+                                             WHERE p.oid = c.castfunc)))) THEN
                 RAISE EXCEPTION 'the entities of feature set % are of type %, not %', quote_literal(feature_set),
                                 state_type, entity_type
                     USING ERRCODE = 'datatype_mismatch',
