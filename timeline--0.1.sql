@@ -2393,15 +2393,29 @@ BEGIN
     END IF;
     eq := timeline.equality_operator(set_type);
     IF entity_type <> set_type THEN
-        IF EXISTS (SELECT 1 FROM pg_cast c
-                    WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'i') THEN
+        -- casts that run no role's code only, as read_state_sql takes
+        -- (binary coercible, or by a superuser's function, to a type that is
+        -- not a domain): a cast function of the type's owner ran with the
+        -- training-set maker's rights
+        IF EXISTS (SELECT 1 FROM pg_cast c JOIN pg_type ty ON ty.oid = c.casttarget
+                    WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'i'
+                      AND ty.typtype <> 'd'
+                      AND (c.castmethod = 'b'
+                           OR (c.castmethod = 'f'
+                               AND (SELECT r.rolsuper FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+                                     WHERE p.oid = c.castfunc)))) THEN
             entity := format('(%s)::%s', entity_sql, set_type);
         ELSE
             BEGIN
                 EXECUTE format('SELECT NULL::%s %s NULL::%s', set_type, eq, entity_type);
             EXCEPTION WHEN undefined_function THEN
-                IF NOT EXISTS (SELECT 1 FROM pg_cast c
-                                WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'a') THEN
+                IF NOT EXISTS (SELECT 1 FROM pg_cast c JOIN pg_type ty ON ty.oid = c.casttarget
+                                WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'a'
+                                  AND ty.typtype <> 'd'
+                                  AND (c.castmethod = 'b'
+                                       OR (c.castmethod = 'f'
+                                           AND (SELECT r.rolsuper FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+                                                 WHERE p.oid = c.castfunc)))) THEN
                     entity := NULL;
                     RETURN;
                 END IF;

@@ -271,6 +271,8 @@ SELECT timeline.materialize('mcastfs');
 RESET ROLE;
 SELECT timeline.current('mcastfs', ROW(1)::mcast.c) AS by_its_type;
 SELECT timeline.current('mcastfs', '(1)'::text) AS by_text;
+-- nor does a training set's spine (its maker's rights)
+SELECT timeline.create_training_set('pg_temp.mcast_ts', 'mcastfs', $$SELECT '(1)'::text AS e, timestamptz '2024-01-03' AS ts$$);
 SET ROLE regress_timeline_castowner;
 SELECT timeline.drop_materialization('mcastfs');
 RESET ROLE;
