@@ -2361,6 +2361,36 @@ $$;
 COMMENT ON FUNCTION timeline.compile_label(pg_catalog.text, pg_catalog.interval) IS
 'internal: the per-entity SQL expression of a training-set label, its source, how read_at_times reads it (between, with a width for a feature of a trailing window), whether it counts rows, and its filter';
 
+-- whether an entity of one type may be cast to another where a spine or a
+-- read meets a feature set's entities: by a cast of one of the contexts
+-- ('i' implicit, 'a' assignment) that runs no role's code, binary coercible
+-- (which only a superuser creates: citext's from text) or by a superuser's
+-- function (citext's from char), to a type that is not a domain (whose
+-- CHECK is its owner's code).  Another role's cast function ran with the
+-- rights of the reader or the training set's maker (a state owner's cast
+-- from text to its composite entity type, run by a superuser's current;
+-- found by a helper's review)
+CREATE FUNCTION timeline.cast_runs_no_code(source pg_catalog.regtype, target pg_catalog.regtype,
+                                           contexts "char"[])
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
+                     JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) c.casttarget
+                    WHERE c.castsource OPERATOR(pg_catalog.=) source
+                      AND c.casttarget OPERATOR(pg_catalog.=) target
+                      AND c.castcontext OPERATOR(pg_catalog.=) ANY (contexts)
+                      AND ty.typtype OPERATOR(pg_catalog.<>) 'd'
+                      AND (c.castmethod OPERATOR(pg_catalog.=) 'b'
+                           OR (c.castmethod OPERATOR(pg_catalog.=) 'f'
+                               AND (SELECT r.rolsuper FROM pg_catalog.pg_proc p
+                                      JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.proowner
+                                     WHERE p.oid OPERATOR(pg_catalog.=) c.castfunc))))
+$$;
+COMMENT ON FUNCTION timeline.cast_runs_no_code(pg_catalog.regtype, pg_catalog.regtype, "char"[]) IS
+'internal: whether a cast of the given contexts from source to target runs no role''s code (binary coercible or a superuser''s function, to a type that is not a domain)';
+
 -- how a spine's entities (or a training set's, checked) meet a feature
 -- set's: with the set's equality (that of its entity type, see
 -- equality_operator), the spine's entity cast to the set's type where it is
@@ -2393,29 +2423,14 @@ BEGIN
     END IF;
     eq := timeline.equality_operator(set_type);
     IF entity_type <> set_type THEN
-        -- casts that run no role's code only, as read_state_sql takes
-        -- (binary coercible, or by a superuser's function, to a type that is
-        -- not a domain): a cast function of the type's owner ran with the
-        -- training-set maker's rights
-        IF EXISTS (SELECT 1 FROM pg_cast c JOIN pg_type ty ON ty.oid = c.casttarget
-                    WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'i'
-                      AND ty.typtype <> 'd'
-                      AND (c.castmethod = 'b'
-                           OR (c.castmethod = 'f'
-                               AND (SELECT r.rolsuper FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
-                                     WHERE p.oid = c.castfunc)))) THEN
+        -- only by casts that run no role's code (cast_runs_no_code)
+        IF timeline.cast_runs_no_code(entity_type, set_type, '{i}') THEN
             entity := format('(%s)::%s', entity_sql, set_type);
         ELSE
             BEGIN
                 EXECUTE format('SELECT NULL::%s %s NULL::%s', set_type, eq, entity_type);
             EXCEPTION WHEN undefined_function THEN
-                IF NOT EXISTS (SELECT 1 FROM pg_cast c JOIN pg_type ty ON ty.oid = c.casttarget
-                                WHERE c.castsource = entity_type AND c.casttarget = set_type AND c.castcontext = 'a'
-                                  AND ty.typtype <> 'd'
-                                  AND (c.castmethod = 'b'
-                                       OR (c.castmethod = 'f'
-                                           AND (SELECT r.rolsuper FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
-                                                 WHERE p.oid = c.castfunc)))) THEN
+                IF NOT timeline.cast_runs_no_code(entity_type, set_type, '{a}') THEN
                     entity := NULL;
                     RETURN;
                 END IF;
@@ -4132,21 +4147,8 @@ BEGIN
         BEGIN
             EXECUTE format('SELECT NULL::%s %s NULL::%s', state_type, eq, entity_type);
         EXCEPTION WHEN undefined_function THEN
-            -- only a cast that runs no role's code (binary coercible, which
-            -- only a superuser creates, citext's from text, or a function of
-            -- a superuser's, citext's from char) to a type that is not a
-            -- domain: another role's cast function or a domain's CHECK ran
-            -- with the reader's rights (the state's owner made a composite
-            -- entity type and a cast from text to it)
-            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
-                             JOIN pg_catalog.pg_type ty ON ty.oid = c.casttarget
-                            WHERE c.castsource = entity_type AND c.casttarget = state_type::regtype
-                              AND c.castcontext IN ('a', 'i') AND ty.typtype <> 'd'
-                              AND (c.castmethod = 'b'
-                                   OR (c.castmethod = 'f'
-                                       AND (SELECT r.rolsuper FROM pg_catalog.pg_proc p
-                                              JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
-                                             WHERE p.oid = c.castfunc)))) THEN
+            -- only by a cast that runs no role's code (cast_runs_no_code)
+            IF NOT timeline.cast_runs_no_code(entity_type, state_type::regtype, '{a,i}') THEN
                 RAISE EXCEPTION 'the entities of feature set % are of type %, not %', quote_literal(feature_set),
                                 state_type, entity_type
                     USING ERRCODE = 'datatype_mismatch',
