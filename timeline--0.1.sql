@@ -1618,17 +1618,13 @@ BEGIN
                     quote_ident(seq_column), relation, format_type(col.atttypid, NULL)
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = 'The seq orders events that share a time; an event id is a good choice.';
-        ELSIF col.role = 'entity' AND col.atttypid IN ('timeline.timeline'::regtype, 'json'::regtype,
-                                                      'xml'::regtype, 'point'::regtype) THEN
-            RAISE EXCEPTION 'entity column % of % has type %, which cannot be grouped',
-                    quote_ident(entity_column), relation, format_type(col.atttypid, NULL)
-                USING ERRCODE = 'datatype_mismatch';
         END IF;
         IF col.role = 'entity' THEN entity_attnum := col.attnum; END IF;
         IF col.role = 'time' THEN time_attnum := col.attnum; END IF;
     END LOOP;
     -- features group by the entity and feature sets join on it: a type
-    -- without an equality to group by (box, json[]) could never be used
+    -- without an equality to group by (json, xml, point, timeline, box,
+    -- json[]) could never be used
     BEGIN
         EXECUTE format('SELECT 1 FROM %s AS src WHERE false GROUP BY src.%I', relation, entity_column);
     EXCEPTION WHEN undefined_function THEN
