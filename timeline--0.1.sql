@@ -2138,6 +2138,36 @@ $$;
 COMMENT ON FUNCTION timeline.feature_set_members(pg_catalog.text) IS
 'the feature versions of a feature set in column order, with their sources';
 
+-- the FROM clause joining one relation per source on the entity, and the
+-- entity it gives: items[i] aliased aliases[i], each with an entity column,
+-- full joined on the coalesce of the entities before it with the entity
+-- type's own equality (the one each source's GROUP BY uses, see
+-- equality_operator: USING (entity) took the = of search_path pg_catalog,
+-- text's for citext entities, so 'Ab' of one source and 'aB' of another
+-- were two entities; and three sources or more were a syntax error).  For
+-- feature_set_sql's sources and the read view's states
+CREATE FUNCTION timeline.entity_join_sql(sources pg_catalog.text[], items pg_catalog.text[],
+    aliases pg_catalog.text[], OUT from_sql pg_catalog.text, OUT entity_sql pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    eq text := coalesce(timeline.equality_operator(timeline.entity_type(sources)::regtype), 'OPERATOR(pg_catalog.=)');
+    entities text := aliases[1] || '.entity';
+BEGIN
+    from_sql := items[1];
+    FOR i IN 2 .. cardinality(items) LOOP
+        from_sql := from_sql || format(E'\nFULL JOIN %s ON %s %s %s.entity',
+                                       items[i], CASE WHEN i = 2 THEN entities ELSE format('coalesce(%s)', entities) END,
+                                       eq, aliases[i]);
+        entities := entities || format(', %s.entity', aliases[i]);
+    END LOOP;
+    entity_sql := CASE WHEN cardinality(items) = 1 THEN 'entity' ELSE format('coalesce(%s) AS entity', entities) END;
+END;
+$$;
+COMMENT ON FUNCTION timeline.entity_join_sql(pg_catalog.text[], pg_catalog.text[], pg_catalog.text[]) IS
+'internal: the FROM clause full joining one relation per source on the entity with its type''s equality, and the entity column it gives';
+
 CREATE FUNCTION timeline.feature_set_sql(feature_set pg_catalog.text)
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
@@ -2148,11 +2178,10 @@ DECLARE
     s record;
     parts text[] := '{}';
     cols text;
-    from_sql text := '';
     i int := 0;
     sources text[] := '{}';
-    eq text;
-    entities text;
+    aliases text[] := '{}';
+    j record;
 BEGIN
     -- one GROUP BY query per source: every feature of a source in one scan
     FOR g IN
@@ -2163,6 +2192,7 @@ BEGIN
     LOOP
         i := i + 1;
         sources := sources || g.source;
+        aliases := aliases || ('g' || i);
         s := timeline.source_relation(g.source);
         SELECT string_agg(format(E'\n       %s AS %I', timeline.compile_feature(f, v), f), ',')
           INTO cols FROM unnest(g.features, g.versions) AS u(f, v);
@@ -2171,24 +2201,11 @@ BEGIN
         parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS DISTINCT FROM NULL\n GROUP BY src.%I) AS g%s',
                                  s.entity_column, cols, s.relation, s.entity_column, s.entity_column, i);
     END LOOP;
-    -- joined on the entity with its type's own equality, the one each
-    -- source's GROUP BY uses (see equality_operator): USING (entity) took
-    -- the = of search_path pg_catalog, text's for citext entities, so
-    -- 'Ab' of one source and 'aB' of another were two entities
-    from_sql := parts[1];
-    entities := 'g1.entity';
-    eq := coalesce(timeline.equality_operator(timeline.entity_type(sources)::regtype), 'OPERATOR(pg_catalog.=)');
-    FOR i IN 2 .. cardinality(parts) LOOP
-        from_sql := from_sql || format(E'\nFULL JOIN %s ON %s %s g%s.entity',
-                                       parts[i], CASE WHEN i = 2 THEN entities ELSE format('coalesce(%s)', entities) END,
-                                       eq, i);
-        entities := entities || format(', g%s.entity', i);
-    END LOOP;
+    -- joined on the entity (entity_join_sql)
+    j := timeline.entity_join_sql(sources, parts, aliases);
     SELECT string_agg(format('%I', m.feature), ', ' ORDER BY m.position) INTO cols
       FROM timeline.feature_set_members(feature_set) m;
-    RETURN format(E'SELECT %s, %s\nFROM %s',
-                  CASE WHEN cardinality(parts) = 1 THEN 'entity' ELSE format('coalesce(%s) AS entity', entities) END,
-                  cols, from_sql);
+    RETURN format(E'SELECT %s, %s\nFROM %s', j.entity_sql, cols, j.from_sql);
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_set_sql(pg_catalog.text) IS
@@ -3924,8 +3941,6 @@ DECLARE
     view_from text;
     view_cols text;
     view_entity text;
-    eq text;
-    ms timeline.materialization_source;
     n int8 := 0;
     total int8 := 0;
 BEGIN
@@ -4009,25 +4024,14 @@ BEGIN
     END LOOP;
 
     -- the read view: one row per entity with every feature as of now; the
-    -- states joined on the entity with its type's own equality, as
-    -- feature_set_sql joins the sources (USING (entity) took text's = for
-    -- citext entities: 'Ab' and 'aB' of two sources were two rows)
-    SELECT coalesce(timeline.equality_operator(timeline.entity_type(array_agg(m.source ORDER BY m.id))::regtype),
-                    'OPERATOR(pg_catalog.=)')
-      INTO eq
-      FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set;
-    FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set ORDER BY m.id LOOP
-        IF view_from IS NULL THEN
-            view_from := format('timeline_state.%I s%s', ms.state_table, ms.id);
-            view_entity := format('s%s.entity', ms.id);
-        ELSE
-            view_from := view_from || format(' FULL JOIN timeline_state.%I s%s ON %s %s s%s.entity', ms.state_table, ms.id,
-                                             CASE WHEN view_entity LIKE '%,%' THEN format('coalesce(%s)', view_entity)
-                                                  ELSE view_entity END, eq, ms.id);
-            view_entity := view_entity || format(', s%s.entity', ms.id);
-        END IF;
-    END LOOP;
-    view_entity := CASE WHEN view_entity LIKE '%,%' THEN format('coalesce(%s) AS entity', view_entity) ELSE 'entity' END;
+    -- states joined on the entity as feature_set_sql joins the sources
+    -- (entity_join_sql)
+    SELECT j.from_sql, j.entity_sql INTO view_from, view_entity
+      FROM (SELECT array_agg(m.source ORDER BY m.id) AS sources,
+                   array_agg(format('timeline_state.%I s%s', m.state_table, m.id) ORDER BY m.id) AS items,
+                   array_agg('s' || m.id ORDER BY m.id) AS aliases
+              FROM timeline.materialization_source m WHERE m.feature_set = materialize.feature_set) x,
+           timeline.entity_join_sql(x.sources, x.items, x.aliases) j;
     SELECT (SELECT string_agg(format('%s AS %I',
                                      timeline.zero_count_sql(x.aggregate,
                                          format('timeline.state_value_at(s%1$s.%2$I, greatest(pg_catalog.now(), %3$s), %4$L)',
