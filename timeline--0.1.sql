@@ -1466,19 +1466,22 @@ COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) I
 -- state and log tables and where the work tables are grouped, so the
 -- state holds one entity where feature_timelines' GROUP BY sees one (the
 -- default collation split them: refresh failed with 55000 forever and
--- current read nothing for 'A'; found by a helper's bug hunt)
-CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name)
+-- current read nothing for 'A'; found by a helper's bug hunt).  Named:
+-- its type's too, where an entity meets another source's under another
+-- collation (entity_join_sql, verify)
+CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name,
+    named pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+    SELECT CASE WHEN a.attcollation <> 0 AND (named OR a.attcollation <> t.typcollation)
                 THEN ' COLLATE ' || a.attcollation::pg_catalog.regcollation::pg_catalog.text ELSE '' END
       FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
 $$;
-COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.name) IS
-'internal: a COLLATE clause naming a column''s collation where it is not its type''s ('''' otherwise)';
+COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool) IS
+'internal: a COLLATE clause naming a column''s collation where it is not its type''s, or any it has when named ('''' otherwise)';
 
 -- the equality of an entity type, spelled with its schema: that of its
 -- (or its domain's base type's) default btree operator class, which is the
@@ -1969,6 +1972,44 @@ COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg
 -- one FULL JOIN ... USING (entity) resolves theirs to (int4 and int8 give
 -- int8), which a UNION resolves the same way; NULL when they have none
 -- (text and int4) or a source's table is gone
+-- why the entity columns of these sources are not one kind of entity
+-- (NULL when they are): 'type' when a source's entities would be compared
+-- with an equality other than the one its GROUP BY groups them with once
+-- cast to the set's type ('Ab' and 'aB', one citext entity, are two text
+-- entities; two bigints round to one double), 'collation' when the columns'
+-- collations differ and one of them is nondeterministic.  Types of
+-- pg_catalog other than floating point cast to one another exactly
+-- (integers, numeric, text, varchar, char(n) without its trailing blanks);
+-- of another schema's types (citext, a domain over one) only the same type
+-- is the same entity.  Deterministic collations all compare bytes for
+-- equality: the join names the first source's (entity_join_sql)
+CREATE FUNCTION timeline.entity_mismatch(sources pg_catalog.text[])
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH c AS (
+        SELECT a.atttypid AS typ, a.attcollation AS coll
+          FROM unnest(sources) AS u(source)
+          JOIN timeline.source_def s ON s.name = u.source
+          JOIN pg_catalog.pg_attribute a
+            ON a.attrelid = timeline.relation_named(s.relation_schema, s.relation_name)
+           AND a.attname = s.entity_column AND NOT a.attisdropped)
+    SELECT CASE
+        WHEN (SELECT count(DISTINCT c.typ) FROM c) > 1
+             AND EXISTS (SELECT 1 FROM c JOIN pg_catalog.pg_type t ON t.oid = c.typ
+                          WHERE t.typnamespace <> 'pg_catalog'::regnamespace
+                             OR t.oid IN ('float4'::regtype, 'float8'::regtype))
+            THEN 'type'
+        WHEN (SELECT count(DISTINCT c.coll) FROM c) > 1
+             AND EXISTS (SELECT 1 FROM c JOIN pg_catalog.pg_collation l ON l.oid = c.coll
+                          WHERE NOT l.collisdeterministic)
+            THEN 'collation'
+        END
+$$;
+COMMENT ON FUNCTION timeline.entity_mismatch(pg_catalog.text[]) IS
+'internal: ''type'' or ''collation'' when the entity columns of these sources would not compare as one entity, NULL when they do';
+
 CREATE FUNCTION timeline.entity_type(sources pg_catalog.text[])
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
@@ -1985,6 +2026,9 @@ BEGIN
     IF cardinality(types) IS DISTINCT FROM cardinality(sources) OR array_position(types, NULL) IS NOT NULL THEN
         RETURN NULL;
     END IF;
+    IF timeline.entity_mismatch(sources) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
     IF (SELECT count(DISTINCT t) FROM unnest(types) t) = 1 THEN
         RETURN types[1];
     END IF;
@@ -1999,6 +2043,41 @@ END;
 $$;
 COMMENT ON FUNCTION timeline.entity_type(pg_catalog.text[]) IS
 'internal: the entity type of a feature set over these sources, joined in this order (NULL when they have no common type)';
+
+-- the error for a feature set whose sources' entity columns have no common
+-- type or do not compare as one entity (entity_mismatch): at its creation,
+-- and where it is read after an ALTER TABLE of a source
+CREATE FUNCTION timeline.check_set_entities(feature_set pg_catalog.text, sources pg_catalog.text[])
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    detail text;
+BEGIN
+    IF timeline.entity_type(sources) IS NULL THEN
+        detail := (SELECT string_agg(format('Source %s: %s%s.', quote_literal(u.source),
+                                            coalesce(timeline.column_type(r.rel, sd.entity_column), 'its table is gone'),
+                                            timeline.column_collation(r.rel, sd.entity_column)),
+                                     ' ' ORDER BY u.ord)
+                     FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
+                     JOIN timeline.source_def sd ON sd.name = u.source
+                    CROSS JOIN LATERAL timeline.relation_named(sd.relation_schema, sd.relation_name) AS r(rel));
+        IF timeline.entity_mismatch(sources) = 'collation' THEN
+            RAISE EXCEPTION 'the sources of feature set % have entity columns of collations that compare differently', quote_literal(feature_set)
+                USING ERRCODE = 'collation_mismatch',
+                      DETAIL = detail,
+                      HINT = 'A feature set joins its sources on the entity with one equality; register views whose entity columns have one collation.';
+        END IF;
+        RAISE EXCEPTION 'the sources of feature set % have entity columns of types that do not match', quote_literal(feature_set)
+            USING ERRCODE = 'datatype_mismatch',
+                  DETAIL = detail,
+                  HINT = 'A feature set joins its sources on the entity with one equality; register views that cast the entity columns to one type, or put features of sources with other kinds of entities in separate sets.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION timeline.check_set_entities(pg_catalog.text, pg_catalog.text[]) IS
+'internal: raises 42804 or 42P21 when the entity columns of a feature set''s sources do not meet as one entity';
 
 CREATE FUNCTION timeline.create_feature_set(name pg_catalog.text, features pg_catalog.text[],
     description pg_catalog.text DEFAULT NULL, time_zone pg_catalog.text DEFAULT NULL)
@@ -2059,19 +2138,7 @@ BEGIN
                       HINT = format('A source follows its relation by schema and name; %s no longer has that column.', f.relation);
         END IF;
     END LOOP;
-    IF timeline.entity_type(sources) IS NULL THEN
-        RAISE EXCEPTION 'the sources of feature set % have entity columns of types that do not match', quote_literal(name)
-            USING ERRCODE = 'datatype_mismatch',
-                  DETAIL = (SELECT string_agg(format('Source %s: %s.', quote_literal(u.source),
-                                                     coalesce(timeline.column_type(
-                                                                  timeline.relation_named(sd.relation_schema, sd.relation_name),
-                                                                  sd.entity_column),
-                                                              'its table is gone')),
-                                              ' ' ORDER BY u.ord)
-                              FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
-                              JOIN timeline.source_def sd ON sd.name = u.source),
-                  HINT = 'A feature set joins its sources on the entity; put features of sources with other kinds of entities in separate sets.';
-    END IF;
+    PERFORM timeline.check_set_entities(name, sources);
 
     PERFORM pg_advisory_xact_lock(hashtext('timeline.feature_set_def'), hashtext(name));
     IF EXISTS (SELECT 1 FROM timeline.feature_set_def d WHERE d.name = create_feature_set.name) THEN
@@ -2154,15 +2221,22 @@ AS $$
 DECLARE
     eq text := coalesce(timeline.equality_operator(timeline.entity_type(sources)::regtype), 'OPERATOR(pg_catalog.=)');
     entities text := aliases[1] || '.entity';
+    -- the first source's collation, named: columns of other deterministic
+    -- ones meet it (entity_mismatch refuses nondeterministic ones that
+    -- differ); three under "C", "POSIX" and the default failed with 42P22
+    coll text := (SELECT timeline.column_collation(timeline.relation_named(s.relation_schema, s.relation_name),
+                                                   s.entity_column, true)
+                    FROM timeline.source_def s WHERE s.name = sources[1]);
 BEGIN
     from_sql := items[1];
     FOR i IN 2 .. cardinality(items) LOOP
-        from_sql := from_sql || format(E'\nFULL JOIN %s ON %s %s %s.entity',
+        from_sql := from_sql || format(E'\nFULL JOIN %s ON %s%s %s %s.entity',
                                        items[i], CASE WHEN i = 2 THEN entities ELSE format('coalesce(%s)', entities) END,
-                                       eq, aliases[i]);
+                                       coalesce(coll, ''), eq, aliases[i]);
         entities := entities || format(', %s.entity', aliases[i]);
     END LOOP;
-    entity_sql := CASE WHEN cardinality(items) = 1 THEN 'entity' ELSE format('coalesce(%s) AS entity', entities) END;
+    entity_sql := CASE WHEN cardinality(items) = 1 THEN 'entity'
+                       ELSE format('coalesce(%s)%s AS entity', entities, coalesce(coll, '')) END;
 END;
 $$;
 COMMENT ON FUNCTION timeline.entity_join_sql(pg_catalog.text[], pg_catalog.text[], pg_catalog.text[]) IS
@@ -2201,7 +2275,9 @@ BEGIN
         parts := parts || format(E'(SELECT src.%I AS entity,%s\n FROM %s AS src\n WHERE src.%I IS DISTINCT FROM NULL\n GROUP BY src.%I) AS g%s',
                                  s.entity_column, cols, s.relation, s.entity_column, s.entity_column, i);
     END LOOP;
-    -- joined on the entity (entity_join_sql)
+    -- joined on the entity (entity_join_sql), as one kind of entity still
+    -- after an ALTER TABLE of a source
+    PERFORM timeline.check_set_entities(feature_set, sources);
     j := timeline.entity_join_sql(sources, parts, aliases);
     SELECT string_agg(format('%I', m.feature), ', ' ORDER BY m.position) INTO cols
       FROM timeline.feature_set_members(feature_set) m;
@@ -3975,6 +4051,8 @@ BEGIN
                   DETAIL = 'A feature set is materialized by the role that created it, or a member of it: whoever reads it with current or as_of trusts the state its materializer keeps.',
                   HINT = 'Ask that role to materialize it, or create a feature set of your own with the same features.';
     END IF;
+    PERFORM timeline.check_set_entities(feature_set, ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
+                                                             GROUP BY m.source ORDER BY min(m.position)));
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
 
     FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
@@ -4309,11 +4387,14 @@ BEGIN
           FROM timeline.state_columns(ms.feature_set, ms.source) c;
         -- the entity's last event in the other sources, in their states and
         -- recomputed: every feature is read at one instant
+        -- (under this source's collation: the sources' may differ, if
+        -- deterministic, see entity_mismatch)
         SELECT coalesce(string_agg(format(
-                   ', (SELECT o.last_time FROM timeline_state.%1$I o WHERE o.entity %5$s coalesce(st.st_entity, rc.rc_entity))'
-                   ', (SELECT pg_catalog.max(o.%2$I) FROM %3$s AS o WHERE o.%4$I %5$s coalesce(st.st_entity, rc.rc_entity))',
+                   ', (SELECT o.last_time FROM timeline_state.%1$I o WHERE o.entity %5$s coalesce(st.st_entity, rc.rc_entity)%6$s)'
+                   ', (SELECT pg_catalog.max(o.%2$I) FROM %3$s AS o WHERE o.%4$I %5$s coalesce(st.st_entity, rc.rc_entity)%6$s)',
                    m2.state_table, o.time_column, o.relation, o.entity_column,
-                   timeline.equality_operator(timeline.column_type(o.relation, o.entity_column)::regtype)), '' ORDER BY m2.id), '')
+                   timeline.equality_operator(timeline.column_type(o.relation, o.entity_column)::regtype),
+                   timeline.column_collation(s.relation, s.entity_column, true)), '' ORDER BY m2.id), '')
           INTO others
           FROM timeline.materialization_source m2, timeline.source_relation(m2.source) o
          WHERE m2.feature_set = verify.feature_set AND m2.id <> ms.id;

@@ -155,6 +155,62 @@ SELECT timeline.drop_materialization('mcx2fs'), timeline.drop_materialization('m
 DROP TABLE mcx1, mcx2, mcx3;
 DROP SCHEMA mcit CASCADE;
 
+-- sources whose entities would compare otherwise once joined are not one
+-- set: citext 'Ab' and 'aB' (one entity to its source's GROUP BY) met
+-- text's 'Ab' only, through the common type text; a case-insensitive
+-- column's 'Ab' met the case-sensitive one's 'Ab', 'aB' and 'AB' alike
+-- (three rows sharing its timeline); two bigints that round to one double
+-- were both that double's entity
+CREATE SCHEMA mcit;
+CREATE EXTENSION citext SCHEMA mcit;
+CREATE TABLE mmx_ct (who mcit.citext, ts timestamptz, v float8);
+CREATE TABLE mmx_tx (who text, ts timestamptz, v float8);
+CREATE COLLATION mmxci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE mmx_ci (who text COLLATE mmxci, ts timestamptz, v float8);
+CREATE TABLE mmx_c (who text COLLATE "C", ts timestamptz, v float8);
+CREATE TABLE mmx_posix (who varchar(10) COLLATE "POSIX", ts timestamptz, v float8);
+CREATE TABLE mmx_i8 (who int8, ts timestamptz, v float8);
+CREATE TABLE mmx_f8 (who float8, ts timestamptz, v float8);
+INSERT INTO mmx_tx VALUES ('Ab', '2024-01-01', 1), ('aB', '2024-01-01', 2), ('zz', '2024-01-01', 4);
+INSERT INTO mmx_ct SELECT * FROM mmx_tx;
+INSERT INTO mmx_ci SELECT * FROM mmx_tx;
+INSERT INTO mmx_c VALUES ('Ab', '2024-01-01', 10), ('aB', '2024-01-01', 20);
+INSERT INTO mmx_posix VALUES ('Ab', '2024-01-01', 100), ('yy', '2024-01-01', 200);
+INSERT INTO mmx_i8 VALUES (9007199254740992, '2024-01-01', 1), (9007199254740993, '2024-01-01', 2);
+INSERT INTO mmx_f8 VALUES (9007199254740992, '2024-01-01', 3);
+SELECT timeline.create_source(t, t, 'who', 'ts', create_index => true)
+FROM unnest(ARRAY['mmx_ct', 'mmx_tx', 'mmx_ci', 'mmx_c', 'mmx_posix', 'mmx_i8', 'mmx_f8']) t;
+SELECT timeline.create_feature(t || '_sum', t, 'sum', 'v')
+FROM unnest(ARRAY['mmx_ct', 'mmx_tx', 'mmx_ci', 'mmx_c', 'mmx_posix', 'mmx_i8', 'mmx_f8']) t;
+SELECT timeline.create_feature_set('mmx_ct_tx', ARRAY['mmx_ct_sum', 'mmx_tx_sum']);
+SELECT timeline.create_feature_set('mmx_tx_ci', ARRAY['mmx_tx_sum', 'mmx_ci_sum']);
+SELECT timeline.create_feature_set('mmx_i8_f8', ARRAY['mmx_i8_sum', 'mmx_f8_sum']);
+-- deterministic collations all compare bytes: one set, joined under the
+-- first source's collation (three of them failed with 42P22, in
+-- feature_timelines and materialize's read view)
+SELECT timeline.create_feature_set('mmx_det', ARRAY['mmx_tx_sum', 'mmx_c_sum', 'mmx_posix_sum'], time_zone => 'UTC');
+SELECT entity, timeline.value_at(a, '2024-01-02') AS tx, timeline.value_at(b, '2024-01-02') AS c,
+       timeline.value_at(c, '2024-01-02') AS posix
+FROM timeline.feature_timelines('mmx_det') AS f(entity text, a timeline.timeline, b timeline.timeline, c timeline.timeline)
+ORDER BY entity COLLATE "C";
+SELECT timeline.materialize('mmx_det');
+SELECT entity, mmx_tx_sum, mmx_c_sum, mmx_posix_sum FROM timeline_state.mmx_det ORDER BY entity COLLATE "C";
+SELECT count(*) AS differences FROM timeline.verify('mmx_det');
+SELECT timeline.current('mmx_det', 'aB'::text) AS current_ab;
+SELECT timeline.create_training_set('mmx_det_train', 'mmx_det',
+    $$SELECT * FROM (VALUES ('aB', '2024-02-01'::timestamptz), ('yy', '2024-02-01'), ('AB', '2024-02-01')) s(who, ts)$$);
+SELECT * FROM mmx_det_train ORDER BY who COLLATE "C";
+SELECT count(*) AS training_differences FROM timeline.check_training_set('mmx_det_train');
+DROP TABLE mmx_det_train;
+SELECT timeline.drop_materialization('mmx_det');
+-- and a source retyped after the set was made is refused where it is read
+ALTER TABLE mmx_c ALTER who TYPE mcit.citext;
+SELECT count(*) FROM timeline.feature_timelines('mmx_det') AS f(entity text, a timeline.timeline, b timeline.timeline, c timeline.timeline);
+SELECT timeline.materialize('mmx_det');
+DROP TABLE mmx_ct, mmx_tx, mmx_ci, mmx_c, mmx_posix, mmx_i8, mmx_f8;
+DROP COLLATION mmxci;
+DROP SCHEMA mcit CASCADE;
+
 -- a feature whose text names a work table (here in a literal) is folded
 -- and rebuilt as written: the work tables' names were rewritten in the
 -- whole statement, literal included, and the fold counted 1, not 2
