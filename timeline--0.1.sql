@@ -1546,6 +1546,22 @@ $$;
 COMMENT ON FUNCTION timeline.source_relation(pg_catalog.text) IS
 'internal: the relation and columns of a registered source, with clear errors when either is gone';
 
+-- the types a source's time and seq columns must have, at registration
+-- (create_source), at every compile (compile_parts) and at DDL of a
+-- materialized source (check_source_ddl): times are absolute, seqs are
+-- read as int8 exactly.  NULL for no type (a column gone)
+CREATE FUNCTION timeline.source_column_type_ok(role pg_catalog.text, typ pg_catalog.oid)
+RETURNS pg_catalog.bool
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE role WHEN 'time' THEN typ = 'timestamptz'::pg_catalog.regtype
+                     WHEN 'seq' THEN typ IN ('int2'::pg_catalog.regtype, 'int4'::pg_catalog.regtype,
+                                             'int8'::pg_catalog.regtype) END
+$$;
+COMMENT ON FUNCTION timeline.source_column_type_ok(pg_catalog.text, pg_catalog.oid) IS
+'internal: whether a type is one a source''s time (''time'') or seq (''seq'') column may have';
+
 CREATE FUNCTION timeline.create_source(name pg_catalog.text, relation pg_catalog.regclass,
     entity_column pg_catalog.name, time_column pg_catalog.name,
     seq_column pg_catalog.name DEFAULT NULL, create_index pg_catalog.bool DEFAULT false)
@@ -1611,12 +1627,12 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = 'Registering a source needs SELECT on its entity, time and seq columns.';
         END IF;
-        IF col.role = 'time' AND col.atttypid <> 'timestamptz'::regtype THEN
+        IF col.role = 'time' AND NOT timeline.source_column_type_ok('time', col.atttypid) THEN
             RAISE EXCEPTION 'time column % of % has type %, not timestamp with time zone',
                     quote_ident(time_column), relation, format_type(col.atttypid, NULL)
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = 'Event times must be absolute; register a view that converts it, such as ts AT TIME ZONE ''UTC''.';
-        ELSIF col.role = 'seq' AND col.atttypid NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+        ELSIF col.role = 'seq' AND NOT timeline.source_column_type_ok('seq', col.atttypid) THEN
             RAISE EXCEPTION 'seq column % of % has type %, not an integer type',
                     quote_ident(seq_column), relation, format_type(col.atttypid, NULL)
                 USING ERRCODE = 'datatype_mismatch',
@@ -1694,7 +1710,7 @@ BEGIN
     -- by the statement that reads it
     SELECT a.atttypid INTO typ FROM pg_attribute a
      WHERE a.attrelid = s.relation AND a.attname = s.time_column AND a.attnum > 0 AND NOT a.attisdropped;
-    IF typ <> 'timestamptz'::regtype THEN
+    IF NOT timeline.source_column_type_ok('time', typ) THEN
         RAISE EXCEPTION 'time column % of source % has type %, not timestamp with time zone',
                 quote_ident(s.time_column), quote_literal(source), format_type(typ, NULL)
             USING ERRCODE = 'datatype_mismatch',
@@ -1703,7 +1719,7 @@ BEGIN
     typ := NULL;
     SELECT a.atttypid INTO typ FROM pg_attribute a
      WHERE a.attrelid = s.relation AND a.attname = s.seq_column AND a.attnum > 0 AND NOT a.attisdropped;
-    IF typ NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+    IF NOT timeline.source_column_type_ok('seq', typ) THEN
         RAISE EXCEPTION 'seq column % of source % has type %, not an integer type',
                 quote_ident(s.seq_column), quote_literal(source), format_type(typ, NULL)
             USING ERRCODE = 'datatype_mismatch',
@@ -4603,12 +4619,13 @@ BEGIN
            timeline.column_collation(format('timeline_state.%I', ms.state_table)::regclass, 'entity')
        -- by type, not as format_type spells it: timestamptz(3) is one
        -- (its every ALTER TABLE was refused)
-       OR (SELECT a.atttypid FROM pg_attribute a
-            WHERE a.attrelid = s.relation AND a.attname = s.time_column AND NOT a.attisdropped)
-          IS DISTINCT FROM 'timestamptz'::regtype
-       OR (s.seq_column IS NOT NULL AND (SELECT a.atttypid FROM pg_attribute a
-                                          WHERE a.attrelid = s.relation AND a.attname = s.seq_column AND NOT a.attisdropped)
-                                        NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)) THEN
+       OR NOT coalesce(timeline.source_column_type_ok('time', (SELECT a.atttypid FROM pg_attribute a
+                                                                WHERE a.attrelid = s.relation AND a.attname = s.time_column
+                                                                  AND NOT a.attisdropped)), false)
+       OR (s.seq_column IS NOT NULL
+           AND NOT timeline.source_column_type_ok('seq', (SELECT a.atttypid FROM pg_attribute a
+                                                           WHERE a.attrelid = s.relation AND a.attname = s.seq_column
+                                                             AND NOT a.attisdropped))) THEN
         RAISE EXCEPTION 'cannot change table % this way because materialized feature set % reads it as source %',
                         s.relation, quote_literal(ms.feature_set), quote_literal(ms.source)
             USING ERRCODE = 'dependent_objects_still_exist',
