@@ -3874,7 +3874,8 @@ COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bo
 'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured; true if anything changed';
 
 -- the advisory lock bucket of an entity in immediate mode, from its
--- type's hash function, so values equal as entities share one (entity_lock.c)
+-- type's hash function (or its parts', for a composite, array or range
+-- without one), so values equal as entities share one (entity_lock.c)
 CREATE FUNCTION timeline.entity_lock_bucket(pg_catalog.anyelement)
 RETURNS pg_catalog.int4
 AS 'MODULE_PATHNAME', 'timeline_entity_lock_bucket'

@@ -14,7 +14,13 @@
  * text form did not: writers of 1.0 and 1.00 took different buckets, ran at
  * once, and one's events were lost from the state (or its write failed
  * with "points must come after the feature state's last point").  A type
- * without a hash function falls back to its text form.
+ * without a hash function falls back to its text form, but a composite,
+ * array or range without one (because a field, element or bound type, such
+ * as bit or money, has none) is hashed from its parts, each by its own
+ * type's hash where it has one: the text form of ('A', B'1') and
+ * ('a', B'1') of a (citext, bit) composite differ, though the two are one
+ * entity, and its writers lost events as 1.0 and 1.00 did (a helper's bug
+ * hunt).
  *
  * The bucket must be the same in every backend: hash functions are, and
  * the text fallback is for a type whose output does not depend on the
@@ -24,9 +30,12 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/rangetypes.h"
 #include "utils/typcache.h"
 
 #include "timeline.h"
@@ -35,30 +44,109 @@
 
 PG_FUNCTION_INFO_V1(timeline_entity_lock_bucket);
 
+/*
+ * A hash of a value of a type that agrees with the equality of the type's
+ * default btree operator class: the type's hash function; else, for a
+ * composite, an array or a range, a combination of its parts' hashes (each
+ * part equal in two equal values, under the collation the equality compares
+ * it with); else the text form.
+ */
+static uint32
+entity_hash(Oid type, Oid collation, Datum value)
+{
+	TypeCacheEntry *tc;
+	Oid			output;
+	bool		varlena;
+	char	   *text;
+	uint32		h;
+
+	check_stack_depth();
+	tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO);
+	if (OidIsValid(tc->hash_proc_finfo.fn_oid))
+		return DatumGetUInt32(FunctionCall1Coll(&tc->hash_proc_finfo, collation, value));
+	if (tc->typtype == TYPTYPE_DOMAIN)
+		return entity_hash(getBaseType(type), collation, value);
+	if (tc->typtype == TYPTYPE_COMPOSITE)
+	{
+		/* as record_eq compares: field by field, each under its collation */
+		HeapTupleHeader rec = DatumGetHeapTupleHeader(value);
+		TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(rec),
+												  HeapTupleHeaderGetTypMod(rec));
+		HeapTupleData tuple;
+		Datum	   *values = palloc(desc->natts * sizeof(Datum));
+		bool	   *nulls = palloc(desc->natts * sizeof(bool));
+
+		tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
+		ItemPointerSetInvalid(&(tuple.t_self));
+		tuple.t_tableOid = InvalidOid;
+		tuple.t_data = rec;
+		heap_deform_tuple(&tuple, desc, values, nulls);
+		h = 0;
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			if (att->attisdropped)
+				continue;
+			h = hash_combine(h, nulls[i] ? 0 : entity_hash(att->atttypid, att->attcollation, values[i]));
+		}
+		ReleaseTupleDesc(desc);
+		pfree(values);
+		pfree(nulls);
+		return h;
+	}
+	if (OidIsValid(get_element_type(type)) && tc->typlen == -1)
+	{
+		/* as array_eq compares: element by element, under its collation */
+		ArrayType  *array = DatumGetArrayTypeP(value);
+		Oid			element = ARR_ELEMTYPE(array);
+		int16		elmlen;
+		bool		elmbyval;
+		char		elmalign;
+		Datum	   *elems;
+		bool	   *elemnulls;
+		int			n;
+
+		get_typlenbyvalalign(element, &elmlen, &elmbyval, &elmalign);
+		deconstruct_array(array, element, elmlen, elmbyval, elmalign, &elems, &elemnulls, &n);
+		h = 0;
+		for (int i = 0; i < n; i++)
+			h = hash_combine(h, elemnulls[i] ? 0 : entity_hash(element, collation, elems[i]));
+		return h;
+	}
+	if (tc->typtype == TYPTYPE_RANGE)
+	{
+		/* as range_eq compares: the flags and the bounds, by the subtype */
+		RangeType  *range = DatumGetRangeTypeP(value);
+		TypeCacheEntry *rtc = lookup_type_cache(RangeTypeGetOid(range), TYPECACHE_RANGE_INFO);
+		RangeBound	lower;
+		RangeBound	upper;
+		bool		empty;
+
+		range_deserialize(rtc, range, &lower, &upper, &empty);
+		h = range_get_flags(range);
+		if (!empty && !lower.infinite)
+			h = hash_combine(h, entity_hash(rtc->rngelemtype->type_id, rtc->rng_collation, lower.val));
+		if (!empty && !upper.infinite)
+			h = hash_combine(h, entity_hash(rtc->rngelemtype->type_id, rtc->rng_collation, upper.val));
+		return h;
+	}
+	getTypeOutputInfo(type, &output, &varlena);
+	text = OidOutputFunctionCall(output, value);
+	h = DatumGetUInt32(hash_any((const unsigned char *) text, (int) strlen(text)));
+	pfree(text);
+	return h;
+}
+
 /* Returns the lock bucket (0 .. 1023) of an entity value, by its type's hash. */
 Datum
 timeline_entity_lock_bucket(PG_FUNCTION_ARGS)
 {
 	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 0);
-	Datum		value = PG_GETARG_DATUM(0);
-	TypeCacheEntry *tc;
 	uint32		h;
 
 	if (!OidIsValid(type))
 		elog(ERROR, "could not determine the type of the entity");
-	tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO);
-	if (OidIsValid(tc->hash_proc_finfo.fn_oid))
-		h = DatumGetUInt32(FunctionCall1Coll(&tc->hash_proc_finfo, PG_GET_COLLATION(), value));
-	else
-	{
-		Oid			output;
-		bool		varlena;
-		char	   *text;
-
-		getTypeOutputInfo(type, &output, &varlena);
-		text = OidOutputFunctionCall(output, value);
-		h = DatumGetUInt32(hash_any((const unsigned char *) text, (int) strlen(text)));
-		pfree(text);
-	}
+	h = entity_hash(type, PG_GET_COLLATION(), PG_GETARG_DATUM(0));
 	PG_RETURN_INT32((int32) (h % ENTITY_LOCK_BUCKETS));
 }
