@@ -295,5 +295,49 @@ FROM whole_serial s,
              timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
       FROM (SELECT * FROM pagg ORDER BY random()) r) o;
 
+--
+-- the finalize step holds each group's points once: a deserialized partial
+-- state is copied into the group's state by the combine function and freed
+-- with its input row (it used to stay in the aggregate's memory until the
+-- group ended, so a Finalize HashAggregate took twice the memory of a
+-- serial one).  Two entities of 100,000 points, each in a partition of its
+-- own that the planner cannot tell from the grouping: partitionwise
+-- partial aggregation gives one serialized partial state per entity, which
+-- the finalize step copies at its exact size, against the serial state's
+-- doubling arrays (131,072 points).
+--
+CREATE TABLE pbig (part int, entity int, ts timestamptz, v float8) PARTITION BY LIST (part);
+CREATE TABLE pbig0 PARTITION OF pbig FOR VALUES IN (0);
+CREATE TABLE pbig1 PARTITION OF pbig FOR VALUES IN (1);
+INSERT INTO pbig
+SELECT g % 2, g % 2, timestamptz '2024-01-01' + g * interval '1 second', (g % 7)::float8
+FROM generate_series(1, 200000) g;
+ANALYZE pbig;
+CREATE FUNCTION pg_temp.top_memory_kb(q text) RETURNS int
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+        IF line ~ 'Memory Usage: ' THEN
+            RETURN substring(line FROM 'Memory Usage: (\d+)kB')::int;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$fn$;
+SET enable_sort = off;
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF) SELECT entity, num_points(timeline_agg(ts, v)) FROM pbig GROUP BY entity;
+SELECT pg_temp.top_memory_kb('SELECT entity, num_points(timeline_agg(ts, v)) FROM pbig GROUP BY entity') AS serial_kb \gset
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT entity, num_points(timeline_agg(ts, v)) FROM pbig GROUP BY entity;
+SELECT pg_temp.top_memory_kb('SELECT entity, num_points(timeline_agg(ts, v)) FROM pbig GROUP BY entity') < :serial_kb
+       AS finalize_holds_points_once;
+SELECT entity, num_points(timeline_agg(ts, v)), timeline_agg(ts, v) = (SELECT timeline_agg(ts, v) FROM pbig p WHERE p.entity = q.entity) AS same
+FROM pbig q GROUP BY entity ORDER BY entity;
+RESET enable_partitionwise_aggregate;
+RESET enable_sort;
+
 DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_spill, agg_parallel_sorted,
-    whole_serial, whole_parallel;
+    whole_serial, whole_parallel, pbig;

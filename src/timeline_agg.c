@@ -325,11 +325,16 @@ timeline_agg_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Reads a partial state written by timeline_agg_serialfn. */
+/*
+ * Reads a partial state written by timeline_agg_serialfn.  The state is
+ * built in the current memory context (the executor calls this in a
+ * per-input-tuple context): the combine function copies it into the
+ * group's state, so a copy in the aggregate context would only stay there,
+ * unread, until the group ends, doubling the memory of a finalize step.
+ */
 Datum
 timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContext(fcinfo);
 	bytea	   *data = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	int			version;
@@ -337,6 +342,7 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	int32		n;
 	TimelineAggState   *state;
 
+	AggContext(fcinfo);			/* only as an aggregate's support function */
 	initReadOnlyStringInfo(&buf, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
 	version = pq_getmsgbyte(&buf);
 	if (version != AGG_SERIAL_VERSION)
@@ -345,7 +351,7 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0)
 		elog(ERROR, "corrupt timeline_agg state: %d points", n);
-	state = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), (flags & 1) != 0, n);
+	state = AggStateCreate(CurrentMemoryContext, CurrentMemoryContext, (flags & 1) != 0, n);
 	pq_copymsgbytes(&buf, (char *) state->pairs, sizeof(AggPair) * n);
 	if (state->has_seq)
 		pq_copymsgbytes(&buf, (char *) state->seqs, sizeof(int64) * n);
