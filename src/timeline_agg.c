@@ -351,6 +351,13 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0)
 		elog(ERROR, "corrupt timeline_agg state: %d points", n);
+	/* check the size before allocating for n points */
+	if ((flags & ~3) != 0 ||
+		(int64) (buf.len - buf.cursor) !=
+		(int64) n * (int64) (sizeof(AggPair) + ((flags & 1) ? sizeof(int64) : 0)) +
+		((flags & 2) ? ((int64) n + 7) / 8 : 0))
+		elog(ERROR, "corrupt timeline_agg state: flags %d, %d points in %d bytes",
+			 flags, n, buf.len - buf.cursor);
 	state = AggStateCreate(CurrentMemoryContext, CurrentMemoryContext, (flags & 1) != 0, n);
 	pq_copymsgbytes(&buf, (char *) state->pairs, sizeof(AggPair) * n);
 	if (state->has_seq)
