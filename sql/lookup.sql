@@ -104,3 +104,27 @@ SELECT count(*) AS reads,
                               (r.m * s.k)::float8) AS wrong
 FROM (SELECT i, (i - 1) % 400 + 1 AS k, 1 + (i * 37) % 300 AS m FROM generate_series(1, 1200) i) r
 JOIN LATERAL (SELECT * FROM stored2 s WHERE s.k = r.k OFFSET 0) s ON true;
+-- the cache counts the memory its values take, not their lengths: values of
+-- a little over 2kB take 4kB chunks, and counting 2kB let it hold twice its
+-- budget (1MB of 512kB here); 600 such timelines probed in an order that
+-- keeps bringing them back, the cache's memory read at the end of the query
+CREATE TEMP TABLE stored3 AS
+SELECT k, timeline_agg(timestamptz '2024-01-01' + g * interval '1 minute', g * k) AS tl
+FROM generate_series(1, 600) k, generate_series(1, 130) g GROUP BY k;
+SELECT min(pg_column_size(tl)) > 2048 AND max(pg_column_size(tl)) < 2200 AS just_over_2kb,
+       pg_relation_size(reltoastrelid) > 600 * 2048 AS out_of_line
+FROM stored3, pg_class WHERE pg_class.oid = 'stored3'::regclass GROUP BY reltoastrelid;
+CREATE FUNCTION pg_temp.cache_bytes() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+SELECT sum(used_bytes)::bigint FROM pg_backend_memory_contexts
+WHERE name = 'timeline detoast cache' AND parent <> 'timeline detoast cache'
+$$;
+SET work_mem = '512kB';
+SET hash_mem_multiplier = 1;
+SELECT count(*) AS reads,
+       count(*) FILTER (WHERE v IS DISTINCT FROM (r.m * r.k)::float8) AS wrong,
+       pg_temp.cache_bytes() <= 512 * 1024 + 16384 AS within_budget
+FROM (SELECT i, (i * 7919) % 600 + 1 AS k, 1 + (i * 37) % 130 AS m FROM generate_series(1, 6000) i) r
+JOIN LATERAL (SELECT value_at(s.tl, timestamptz '2024-01-01' + r.m * interval '1 minute') AS v
+              FROM stored3 s WHERE s.k = r.k OFFSET 0) s ON true;
+RESET work_mem;
+RESET hash_mem_multiplier;

@@ -223,7 +223,13 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 		}
 		PG_END_TRY();
 		MemoryContextSwitchTo(old);
-		entry->size = VARSIZE(entry->value);
+		/*
+		 * the memory it takes, not its length: a chunk of up to 8kB is
+		 * rounded up to a power of 2, so counting lengths let the values
+		 * of 2kB to 8kB (those just out of line) take up to twice the
+		 * budget (tuplesort counts the same way)
+		 */
+		entry->size = GetMemoryChunkSpace(entry->value);
 		cache->bytes += entry->size;
 		if (++cache->fetched == DETOAST_STREAMING_AFTER && !cache->reused)
 			cache->streaming = true;
