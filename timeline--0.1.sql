@@ -1983,11 +1983,6 @@ $$;
 COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
 'defines a feature, or a new version of it when the definition changed; returns the version';
 
--- the type of the entity column of a feature set over these sources (in
--- the order feature_set_sql joins them): the sources' entity type, or the
--- one FULL JOIN ... USING (entity) resolves theirs to (int4 and int8 give
--- int8), which a UNION resolves the same way; NULL when they have none
--- (text and int4) or a source's table is gone
 -- why the entity columns of these sources are not one kind of entity
 -- (NULL when they are): 'type' when a source's entities would be compared
 -- with an equality other than the one its GROUP BY groups them with once
@@ -1996,21 +1991,25 @@ COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg
 -- collations differ and one of them is nondeterministic.  Types of
 -- pg_catalog other than floating point cast to one another exactly
 -- (integers, numeric, text, varchar, char(n) without its trailing blanks);
--- of another schema's types (citext, a domain over one) only the same type
--- is the same entity.  Deterministic collations all compare bytes for
+-- of another schema's types (citext) only the same type is the same
+-- entity; a domain is its base type.  Deterministic collations all compare bytes for
 -- equality: the join names the first source's (entity_join_sql)
 CREATE FUNCTION timeline.entity_mismatch(sources pg_catalog.text[])
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH c AS (
-        SELECT a.atttypid AS typ, a.attcollation AS coll
-          FROM unnest(sources) AS u(source)
+    WITH RECURSIVE d(ord, typ, coll) AS (
+        SELECT u.ord, a.atttypid, a.attcollation
+          FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
           JOIN timeline.source_def s ON s.name = u.source
           JOIN pg_catalog.pg_attribute a
             ON a.attrelid = timeline.relation_named(s.relation_schema, s.relation_name)
-           AND a.attname = s.entity_column AND NOT a.attisdropped)
+           AND a.attname = s.entity_column AND NOT a.attisdropped
+        UNION ALL
+        SELECT d.ord, t.typbasetype, d.coll FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ WHERE t.typtype = 'd'),
+    -- a domain compares as its base type
+    c AS (SELECT d.typ, d.coll FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ WHERE t.typtype <> 'd')
     SELECT CASE
         WHEN (SELECT count(DISTINCT c.typ) FROM c) > 1
              AND EXISTS (SELECT 1 FROM c JOIN pg_catalog.pg_type t ON t.oid = c.typ
@@ -2026,6 +2025,12 @@ $$;
 COMMENT ON FUNCTION timeline.entity_mismatch(pg_catalog.text[]) IS
 'internal: ''type'' or ''collation'' when the entity columns of these sources would not compare as one entity, NULL when they do';
 
+-- the type of the entity column of a feature set over these sources (in
+-- the order feature_set_sql joins them): the sources' entity type, or the
+-- one FULL JOIN ... USING (entity) resolves theirs to (int4 and int8 give
+-- int8), which a UNION resolves the same way; NULL when they have none
+-- (text and int4), a source's table is gone, or they do not
+-- compare as one entity (entity_mismatch)
 CREATE FUNCTION timeline.entity_type(sources pg_catalog.text[])
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE

@@ -185,6 +185,16 @@ FROM unnest(ARRAY['mmx_ct', 'mmx_tx', 'mmx_ci', 'mmx_c', 'mmx_posix', 'mmx_i8', 
 SELECT timeline.create_feature_set('mmx_ct_tx', ARRAY['mmx_ct_sum', 'mmx_tx_sum']);
 SELECT timeline.create_feature_set('mmx_tx_ci', ARRAY['mmx_tx_sum', 'mmx_ci_sum']);
 SELECT timeline.create_feature_set('mmx_i8_f8', ARRAY['mmx_i8_sum', 'mmx_f8_sum']);
+-- a domain compares as its base type
+CREATE DOMAIN mmx_email AS text CHECK (VALUE LIKE '%@%');
+CREATE TABLE mmx_dom (who mmx_email, ts timestamptz, v float8);
+INSERT INTO mmx_dom VALUES ('a@x', '2024-01-01', 1000);
+SELECT timeline.create_source('mmx_dom', 'mmx_dom', 'who', 'ts', create_index => true);
+SELECT timeline.create_feature('mmx_dom_sum', 'mmx_dom', 'sum', 'v');
+SELECT timeline.create_feature_set('mmx_dom_tx', ARRAY['mmx_dom_sum', 'mmx_tx_sum']);
+SELECT entity, timeline.value_at(a, '2024-01-02') AS dom, timeline.value_at(b, '2024-01-02') AS tx
+FROM timeline.feature_timelines('mmx_dom_tx') AS f(entity text, a timeline.timeline, b timeline.timeline)
+ORDER BY entity COLLATE "C";
 -- deterministic collations all compare bytes: one set, joined under the
 -- first source's collation (three of them failed with 42P22, in
 -- feature_timelines and materialize's read view)
@@ -207,7 +217,8 @@ SELECT timeline.drop_materialization('mmx_det');
 ALTER TABLE mmx_c ALTER who TYPE mcit.citext;
 SELECT count(*) FROM timeline.feature_timelines('mmx_det') AS f(entity text, a timeline.timeline, b timeline.timeline, c timeline.timeline);
 SELECT timeline.materialize('mmx_det');
-DROP TABLE mmx_ct, mmx_tx, mmx_ci, mmx_c, mmx_posix, mmx_i8, mmx_f8;
+DROP TABLE mmx_ct, mmx_tx, mmx_ci, mmx_c, mmx_posix, mmx_i8, mmx_f8, mmx_dom;
+DROP DOMAIN mmx_email;
 DROP COLLATION mmxci;
 DROP SCHEMA mcit CASCADE;
 
