@@ -15,12 +15,13 @@
  * once, and one's events were lost from the state (or its write failed
  * with "points must come after the feature state's last point").  A type
  * without a hash function falls back to its text form, but a composite,
- * array or range without one (because a field, element or bound type, such
- * as bit or money, has none) is hashed from its parts, each by its own
- * type's hash where it has one: the text form of ('A', B'1') and
- * ('a', B'1') of a (citext, bit) composite differ, though the two are one
- * entity, and its writers lost events as 1.0 and 1.00 did (a helper's bug
- * hunt).
+ * array, range or multirange without one (because a field, element or
+ * bound type, such as bit or money, has none) is hashed from its parts,
+ * each by its own type's hash where it has one: the text form of
+ * ('A', B'1') and ('a', B'1') of a (citext, bit) composite differ, though
+ * the two are one entity, and its writers lost events as 1.0 and 1.00 did
+ * (a helper's bug hunt; a multirange of a range over such a composite took
+ * its text form until a later one).
  *
  * The bucket must be the same in every backend: hash functions are, and
  * the text fallback is for a type whose output does not depend on the
@@ -35,6 +36,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/multirangetypes.h"
 #include "utils/rangetypes.h"
 #include "utils/typcache.h"
 
@@ -129,6 +131,20 @@ entity_hash(Oid type, Oid collation, Datum value)
 			h = hash_combine(h, entity_hash(rtc->rngelemtype->type_id, rtc->rng_collation, lower.val));
 		if (!empty && !upper.infinite)
 			h = hash_combine(h, entity_hash(rtc->rngelemtype->type_id, rtc->rng_collation, upper.val));
+		return h;
+	}
+	if (tc->typtype == TYPTYPE_MULTIRANGE)
+	{
+		/* as multirange_eq compares: range by range (range_eq) */
+		MultirangeType *mr = DatumGetMultirangeTypeP(value);
+		TypeCacheEntry *mtc = lookup_type_cache(MultirangeTypeGetOid(mr), TYPECACHE_MULTIRANGE_INFO);
+		int32		n;
+		RangeType **ranges;
+
+		multirange_deserialize(mtc->rngtype, mr, &n, &ranges);
+		h = (uint32) n;
+		for (int32 i = 0; i < n; i++)
+			h = hash_combine(h, entity_hash(mtc->rngtype->type_id, collation, RangeTypePGetDatum(ranges[i])));
 		return h;
 	}
 	getTypeOutputInfo(type, &output, &varlena);
