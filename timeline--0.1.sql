@@ -1988,33 +1988,49 @@ COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg
 -- with an equality other than the one its GROUP BY groups them with once
 -- cast to the set's type ('Ab' and 'aB', one citext entity, are two text
 -- entities; two bigints round to one double), 'collation' when the columns'
--- collations differ and one of them is nondeterministic.  Types of
--- pg_catalog other than floating point cast to one another exactly
--- (integers, numeric, text, varchar, char(n) without its trailing blanks);
--- of another schema's types (citext) only the same type is the same
--- entity; a domain is its base type.  Deterministic collations all compare bytes for
--- equality: the join names the first source's (entity_join_sql)
+-- collations differ and one of them is nondeterministic.  A domain is its
+-- base type (its equality is the base type's).  Different base types are
+-- one kind of entity only within a family of built-in types whose common
+-- type holds each exactly and compares them as their own equality, in
+-- whichever order a join meets them (feature_timelines joins in the set's
+-- order, a materialization's read view in its sources'): integers and
+-- numeric; text and varchar; date and timestamp; inet and cidr.  Not
+-- char(n) or name with another type: each cast implicitly both ways with
+-- text and varchar, so the first source's became the set's type or the
+-- join's equality (varchar 'a ' and 'a' both met char(n) 'a' under bpchar's
+-- =; text 'a ' and 'a' were two rows of the read view's char(n) entity 'a',
+-- and verify failed with 21000; two long texts were one name entity).  Not
+-- timestamp with timestamptz, which meet through the session's time zone
+-- (two timestamps of a spring-forward gap met one timestamptz), nor
+-- floating point, arrays or other types of pg_catalog with another type,
+-- nor another schema's types (citext).  Deterministic collations all
+-- compare bytes for equality: the join names the first source's
+-- (entity_join_sql)
 CREATE FUNCTION timeline.entity_mismatch(sources pg_catalog.text[])
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH RECURSIVE d(ord, typ, coll) AS (
-        SELECT u.ord, a.atttypid, a.attcollation
-          FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
+    WITH RECURSIVE c AS (
+        SELECT a.atttypid AS typ, a.attcollation AS coll
+          FROM unnest(sources) AS u(source)
           JOIN timeline.source_def s ON s.name = u.source
           JOIN pg_catalog.pg_attribute a
             ON a.attrelid = timeline.relation_named(s.relation_schema, s.relation_name)
-           AND a.attname = s.entity_column AND NOT a.attisdropped
-        UNION ALL
-        SELECT d.ord, t.typbasetype, d.coll FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ WHERE t.typtype = 'd'),
-    -- a domain compares as its base type
-    c AS (SELECT d.typ, d.coll FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ WHERE t.typtype <> 'd')
+           AND a.attname = s.entity_column AND NOT a.attisdropped),
+    d(base) AS (
+        SELECT c.typ FROM c
+        UNION
+        SELECT t.typbasetype FROM d JOIN pg_catalog.pg_type t ON t.oid = d.base WHERE t.typtype = 'd'),
+    b AS (
+        SELECT d.base::pg_catalog.regtype AS base
+          FROM d JOIN pg_catalog.pg_type t ON t.oid = d.base WHERE t.typtype <> 'd')
     SELECT CASE
-        WHEN (SELECT count(DISTINCT c.typ) FROM c) > 1
-             AND EXISTS (SELECT 1 FROM c JOIN pg_catalog.pg_type t ON t.oid = c.typ
-                          WHERE t.typnamespace <> 'pg_catalog'::regnamespace
-                             OR t.oid IN ('float4'::regtype, 'float8'::regtype))
+        WHEN (SELECT count(DISTINCT b.base) FROM b) > 1
+             AND NOT EXISTS (
+                 SELECT 1 FROM (VALUES ('{int2,int4,int8,numeric}'::pg_catalog.regtype[]), ('{text,varchar}'),
+                                       ('{date,timestamp}'), ('{inet,cidr}')) AS f(family)
+                  WHERE (SELECT pg_catalog.bool_and(b.base = ANY (f.family)) FROM b))
             THEN 'type'
         WHEN (SELECT count(DISTINCT c.coll) FROM c) > 1
              AND EXISTS (SELECT 1 FROM c JOIN pg_catalog.pg_collation l ON l.oid = c.coll
@@ -3879,8 +3895,9 @@ COMMENT ON FUNCTION timeline.follow_source_tables(pg_catalog.int4, pg_catalog.bo
 'internal: puts a materialization''s capture triggers on partitions or child tables added since, removes them from detached ones, and logs the entities whose rows were not captured; true if anything changed';
 
 -- the advisory lock bucket of an entity in immediate mode, from its
--- type's hash function (or its parts', for a composite, array or range
--- without one), so values equal as entities share one (entity_lock.c)
+-- type's hash function (or its parts', for a composite, array, range or
+-- multirange without one), so values equal as entities share one
+-- (entity_lock.c)
 CREATE FUNCTION timeline.entity_lock_bucket(pg_catalog.anyelement)
 RETURNS pg_catalog.int4
 AS 'MODULE_PATHNAME', 'timeline_entity_lock_bucket'
