@@ -14,7 +14,7 @@
  * text form did not: writers of 1.0 and 1.00 took different buckets, ran at
  * once, and one's events were lost from the state (or its write failed
  * with "points must come after the feature state's last point").  A type
- * without a hash function falls back to its text form, but a composite,
+ * without a hash function falls back to its binary form (below), but a composite,
  * array, range or multirange without one (because a field, element or
  * bound type, such as bit or money, has none) is hashed from its parts,
  * each by its own type's hash where it has one: the text form of
@@ -24,8 +24,9 @@
  * its text form until a later one).
  *
  * The bucket must be the same in every backend: hash functions are, and
- * the text fallback is for a type whose output does not depend on the
- * session's settings.
+ * a type without one is hashed by its binary form (send function), which
+ * does not depend on the session's settings as a text form may (money's
+ * on lc_monetary); by its text form only when it has no binary form.
  *
  *-------------------------------------------------------------------------
  */
@@ -51,7 +52,7 @@ PG_FUNCTION_INFO_V1(timeline_entity_lock_bucket);
  * default btree operator class: the type's hash function; else, for a
  * composite, an array or a range, a combination of its parts' hashes (each
  * part equal in two equal values, under the collation the equality compares
- * it with); else the text form.
+ * it with); else its binary form, or its text form when it has none.
  */
 static uint32
 entity_hash(Oid type, Oid collation, Datum value)
@@ -61,6 +62,12 @@ entity_hash(Oid type, Oid collation, Datum value)
 	bool		varlena;
 	char	   *text;
 	uint32		h;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	char		typdelim;
+	Oid			typioparam;
+	Oid			send;
 
 	check_stack_depth();
 	tc = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO);
@@ -145,6 +152,20 @@ entity_hash(Oid type, Oid collation, Datum value)
 		h = (uint32) n;
 		for (int32 i = 0; i < n; i++)
 			h = hash_combine(h, entity_hash(mtc->rngtype->type_id, collation, RangeTypePGetDatum(ranges[i])));
+		return h;
+	}
+	/*
+	 * the binary form where the type has one: its text form may depend on
+	 * the session's settings (money's on lc_monetary, so two sessions took
+	 * two buckets for one entity)
+	 */
+	get_type_io_data(type, IOFunc_send, &typlen, &typbyval, &typalign, &typdelim, &typioparam, &send);
+	if (OidIsValid(send))
+	{
+		bytea	   *bytes = OidSendFunctionCall(send, value);
+
+		h = DatumGetUInt32(hash_any((const unsigned char *) VARDATA(bytes), (int) VARSIZE(bytes) - VARHDRSZ));
+		pfree(bytes);
 		return h;
 	}
 	getTypeOutputInfo(type, &output, &varlena);
