@@ -3381,7 +3381,7 @@ COMMENT ON FUNCTION timeline.state_advance(pg_catalog.bytea, timeline.timeline, 
 CREATE FUNCTION timeline.state_value_at(state pg_catalog.bytea, t pg_catalog.timestamptz)
 RETURNS pg_catalog.float8
 AS 'MODULE_PATHNAME', 'timeline_state_value_at'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE;     -- a width of days or months reads the session's time zone
 COMMENT ON FUNCTION timeline.state_value_at(pg_catalog.bytea, pg_catalog.timestamptz) IS
 'the feature''s value at t, at or after the state''s last point (trailing windows expire exactly)';
 

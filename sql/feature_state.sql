@@ -128,6 +128,23 @@ SELECT timeline.state_value_at(timeline.state_advance(timeline.state_new('sum', 
        timeline.value_at(timeline.sum(tl, '1 mon 31 days'), '1995-03-31 00:00+00') AS full
 FROM (SELECT 'discrete{1995-01-28 13:51+00=>4, 1995-03-30 23:59:59.999999+00=>2}'::timeline.timeline AS tl) x;
 
+-- state_value_at(state, t) reads a width of days in the session's time zone,
+-- so one state and one t give 6 in New York and 2 in UTC: it is STABLE, not
+-- IMMUTABLE (an expression index or a generic plan folded it in one zone);
+-- the form with the zone gives 6 in both
+CREATE TABLE st_ny AS
+SELECT '\x0100020101000000000000000200000001000000fffbd6db5bb602000000000000000000000000000000000001000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000104000000000000000400000000000000000ffffffffffffff7f006e492948b60200fffbd6db5bb60200'::bytea AS st;
+SET TimeZone = 'America/New_York';
+SELECT timeline.state_value_at(st, '2024-03-11 03:00-04') AS new_york,
+       timeline.state_value_at(st, '2024-03-11 03:00-04', 'America/New_York') AS zone_given FROM st_ny;
+SET TimeZone = 'UTC';
+SELECT timeline.state_value_at(st, '2024-03-11 03:00-04') AS utc,
+       timeline.state_value_at(st, '2024-03-11 03:00-04', 'America/New_York') AS zone_given FROM st_ny;
+SELECT p.oid::regprocedure AS function, p.provolatile FROM pg_proc p
+WHERE p.proname = 'state_value_at' AND p.pronamespace = 'timeline'::regnamespace ORDER BY p.pronargs;
+CREATE INDEX ON st_ny ((timeline.state_value_at(st, '2024-03-11 03:00-04')));
+DROP TABLE st_ny;
+
 -- errors
 SELECT timeline.state_new('median');
 SELECT timeline.state_new(NULL);
