@@ -134,6 +134,11 @@ SELECT timeline.check_expression('ev', 'src.kind = ''buy''');
 SELECT timeline.check_expression('ev', 'now()');
 SELECT timeline.check_expression('ev', 'clock_timestamp()', 'the test expression');
 SELECT timeline.check_expression('ev', 'amount -- a comment at the end is fine');
+-- the text starts the expression: SELECT ALL amount parses as SELECT
+-- amount, so 'ALL amount' was taken here and failed only when compiled;
+-- leading blanks, comments and a parenthesis still start one
+SELECT timeline.check_expression('ev', 'ALL amount');
+SELECT timeline.check_expression('ev', E'\n  /* doubled */ (amount) * 2');
 
 -- windows that are equal intervals but not the same window ('1 mon' is
 -- '30 days' to interval comparison) are different definitions: new versions

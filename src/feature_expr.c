@@ -32,6 +32,7 @@
 #include "access/relation.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "common/keywords.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
@@ -41,6 +42,7 @@
 #include "parser/parse_expr.h"
 #include "parser/parse_relation.h"
 #include "parser/parser.h"
+#include "parser/scanner.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 
@@ -106,9 +108,28 @@ ContainsSubLinkWalker(Node *node, void *context)
 	return raw_expression_tree_walker(node, ContainsSubLinkWalker, context);
 }
 
-/* Checks the raw parse of "SELECT <text>": one target and nothing else. */
+/* The offset in sql of its second token (after SELECT), -1 if none. */
+static int
+SecondTokenLocation(const char *sql)
+{
+	core_yy_extra_type yyextra;
+	core_YYSTYPE yylval;
+	YYLTYPE		yylloc = -1;
+	core_yyscan_t scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
+
+	if (core_yylex(&yylval, &yylloc, scanner) == 0 || core_yylex(&yylval, &yylloc, scanner) == 0)
+		yylloc = -1;
+	scanner_finish(scanner);
+	return yylloc;
+}
+
+/*
+ * Checks the raw parse of sql, "SELECT <text>": one target and nothing
+ * else, the target starting the text (SELECT ALL amount parses as SELECT
+ * amount: ALL amount was taken here, then failed to compile).
+ */
 static SelectStmt *
-CheckShape(List *raw, const char *what)
+CheckShape(List *raw, const char *sql, const char *what)
 {
 	RawStmt    *rs;
 	SelectStmt *sel;
@@ -138,6 +159,8 @@ CheckShape(List *raw, const char *what)
 	rt = linitial_node(ResTarget, sel->targetList);
 	if (rt->name != NULL)
 		RejectShape(what, "names its result with AS");
+	if (rt->location != SecondTokenLocation(sql))
+		RejectShape(what, "begins with a keyword of a SELECT list");
 	if (IsA(rt->val, ColumnRef) &&
 		IsA(llast(((ColumnRef *) rt->val)->fields), A_Star))
 		RejectShape(what, "is a * column list");
@@ -189,7 +212,7 @@ timeline_check_expression(PG_FUNCTION_ARGS)
 	error_context_stack = &errcallback;
 
 	raw = raw_parser(sql, RAW_PARSE_DEFAULT);
-	sel = CheckShape(raw, what);
+	sel = CheckShape(raw, sql, what);
 	rt = linitial_node(ResTarget, sel->targetList);
 
 	/* the same scope as the compiled SQL: the source alone, aliased src */
