@@ -2645,6 +2645,12 @@ DECLARE
     sql text;
     nrows int8;
 BEGIN
+    -- the catalog queries here run without JIT: under the caller's
+    -- enable_sort = off a sort of theirs is costed as disabled (plus 1e10),
+    -- above every jit_*_above_cost, and compiling them took about 1 s of a
+    -- small training set (a helper's randomized run); only the spine runs
+    -- with the caller's setting
+    PERFORM set_config('jit', 'off', true);
     IF incomplete_labels IS NULL OR incomplete_labels NOT IN ('exclude', 'flag') THEN
         RAISE EXCEPTION 'incomplete_labels must be ''exclude'' or ''flag'', not %', coalesce(quote_literal(incomplete_labels), 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
@@ -2690,7 +2696,9 @@ BEGIN
                   HINT = 'Training sets are written to a new table; drop it or choose another name.';
     END IF;
     PERFORM timeline.drop_work_table('timeline_spine', 'timeline_rid');
+    PERFORM set_config('jit', caller_settings[4], true);
     EXECUTE format('CREATE TEMP TABLE timeline_spine ON COMMIT DROP AS SELECT pg_catalog.row_number() OVER () AS timeline_rid, s.* FROM (%s) AS s', spine);
+    PERFORM set_config('jit', 'off', true);
     PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
     -- the spine ran in the caller's zone; features, label and horizon are
     -- the feature set's
