@@ -110,6 +110,23 @@ SELECT timeline.state_value_at(s1, '2024-01-03') AS after_reset,
 FROM (SELECT timeline.state_advance(timeline.state_new('sum', NULL, true),
              'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2}',
              'discrete{2024-01-01T00:00:00+00=>0, 2024-01-02T00:00:00+00=>1}') AS s1) x;
+-- a continuous reset that holds true resets at each input point until its
+-- next point, also when the points come in a later call (found by a
+-- helper's fuzzing: the state forgot the reset's value between calls, so
+-- the second batch counted 3 and 4 together)
+SELECT timeline.state_value_at(timeline.state_advance(s1, 'discrete{2024-01-03T00:00:00+00=>3, 2024-01-04T00:00:00+00=>4}'),
+                               '2024-01-04') AS held,
+       timeline.value_at(timeline.count('discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>3, 2024-01-04T00:00:00+00=>4}',
+                                        'continuous{2024-01-01T12:00:00+00=>1}'::timeline.timeline), '2024-01-04') AS full,
+       timeline.state_value_at(s2, '2024-01-05') AS until_false,
+       timeline.state_value_at(timeline.state_advance(s2, 'discrete{2024-01-06T00:00:00+00=>6}'), '2024-01-06') AS after_false,
+       timeline.value_at(timeline.count('discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2, 2024-01-03T00:00:00+00=>3, 2024-01-04T00:00:00+00=>4, 2024-01-05T00:00:00+00=>5, 2024-01-06T00:00:00+00=>6}',
+                                        'continuous{2024-01-01T12:00:00+00=>1, 2024-01-03T12:00:00+00=>0}'::timeline.timeline), '2024-01-06') AS full_after_false
+FROM (SELECT s1, timeline.state_advance(s1, 'discrete{2024-01-03T00:00:00+00=>3, 2024-01-04T00:00:00+00=>4, 2024-01-05T00:00:00+00=>5}',
+                                        'continuous{2024-01-03T12:00:00+00=>0}') AS s2
+      FROM (SELECT timeline.state_advance(timeline.state_new('count', NULL, true),
+                   'discrete{2024-01-01T00:00:00+00=>1, 2024-01-02T00:00:00+00=>2}',
+                   'continuous{2024-01-01T12:00:00+00=>1}') AS s1) x) y;
 
 -- a state whose last point is 1 microsecond before an instant where
 -- t - width moves back (found by a helper's fuzzing: the search for those
@@ -161,6 +178,8 @@ SELECT timeline.state_value_at('\x00'::bytea, '2024-01-01');
 SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 0, 2), '2024-01-01');
 SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 2, 77), '2024-01-01');
 SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 5, 200), '2024-01-01');
+-- the flag of a holding continuous reset belongs to a since window only
+SELECT timeline.state_value_at(set_byte(timeline.state_new('sum'), 12, 4), '2024-01-01');
 SELECT timeline.state_value_at(timeline.state_new('sum') || '\x00'::bytea, '2024-01-01');
 SELECT timeline.state_last_time(overlay(timeline.state_new('sum') placing '\x0900'::bytea from 5));
 

@@ -32,7 +32,7 @@
  *	  uint8   window        STATE_LIFETIME, STATE_TRAILING or STATE_SINCE
  *	  int32   nitems        trailing: elements in the window
  *	  int32   front         trailing: elements of the front part (<= nitems)
- *	  int32   flags         STATE_F_RESET_PENDING
+ *	  int32   flags         STATE_F_RESET_PENDING; since: STATE_F_RESET_HOLDS
  *	  int32   reserved      zero
  *	  int64   last_time     time of the last point consumed; DT_NOBEGIN if none
  *	  int64   reset_time    since: time of the pending reset
@@ -81,6 +81,8 @@ PG_FUNCTION_INFO_V1(timeline_state_last_time);
 #define STATE_SINCE				2
 #define STATE_F_RESET_PENDING	0x0001
 #define STATE_F_CALENDAR		0x0002
+#define STATE_F_RESET_HOLDS		0x0004	/* a continuous reset's last value was
+										 * true: it still holds */
 
 typedef struct StateHeader
 {
@@ -157,7 +159,8 @@ StateLoad(FeatureState *fs, bytea *raw, int64 extra)
 	if (fs->hdr.version != STATE_VERSION)
 		RejectState("unknown version");
 	if (fs->hdr.kind > WK_STDDEV_POP || fs->hdr.window > STATE_SINCE ||
-		(fs->hdr.flags & ~(STATE_F_RESET_PENDING | STATE_F_CALENDAR)) != 0)
+		(fs->hdr.flags & ~(STATE_F_RESET_PENDING | STATE_F_CALENDAR | STATE_F_RESET_HOLDS)) != 0 ||
+		((fs->hdr.flags & STATE_F_RESET_HOLDS) && fs->hdr.window != STATE_SINCE))
 		RejectState("unknown aggregate, window or flags");
 	fs->calendar = (fs->hdr.flags & STATE_F_CALENDAR) != 0;
 	nkept = fs->calendar ? fs->hdr.reserved : 0;
@@ -474,6 +477,21 @@ timeline_state_advance(PG_FUNCTION_ARGS)
 		inputs[0] = tl ? tl : TimelineEmpty(false);
 		inputs[1] = reset ? reset : TimelineEmpty(false);
 		TimelineMergeInit(&m, 2, inputs);
+
+		/*
+		 * A continuous reset whose last point, in an earlier call, was true
+		 * still holds until its next point: window.c reads it as of, so it
+		 * resets at each input point meanwhile.  Without this the result
+		 * depended on where the points were split between calls.
+		 */
+		if ((fs.hdr.flags & STATE_F_RESET_HOLDS) &&
+			(reset == NULL || reset->npoints == 0 || TimelineIsContinuous(reset)))
+		{
+			m.in[1].continuous = true;
+			m.in[1].has_last = true;
+			m.in[1].last_null = false;
+			m.in[1].last_value = 1.0;
+		}
 		while (TimelineMergeNext(&m))
 		{
 			if ((fs.hdr.flags & STATE_F_RESET_PENDING) && m.time > fs.hdr.reset_time)
@@ -492,6 +510,12 @@ timeline_state_advance(PG_FUNCTION_ARGS)
 				fs.hdr.flags |= STATE_F_RESET_PENDING;
 				fs.hdr.reset_time = m.time;
 			}
+		}
+		if (reset != NULL && reset->npoints > 0)
+		{
+			fs.hdr.flags &= ~STATE_F_RESET_HOLDS;
+			if (TimelineIsContinuous(reset) && MergeValueAsOf(&m.in[1], &r) && r != 0.0)
+				fs.hdr.flags |= STATE_F_RESET_HOLDS;
 		}
 	}
 
