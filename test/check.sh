@@ -2,7 +2,8 @@
 # test/check.sh: sets up a fresh Debian 12 machine (see test/lib.sh) and runs
 # the whole test suite against a throwaway cluster: static analysis,
 # pg_regress (including the oracle, leakage, parallel and as-of tests) and
-# the isolation specs, the I/O fuzzer, the pg_dump round trip of feature
+# the isolation specs, the I/O fuzzer, randomized training sets against a
+# plain-SQL oracle, the pg_dump round trip of feature
 # definitions, the as-of join memory check, the materialization soak, a real
 # pg_cron refresh and the TAP crash test (kill -9 during a refresh).
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
@@ -118,6 +119,8 @@ tap_result() {
     return "$rc"
 }
 run_step "fuzz (malformed text and binary input)" bash test/fuzz/run.sh
+# 40 rounds here (about 6 s); more by hand, rounds are numbered
+run_step "training sets against a plain-SQL oracle (randomized, 40 rounds)" bash test/training_fuzz.sh 1 40
 run_step "pg_dump / restore keeps feature definitions" bash test/dump_restore.sh
 run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
 # 40 seconds of the deferred phase here (soak.sh alone runs 60): the suite
