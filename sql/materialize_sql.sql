@@ -282,6 +282,28 @@ DROP TYPE mmr_range;
 DROP TYPE mmr_key;
 DROP SCHEMA mcit CASCADE;
 
+-- a type without a hash function is hashed by its binary form in the
+-- database's encoding: tsvector's send writes its lexemes in the client's,
+-- so a LATIN1 session took another bucket for an accented lexeme than a
+-- UTF8 one, and its write of a lexeme LATIN1 cannot spell failed (22P05);
+-- tsquery's equality ignores weights and prefix marks, its binary form not
+CREATE TEMP TABLE mtsv_bucket AS SELECT timeline.entity_lock_bucket(chr(233)::tsvector) AS b;
+SET client_encoding = 'LATIN1';
+SELECT timeline.entity_lock_bucket(chr(233)::tsvector) = b AS latin1_same_bucket FROM mtsv_bucket;
+DO $$
+BEGIN
+    IF current_setting('server_encoding') = 'UTF8' THEN
+        EXECUTE 'SELECT timeline.entity_lock_bucket(chr(26085)::tsvector)';
+    END IF;
+END;
+$$;
+SHOW client_encoding;
+RESET client_encoding;
+DROP TABLE mtsv_bucket;
+SELECT 'a:A & b'::tsquery = 'a:*B & b:C'::tsquery AS equal,
+       timeline.entity_lock_bucket('a:A & b'::tsquery) = timeline.entity_lock_bucket('a:*B & b:C'::tsquery) AS one_bucket,
+       timeline.entity_lock_bucket('a <1> b'::tsquery) = timeline.entity_lock_bucket('a <2> b'::tsquery) AS phrase_one_bucket;
+
 -- a feature whose text names a work table (here in a literal) is folded
 -- and rebuilt as written: the work tables' names were rewritten in the
 -- whole statement, literal included, and the fold counted 1, not 2

@@ -26,7 +26,13 @@
  * The bucket must be the same in every backend: hash functions are, and
  * a type without one is hashed by its binary form (send function), which
  * does not depend on the session's settings as a text form may (money's
- * on lc_monetary); by its text form only when it has no binary form.
+ * on lc_monetary); by its text form only when it has no binary form.  The
+ * binary form is taken in the database's encoding: a send function writes
+ * text in the client's (tsvector's lexemes), so a LATIN1 session took
+ * another bucket than a UTF8 one for an accented lexeme, and its write of
+ * a lexeme LATIN1 cannot spell failed.  tsquery's equality ignores its
+ * operands' weights and prefix marks ('a:A' = 'a:B'), which its binary
+ * form holds: it is hashed from what its equality compares.
  *
  *-------------------------------------------------------------------------
  */
@@ -34,7 +40,10 @@
 
 #include "access/htup_details.h"
 #include "common/hashfn.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "tsearch/ts_type.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/multirangetypes.h"
@@ -46,6 +55,56 @@
 #define ENTITY_LOCK_BUCKETS 1024
 
 PG_FUNCTION_INFO_V1(timeline_entity_lock_bucket);
+
+/*
+ * The binary form of a value in the database's encoding, not the
+ * client's, in which a send function writes text (pq_sendtext): the
+ * client's encoding is put back after, also on error.
+ */
+static bytea *
+SendInDatabaseEncoding(Oid send, Datum value)
+{
+	int			client = pg_get_client_encoding();
+	bytea	   *bytes;
+
+	if (client == GetDatabaseEncoding())
+		return OidSendFunctionCall(send, value);
+	SetClientEncoding(GetDatabaseEncoding());
+	PG_TRY();
+	{
+		bytes = OidSendFunctionCall(send, value);
+	}
+	PG_FINALLY();
+	{
+		(void) SetClientEncoding(client);
+	}
+	PG_END_TRY();
+	return bytes;
+}
+
+/*
+ * A hash of a tsquery item and its operands that agrees with tsquery's
+ * equality (QTNodeCompare): operators, their arity and phrase distance, and
+ * the operands' lexemes, not their weights or prefix marks.
+ */
+static uint32
+tsquery_item_hash(QueryItem *item, char *operand)
+{
+	uint32		h;
+
+	check_stack_depth();
+	if (item->type != QI_OPR)
+		return hash_combine(QI_VAL, DatumGetUInt32(hash_any((const unsigned char *) operand + item->qoperand.distance,
+															 item->qoperand.length)));
+	h = hash_combine(QI_OPR, (uint32) item->qoperator.oper);
+	if (item->qoperator.oper == OP_PHRASE)
+		h = hash_combine(h, (uint32) item->qoperator.distance);
+	/* as QT2QTN builds the tree: the right operand next, the left at left */
+	h = hash_combine(h, tsquery_item_hash(item + 1, operand));
+	if (item->qoperator.oper != OP_NOT)
+		h = hash_combine(h, tsquery_item_hash(item + item->qoperator.left, operand));
+	return h;
+}
 
 /*
  * A hash of a value of a type that agrees with the equality of the type's
@@ -154,15 +213,23 @@ entity_hash(Oid type, Oid collation, Datum value)
 			h = hash_combine(h, entity_hash(mtc->rngtype->type_id, collation, RangeTypePGetDatum(ranges[i])));
 		return h;
 	}
+	if (type == TSQUERYOID)
+	{
+		/* its equality does not compare weights and prefix marks */
+		TSQuery		query = DatumGetTSQuery(PG_DETOAST_DATUM(value));
+
+		return query->size == 0 ? 0 : tsquery_item_hash(GETQUERY(query), GETOPERAND(query));
+	}
 	/*
 	 * the binary form where the type has one: its text form may depend on
 	 * the session's settings (money's on lc_monetary, so two sessions took
-	 * two buckets for one entity)
+	 * two buckets for one entity); in the database's encoding, as a send
+	 * function writes text in the client's
 	 */
 	get_type_io_data(type, IOFunc_send, &typlen, &typbyval, &typalign, &typdelim, &typioparam, &send);
 	if (OidIsValid(send))
 	{
-		bytea	   *bytes = OidSendFunctionCall(send, value);
+		bytea	   *bytes = SendInDatabaseEncoding(send, value);
 
 		h = DatumGetUInt32(hash_any((const unsigned char *) VARDATA(bytes), (int) VARSIZE(bytes) - VARHDRSZ));
 		pfree(bytes);
