@@ -139,6 +139,11 @@ SELECT timeline.check_expression('ev', 'amount -- a comment at the end is fine')
 -- leading blanks, comments and a parenthesis still start one
 SELECT timeline.check_expression('ev', 'ALL amount');
 SELECT timeline.check_expression('ev', E'\n  /* doubled */ (amount) * 2');
+-- a nonstandard escape in its first token is warned of once, not again
+-- by the scan that finds where the expression starts
+SET standard_conforming_strings = off;
+SELECT timeline.check_expression('ev', $$'a\\b' IS NOT NULL$$);
+RESET standard_conforming_strings;
 
 -- windows that are equal intervals but not the same window ('1 mon' is
 -- '30 days' to interval comparison) are different definitions: new versions

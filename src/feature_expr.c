@@ -117,6 +117,8 @@ SecondTokenLocation(const char *sql)
 	YYLTYPE		yylloc = -1;
 	core_yyscan_t scanner = scanner_init(sql, &yyextra, &ScanKeywords, ScanKeywordTokens);
 
+	/* raw_parser has warned of a nonstandard escape in these tokens */
+	yyextra.escape_string_warning = false;
 	if (core_yylex(&yylval, &yylloc, scanner) == 0 || core_yylex(&yylval, &yylloc, scanner) == 0)
 		yylloc = -1;
 	scanner_finish(scanner);
