@@ -65,7 +65,7 @@ static bytea *
 SendInDatabaseEncoding(Oid send, Datum value)
 {
 	int			client = pg_get_client_encoding();
-	bytea	   *bytes;
+	bytea	   *bytes = NULL;
 
 	if (client == GetDatabaseEncoding())
 		return OidSendFunctionCall(send, value);
