@@ -2598,6 +2598,8 @@ DECLARE
     target_parts text[];
     tgt_schema name;
     set_entity_type text;
+    set_sources text[];
+    mismatch text;
     spine_entity record;
     tgt_name name;
     spine_cols text[];
@@ -2674,6 +2676,34 @@ BEGIN
         lab_counts_rows := lab.counts_rows;
         lab_width := lab.width;
         lab_filter := lab.filter;
+    END IF;
+    -- the set's sources still one kind of entity after an ALTER TABLE of
+    -- one (as feature_timelines checks), and the label's source one kind
+    -- with them: each is joined to the spine's entities with the set's
+    -- equality (a source retyped to float8, or a label's source of
+    -- float8, matched the spine's bigint 9007199254740993 to the events
+    -- of 9007199254740992; text failed with 42883 and the whole
+    -- statement).  A source gone is said below, where it is read
+    set_sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
+                          GROUP BY m.source ORDER BY min(m.position));
+    IF timeline.entity_mismatch(set_sources) IS NOT NULL THEN
+        PERFORM timeline.check_set_entities(feature_set, set_sources);
+    END IF;
+    IF lab_source IS NOT NULL AND lab_source <> ALL (set_sources) THEN
+        mismatch := timeline.entity_mismatch(set_sources || lab_source);
+        IF mismatch IS NOT NULL THEN
+            RAISE EXCEPTION 'the entity column of label source % does not compare with the entities of feature set %',
+                            quote_literal(lab_source), quote_literal(feature_set)
+                USING ERRCODE = CASE WHEN mismatch = 'collation' THEN 'collation_mismatch' ELSE 'datatype_mismatch' END,
+                      DETAIL = (SELECT string_agg(format('Source %s: %s%s.', quote_literal(u.source),
+                                                         coalesce(timeline.column_type(r.rel, sd.entity_column), 'its table is gone'),
+                                                         timeline.column_collation(r.rel, sd.entity_column)),
+                                                  ' ' ORDER BY u.ord)
+                                  FROM unnest(set_sources || lab_source) WITH ORDINALITY AS u(source, ord)
+                                  JOIN timeline.source_def sd ON sd.name = u.source
+                                 CROSS JOIN LATERAL timeline.relation_named(sd.relation_schema, sd.relation_name) AS r(rel)),
+                      HINT = 'The label''s events are joined to the spine''s entities with the set''s equality; label with a source whose entity column is of the set''s kind of entity (a view that casts it).';
+        END IF;
     END IF;
 
     -- the target's schema and the spine follow the caller's search_path
@@ -3085,6 +3115,14 @@ BEGIN
           FROM pg_attribute a WHERE a.attrelid = target_table AND a.attnum > 0 AND NOT a.attisdropped;
     END IF;
     PERFORM timeline.enter_feature_set_zone(fs);
+    -- its sources still one kind of entity after an ALTER TABLE of one, as
+    -- create_training_set checks (a source retyped to float8 recomputed
+    -- the spine's bigint 9007199254740993 from the events of ...992)
+    IF timeline.entity_mismatch(ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
+                                       GROUP BY m.source ORDER BY min(m.position))) IS NOT NULL THEN
+        PERFORM timeline.check_set_entities(fs, ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
+                                                       GROUP BY m.source ORDER BY min(m.position)));
+    END IF;
     SELECT string_agg(quote_ident(m.feature), ', ') INTO missing
       FROM timeline.feature_set_members(fs) m
      WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = target_table

@@ -347,6 +347,37 @@ DROP SCHEMA tscit CASCADE;
 DROP COLLATION tsci;
 DROP COLLATION tsai;
 
+-- a source retyped after the set exists is refused where a training set
+-- is made or checked, as feature_timelines refuses it, and a label's
+-- source must be of the set's kind of entity: a float8 entity column
+-- matched the spine's bigint 9007199254740993 to the events of
+-- ...992 (text failed with 42883 and the whole statement)
+CREATE TABLE tsr4 (e int4, ts timestamptz, v float8);
+CREATE TABLE tsr8 (e int8, ts timestamptz, v float8);
+CREATE TABLE tsrf (e float8, ts timestamptz, v float8);
+CREATE TABLE tsrn (e numeric, ts timestamptz, v float8);
+INSERT INTO tsr4 VALUES (1, '2024-01-01', 1);
+INSERT INTO tsr8 VALUES (1, '2024-01-01', 10), (9007199254740992, '2024-01-01', 20);
+INSERT INTO tsrf VALUES (9007199254740992, '2024-01-02', 100);
+INSERT INTO tsrn VALUES (9007199254740992.0, '2024-01-02', 1000), (1.5, '2024-01-02', 2000);
+SELECT timeline.create_source(t, t, 'e', 'ts') FROM unnest(ARRAY['tsr4', 'tsr8', 'tsrf', 'tsrn']) t;
+SELECT timeline.create_feature(t || '_sum', t, 'sum', 'v') FROM unnest(ARRAY['tsr4', 'tsr8']) t;
+SELECT timeline.create_feature_set('tsrfs', ARRAY['tsr4_sum', 'tsr8_sum'], time_zone => 'UTC');
+CREATE TABLE tsr_spine (e int8, t timestamptz);
+INSERT INTO tsr_spine VALUES (1, '2024-01-01 12:00'), (9007199254740993, '2024-01-01 12:00'), (9007199254740992, '2024-01-01 12:00');
+SELECT timeline.create_training_set('tsr_lab_f', 'tsrfs', 'SELECT e, t FROM tsr_spine', label => 'sum(tsrf, v)', horizon => '2 days');
+-- a label's source of another type of the family joins exactly
+SELECT timeline.create_training_set('tsr_lab_n', 'tsrfs', 'SELECT e, t FROM tsr_spine', label => 'sum(tsrn, v)', horizon => '2 days',
+                                    incomplete_labels => 'flag');
+SELECT * FROM tsr_lab_n ORDER BY e;
+SELECT timeline.create_training_set('tsr_train', 'tsrfs', 'SELECT e, t FROM tsr_spine');
+ALTER TABLE tsr8 ALTER COLUMN e TYPE float8;
+SELECT timeline.create_training_set('tsr_train2', 'tsrfs', 'SELECT e, t FROM tsr_spine');
+SELECT * FROM timeline.check_training_set('tsr_train');
+ALTER TABLE tsr8 ALTER COLUMN e TYPE numeric USING e::int8;
+SELECT count(*) AS differences FROM timeline.check_training_set('tsr_train');
+DROP TABLE tsr4, tsr8, tsrf, tsrn, tsr_spine, tsr_lab_n, tsr_train;
+
 -- leave the catalog empty for the next test
 -- the SQL every reader of a feature uses: counts are 0, not NULL, where entity and time are known
 SELECT timeline.zero_count_sql('count', 'g1.c1', 's.e IS NOT NULL') AS count_known,
