@@ -1994,7 +1994,9 @@ COMMENT ON FUNCTION timeline.create_feature(pg_catalog.text, pg_catalog.text, pg
 -- type holds each exactly and compares them as their own equality, in
 -- whichever order a join meets them (feature_timelines joins in the set's
 -- order, a materialization's read view in its sources'): integers and
--- numeric; text and varchar; date and timestamp; inet and cidr.  Not
+-- numeric; text and varchar; inet and cidr (not date and timestamp: a
+-- date after 294276 AD has no timestamp, and every read of the set failed
+-- with 22008).  Not
 -- char(n) or name with another type: each cast implicitly both ways with
 -- text and varchar, so the first source's became the set's type or the
 -- join's equality (varchar 'a ' and 'a' both met char(n) 'a' under bpchar's
@@ -2029,7 +2031,7 @@ AS $$
         WHEN (SELECT count(DISTINCT b.base) FROM b) > 1
              AND NOT EXISTS (
                  SELECT 1 FROM (VALUES ('{int2,int4,int8,numeric}'::pg_catalog.regtype[]), ('{text,varchar}'),
-                                       ('{date,timestamp}'), ('{inet,cidr}')) AS f(family)
+                                       ('{inet,cidr}')) AS f(family)
                   WHERE (SELECT pg_catalog.bool_and(b.base = ANY (f.family)) FROM b))
             THEN 'type'
         WHEN (SELECT count(DISTINCT c.coll) FROM c) > 1

@@ -253,6 +253,14 @@ SELECT timeline.create_feature_set('mfam_tx_ch', ARRAY['mfam_tx_sum', 'mfam_ch_s
 SELECT timeline.create_feature_set('mfam_tx_nm', ARRAY['mfam_tx_sum', 'mfam_nm_sum']);
 SELECT timeline.create_feature_set('mfam_tsn_tsz', ARRAY['mfam_tsn_sum', 'mfam_tsz_sum']);
 SELECT timeline.create_feature_set('mfam_i8a_f8a', ARRAY['mfam_i8a_sum', 'mfam_f8a_sum']);
+-- nor date with timestamp: a date after 294276 AD has no timestamp, and
+-- every read of such a set failed with 22008
+CREATE TABLE mfam_dte (who date, ts timestamptz, v float8);
+INSERT INTO mfam_dte VALUES ('300000-01-01', '2024-01-01', 1);
+SELECT timeline.create_source('mfam_dte', 'mfam_dte', 'who', 'ts', create_index => true);
+SELECT timeline.create_feature('mfam_dte_sum', 'mfam_dte', 'sum', 'v');
+SELECT timeline.create_feature_set('mfam_dte_tsn', ARRAY['mfam_dte_sum', 'mfam_tsn_sum']);
+DROP TABLE mfam_dte;
 SELECT timeline.create_feature_set('mfam_dt_tx_vc', ARRAY['mfam_dt_sum', 'mfam_tx_sum', 'mfam_vc_sum'], time_zone => 'UTC');
 SELECT quote_literal(entity) AS entity, timeline.value_at(d, '2024-01-02') AS dt, timeline.value_at(t, '2024-01-02') AS tx,
        timeline.value_at(v, '2024-01-02') AS vc
