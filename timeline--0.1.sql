@@ -2083,6 +2083,25 @@ $$;
 COMMENT ON FUNCTION timeline.entity_type(pg_catalog.text[]) IS
 'internal: the entity type of a feature set over these sources, joined in this order (NULL when they have no common type)';
 
+-- the DETAIL of an error about the entity columns of sources: each
+-- source's column type and collation, in order (check_set_entities, and
+-- create_training_set's label source)
+CREATE FUNCTION timeline.entity_columns_detail(sources pg_catalog.text[])
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT string_agg(format('Source %s: %s%s.', quote_literal(u.source),
+                             coalesce(timeline.column_type(r.rel, sd.entity_column), 'its table is gone'),
+                             timeline.column_collation(r.rel, sd.entity_column)),
+                      ' ' ORDER BY u.ord)
+      FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
+      JOIN timeline.source_def sd ON sd.name = u.source
+     CROSS JOIN LATERAL timeline.relation_named(sd.relation_schema, sd.relation_name) AS r(rel)
+$$;
+COMMENT ON FUNCTION timeline.entity_columns_detail(pg_catalog.text[]) IS
+'internal: "Source ''s'': type [COLLATE c]." for each source, the DETAIL of entity mismatch errors';
+
 -- the error for a feature set whose sources' entity columns have no common
 -- type or do not compare as one entity (entity_mismatch): at its creation,
 -- and where it is read after an ALTER TABLE of a source
@@ -2095,13 +2114,7 @@ DECLARE
     detail text;
 BEGIN
     IF timeline.entity_type(sources) IS NULL THEN
-        detail := (SELECT string_agg(format('Source %s: %s%s.', quote_literal(u.source),
-                                            coalesce(timeline.column_type(r.rel, sd.entity_column), 'its table is gone'),
-                                            timeline.column_collation(r.rel, sd.entity_column)),
-                                     ' ' ORDER BY u.ord)
-                     FROM unnest(sources) WITH ORDINALITY AS u(source, ord)
-                     JOIN timeline.source_def sd ON sd.name = u.source
-                    CROSS JOIN LATERAL timeline.relation_named(sd.relation_schema, sd.relation_name) AS r(rel));
+        detail := timeline.entity_columns_detail(sources);
         IF timeline.entity_mismatch(sources) = 'collation' THEN
             RAISE EXCEPTION 'the sources of feature set % have entity columns of collations that compare differently', quote_literal(feature_set)
                 USING ERRCODE = 'collation_mismatch',
@@ -2697,13 +2710,7 @@ BEGIN
             RAISE EXCEPTION 'the entity column of label source % does not compare with the entities of feature set %',
                             quote_literal(lab_source), quote_literal(feature_set)
                 USING ERRCODE = CASE WHEN mismatch = 'collation' THEN 'collation_mismatch' ELSE 'datatype_mismatch' END,
-                      DETAIL = (SELECT string_agg(format('Source %s: %s%s.', quote_literal(u.source),
-                                                         coalesce(timeline.column_type(r.rel, sd.entity_column), 'its table is gone'),
-                                                         timeline.column_collation(r.rel, sd.entity_column)),
-                                                  ' ' ORDER BY u.ord)
-                                  FROM unnest(set_sources || lab_source) WITH ORDINALITY AS u(source, ord)
-                                  JOIN timeline.source_def sd ON sd.name = u.source
-                                 CROSS JOIN LATERAL timeline.relation_named(sd.relation_schema, sd.relation_name) AS r(rel)),
+                      DETAIL = timeline.entity_columns_detail(set_sources || lab_source),
                       HINT = 'The label''s events are joined to the spine''s entities with the set''s equality; label with a source whose entity column is of the set''s kind of entity (a view that casts it).';
         END IF;
     END IF;
