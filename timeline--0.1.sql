@@ -3088,6 +3088,7 @@ AS $$
 DECLARE
     def timeline.training_set_def;
     fs text := feature_set;
+    set_sources text[];
     e_col text;
     t_col text;
     missing text;
@@ -3127,10 +3128,10 @@ BEGIN
     -- its sources still one kind of entity after an ALTER TABLE of one, as
     -- create_training_set checks (a source retyped to float8 recomputed
     -- the spine's bigint 9007199254740993 from the events of ...992)
-    IF timeline.entity_mismatch(ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
-                                       GROUP BY m.source ORDER BY min(m.position))) IS NOT NULL THEN
-        PERFORM timeline.check_set_entities(fs, ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
-                                                       GROUP BY m.source ORDER BY min(m.position)));
+    set_sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
+                          GROUP BY m.source ORDER BY min(m.position));
+    IF timeline.entity_mismatch(set_sources) IS NOT NULL THEN
+        PERFORM timeline.check_set_entities(fs, set_sources);
     END IF;
     SELECT string_agg(quote_ident(m.feature), ', ') INTO missing
       FROM timeline.feature_set_members(fs) m
