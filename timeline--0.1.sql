@@ -2257,6 +2257,19 @@ $$;
 COMMENT ON FUNCTION timeline.feature_set_members(pg_catalog.text) IS
 'the feature versions of a feature set in column order, with their sources';
 
+-- a feature set's sources, each once, in the order of their first feature:
+-- the order feature_set_sql joins them and the entity checks list them
+CREATE FUNCTION timeline.set_sources(feature_set pg_catalog.text)
+RETURNS pg_catalog.text[]
+LANGUAGE sql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
+                  GROUP BY m.source ORDER BY min(m.position))
+$$;
+COMMENT ON FUNCTION timeline.set_sources(pg_catalog.text) IS
+'internal: the sources of a feature set, each once, in the order of their first feature';
+
 -- the FROM clause joining one relation per source on the entity, and the
 -- entity it gives: items[i] aliased aliases[i], each with an entity column,
 -- full joined on the coalesce of the entities before it with the entity
@@ -2554,8 +2567,7 @@ DECLARE
     s record;
     coll text;
 BEGIN
-    sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
-                      GROUP BY m.source ORDER BY min(m.position));
+    sources := timeline.set_sources(feature_set);
     set_type := timeline.entity_type(sources)::regtype;
     entity := entity_sql;
     eq := 'OPERATOR(pg_catalog.=)';
@@ -2699,8 +2711,7 @@ BEGIN
     -- float8, matched the spine's bigint 9007199254740993 to the events
     -- of 9007199254740992; text failed with 42883 and the whole
     -- statement).  A source gone is said below, where it is read
-    set_sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
-                          GROUP BY m.source ORDER BY min(m.position));
+    set_sources := timeline.set_sources(feature_set);
     IF timeline.entity_mismatch(set_sources) IS NOT NULL THEN
         PERFORM timeline.check_set_entities(feature_set, set_sources);
     END IF;
@@ -3128,8 +3139,7 @@ BEGIN
     -- its sources still one kind of entity after an ALTER TABLE of one, as
     -- create_training_set checks (a source retyped to float8 recomputed
     -- the spine's bigint 9007199254740993 from the events of ...992)
-    set_sources := ARRAY(SELECT m.source FROM timeline.feature_set_members(fs) m
-                          GROUP BY m.source ORDER BY min(m.position));
+    set_sources := timeline.set_sources(fs);
     IF timeline.entity_mismatch(set_sources) IS NOT NULL THEN
         PERFORM timeline.check_set_entities(fs, set_sources);
     END IF;
@@ -3391,10 +3401,7 @@ SELECT d.name, d.description, d.time_zone,
        ARRAY(SELECT DISTINCT f.source FROM timeline.feature_set_member m
                JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
               WHERE m.feature_set = d.name ORDER BY 1) AS sources,
-       'entity ' || timeline.entity_type(ARRAY(SELECT f.source FROM timeline.feature_set_member m
-                                                 JOIN timeline.feature_def f ON f.name = m.feature AND f.version = m.version
-                                                WHERE m.feature_set = d.name
-                                                GROUP BY f.source ORDER BY min(m.position)))
+       'entity ' || timeline.entity_type(timeline.set_sources(d.name))
          || (SELECT string_agg(format(', %I timeline.timeline', m.feature), '' ORDER BY m.position)
                FROM timeline.feature_set_member m WHERE m.feature_set = d.name) AS column_definitions,
        d.created_at, d.created_by
@@ -4146,8 +4153,7 @@ BEGIN
                   DETAIL = 'A feature set is materialized by the role that created it, or a member of it: whoever reads it with current or as_of trusts the state its materializer keeps.',
                   HINT = 'Ask that role to materialize it, or create a feature set of your own with the same features.';
     END IF;
-    PERFORM timeline.check_set_entities(feature_set, ARRAY(SELECT m.source FROM timeline.feature_set_members(feature_set) m
-                                                             GROUP BY m.source ORDER BY min(m.position)));
+    PERFORM timeline.check_set_entities(feature_set, timeline.set_sources(feature_set));
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
 
     FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
