@@ -1468,7 +1468,9 @@ COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) I
 -- default collation split them: refresh failed with 55000 forever and
 -- current read nothing for 'A'; found by a helper's bug hunt).  Named:
 -- its type's too, where an entity meets another source's under another
--- collation (entity_join_sql, verify)
+-- collation (entity_join_sql, verify).  Always schema-qualified: the SQL
+-- built with it may run under the caller's search_path, where a schema of
+-- theirs listed before pg_catalog could hold a collation named "C".
 CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name,
     named pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
@@ -1476,7 +1478,10 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE WHEN a.attcollation <> 0 AND (named OR a.attcollation <> t.typcollation)
-                THEN ' COLLATE ' || a.attcollation::pg_catalog.regcollation::pg_catalog.text ELSE '' END
+                THEN (SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, c.collname)
+                        FROM pg_catalog.pg_collation c
+                        JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+                       WHERE c.oid = a.attcollation) ELSE '' END
       FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
 $$;
@@ -2597,7 +2602,10 @@ BEGIN
         s := timeline.source_relation(sources[1]);
         coll := nullif(timeline.column_collation(s.relation, s.entity_column), '');
         IF coll IS NULL THEN
-            coll := (SELECT ' COLLATE ' || t.typcollation::regcollation::text FROM pg_type t
+            coll := (SELECT format(' COLLATE %I.%I', n.nspname, c.collname)
+                       FROM pg_type t
+                       JOIN pg_collation c ON c.oid = t.typcollation
+                       JOIN pg_namespace n ON n.oid = c.collnamespace
                       WHERE t.oid = set_type AND t.typcollation <> 0);
         END IF;
         entity := entity || coalesce(coll, '');

@@ -213,6 +213,19 @@ SELECT * FROM mmx_det_train ORDER BY who COLLATE "C";
 SELECT count(*) AS training_differences FROM timeline.check_training_set('mmx_det_train');
 DROP TABLE mmx_det_train;
 SELECT timeline.drop_materialization('mmx_det');
+-- the SQL feature_set_sql gives names the join's collation with its
+-- schema: run under a search_path listing a schema of the caller's before
+-- pg_catalog, its unqualified COLLATE "C" took that schema's
+-- case-insensitive "C" (five rows for three entities)
+SELECT timeline.create_feature_set('mmx_c_tx', ARRAY['mmx_c_sum', 'mmx_tx_sum']);
+CREATE SCHEMA mmx_shadow;
+CREATE COLLATION mmx_shadow."C" (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT timeline.feature_set_sql('mmx_c_tx') AS q \gset
+SET search_path = mmx_shadow, pg_catalog, public;
+SELECT entity, timeline.value_at(mmx_c_sum, '2024-01-02') AS c, timeline.value_at(mmx_tx_sum, '2024-01-02') AS tx
+FROM (:q) f ORDER BY entity COLLATE pg_catalog."C";
+RESET search_path;
+DROP SCHEMA mmx_shadow CASCADE;
 -- and a source retyped after the set was made is refused where it is read
 ALTER TABLE mmx_c ALTER who TYPE mcit.citext;
 SELECT count(*) FROM timeline.feature_timelines('mmx_det') AS f(entity text, a timeline.timeline, b timeline.timeline, c timeline.timeline);
