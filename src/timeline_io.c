@@ -68,6 +68,19 @@ ReportSyntax(const char *input, const char *detail)
 			 errhint("Write a timeline as discrete{time=>value, ...} or continuous{time#seq=>value, ...}.")));
 }
 
+/*
+ * A point's value or seq that is a number out of its type's range: 22003, as
+ * float8in and int8in raise it (an array's input gives the same), not 22P02.
+ */
+static pg_attribute_noreturn() void
+ReportOutOfRange(const char *token, const char *type_name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("\"%s\" is out of range for type %s", token, type_name),
+			 errhint("A timeline's values are double precision and its seqs bigint.")));
+}
+
 static const char *
 SkipSpace(const char *p)
 {
@@ -197,6 +210,8 @@ timeline_in(PG_FUNCTION_ARGS)
 				token = TrimmedCopy(start, p - start);
 				errno = 0;
 				seq = strtoi64(token, &end, 10);
+				if (*token != '\0' && *end == '\0' && errno == ERANGE)
+					ReportOutOfRange(token, "bigint");
 				if (*token == '\0' || *end != '\0' || errno != 0)
 					ReportSyntax(input, psprintf("\"%s\" is not a valid seq (a bigint).", token));
 				if (!(p[0] == '=' && p[1] == '>'))
@@ -229,6 +244,14 @@ timeline_in(PG_FUNCTION_ARGS)
 					ReportSyntax(input, "A point has no value.");
 				value = float8in_internal_opt_error(token, &end, "timeline",
 													input, &have_error);
+				if (have_error)
+				{
+					/* a number too large or too small, as float8in says */
+					errno = 0;
+					(void) strtod(token, &end);
+					if (end != token && *end == '\0' && errno == ERANGE)
+						ReportOutOfRange(token, "double precision");
+				}
 				if (have_error || *end != '\0')
 					ReportSyntax(input, psprintf("\"%s\" is not a valid value (a double precision number or NULL).", token));
 			}
