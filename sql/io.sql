@@ -129,6 +129,8 @@ FROM (VALUES
     ('discrete{2024-01-01=>1e999}'),
     ('discrete{not a time=>1}'),
     ('discrete{2024-13-01=>1}'),
+    ('discrete{2024-02-30=>1}'),
+    ('discrete{2024-01-01 00:00+16=>1}'),
     ('discrete{infinity=>1}'),
     ('discrete{-infinity=>1}'),
     ('discrete{2024-01-02=>1, 2024-01-01=>2}'),

@@ -108,6 +108,14 @@ ParseTime(const char *token, const char *input)
 						  MAXDATEFIELDS, &nf);
 	if (dterr == 0)
 		dterr = DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz);
+	/*
+	 * A time with a field out of range (2024-02-30, 25:00, a zone offset of
+	 * 16 hours) raises what timestamptz_in raises (22008, 22009); anything
+	 * else is malformed timeline text
+	 */
+	if (dterr == DTERR_FIELD_OVERFLOW || dterr == DTERR_MD_FIELD_OVERFLOW ||
+		dterr == DTERR_TZDISP_OVERFLOW)
+		DateTimeParseError(dterr, token, "timestamp with time zone");
 	if (dterr != 0)
 		ReportSyntax(input, psprintf("\"%s\" is not a valid time.", token));
 
