@@ -341,3 +341,33 @@ RESET enable_sort;
 
 DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_spill, agg_parallel_sorted,
     whole_serial, whole_parallel, pbig;
+
+-- timeline_agg_deserialfn checks a partial state's version, flags and size
+-- before it allocates for its points: a state of bytes of one's own (only
+-- through a superuser's C function over the symbol, as here: the final
+-- function of an aggregate over bytea, so it runs in an aggregate's
+-- context) is refused, not read past its end nor sized by a forged count
+CREATE FUNCTION read_partial_state(bytea) RETURNS bigint
+LANGUAGE C STRICT AS '$libdir/timeline', 'timeline_agg_deserialfn';
+CREATE FUNCTION keep_last_bytea(bytea, bytea) RETURNS bytea
+LANGUAGE sql AS 'SELECT $2';
+CREATE AGGREGATE read_partial(bytea) (sfunc = keep_last_bytea, stype = bytea,
+                                      finalfunc = read_partial_state);
+SELECT read_partial_state('\x020000000000');
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0200'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030000000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020400000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0200ffffffff'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x02007fffffff'::bytea || decode(repeat('00', 32), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 15), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 17), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000001'::bytea || decode(repeat('00', 24), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020200000009'::bytea || decode(repeat('00', 9 * 16 + 1), 'hex'))) v(s);
+-- what serialfn writes: no point; one point; one with a seq and the NULL map; nine with a two-byte NULL map
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 16), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000001'::bytea || decode(repeat('00', 25), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020200000009'::bytea || decode(repeat('00', 9 * 16 + 2), 'hex'))) v(s);
+DROP AGGREGATE read_partial(bytea);
+DROP FUNCTION read_partial_state(bytea), keep_last_bytea(bytea, bytea);
