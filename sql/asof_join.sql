@@ -1697,6 +1697,39 @@ SELECT asof_test.events_order($q$
 SELECT s.*, f.id FROM sp s LEFT JOIN LATERAL (
     SELECT e.id FROM evp e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$, 'Query') AS sweep_partitioned;
+-- from a helper's bug hunt: a rescan (here once per value of g, through a
+-- LATERAL subquery that OFFSET 0 keeps from being flattened) set the node up
+-- again in the query's memory, which grew by about 0.5kB a rescan until the
+-- query ended (some 5MB for these 10,000); the node now sets up each scan
+-- in a context of its own that the rescan resets.  The answers under the
+-- rescans are compared with the GUC off first (300 rescans).
+CREATE TABLE ev_rescan AS
+SELECT i AS id, i % 10 AS k, '2023-01-01 00:00+00'::timestamptz + i * interval '1 hour' AS ts,
+       i::numeric AS v
+FROM generate_series(1, 100) i;
+CREATE TABLE sp_rescan AS
+SELECT i AS sid, i % 12 AS k, '2023-01-01 00:00+00'::timestamptz + i * interval '37 minutes' AS ts
+FROM generate_series(1, 200) i;
+ANALYZE ev_rescan;
+ANALYZE sp_rescan;
+\set qrescan 'SELECT g, q.sid, q.v FROM generate_series(1, 20000) g, LATERAL (SELECT s.sid, f.v FROM sp_rescan s LEFT JOIN LATERAL (SELECT e.v FROM ev_rescan e WHERE e.k = s.k AND e.ts <= s.ts ORDER BY e.ts DESC, e.id LIMIT 1) f ON true WHERE s.sid % 100 = g % 100 OFFSET 0) q'
+-- 2 outer rows a scan keep the nested loop unless it is off
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) :qrescan;
+SELECT * FROM asof_test.oracle('rescanned once per outer row',
+                               replace(:'qrescan', '20000', '300'));
+SET cursor_tuple_fraction = 1;
+BEGIN;
+DECLARE c CURSOR FOR :qrescan;
+MOVE 2000 IN c;
+SELECT sum(total_bytes) AS before_rescans FROM pg_backend_memory_contexts
+WHERE name = 'ExecutorState' \gset
+MOVE 20000 IN c;
+SELECT sum(total_bytes) - :before_rescans < 1024 * 1024 AS memory_kept_over_10000_rescans
+FROM pg_backend_memory_contexts WHERE name = 'ExecutorState';
+COMMIT;
+RESET cursor_tuple_fraction;
+RESET enable_nestloop;
 SET client_min_messages = warning;
 DROP SCHEMA asof_test CASCADE;
 DROP ROLE regress_asof_owner;

@@ -330,6 +330,8 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	/* EXPLAIN shows the children listed here */
 	node->custom_ps = list_make1(st->outer);
 
+	st->scan_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf scan",
+										 ALLOCSET_SMALL_SIZES);
 	st->batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf events",
 										  ALLOCSET_DEFAULT_SIZES);
 	st->cand_cxt = AllocSetContextCreate(CurrentMemoryContext, "TimelineAsOf best event",
@@ -759,7 +761,11 @@ AsofSortOuter(AsofState *st)
 	sort_ops[0] = lookup_type_cache(st->key_type, TYPECACHE_LT_OPR)->lt_opr;
 	sort_ops[1] = lookup_type_cache(st->time_type, TYPECACHE_LT_OPR)->lt_opr;
 
-	old = MemoryContextSwitchTo(st->css.ss.ps.state->es_query_cxt);
+	/*
+	 * in the scan's own context, not the query's: a rescan (once per outer
+	 * row of a nested loop or a correlated subquery) sets them up again
+	 */
+	old = MemoryContextSwitchTo(st->scan_cxt);
 	PrepareSortSupport(&st->key_ssup, sort_ops[0], st->merge_collation, false);
 	/* the child columns the output reads, after the fixed ones */
 	st->child_sortpos = (int *) palloc(sizeof(int) * Max(child_desc->natts, 1));
@@ -1211,6 +1217,10 @@ AsofReset(AsofState *st)
 	if (st->sort_slot)
 		ExecDropSingleTupleTableSlot(st->sort_slot);
 	st->sort_slot = NULL;
+	/* the sort's descriptor, the child's columns in it, the keys' sort support */
+	MemoryContextReset(st->scan_cxt);
+	st->sort_desc = NULL;
+	st->child_sortpos = NULL;
 	MemoryContextReset(st->batch_cxt);
 	MemoryContextReset(st->cand_cxt);
 	st->batch_n = st->batch_pos = 0;

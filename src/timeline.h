@@ -304,6 +304,7 @@ typedef struct AsofState
 
 	/* phase 1: the sorted outer rows */
 	bool		sorted;
+	MemoryContext scan_cxt;		/* what one scan sets up: reset by a rescan */
 	Tuplesortstate *sort;
 	TupleDesc	sort_desc;
 	TupleTableSlot *sort_slot;
