@@ -110,6 +110,28 @@ SELECT 'discrete{2024-01-01=>1}'::timeline = 'discrete{2024-01-01=>1}'::timeline
        'discrete{2024-01-01=>1}'::timeline <> 'discrete{2024-01-01=>1, 2024-01-02=>1}'::timeline AS ne;
 SELECT NULL::timeline = 'discrete{}'::timeline AS null_eq;
 
+-- in containers: arrays and composite values of timelines round-trip through
+-- text; IS DISTINCT FROM between rows written out compares field by field
+-- with timeline =, as do = ANY and NULLIF; what compares through a type's
+-- default operator class (arrays, whole rows, DISTINCT, ORDER BY) is an
+-- error with a SQLSTATE
+CREATE TYPE pg_temp.tl_pair AS (id int, tl timeline);
+SELECT a::text::timeline[]::text = a::text AS array_round_trips,
+       r::text::pg_temp.tl_pair::text = r::text AS composite_round_trips,
+       (r::text::pg_temp.tl_pair).tl = (r).tl AS field_equal
+FROM (SELECT ARRAY['discrete{2024-01-01=>1, 2024-01-02=>NULL}'::timeline, NULL, 'continuous{}'] AS a,
+             ROW(1, 'continuous{2024-01-01#3=>1, 2024-01-01#5=>NaN}')::pg_temp.tl_pair AS r) s;
+SELECT ROW(1, 'discrete{2024-01-01=>0}'::timeline) IS DISTINCT FROM ROW(1, 'discrete{2024-01-01=>-0}'::timeline) AS rows_distinct,
+       'discrete{}'::timeline = ANY (ARRAY['continuous{}'::timeline, 'discrete{}']) AS any_equal,
+       NULLIF('discrete{}'::timeline, 'discrete{}') IS NULL AS nullif_equal;
+SELECT stmt, pg_temp.try(stmt) AS result
+FROM (VALUES
+    ($$SELECT ARRAY['discrete{}'::timeline] = ARRAY['discrete{}'::timeline]$$),
+    ($$SELECT ROW(1, 'discrete{}')::pg_temp.tl_pair = ROW(1, 'discrete{}')::pg_temp.tl_pair$$),
+    ($$SELECT DISTINCT tl FROM (VALUES ('discrete{}'::timeline)) v(tl)$$),
+    ($$SELECT tl FROM (VALUES ('discrete{}'::timeline)) v(tl) ORDER BY tl$$)
+) v(stmt);
+
 -- malformed text input: SQLSTATE and message for each
 SELECT input, pg_temp.try(format('SELECT %L::timeline.timeline', input)) AS result
 FROM (VALUES
