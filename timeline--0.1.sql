@@ -85,7 +85,8 @@ CREATE OPERATOR timeline.= (
     COMMUTATOR = OPERATOR(timeline.=),
     NEGATOR = OPERATOR(timeline.<>),
     RESTRICT = pg_catalog.eqsel,
-    JOIN = pg_catalog.eqjoinsel
+    JOIN = pg_catalog.eqjoinsel,
+    HASHES
 );
 COMMENT ON OPERATOR timeline.= (timeline.timeline, timeline.timeline) IS
 'whole-value equality of two timelines';
@@ -101,6 +102,35 @@ CREATE OPERATOR timeline.<> (
 );
 COMMENT ON OPERATOR timeline.<> (timeline.timeline, timeline.timeline) IS
 'whole-value inequality of two timelines';
+
+-- a hash operator class agreeing with =, and no ordering: DISTINCT, GROUP
+-- BY, UNION, hash joins, = between arrays or rows holding timelines and
+-- logical replication under REPLICA IDENTITY FULL find timeline's equality
+-- through it (PostgreSQL looks a type's = up in its default btree or hash
+-- operator class)
+CREATE FUNCTION timeline.timeline_hash(timeline.timeline)
+RETURNS pg_catalog.int4
+AS 'MODULE_PATHNAME', 'timeline_hash'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_hash(timeline.timeline) IS
+'hash of a timeline, equal for timelines that are = (support function of timeline_hash_ops)';
+
+CREATE FUNCTION timeline.timeline_hash_extended(timeline.timeline, pg_catalog.int8)
+RETURNS pg_catalog.int8
+AS 'MODULE_PATHNAME', 'timeline_hash_extended'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.timeline_hash_extended(timeline.timeline, pg_catalog.int8) IS
+'64-bit seeded hash of a timeline (support function of timeline_hash_ops, for hash partitioning)';
+
+CREATE OPERATOR CLASS timeline.timeline_hash_ops
+DEFAULT FOR TYPE timeline.timeline USING hash AS
+    OPERATOR 1 timeline.= (timeline.timeline, timeline.timeline),
+    FUNCTION 1 timeline.timeline_hash(timeline.timeline),
+    FUNCTION 2 timeline.timeline_hash_extended(timeline.timeline, pg_catalog.int8);
+COMMENT ON OPERATOR CLASS timeline.timeline_hash_ops USING hash IS
+'whole-value equality of timelines, hashed: DISTINCT, GROUP BY, UNION and hash joins on timelines';
+COMMENT ON OPERATOR FAMILY timeline.timeline_hash_ops USING hash IS
+'whole-value equality of timelines, hashed';
 
 --
 -- timeline_agg: build a discrete timeline from rows

@@ -41,11 +41,11 @@ SELECT timeline.create_source('s', 'ev_temp', 'user_id', 'ts');
 DROP TABLE ev_temp;
 -- nor is an entity that cannot be grouped (box and json[] were registered,
 -- and then no feature could be defined on them)
-CREATE TABLE ev_box (b box, j json[], k json, tl timeline.timeline, ts timestamptz);
+CREATE TABLE ev_box (b box, j json[], k json, pt point, ts timestamptz);
 SELECT timeline.create_source('s', 'ev_box', 'b', 'ts');
 SELECT timeline.create_source('s', 'ev_box', 'j', 'ts');
 SELECT timeline.create_source('s', 'ev_box', 'k', 'ts');
-SELECT timeline.create_source('s', 'ev_box', 'tl', 'ts');
+SELECT timeline.create_source('s', 'ev_box', 'pt', 'ts');
 DROP TABLE ev_box;
 
 -- features: a changed definition is a new version, the same one is not

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * timeline_io.c
- *	  Text and binary forms of the timeline type, and whole-value equality.
+ *	  Text and binary forms of the timeline type, whole-value equality and
+ *	  the hash that agrees with it.
  *
  * Text form (output is always exactly this; input also accepts any time
  * syntax timestamptz accepts, any spacing, and a missing kind word, which
@@ -28,8 +29,10 @@
  *
  * Both input functions feed points to TimelineBuilderAppend, which runs the
  * same validators for both; malformed text is 22P02, malformed binary
- * 08P01, infinite or out-of-range times 22008 (and PostgreSQL's own time
- * parser may raise its codes, such as 22023 for an unknown zone).
+ * 08P01, infinite or out-of-range times 22008, a number out of its type's
+ * range in text 22003 (and PostgreSQL's own time parser may raise its
+ * codes, such as 22008 for a field out of range, 22009 for a zone offset,
+ * 22023 for an unknown zone).
  *
  *-------------------------------------------------------------------------
  */
@@ -37,6 +40,7 @@
 
 #include <ctype.h>
 
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -53,6 +57,8 @@ PG_FUNCTION_INFO_V1(timeline_recv);
 PG_FUNCTION_INFO_V1(timeline_send);
 PG_FUNCTION_INFO_V1(timeline_eq);
 PG_FUNCTION_INFO_V1(timeline_ne);
+PG_FUNCTION_INFO_V1(timeline_hash);
+PG_FUNCTION_INFO_V1(timeline_hash_extended);
 PG_FUNCTION_INFO_V1(timeline_kind);
 
 #define TL_BINARY_KNOWN_FLAGS	(TL_F_CONTINUOUS | TL_F_SEQ)
@@ -507,6 +513,77 @@ timeline_ne(PG_FUNCTION_ARGS)
 	PG_FREE_IF_COPY(a, 0);
 	PG_FREE_IF_COPY(b, 1);
 	PG_RETURN_BOOL(result);
+}
+
+/*
+ * Hashes a timeline as TimelineEquals compares it: the kind, then each
+ * point's time, logical seq, NULL flag and value, with -0 hashed as 0 and
+ * every NaN as one NaN (as hashfloat8 does), so equal timelines hash alike
+ * whether their seqs are explicit or implicit and whatever their NaNs'
+ * payloads.  The low 32 bits with seed 0 are the standard hash, as the
+ * hash operator class's support functions 1 and 2 must agree.
+ */
+static uint64
+TimelineHash(const Timeline *tl, uint64 seed)
+{
+	const int64 *times = TimelineTimes(tl);
+	const int64 *seqs = TimelineSeqs(tl);
+	const float8 *values = TimelineValues(tl);
+	const bits8 *nulls = TimelineNulls(tl);
+	int64		seq = 0;
+	uint64		h;
+
+	h = hash_bytes_uint32_extended(TimelineIsContinuous(tl) ? 1 : 0, seed);
+	for (int32 i = 0; i < tl->npoints; i++)
+	{
+		struct
+		{
+			int64		time;
+			int64		seq;
+			float8		value;
+		}			point;
+		bool		isnull = TimelinePointIsNull(nulls, i);
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		seq = NextSeq(tl, seqs, i, seq);
+		memset(&point, 0, sizeof(point));
+		point.time = times[i];
+		point.seq = seq;
+		if (isnull)
+			point.value = 0.0;
+		else if (values[i] == 0.0)
+			point.value = 0.0;	/* -0 */
+		else if (isnan(values[i]))
+			point.value = get_float8_nan();
+		else
+			point.value = values[i];
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) &point,
+												  sizeof(point), isnull ? 1 : 0));
+	}
+	return h;
+}
+
+/* Hash support function of timeline's hash operator class. */
+Datum
+timeline_hash(PG_FUNCTION_ARGS)
+{
+	Timeline   *tl = PG_GETARG_TIMELINE_P(0);
+	uint32		result = (uint32) TimelineHash(tl, 0);
+
+	PG_FREE_IF_COPY(tl, 0);
+	PG_RETURN_INT32((int32) result);
+}
+
+/* Extended (seeded, 64-bit) hash support function, for hash partitioning. */
+Datum
+timeline_hash_extended(PG_FUNCTION_ARGS)
+{
+	Timeline   *tl = PG_GETARG_TIMELINE_P(0);
+	uint64		result = TimelineHash(tl, (uint64) PG_GETARG_INT64(1));
+
+	PG_FREE_IF_COPY(tl, 0);
+	PG_RETURN_INT64((int64) result);
 }
 
 /* Returns 'discrete' or 'continuous'. */
