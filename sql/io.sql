@@ -171,6 +171,26 @@ SELECT string_agg(id::text, ',' ORDER BY id) AS by_index FROM heq WHERE tl = 'di
 RESET enable_seqscan;
 RESET enable_bitmapscan;
 DROP TABLE heq;
+-- randomized: 1,000 timelines of ties, -0, NaNs and NULLs, each against
+-- the same points rebuilt with explicit seqs (the logical ones) and -0
+-- added to 0: equal to it, other bytes, the same hash
+SELECT setseed(0.14);
+CREATE TEMP TABLE hrand AS
+SELECT g, timeline_agg(timestamptz '2024-01-01' + floor(random() * 5)::int * interval '1 day',
+                       (ARRAY[0, '-0', 'NaN', '-NaN', 1.5, NULL, -2]::float8[])[1 + floor(random() * 7)::int]) AS a
+  FROM generate_series(1, 1000) g, generate_series(1, 1 + g % 6) k
+ GROUP BY g;
+SELECT count(*) AS timelines,
+       count(*) FILTER (WHERE a = b) AS equal,
+       count(*) FILTER (WHERE timeline_send(a) <> timeline_send(b)) AS bytes_differ,
+       count(*) FILTER (WHERE timeline_hash(a) <> timeline_hash(b)) AS hashes_differ,
+       count(*) FILTER (WHERE timeline_hash_extended(a, 42) <> timeline_hash_extended(b, 42)) AS extended_differ
+FROM (SELECT h.a,
+             (SELECT timeline_agg(q."time", q.value + 0, q.seq)
+                FROM (SELECT p."time", p.value, row_number() OVER (PARTITION BY p."time" ORDER BY p.o) - 1 AS seq
+                        FROM points(h.a) WITH ORDINALITY AS p("time", value, o)) q) AS b
+        FROM hrand h) x;
+DROP TABLE hrand;
 -- still no ordering: sorting, an aggregate's DISTINCT (it sorts) and row
 -- comparison (it needs a btree family) stay errors
 SELECT stmt, pg_temp.try(stmt) AS result
