@@ -319,3 +319,18 @@ SELECT count(*) AS hours,
   FROM (SELECT sum(tl, '2 hours') AS s, max(tl, '10 minutes') AS m
           FROM (SELECT timeline_agg(ts, v) AS tl FROM qpts) q) w,
        generate_series(timestamptz '2024-01-01 00:30', '2024-01-03 02:30', '1 hour') AS p(t);
+
+-- a sliding window held at its k periods, each reset moving it on: every
+-- point a reset, so the window is the last k points (the queue moved its
+-- k - 1 periods at every reset: k = n / 4 over 400,000 points took 20 s)
+CREATE TEMP TABLE slide AS
+SELECT timestamptz '2024-01-01' + g * interval '1 hour' AS ts, (g * 7919) % 1000 + 1 AS v
+  FROM generate_series(1, 3000) g;
+SELECT count(*) AS points, count(*) FILTER (WHERE p.value IS DISTINCT FROM w.s) AS differ
+  FROM (SELECT (points(observe(sum(tl, tl > 0, 5), tl))).* FROM (SELECT timeline_agg(ts, v) AS tl FROM slide) x) p
+  FULL JOIN (SELECT ts, sum(v) OVER (ORDER BY ts ROWS BETWEEN 4 PRECEDING AND CURRENT ROW)::float8 AS s FROM slide) w
+    ON w.ts = p."time";
+SELECT count(*) AS points, count(*) FILTER (WHERE p.value IS DISTINCT FROM w.m) AS differ
+  FROM (SELECT (points(max(tl, tl > 0, 700))).* FROM (SELECT timeline_agg(ts, v) AS tl FROM slide) x) p
+  FULL JOIN (SELECT ts, max(v) OVER (ORDER BY ts ROWS BETWEEN 699 PRECEDING AND CURRENT ROW)::float8 AS m FROM slide) w
+    ON w.ts = p."time";

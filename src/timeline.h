@@ -672,9 +672,10 @@ AccResult(WinKind kind, const WinAcc *a, float8 *out)
  * suffix accumulators are in suffix[]; elements [split, tail) the back part,
  * whose combination is back.  The arrays hold cap elements; a push that
  * finds them full moves the live elements [head, tail) to the front when
- * they fill at most half, and doubles them otherwise, never past bound
- * (AccQueueMakeRoom), so a window's memory follows the elements it holds,
- * not every element ever pushed.  Moving copies accumulators and leave
+ * they fill at most half, and doubles them otherwise, never past twice
+ * bound (AccQueueMakeRoom), so a window's memory follows the elements it
+ * holds, not every element ever pushed, and each push moves at most one
+ * element on average.  Moving copies accumulators and leave
  * times unchanged: totals are the same, bit for bit.
  */
 typedef struct AccQueue

@@ -59,7 +59,9 @@ const char *const win_names[] = {
 
 /*
  * Allocates a queue with room for capacity elements, growing up to bound
- * (the most it will ever hold at once: every point of the timeline).
+ * (the most it will ever hold at once: every point of the timeline, or k
+ * periods), and past it up to twice bound only when it is held full
+ * (AccQueueMakeRoom).
  */
 void
 AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, int64 bound, bool with_expiry)
@@ -78,15 +80,20 @@ AccQueueInit(AccQueue *q, WinKind kind, int64 capacity, int64 bound, bool with_e
  * Makes room for one more element in a full queue: moves the live elements
  * to the front if they fill at most half of it (at least cap / 2 pushes
  * come before the next move, so each push moves at most one element on
- * average), else doubles it.
+ * average), else doubles it, up to bound, and past bound up to twice bound,
+ * where the live elements (at most bound) fill at most half.  Moving them
+ * whenever the queue had reached bound, more than half full, moved almost
+ * every element at each push: a sliding window over k reset periods, whose
+ * queue stays at its bound k, moved k - 1 accumulators at every reset.
  */
 void
 AccQueueMakeRoom(AccQueue *q)
 {
 	int64		live = q->tail - q->head;
+	int64		limit;
 
 	Assert(q->tail == q->cap && q->head <= q->split && q->split <= q->tail);
-	if (q->head > 0 && (live <= q->cap / 2 || q->cap >= q->bound))
+	if (q->head > 0 && live <= q->cap / 2)
 	{
 		memmove(q->item, q->item + q->head, sizeof(WinAcc) * live);
 		memmove(q->suffix, q->suffix + q->head, sizeof(WinAcc) * (q->split - q->head));
@@ -97,7 +104,8 @@ AccQueueMakeRoom(AccQueue *q)
 		q->head = 0;
 		return;
 	}
-	q->cap = Max(Min(q->cap * 2, q->bound), q->cap + 1);
+	limit = (q->cap < q->bound) ? q->bound : 2 * q->bound;
+	q->cap = Max(Min(q->cap * 2, limit), q->cap + 1);
 	q->item = repalloc_huge(q->item, sizeof(WinAcc) * q->cap);
 	q->suffix = repalloc_huge(q->suffix, sizeof(WinAcc) * q->cap);
 	if (q->expiry)
