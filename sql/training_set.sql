@@ -118,6 +118,22 @@ SELECT timeline.aggregates_between(
     ARRAY['2024-01-03', '2024-01-01', '2024-01-10', '2024-01-05']::timestamptz[]) AS two_by_two;
 SELECT timeline.aggregates_between('discrete{}', 'median', '{}', '{}');
 SELECT timeline.aggregates_between('discrete{}', 'sum', ARRAY['2024-01-01']::timestamptz[], '{}');
+-- many wide windows are read off an index of the points for count,
+-- count_if, first, last, min and max: the values of each window read on
+-- its own, -0 and NaN included (40,000 windows of 300 days over 360,000
+-- points took 17 s)
+WITH x AS (
+    SELECT timeline.timeline_agg(timestamptz '2024-01-01' + (g % 50) * interval '1 hour',
+                                 (ARRAY[NULL, 0, '-0', 'NaN', 1, -1, 'Infinity', 2, '-Infinity', 0.5]::float8[])[1 + g * 7 % 10]) AS tl,
+           array_agg(timestamptz '2023-12-31 23:00' + (g % 53) * interval '1 hour' ORDER BY g) AS s,
+           array_agg(timestamptz '2023-12-31 23:00' + (g % 53 + g % 29 - 3) * interval '1 hour' ORDER BY g) AS e
+      FROM generate_series(1, 200) g)
+SELECT a AS aggregate, count(*) AS windows, count(*) FILTER (WHERE r.v IS NOT NULL) AS not_null,
+       count(*) FILTER (WHERE r.v::text IS DISTINCT FROM
+                              (timeline.aggregates_between(x.tl, a, ARRAY[r.s], ARRAY[r.e]))[1]::text) AS differ
+  FROM x, unnest(ARRAY['count', 'count_if', 'first', 'last', 'min', 'max', 'sum']) a,
+       LATERAL unnest(timeline.aggregates_between(x.tl, a, x.s, x.e), x.s, x.e) r(v, s, e)
+ GROUP BY a ORDER BY a;
 
 -- the target follows the caller's search_path, or is qualified; so does the spine
 CREATE SCHEMA ml;

@@ -31,7 +31,9 @@
  *
  * aggregates_between combines the points of (start, end] afresh for every
  * window, in position order like the lifetime aggregate: the window
- * (t, t + horizon] of a training-set label taken exactly.
+ * (t, t + horizon] of a training-set label taken exactly; count, count_if,
+ * first, last, min and max read many wide windows off an index of the
+ * points instead (BetweenIndex), with the same results.
  *
  *-------------------------------------------------------------------------
  */
@@ -73,14 +75,12 @@ PG_FUNCTION_INFO_V1(timeline_values_at_support);
  * trailing window read at t + horizon would start at (t + horizon) -
  * horizon, which is not t across month ends or daylight-saving changes.
  */
-static bool
-AggregateBetween(Timeline *tl, WinKind kind, TimestampTz start, TimestampTz end, float8 *v)
+static pg_attribute_always_inline bool
+AggregateRangeOf(Timeline *tl, WinKind kind, int32 lo, int32 hi, float8 *v)
 {
 	const float8 *values = TimelineValues(tl);
 	const bits8 *nulls = TimelineNulls(tl);
 	WinAcc		acc = AccEmpty();
-	int32		lo = TimelineUpperBound(tl, start);
-	int32		hi = TimelineUpperBound(tl, end);
 
 	for (int32 i = lo; i < hi; i++)
 		if (!TimelinePointIsNull(nulls, i))
@@ -92,7 +92,201 @@ AggregateBetween(Timeline *tl, WinKind kind, TimestampTz start, TimestampTz end,
 	return AccResult(kind, &acc, v);
 }
 
-/* aggregates_between(tl, aggregate, starts, ends): see AggregateBetween. */
+/* The aggregate of the points [lo, hi), combined for the kind (WIN_DISPATCH). */
+static bool
+AggregateRange(Timeline *tl, WinKind kind, int32 lo, int32 hi, float8 *v)
+{
+#define RANGE_OF(k) return AggregateRangeOf(tl, k, lo, hi, v)
+	WIN_DISPATCH(kind, RANGE_OF);
+#undef RANGE_OF
+	return false;				/* not reached */
+}
+
+/*
+ * Combining each window's points afresh costs the number of points in it,
+ * so windows that overlap much (a training set's labels over a long horizon
+ * at every event of a busy entity) cost the windows times their width:
+ * 40,000 labels of 300 days over an entity's 360,000 events took 17 s, and
+ * twice the windows over twice the events four times that.  Where the
+ * result does not depend on how the window's points are grouped, an index
+ * built once over the points reads each window in constant or logarithmic
+ * time, with the same result bit for bit: count and count_if are
+ * differences of running counts, first and last the first and last non-NULL
+ * point of the window, min and max its leftmost least or greatest value,
+ * which a segment tree finds (Float8Min and Float8Max keep the earlier of
+ * two values that compare equal, such as 0 and -0, and so does any grouping
+ * of the tree's).  Sums, means and variances depend on the order of their
+ * additions, which is the window's position order: they still combine every
+ * point.  The index is built when the windows hold more points in all than
+ * the timeline, where reading them would cost more than building it.
+ */
+typedef struct BetweenIndex
+{
+	WinKind		kind;
+	const float8 *values;
+	int64	   *before;			/* count, count_if: members among points [0, i) */
+	int32	   *next;			/* first: the first non-NULL point at or after i,
+								 * or n; last: the last non-NULL point before i,
+								 * or -1 */
+	int32	   *tree;			/* min, max: a segment tree of point indexes, -1
+								 * for none; its leaves from size */
+	int32		size;
+} BetweenIndex;
+
+static inline bool
+BetweenIndexable(WinKind kind)
+{
+	return kind == WK_COUNT || kind == WK_COUNT_IF || kind == WK_FIRST || kind == WK_LAST ||
+		kind == WK_MIN || kind == WK_MAX;
+}
+
+/* Of two points (or -1), the one min or max keeps: the earlier when equal. */
+static inline int32
+BetweenPick(const BetweenIndex *bi, int32 a, int32 b)
+{
+	int			cmp;
+
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	cmp = float8_cmp_internal(bi->values[a], bi->values[b]);
+	if (bi->kind == WK_MIN)
+		return cmp <= 0 ? a : b;
+	return cmp >= 0 ? a : b;
+}
+
+static void
+BetweenIndexInit(BetweenIndex *bi, Timeline *tl, WinKind kind)
+{
+	const bits8 *nulls = TimelineNulls(tl);
+	int32		n = tl->npoints;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->kind = kind;
+	bi->values = TimelineValues(tl);
+	switch (kind)
+	{
+		case WK_COUNT:
+		case WK_COUNT_IF:
+			bi->before = palloc_extended(sizeof(int64) * ((Size) n + 1), MCXT_ALLOC_HUGE);
+			bi->before[0] = 0;
+			for (int32 i = 0; i < n; i++)
+				bi->before[i + 1] = bi->before[i] +
+					(!TimelinePointIsNull(nulls, i) && (kind == WK_COUNT || bi->values[i] != 0.0));
+			break;
+		case WK_FIRST:
+			bi->next = palloc_extended(sizeof(int32) * ((Size) n + 1), MCXT_ALLOC_HUGE);
+			bi->next[n] = n;
+			for (int32 i = n - 1; i >= 0; i--)
+				bi->next[i] = TimelinePointIsNull(nulls, i) ? bi->next[i + 1] : i;
+			break;
+		case WK_LAST:
+			bi->next = palloc_extended(sizeof(int32) * ((Size) n + 1), MCXT_ALLOC_HUGE);
+			bi->next[0] = -1;
+			for (int32 i = 0; i < n; i++)
+				bi->next[i + 1] = TimelinePointIsNull(nulls, i) ? bi->next[i] : i;
+			break;
+		case WK_MIN:
+		case WK_MAX:
+			bi->size = 1;
+			while (bi->size < n)
+				bi->size *= 2;
+			bi->tree = palloc_extended(sizeof(int32) * 2 * (Size) bi->size, MCXT_ALLOC_HUGE);
+			for (int32 i = 0; i < bi->size; i++)
+				bi->tree[bi->size + i] = (i < n && !TimelinePointIsNull(nulls, i)) ? i : -1;
+			for (int32 i = bi->size - 1; i >= 1; i--)
+				bi->tree[i] = BetweenPick(bi, bi->tree[2 * i], bi->tree[2 * i + 1]);
+			break;
+		default:
+			elog(ERROR, "aggregate kind %d has no between index", (int) kind);
+	}
+}
+
+/* The aggregate of the points [lo, hi), as AggregateRange gives it. */
+static bool
+BetweenIndexRead(const BetweenIndex *bi, int32 lo, int32 hi, float8 *v)
+{
+	int32		left = -1,
+				right = -1,
+				i;
+
+	if (hi < lo)
+		hi = lo;				/* an empty window */
+	switch (bi->kind)
+	{
+		case WK_COUNT:
+		case WK_COUNT_IF:
+			*v = (float8) (bi->before[hi] - bi->before[lo]);
+			return true;
+		case WK_FIRST:
+			i = bi->next[lo];
+			break;
+		case WK_LAST:
+			i = bi->next[hi];
+			if (i < lo)
+				i = -1;
+			break;
+		default:
+			/* the pick of [lo, hi): the left parts in order, then the right ones */
+			for (int32 l = lo + bi->size, r = hi + bi->size; l < r; l /= 2, r /= 2)
+			{
+				if (l & 1)
+					left = BetweenPick(bi, left, bi->tree[l++]);
+				if (r & 1)
+					right = BetweenPick(bi, bi->tree[--r], right);
+			}
+			i = BetweenPick(bi, left, right);
+			break;
+	}
+	if (i < 0 || i >= hi)
+		return false;
+	*v = bi->values[i];
+	return true;
+}
+
+/*
+ * Every window (starts[k], ends[k]] not skipped, into out and outnull (a
+ * skipped one is NULL).
+ */
+static void
+AggregatesBetween(Timeline *tl, WinKind kind, int n, const TimestampTz *starts,
+				  const TimestampTz *ends, const bool *skip, Datum *out, bool *outnull)
+{
+	int32	   *lo = palloc(sizeof(int32) * Max(n, 1));
+	int32	   *hi = palloc(sizeof(int32) * Max(n, 1));
+	int64		total = 0;
+	BetweenIndex bi;
+	bool		indexed = false;
+
+	for (int k = 0; k < n; k++)
+	{
+		if (skip[k])
+			continue;
+		lo[k] = TimelineUpperBound(tl, starts[k]);
+		hi[k] = TimelineUpperBound(tl, ends[k]);
+		total += Max(hi[k] - lo[k], 0);
+	}
+	if (total > tl->npoints && BetweenIndexable(kind))
+	{
+		BetweenIndexInit(&bi, tl, kind);
+		indexed = true;
+	}
+	for (int k = 0; k < n; k++)
+	{
+		float8		v = 0;
+
+		/* each window reads its points anew: many wide ones take long */
+		CHECK_FOR_INTERRUPTS();
+		outnull[k] = skip[k] ||
+			!(indexed ? BetweenIndexRead(&bi, lo[k], hi[k], &v) : AggregateRange(tl, kind, lo[k], hi[k], &v));
+		out[k] = outnull[k] ? (Datum) 0 : Float8GetDatum(v);
+	}
+	pfree(lo);
+	pfree(hi);
+}
+
+/* aggregates_between(tl, aggregate, starts, ends): see AggregatesBetween. */
 Datum
 timeline_aggregates_between(PG_FUNCTION_ARGS)
 {
@@ -107,6 +301,9 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 			   *enulls;
 	int			nstarts,
 				nends;
+	TimestampTz *st,
+			   *en;
+	bool	   *skip;
 	Datum	   *out;
 	bool	   *outnulls;
 
@@ -120,18 +317,18 @@ timeline_aggregates_between(PG_FUNCTION_ARGS)
 				 errmsg("starts and ends must have the same number of elements")));
 	if (nstarts == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
-	out = palloc(sizeof(Datum) * nstarts);
-	outnulls = palloc(sizeof(bool) * nstarts);
+	st = palloc(sizeof(TimestampTz) * nstarts);
+	en = palloc(sizeof(TimestampTz) * nstarts);
+	skip = palloc(sizeof(bool) * nstarts);
 	for (int k = 0; k < nstarts; k++)
 	{
-		float8		v = 0;
-
-		/* each window reads its points anew: many wide ones take long */
-		CHECK_FOR_INTERRUPTS();
-		outnulls[k] = snulls[k] || enulls[k] ||
-			!AggregateBetween(tl, kind, DatumGetTimestampTz(starts[k]), DatumGetTimestampTz(ends[k]), &v);
-		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(v);
+		skip[k] = snulls[k] || enulls[k];
+		st[k] = skip[k] ? 0 : DatumGetTimestampTz(starts[k]);
+		en[k] = skip[k] ? 0 : DatumGetTimestampTz(ends[k]);
 	}
+	out = palloc(sizeof(Datum) * nstarts);
+	outnulls = palloc(sizeof(bool) * nstarts);
+	AggregatesBetween(tl, kind, nstarts, st, en, skip, out, outnulls);
 	/* the result has the shape of starts, as values_at's has that of times */
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, outnulls, ARR_NDIM(starts_arr), ARR_DIMS(starts_arr),
 											 ARR_LBOUND(starts_arr), FLOAT8OID,
@@ -671,6 +868,8 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 	ProbeTimes	pt;
 	TimestampTz *ends = NULL;
 	bool	   *endnulls = NULL;
+	TimestampTz *starts;
+	bool	   *skip;
 	Datum	   *row;
 	bool	   *rownulls;
 	Datum	  **colvals;
@@ -733,6 +932,8 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("ids and ends must have the same number of elements")));
 	}
+	starts = palloc(sizeof(TimestampTz) * Max(n, 1));
+	skip = palloc(sizeof(bool) * Max(n, 1));
 	tls = palloc(sizeof(Timeline *) * ntimelines);
 	for (int s = 0; s < ntimelines; s++)
 		tls[s] = PG_ARGISNULL(7 + s) ? NULL : (Timeline *) PG_DETOAST_DATUM(PG_GETARG_DATUM(7 + s));
@@ -794,15 +995,10 @@ timeline_read_at_times(PG_FUNCTION_ARGS)
 			case RK_BETWEEN:
 				for (int k = 0; k < n; k++)
 				{
-					float8		v = 0;
-
-					CHECK_FOR_INTERRUPTS();
-					if (pt.isnull[k] || ends == NULL || endnulls[k])
-						continue;
-					pt.outnull[k] = !AggregateBetween(tl, col->kind, BetweenStart(col, pt.time[k], ends[k]),
-													  ends[k], &v);
-					pt.out[k] = pt.outnull[k] ? (Datum) 0 : Float8GetDatum(v);
+					skip[k] = pt.isnull[k] || ends == NULL || endnulls[k];
+					starts[k] = skip[k] ? 0 : BetweenStart(col, pt.time[k], ends[k]);
 				}
+				AggregatesBetween(tl, col->kind, n, starts, ends, skip, pt.out, pt.outnull);
 				break;
 		}
 	}
