@@ -1490,6 +1490,23 @@ $$;
 COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) IS
 'internal: the type of a column of a relation, as format_type spells it (NULL when it is gone)';
 
+-- " COLLATE schema.name" for a collation, always schema-qualified: the
+-- SQL built with it may run under the caller's search_path, where a schema
+-- of theirs listed before pg_catalog could hold a collation named "C"
+-- (column_collation, spine_entity_sql)
+CREATE FUNCTION timeline.collate_clause(collation_oid pg_catalog.oid)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, c.collname)
+      FROM pg_catalog.pg_collation c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+     WHERE c.oid = collation_oid
+$$;
+COMMENT ON FUNCTION timeline.collate_clause(pg_catalog.oid) IS
+'internal: a schema-qualified COLLATE clause naming a collation';
+
 -- the collation of a column where it is not its type's, as a COLLATE
 -- clause ('' otherwise; NULL when the column is gone): a source's entity
 -- column under a nondeterministic collation ('A' = 'a') keeps it in the
@@ -1498,9 +1515,7 @@ COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) I
 -- default collation split them: refresh failed with 55000 forever and
 -- current read nothing for 'A'; found by a helper's bug hunt).  Named:
 -- its type's too, where an entity meets another source's under another
--- collation (entity_join_sql, verify).  Always schema-qualified: the SQL
--- built with it may run under the caller's search_path, where a schema of
--- theirs listed before pg_catalog could hold a collation named "C".
+-- collation (entity_join_sql, verify); schema-qualified (collate_clause)
 CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name,
     named pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
@@ -1508,10 +1523,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE WHEN a.attcollation <> 0 AND (named OR a.attcollation <> t.typcollation)
-                THEN (SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, c.collname)
-                        FROM pg_catalog.pg_collation c
-                        JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
-                       WHERE c.oid = a.attcollation) ELSE '' END
+                THEN timeline.collate_clause(a.attcollation) ELSE '' END
       FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
      WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
 $$;
@@ -2632,10 +2644,7 @@ BEGIN
         s := timeline.source_relation(sources[1]);
         coll := nullif(timeline.column_collation(s.relation, s.entity_column), '');
         IF coll IS NULL THEN
-            coll := (SELECT format(' COLLATE %I.%I', n.nspname, c.collname)
-                       FROM pg_type t
-                       JOIN pg_collation c ON c.oid = t.typcollation
-                       JOIN pg_namespace n ON n.oid = c.collnamespace
+            coll := (SELECT timeline.collate_clause(t.typcollation) FROM pg_type t
                       WHERE t.oid = set_type AND t.typcollation <> 0);
         END IF;
         entity := entity || coalesce(coll, '');
