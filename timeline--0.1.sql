@@ -4168,6 +4168,7 @@ DECLARE
     view_entity text;
     n int8 := 0;
     total int8 := 0;
+    compression text;
 BEGIN
     IF mode IS NULL OR mode NOT IN ('deferred', 'immediate') THEN
         RAISE EXCEPTION 'mode must be ''deferred'' or ''immediate'', not %', coalesce(quote_literal(mode), 'NULL')
@@ -4202,6 +4203,16 @@ BEGIN
     END IF;
     PERFORM timeline.check_set_entities(feature_set, timeline.set_sources(feature_set));
     INSERT INTO timeline.materialization_def (feature_set, mode) VALUES (feature_set, mode);
+    -- the state columns are compressed with lz4 where the server has it:
+    -- every fold rewrites an entity's whole state, and rewriting a busy
+    -- entity's 2.4 MB took 75 ms with pglz, 32 with lz4, 29 uncompressed
+    -- (STORAGE EXTERNAL, which also moves out of line the states of 2 kB
+    -- that compression keeps in the row); a fold of three events into it
+    -- 255 ms of CPU against 215, stored in 1.67 MB against 2.07.  Unless
+    -- default_toast_compression was set (server, database, role or
+    -- session): then it governs them, as any column
+    SELECT CASE WHEN g.source = 'default' AND 'lz4' = ANY (g.enumvals) THEN ' COMPRESSION lz4' ELSE '' END
+      INTO compression FROM pg_settings g WHERE g.name = 'default_toast_compression';
 
     FOR src IN SELECT DISTINCT m.source FROM timeline.feature_set_members(feature_set) m ORDER BY 1 LOOP
         s := timeline.source_relation(src.source);
@@ -4220,7 +4231,7 @@ BEGIN
         state_table := 'state_' || id;
         log_table := 'log_' || id;
         entity_type := timeline.column_type(s.relation, s.entity_column);
-        SELECT string_agg(format('%I pg_catalog.bytea NOT NULL', c.feature), ', ') INTO cols
+        SELECT string_agg(format('%I pg_catalog.bytea%s NOT NULL', c.feature, coalesce(compression, '')), ', ') INTO cols
           FROM timeline.state_columns(feature_set, src.source) c;
         -- the entity column's collation too: entities equal under it are one
         EXECUTE format('CREATE TABLE timeline_state.%I (entity %s%s PRIMARY KEY, last_time pg_catalog.timestamptz NOT NULL, %s)',

@@ -27,6 +27,13 @@ SELECT timeline.materialize('mfs');
 SELECT feature_set, mode, source, state_table, log_table, watermark, refreshes, last_entities, job_name
 FROM timeline.materializations;
 SELECT entity, last_time FROM timeline_state.state_1 ORDER BY entity;
+-- the state columns: bytea, EXTENDED (compressed, out of line when large),
+-- with lz4 where the server has it and default_toast_compression is not set
+SELECT a.attname, a.attstorage,
+       a.attcompression = CASE WHEN 'lz4' = ANY (g.enumvals) AND g.source = 'default' THEN 'l' ELSE '' END::"char" AS lz4_where_available
+FROM pg_attribute a, pg_settings g
+WHERE a.attrelid = 'timeline_state.state_1'::regclass AND a.atttypid = 'bytea'::regtype AND g.name = 'default_toast_compression'
+ORDER BY a.attnum;
 SELECT tgname FROM pg_trigger WHERE tgrelid = 'mev'::regclass AND NOT tgisinternal ORDER BY 1;
 
 -- reading: as_of at any time at or after the entity's last event; counts are
@@ -78,7 +85,14 @@ SELECT timeline.drop_materialization('mfs');
 SELECT count(*) AS materializations FROM timeline.materializations;
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'mev'::regclass AND NOT tgisinternal;
 SELECT count(*) AS state_tables FROM pg_tables WHERE schemaname = 'timeline_state';
+-- a default_toast_compression that was set governs the state columns
+BEGIN;
+SET LOCAL default_toast_compression = 'pglz';
 SELECT timeline.materialize('mfs', 'immediate');
+SELECT a.attname, a.attcompression = '' AS server_default
+FROM pg_attribute a WHERE a.attrelid = 'timeline_state.state_2'::regclass AND a.atttypid = 'bytea'::regtype
+ORDER BY a.attnum;
+COMMIT;
 INSERT INTO mev VALUES (13, 5, '2024-02-02', 2, 'buy'), (14, 6, '2024-02-02', 3, 'login');
 SELECT timeline.as_of('mfs', 5, '2024-02-02') AS user5, timeline.as_of('mfs', 6, '2024-02-02') AS user6;
 INSERT INTO mev VALUES (15, 5, '2024-01-15', 4, 'login');
