@@ -162,6 +162,39 @@ WHERE p.proname = 'state_value_at' AND p.pronamespace = 'timeline'::regnamespace
 CREATE INDEX ON st_ny ((timeline.state_value_at(st, '2024-03-11 03:00-04')));
 DROP TABLE st_ny;
 
+-- a trailing state advanced one point at a time (its queue turns its front
+-- part again and again) holds the same bytes as one advanced by all the
+-- points at once, and reads as the full aggregation does; a width of a day
+-- in New York, across its return to standard time (2024-11-03 02:00 EDT),
+-- brings points back at the jump (the state's queue is rebuilt there)
+CREATE TABLE st_q (i int, ts timestamptz, v float8);
+INSERT INTO st_q SELECT i, timestamptz '2024-11-01 20:00-04' + i * interval '37 minutes',
+                        CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7919 % 1000) / 8.0 - 40 END
+FROM generate_series(1, 300) i;
+CREATE FUNCTION st_one_by_one(a text, w interval) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE s bytea := timeline.state_new(a, w); p record;
+BEGIN
+    FOR p IN SELECT * FROM st_q ORDER BY i LOOP
+        s := timeline.state_advance(s, timeline.timeline_agg(p.ts, p.v));
+    END LOOP;
+    RETURN s;
+END $$;
+SET TimeZone = 'America/New_York';
+WITH s AS (
+    SELECT a, w, st_one_by_one(a, w) AS one_by_one,
+           timeline.state_advance(timeline.state_new(a, w), (SELECT timeline.timeline_agg(ts, v ORDER BY i) FROM st_q)) AS at_once,
+           (SELECT timeline.timeline_agg(ts, v ORDER BY i) FROM st_q) AS tl, (SELECT max(ts) FROM st_q) AS mt
+    FROM (VALUES ('sum'), ('var_samp'), ('min')) x(a), (VALUES (interval '1 day'), (interval '5 hours')) y(w))
+SELECT a, w, one_by_one = at_once AS same_bytes, length(at_once) AS bytes,
+       count(*) FILTER (WHERE timeline.state_value_at(at_once, t) IS DISTINCT FROM
+                              timeline.value_at(CASE a WHEN 'sum' THEN timeline.sum(tl, w) WHEN 'var_samp' THEN timeline.var_samp(tl, w)
+                                                     ELSE timeline.min(tl, w) END, t)) AS mismatches
+FROM s CROSS JOIN LATERAL (VALUES (mt), (mt + interval '1 hour'), (mt + interval '20 hours'), (mt + interval '2 days')) r(t)
+GROUP BY a, w, one_by_one, at_once ORDER BY a, w;
+SET TimeZone = 'UTC';
+DROP FUNCTION st_one_by_one(text, interval);
+DROP TABLE st_q;
+
 -- errors
 SELECT timeline.state_new('median');
 SELECT timeline.state_new(NULL);
