@@ -157,6 +157,28 @@ TimelineBuilderAppend(TimelineBuilder *b, TimestampTz t, int64 seq,
 	TimelineBuilderAppendOrdered(b, t, seq, value, isnull);
 }
 
+/*
+ * memcpy in slices of 8MB with a check for interrupts between them: laying
+ * out a timeline copies up to 1GB, and the first touch of each page of the
+ * new value is most of that time (seconds for a timeline near the limit).
+ */
+static void
+CopyInterruptibly(void *dst, const void *src, Size bytes)
+{
+	const Size	slice = (Size) 8 * 1024 * 1024;
+
+	while (bytes > 0)
+	{
+		Size		len = Min(bytes, slice);
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(dst, src, len);
+		dst = (char *) dst + len;
+		src = (const char *) src + len;
+		bytes -= len;
+	}
+}
+
 /* Lays the builder's points out as a Timeline and frees the builder. */
 Timeline *
 TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
@@ -174,24 +196,31 @@ TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
 	if (b->has_nulls)
 		flags |= TL_F_NULLS;
 	size = TimelineSize(n, flags);
-	tl = palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	/* not zeroed: every byte past the header is written below */
+	tl = palloc_extended(size, MCXT_ALLOC_HUGE);
+	memset(tl, 0, TL_HEADER_SIZE);
 	SET_VARSIZE(tl, size);
 	tl->version = TL_VERSION;
 	tl->flags = flags;
 	tl->npoints = n;
 	if (n > 0)
 	{
-		memcpy(TimelineTimes(tl), b->times, sizeof(int64) * n);
+		CopyInterruptibly(TimelineTimes(tl), b->times, sizeof(int64) * n);
 		if (b->explicit_seq)
-			memcpy(TimelineSeqs(tl), b->seqs, sizeof(int64) * n);
-		memcpy(TimelineValues(tl), b->values, sizeof(float8) * n);
+			CopyInterruptibly(TimelineSeqs(tl), b->seqs, sizeof(int64) * n);
+		CopyInterruptibly(TimelineValues(tl), b->values, sizeof(float8) * n);
 		if (b->has_nulls)
 		{
 			bits8	   *nulls = TimelineNulls(tl);
 
+			memset(nulls, 0, ((Size) n + 7) / 8);
 			for (int32 i = 0; i < n; i++)
+			{
+				if ((i & 0xFFFF) == 0)
+					CHECK_FOR_INTERRUPTS();
 				if (b->nulls[i])
 					nulls[i >> 3] |= (bits8) (1 << (i & 7));
+			}
 		}
 	}
 	pfree(b->times);
@@ -221,6 +250,8 @@ TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous)
 
 		for (int32 i = 0; i < b->n && ranks; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			rank = (i > 0 && b->times[i] == b->times[i - 1]) ? rank + 1 : 0;
 			ranks = (b->seqs[i] == rank);
 		}

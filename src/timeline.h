@@ -154,6 +154,9 @@ extern void TimelineBuilderGrow(TimelineBuilder *b);
  * Appends a point that is valid and in position order by construction: the
  * operators derive their points from validated timelines, so they skip the
  * per-point checks of TimelineBuilderAppend (asserted in debug builds).
+ * Every 64K points it checks for interrupts, for the loops that append
+ * without stepping a cursor (shift_by's sorted points, the points released
+ * at once by shift_until, the values leaving a window after the last point).
  */
 static inline void
 TimelineBuilderAppendOrdered(TimelineBuilder *b, TimestampTz t, int64 seq,
@@ -161,6 +164,8 @@ TimelineBuilderAppendOrdered(TimelineBuilder *b, TimestampTz t, int64 seq,
 {
 	Assert(b->n == 0 || t > b->times[b->n - 1] ||
 		   (t == b->times[b->n - 1] && (!b->explicit_seq || seq > b->seqs[b->n - 1])));
+	if ((b->n & 0xFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
 	if (b->n >= b->cap)
 		TimelineBuilderGrow(b);
 	b->times[b->n] = t;
@@ -750,6 +755,8 @@ AccQueuePopOf(AccQueue *q, WinKind kind)
 
 		for (int64 i = q->tail - 1; i >= q->head; i--)
 		{
+			if (((q->tail - 1 - i) & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
 			acc = AccCombine(kind, &q->item[i], &acc);
 			q->suffix[i] = acc;
 		}

@@ -219,7 +219,11 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 	TimestampTz leave = 0;
 
 	for (int32 j = first; j < i; j++)
+	{
+		if (((j - first) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		members += !TimelinePointIsNull(nulls, j);
+	}
 	Assert(members >= AccQueueSize(q));
 	rebuilt = members > AccQueueSize(q);
 	if (rebuilt)
@@ -227,6 +231,8 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 	pos = q->head;
 	for (int32 j = first; j < i; j++)
 	{
+		if (((j - first) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (TimelinePointIsNull(nulls, j))
 			continue;
 		/* later points leave later: once one stays, the rest do */
@@ -380,12 +386,16 @@ CountRestart(CountWindow *w, int32 i, TimestampTz c, TimestampTz until)
 	bool		back = false;
 
 	for (int32 j = first; j < w->head; j++)
+	{
+		if (((j - first) & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!TimelinePointIsNull(w->nulls, j))
 		{
 			back = true;
 			if (!w->count_if || w->values[j] != 0.0)
 				w->count++;
 		}
+	}
 	w->head = Min(w->head, first);
 	w->seg_from = c;
 	w->seg_until = until;

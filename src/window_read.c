@@ -446,12 +446,16 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 
 		CHECK_FOR_INTERRUPTS();
 		for (; i < tl->npoints && times[i] <= pt->time[k]; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (!TimelinePointIsNull(nulls, i))
 			{
 				WinAcc		one = AccOf(values[i]);
 
 				acc = AccCombine(kind, &acc, &one);
 			}
+		}
 		if (i > 0)
 			ProbeAnswer(pt, k, kind, &acc);
 	}
@@ -503,7 +507,11 @@ ProbeFromResult(ProbeTimes *pt, Timeline *res)
 
 		CHECK_FOR_INTERRUPTS();
 		while (i < res->npoints && times[i] <= pt->time[k])
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			i++;
+		}
 		if (i > 0 && !TimelinePointIsNull(nulls, i - 1))
 		{
 			pt->outnull[k] = false;
@@ -543,6 +551,8 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		}
 		for (; i < tl->npoints && times[i] <= t; i++)
 		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= times[i])
 				AccQueuePopOf(&q, kind);
 			if (!TimelinePointIsNull(nulls, i))
@@ -590,8 +600,12 @@ CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 			w.head = i = first;
 		}
 		for (; i < tl->npoints && w.times[i] <= t; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (!TimelinePointIsNull(w.nulls, i) && (!w.count_if || w.values[i] != 0.0))
 				w.count++;
+		}
 		while (CountWindowHead(&w, i) && w.leave <= t && w.leave != DT_NOEND)
 			CountWindowPop(&w);
 		if (i > 0)
