@@ -324,6 +324,28 @@ AppendTime(StringInfo buf, TimestampTz t)
 	appendStringInfoString(buf, tbuf);
 }
 
+/*
+ * The longest text a timeline may have: a text value (::text, COPY) of it
+ * must fit in MaxAllocSize with its varlena header, and the longest text of
+ * one point (a time with its zone, ", ", "#seq", "=>", the shortest form of
+ * a float8) is under TL_POINT_TEXT_MAX bytes.  The shortest is 30 bytes
+ * ("2024-01-01T00:00:00+00:00=>1, "), 32 with "#0".
+ */
+#define TL_TEXT_MAX_LEN		((Size) (MaxAllocSize - VARHDRSZ - 1))
+#define TL_POINT_TEXT_MAX	((Size) (MAXDATELEN + MAXINT8LEN + DOUBLE_SHORTEST_DECIMAL_LEN + 16))
+#define TL_POINT_TEXT_MIN	30
+
+/* Reports a timeline whose text would pass 1 GB. */
+static pg_attribute_noreturn() void
+ReportTextTooLarge(int32 npoints, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("timeline of %d points is too large for its text form", npoints),
+			 errdetail("%s", detail),
+			 errhint("A text value holds at most 1 GB. Copy such timelines with COPY ... (FORMAT binary), or split them with slice().")));
+}
+
 /* Formats a timeline as text. */
 Datum
 timeline_out(PG_FUNCTION_ARGS)
@@ -338,11 +360,19 @@ timeline_out(PG_FUNCTION_ARGS)
 	bool		ranks = !TimelineTiesInValueOrder(tl);	/* print the implicit seqs */
 	int64		seq = 0;
 
+	/* a count whose shortest text passes the limit fails before any work */
+	if ((Size) tl->npoints * (TL_POINT_TEXT_MIN + ((seqs || ranks) ? 2 : 0)) > TL_TEXT_MAX_LEN)
+		ReportTextTooLarge(tl->npoints,
+						   psprintf("Each point takes at least %d bytes of text.",
+									TL_POINT_TEXT_MIN + ((seqs || ranks) ? 2 : 0)));
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, TimelineIsContinuous(tl) ? "continuous{" : "discrete{");
 	for (int32 i = 0; i < tl->npoints; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
+		if ((Size) buf.len > TL_TEXT_MAX_LEN - TL_POINT_TEXT_MAX)
+			ReportTextTooLarge(tl->npoints,
+							   psprintf("Its text passes 1 GB at point %d.", i + 1));
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
 		AppendTime(&buf, times[i]);
