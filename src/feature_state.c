@@ -334,6 +334,13 @@ StateStore(FeatureState *fs)
 			first++;
 		nkept = fs->npoints - n - first;
 	}
+	/* a bytea holds at most 1 GB (a calendar window's 24 bytes a point) */
+	if (StateSize(nkept + n, calendar) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many points in one trailing window of a feature state"),
+				 errdetail("Its state would take %zu bytes, more than 1 GB.",
+						   StateSize(nkept + n, calendar))));
 	/* every byte is written below: palloc0 cleared megabytes for nothing */
 	out = palloc(StateSize(nkept + n, calendar));
 	SET_VARSIZE(out, StateSize(nkept + n, calendar));
