@@ -1519,13 +1519,15 @@ COMMENT ON FUNCTION timeline.collate_clause(pg_catalog.oid) IS
 CREATE FUNCTION timeline.column_collation(relation pg_catalog.regclass, column_name pg_catalog.name,
     named pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE      -- keeps its plan (equality_operator)
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN a.attcollation <> 0 AND (named OR a.attcollation <> t.typcollation)
-                THEN timeline.collate_clause(a.attcollation) ELSE '' END
-      FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-     WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+BEGIN
+    RETURN (SELECT CASE WHEN a.attcollation <> 0 AND (named OR a.attcollation <> t.typcollation)
+                        THEN timeline.collate_clause(a.attcollation) ELSE '' END
+              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+             WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped);
+END;
 $$;
 COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool) IS
 'internal: a COLLATE clause naming a column''s collation where it is not its type''s, or any it has when named ('''' otherwise)';
@@ -1541,9 +1543,14 @@ COMMENT ON FUNCTION timeline.column_collation(pg_catalog.regclass, pg_catalog.na
 -- current reading NULL for one spelling; found by a helper's bug hunt)
 CREATE FUNCTION timeline.equality_operator(entity_type pg_catalog.regtype)
 RETURNS pg_catalog.text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+-- plpgsql, not sql: a sql function with a SET clause is planned again at
+-- every call (0.9 ms of each immediate-mode statement), plpgsql keeps the
+-- plan for the session
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    RETURN (
     WITH RECURSIVE b(t, depth) AS (
         SELECT entity_type::pg_catalog.oid, 0
         UNION ALL
@@ -1558,7 +1565,8 @@ AS $$
            JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr
            JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
           LIMIT 1),
-        'OPERATOR(pg_catalog.=)')
+        'OPERATOR(pg_catalog.=)'));
+END;
 $$;
 COMMENT ON FUNCTION timeline.equality_operator(pg_catalog.regtype) IS
 'internal: OPERATOR(schema.=), the equality of an entity type''s default btree operator class (pg_catalog''s if none of its own)';
@@ -3833,19 +3841,22 @@ COMMENT ON FUNCTION timeline.apply_changes(pg_catalog.int4, pg_catalog.bool) IS
 -- names, so each of them carries the capture triggers
 CREATE FUNCTION timeline.source_tables(relation pg_catalog.regclass)
 RETURNS SETOF pg_catalog.regclass
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE      -- keeps its plan (equality_operator)
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
     -- not a partition whose DETACH CONCURRENTLY is pending (queries of the
     -- parent no longer read it), nor a temporary child table (only its
     -- session reads its rows, and other sessions cannot put triggers on it)
+    RETURN QUERY
     WITH RECURSIVE t(rel) AS (
         SELECT relation::pg_catalog.oid
         UNION
         SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.rel
         JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
         WHERE NOT i.inhdetachpending AND c.relpersistence OPERATOR(pg_catalog.<>) 't')
-    SELECT t.rel::pg_catalog.regclass FROM t ORDER BY t.rel
+    SELECT t.rel::pg_catalog.regclass FROM t ORDER BY t.rel;
+END;
 $$;
 COMMENT ON FUNCTION timeline.source_tables(pg_catalog.regclass) IS
 'internal: a table and its partitions or child tables, at any depth';
