@@ -1466,12 +1466,14 @@ SELECT pg_catalog.pg_extension_config_dump('timeline.training_set_def', '');
 -- a relation by schema and name, whoever asks
 CREATE FUNCTION timeline.relation_named(schema_name pg_catalog.name, relation_name pg_catalog.name)
 RETURNS pg_catalog.regclass
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE      -- keeps its plan (equality_operator)
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = schema_name AND c.relname = relation_name
+BEGIN
+    RETURN (SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = schema_name AND c.relname = relation_name);
+END;
 $$;
 COMMENT ON FUNCTION timeline.relation_named(pg_catalog.name, pg_catalog.name) IS
 'internal: the relation of a schema and a name, read from the catalogs (to_regclass fails without USAGE on the schema: a reader of the catalog, or the DDL of any role, must not)';
@@ -1481,11 +1483,13 @@ COMMENT ON FUNCTION timeline.relation_named(pg_catalog.name, pg_catalog.name) IS
 -- relation or the column is gone
 CREATE FUNCTION timeline.column_type(relation pg_catalog.regclass, column_name pg_catalog.name)
 RETURNS pg_catalog.text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE      -- keeps its plan (equality_operator)
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+BEGIN
+    RETURN (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped);
+END;
 $$;
 COMMENT ON FUNCTION timeline.column_type(pg_catalog.regclass, pg_catalog.name) IS
 'internal: the type of a column of a relation, as format_type spells it (NULL when it is gone)';
@@ -3677,13 +3681,15 @@ COMMENT ON FUNCTION timeline.state_columns(pg_catalog.text, pg_catalog.text) IS
 -- statement the names of the current role's tables for an entity type
 CREATE FUNCTION timeline.work_sql(sql pg_catalog.text, entity_type pg_catalog.regtype)
 RETURNS pg_catalog.text
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE      -- an expression plpgsql evaluates without planning
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
     -- E'' strings read the same whatever standard_conforming_strings says
-    SELECT pg_catalog.regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold|rebuild)\\M',
+    RETURN pg_catalog.regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold|rebuild)\\M',
                                      E'pg_temp.timeline_\\1_' || current_user::pg_catalog.regrole::pg_catalog.oid
-                                     || '_' || entity_type::pg_catalog.oid, 'g')
+                                     || '_' || entity_type::pg_catalog.oid, 'g');
+END;
 $$;
 COMMENT ON FUNCTION timeline.work_sql(pg_catalog.text, pg_catalog.regtype) IS
 'internal: a statement naming pg_temp.timeline_changes, _fold or _rebuild, with the current role''s work tables for an entity type instead';
