@@ -359,12 +359,12 @@ timeline_out(PG_FUNCTION_ARGS)
 	char		vbuf[DOUBLE_SHORTEST_DECIMAL_LEN];
 	bool		ranks = !TimelineTiesInValueOrder(tl);	/* print the implicit seqs */
 	int64		seq = 0;
+	int			point_min = TL_POINT_TEXT_MIN + ((seqs || ranks) ? 2 : 0);	/* "#0" */
 
 	/* a count whose shortest text passes the limit fails before any work */
-	if ((Size) tl->npoints * (TL_POINT_TEXT_MIN + ((seqs || ranks) ? 2 : 0)) > TL_TEXT_MAX_LEN)
+	if ((Size) tl->npoints * point_min > TL_TEXT_MAX_LEN)
 		ReportTextTooLarge(tl->npoints,
-						   psprintf("Each point takes at least %d bytes of text.",
-									TL_POINT_TEXT_MIN + ((seqs || ranks) ? 2 : 0)));
+						   psprintf("Each point takes at least %d bytes of text.", point_min));
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, TimelineIsContinuous(tl) ? "continuous{" : "discrete{");
 	for (int32 i = 0; i < tl->npoints; i++)
