@@ -35,7 +35,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=timeline
 # isolation specs (test/specs, expected output in test/expected): refresh
 # against concurrent writers, readers and refreshes, and the catalog's
 # definitions made by two sessions at once
-ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities immediate_partitions immediate_equal_entities immediate_spelled_entities catalog_definitions
+ISOLATION = insert_refresh refresh_refresh refresh_read delete_refresh immediate_inserts immediate_entities immediate_partitions immediate_equal_entities immediate_spelled_entities read_ddl catalog_definitions
 ISOLATION_OPTS = --inputdir=test --load-extension=timeline
 
 PG_CONFIG ?= pg_config

@@ -317,6 +317,152 @@ RESET ROLE;
 DROP SCHEMA mv CASCADE;
 DROP ROLE regress_timeline_victim, regress_timeline_attacker;
 
+-- the direct read (state_read.c): once a session has read a feature set,
+-- current and as_of look the entity up in each state table themselves (no
+-- SPI) when it is of the state's type.  The oracle is the SQL of
+-- read_state_sql, which the reads ran before: the same jsonb, as text too,
+-- over values that test its numbers (NaN, infinities, -0, 1e300, 0.1),
+-- absent and NULL entities, two sources, calendar windows in a zone that
+-- is not the session's, two settings of extra_float_digits
+CREATE TABLE dr_a (uid int, ts timestamptz, v float8, k text);
+CREATE TABLE dr_b (uid int, ts timestamptz, w float8);
+INSERT INTO dr_a
+SELECT g % 7, timestamptz '2024-03-01' + g * interval '5 hours',
+       (ARRAY['NaN', 'Infinity', '-Infinity', '-0', '1e300', '0.1', '3', NULL])[1 + g % 8]::float8,
+       (ARRAY['x', 'y', 'x'])[1 + g % 3]
+FROM generate_series(1, 300) g;
+INSERT INTO dr_b
+SELECT g % 5, timestamptz '2024-03-01' + g * interval '7 hours',
+       (ARRAY['0.1', '-0', '1e300', '2.5e-300', '7', '-1.25'])[1 + g % 6]::float8
+FROM generate_series(1, 200) g;
+SELECT timeline.create_source('dr_a', 'dr_a', 'uid', 'ts'), timeline.create_source('dr_b', 'dr_b', 'uid', 'ts');
+SELECT timeline.create_feature('dr_n', 'dr_a', 'count'),
+       timeline.create_feature('dr_sum', 'dr_a', 'sum', 'v'),
+       timeline.create_feature('dr_max_1d', 'dr_a', 'max', 'v', '1 day'),
+       timeline.create_feature('dr_mean_mon', 'dr_a', 'mean', 'v', '1 month'),
+       timeline.create_feature('dr_nx_7d', 'dr_a', 'count', NULL, '7 days', $$k = 'x'$$),
+       timeline.create_feature('dr_pos', 'dr_a', 'count_if', 'v > 1'),
+       timeline.create_feature('dr_sd', 'dr_b', 'stddev_samp', 'w', '3 days'),
+       timeline.create_feature('dr_last', 'dr_b', 'last', 'w'),
+       timeline.create_feature('dr_min_1d', 'dr_b', 'min', 'w', '1 day'),
+       timeline.create_feature('dr_nb', 'dr_b', 'count', NULL, '2 days');
+SELECT timeline.create_feature_set('dr_fs', ARRAY['dr_n', 'dr_sum', 'dr_max_1d', 'dr_mean_mon', 'dr_nx_7d',
+           'dr_pos', 'dr_sd', 'dr_last', 'dr_min_1d', 'dr_nb'], NULL, 'America/New_York');
+SELECT timeline.materialize('dr_fs');
+CREATE FUNCTION dr_compare(fs text, t timestamptz, OUT reads int, OUT differences int)
+LANGUAGE plpgsql AS $$
+DECLARE
+    q_current text := timeline.read_state_sql(fs, true, 'int4');
+    q_as_of text := timeline.read_state_sql(fs, false, 'int4');
+    a jsonb;
+    b jsonb;
+    e int;
+BEGIN
+    reads := 0;
+    differences := 0;
+    FOR round IN 1..2 LOOP
+        FOR e IN SELECT x FROM generate_series(-1, 8) x UNION ALL SELECT NULL LOOP
+            a := timeline.current(fs, e);
+            EXECUTE q_current INTO b USING e, now();
+            differences := differences + (a::text IS DISTINCT FROM b::text OR a IS DISTINCT FROM b)::int;
+            a := timeline.as_of(fs, e, t);
+            EXECUTE q_as_of INTO b USING e, t;
+            differences := differences + (a::text IS DISTINCT FROM b::text OR a IS DISTINCT FROM b)::int;
+            reads := reads + 2;
+        END LOOP;
+    END LOOP;
+END
+$$;
+SET TimeZone = 'Asia/Tokyo';
+SELECT * FROM dr_compare('dr_fs', '2024-05-02 13:00+00');
+SELECT * FROM dr_compare('dr_fs', '2024-05-31 23:00+00');
+SET extra_float_digits = 1;
+SELECT * FROM dr_compare('dr_fs', '2024-05-02 13:00+00');
+SELECT timeline.as_of('dr_fs', 1, '2024-05-02 13:00+00');
+SET extra_float_digits = 0;
+SET TimeZone = 'UTC';
+-- what the reads give: a sample of the values checked above, and an
+-- entity of another type (int2, cast to the state's int4: read by the plan)
+SELECT timeline.as_of('dr_fs', 1, '2024-05-02 13:00+00');
+SELECT timeline.as_of('dr_fs', 1::int2, '2024-05-02 13:00+00') = timeline.as_of('dr_fs', 1, '2024-05-02 13:00+00')
+    AS int2_same;
+SELECT timeline.current('dr_fs', -1) AS absent, timeline.current('dr_fs', NULL::int) AS null_entity;
+-- an error of a state is the read's
+SELECT timeline.as_of('dr_fs', 1, '2024-05-01');
+-- what a reader may read, once its read is cached: taken away, given back
+-- column by column (the plan's read, which checks columns), row-level
+-- security turned on
+CREATE ROLE regress_timeline_dr;
+CREATE FUNCTION dr_state_ddl(source text, ddl text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format(ddl, (SELECT format('timeline_state.%I', state_table) FROM timeline.materialization_source
+                         WHERE feature_set = 'dr_fs' AND materialization_source.source = dr_state_ddl.source));
+END
+$$;
+SELECT dr_state_ddl('dr_a', 'GRANT SELECT ON %s TO regress_timeline_dr'),
+       dr_state_ddl('dr_b', 'GRANT SELECT ON %s TO regress_timeline_dr');
+SET ROLE regress_timeline_dr;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS reader_reads;
+RESET ROLE;
+SELECT dr_state_ddl('dr_b', 'REVOKE SELECT ON %s FROM regress_timeline_dr');
+SET ROLE regress_timeline_dr;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+SELECT dr_state_ddl('dr_b', 'GRANT SELECT (entity, last_time, dr_sd, dr_last, dr_min_1d, dr_nb) ON %s TO regress_timeline_dr');
+SET ROLE regress_timeline_dr;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS columns_read,
+       timeline.as_of('dr_fs', 3, '2024-05-02 13:00+00') AS as_of_3;
+RESET ROLE;
+SELECT timeline.as_of('dr_fs', 3, '2024-05-02 13:00+00') AS owner_as_of_3;
+SELECT dr_state_ddl('dr_a', 'ALTER TABLE %s ENABLE ROW LEVEL SECURITY');
+SET ROLE regress_timeline_dr;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+SELECT dr_state_ddl('dr_a', 'ALTER TABLE %s DISABLE ROW LEVEL SECURITY');
+-- a right held through a role the reader then leaves, and BYPASSRLS taken
+-- away: neither invalidates the state tables (each read checks both)
+CREATE ROLE regress_timeline_dr_group;
+CREATE ROLE regress_timeline_dr2 BYPASSRLS IN ROLE regress_timeline_dr_group;
+SELECT dr_state_ddl('dr_a', 'GRANT SELECT ON %s TO regress_timeline_dr_group'),
+       dr_state_ddl('dr_b', 'GRANT SELECT ON %s TO regress_timeline_dr_group');
+SET ROLE regress_timeline_dr2;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS member_reads;
+RESET ROLE;
+REVOKE regress_timeline_dr_group FROM regress_timeline_dr2;
+SET ROLE regress_timeline_dr2;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+GRANT regress_timeline_dr_group TO regress_timeline_dr2;
+SELECT dr_state_ddl('dr_a', 'ALTER TABLE %s ENABLE ROW LEVEL SECURITY');
+SET ROLE regress_timeline_dr2;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS bypass_reads;
+RESET ROLE;
+ALTER ROLE regress_timeline_dr2 NOBYPASSRLS;
+SET ROLE regress_timeline_dr2;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+SELECT dr_state_ddl('dr_a', 'ALTER TABLE %s DISABLE ROW LEVEL SECURITY');
+-- dropped, and materialized again, after a cached read
+SELECT timeline.current('dr_fs', 4) IS NOT NULL AS cached;
+SELECT timeline.drop_materialization('dr_fs');
+SELECT timeline.current('dr_fs', 4);
+INSERT INTO dr_a VALUES (4, '2024-06-01', 5, 'x');
+SELECT timeline.materialize('dr_fs');
+SELECT timeline.as_of('dr_fs', 4, '2024-06-01') ->> 'dr_n' AS dr_n_after;
+SELECT * FROM dr_compare('dr_fs', '2024-06-01 00:00+00');
+SELECT timeline.drop_materialization('dr_fs');
+DROP FUNCTION dr_compare(text, timestamptz), dr_state_ddl(text, text);
+DROP TABLE dr_a, dr_b;
+DROP ROLE regress_timeline_dr, regress_timeline_dr2, regress_timeline_dr_group;
+
 -- leave the catalog empty for the next test
 SELECT timeline.drop_materialization('mfs');
 DROP VIEW mev_view;

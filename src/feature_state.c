@@ -702,17 +702,40 @@ timeline_state_value_at(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The value at t of a state (detoasted) advanced in zone tz: what
+ * state_value_at(state, t, zone) gives, false for NULL.  The session's zone
+ * is swapped for the call: the calendar arithmetic of window_width.c reads
+ * it, as PostgreSQL's does.  Also the direct read of state_read.c.
+ */
+bool
+FeatureStateValueAt(bytea *raw, TimestampTz t, pg_tz *tz, float8 *v)
+{
+	pg_tz	   *session = session_timezone;
+	bool		found = false;
+
+	session_timezone = tz;
+	PG_TRY();
+	{
+		found = StateValueAt(raw, t, v);
+	}
+	PG_FINALLY();
+	{
+		session_timezone = session;
+	}
+	PG_END_TRY();
+	return found;
+}
+
+/*
  * state_value_at(state, t, time_zone): in the given zone, the one the
  * state was advanced in (a materialized feature set's), whatever the
- * session's.  The session's zone is swapped for the call: the calendar
- * arithmetic of window_width.c reads it, as PostgreSQL's does.
+ * session's.
  */
 Datum
 timeline_state_value_at_zone(PG_FUNCTION_ARGS)
 {
 	char	   *zone = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	pg_tz	   *tz = pg_tzset(zone);
-	pg_tz	   *session = session_timezone;
 	bytea	   *raw = PG_GETARG_BYTEA_P(0);
 	float8		v = 0;
 	bool		found;
@@ -721,16 +744,7 @@ timeline_state_value_at_zone(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("time zone \"%s\" not recognized", zone)));
-	session_timezone = tz;
-	PG_TRY();
-	{
-		found = StateValueAt(raw, PG_GETARG_TIMESTAMPTZ(1), &v);
-	}
-	PG_FINALLY();
-	{
-		session_timezone = session;
-	}
-	PG_END_TRY();
+	found = FeatureStateValueAt(raw, PG_GETARG_TIMESTAMPTZ(1), tz, &v);
 	PG_FREE_IF_COPY(raw, 0);
 	if (!found)
 		PG_RETURN_NULL();

@@ -1090,4 +1090,7 @@ extern bool TimelineMergeNext(TimelineMerge *m);
 extern bool MergeValue(const MergeInput *in, float8 *value);
 extern bool MergeValueAsOf(const MergeInput *in, float8 *value);
 
+/* ---- feature_state.c: materialized feature states ---- */
+extern bool FeatureStateValueAt(bytea *raw, TimestampTz t, struct pg_tz *tz, float8 *v);
+
 #endif							/* TIMELINE_H */
