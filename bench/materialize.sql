@@ -150,8 +150,23 @@ CREATE TABLE bench_result (
     ms      float8,             -- wall time of the statement (server side)
     n       bigint,             -- rows / entities / transactions
     tps     float8,             -- pgbench runs
-    info    text
+    info    text,
+    faults  bigint              -- minor page faults of the statement's backend
 );
+
+-- The minor page faults of this backend so far (Linux: /proc/self/stat,
+-- the 10th field; NULL elsewhere).  Without huge pages, a backend maps
+-- each page of shared memory it touches on first touch, one fault per
+-- page (or per few pages), so a new session's statement pays for every
+-- buffer it reads; on some virtual machines a fault costs tens of
+-- microseconds.
+CREATE FUNCTION bench_minflt() RETURNS bigint LANGUAGE plpgsql AS $f$
+BEGIN
+    RETURN (regexp_split_to_array(substring(pg_read_file('/proc/self/stat') FROM '\) (.*)$'), ' '))[8]::bigint;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END
+$f$;
 
 -- Runs one statement and records its wall time (clock_timestamp() around
 -- EXECUTE, in the caller's transaction; the caller's statement commits
@@ -164,7 +179,10 @@ DECLARE
     t0 timestamptz;
     ms float8;
     n bigint;
+    f0 bigint;
+    faults bigint;
 BEGIN
+    f0 := bench_minflt();
     t0 := clock_timestamp();
     IF p_sql ~* '^\s*select' THEN
         EXECUTE p_sql INTO n;
@@ -173,10 +191,11 @@ BEGIN
         GET DIAGNOSTICS n = ROW_COUNT;
     END IF;
     ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-    INSERT INTO bench_result (section, variant, rep, ms, n, info)
-    VALUES (p_section, p_variant, p_rep, ms, n, p_info);
+    faults := bench_minflt() - f0;
+    INSERT INTO bench_result (section, variant, rep, ms, n, info, faults)
+    VALUES (p_section, p_variant, p_rep, ms, n, p_info, faults);
     RAISE NOTICE 'bench % / % run %: % ms (n = %)%', p_section, p_variant, p_rep, round(ms::numeric, 1), n,
-        coalesce(', ' || p_info, '');
+        coalesce(', ' || p_info, '') || coalesce(', ' || faults || ' page faults', '');
     RETURN ms;
 END
 $f$;
@@ -514,7 +533,8 @@ SELECT section, variant, count(*) AS runs,
        min(ms) AS best_ms,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY tps) AS tps,
        max(tps) AS best_tps,
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS n
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS n,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY faults) AS faults
 FROM bench_result GROUP BY section, variant;
 
 CREATE TEMP VIEW bench_m AS
@@ -529,6 +549,7 @@ SELECT s.section, s.variant, s.runs,
        round(s.tps::numeric) AS median_tps,
        round(s.best_tps::numeric) AS best_tps,
        s.n AS median_n,
+       s.faults AS median_page_faults,
        CASE WHEN s.variant LIKE '%refresh%'
             THEN round((m.mat / s.ms)::numeric, 1) END AS "materialize/this"
 FROM bench_summary s, bench_m m
