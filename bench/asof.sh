@@ -28,6 +28,8 @@
 #   BENCH_LONG_MS     a variant whose first run takes longer runs once
 #                     (default 20000)
 #   BENCH_WORK_MEM    work_mem for every query (default 4MB, PostgreSQL's default)
+#   BENCH_HUGE_PAGES   off (default) or on: shared memory in 2 MB pages
+#                      (tl_huge_pages in test/lib.sh; bench/README.md)
 #   BENCH_SCALE       generated workload: 1.0 = 10M events / 100K users / 1M
 #                     probes (default 1.0)
 #   BENCH_SEED        setseed() value for the generated data (default 0.5)
@@ -41,6 +43,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_REPS=${BENCH_REPS:-3}
 BENCH_LONG_MS=${BENCH_LONG_MS:-20000}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
+BENCH_HUGE_PAGES=${BENCH_HUGE_PAGES:-off}
 BENCH_SCALE=${BENCH_SCALE:-1.0}
 BENCH_SEED=${BENCH_SEED:-0.5}
 BENCH_WORKLOADS=${BENCH_WORKLOADS:-flights,generated}
@@ -72,7 +75,9 @@ fi
 
 # single-threaded PostgreSQL (the path is serial; DuckDB's reference runs
 # with threads = 1); the library preloaded so every session has the path
+tl_huge_pages "$BENCH_HUGE_PAGES"
 tl_cluster_start \
+    "$TL_HUGE_CONF" \
     "shared_buffers = 2GB" \
     "shared_preload_libraries = 'timeline'" \
     "work_mem = '$BENCH_WORK_MEM'" \
@@ -97,6 +102,7 @@ echo "settings:  $(tl_psql -At -c "SELECT string_agg(name || ' = ' || current_se
                   FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit',
                   'max_parallel_workers_per_gather', 'timeline.enable_asof_join')")"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "huge pages: $TL_HUGE_NOTE"
 echo "duckdb:    @duckdb/node-api $(node -p "require('$NODE_DIR/node_modules/@duckdb/node-api/package.json').version"), node $(node --version), threads $DUCKDB_THREADS"
 echo "flights:   vega-datasets $(node -p "require('$NODE_DIR/node_modules/vega-datasets/package.json').version") $(basename "$flights_file") ($(du -h "$flights_file" | cut -f1))"
 echo "runs:      $BENCH_REPS per variant, median reported; 1 run for a variant whose first run takes over $BENCH_LONG_MS ms"

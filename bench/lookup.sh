@@ -17,6 +17,8 @@
 #                   1: every query is timed with its tables in shared_buffers;
 #                   the output shows the warm-up's time in parentheses)
 #   BENCH_WORK_MEM  work_mem for every query (default 4MB, PostgreSQL's default)
+#   BENCH_HUGE_PAGES   off (default) or on: shared memory in 2 MB pages
+#                      (tl_huge_pages in test/lib.sh; bench/README.md)
 #   BENCH_WORKERS   max_parallel_workers_per_gather of the parallel run (default 2)
 #   BENCH_SEED      setseed() value for the data (default 0.5)
 #   BENCH_ONLY      comma-separated query numbers to run besides the baseline
@@ -35,6 +37,7 @@ BENCH_SCALE=${BENCH_SCALE:-1.0}
 BENCH_REPS=${BENCH_REPS:-3}
 BENCH_WARMUP=${BENCH_WARMUP:-1}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
+BENCH_HUGE_PAGES=${BENCH_HUGE_PAGES:-off}
 BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_SEED=${BENCH_SEED:-0.5}
 BENCH_ONLY=${BENCH_ONLY:-}
@@ -49,7 +52,9 @@ esac
 start=$(date +%s)
 
 tl_setup
+tl_huge_pages "$BENCH_HUGE_PAGES"
 tl_cluster_start \
+    "$TL_HUGE_CONF" \
     "shared_buffers = 2GB" \
     "work_mem = '$BENCH_WORK_MEM'" \
     "jit = off" \
@@ -66,6 +71,7 @@ echo "commit:    $(git -C "$TL_ROOT" rev-parse --short HEAD 2>/dev/null || echo 
     git -C "$TL_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "huge pages: $TL_HUGE_NOTE"
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS timed runs per query after $BENCH_WARMUP warm-up"
 echo "index:     events $( [ $covering = 1 ] && echo '(user_id, ts, amount)' || echo '(user_id, ts)' )"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"

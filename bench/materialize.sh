@@ -45,15 +45,11 @@
 #   BENCH_WORK_MEM     work_mem (default 4MB, PostgreSQL's default)
 #   BENCH_WORKERS      max_parallel_workers_per_gather (default 0: serial)
 #   BENCH_VERIFY       timeline.verify sample size, or all (default 1000)
-#   BENCH_HUGE_PAGES   off: the server's shared memory in 4 kB pages, as a
-#                      stock install has it (default); on: in 2 MB huge
-#                      pages (huge_pages = on), reserving them for the run
-#                      when the machine has too few and the script runs as
-#                      root (vm.nr_hugepages, put back at the end).  Each
-#                      refresh round runs in a new session, which maps every
-#                      shared buffer it touches on first touch: one page
-#                      fault per 4 kB page (per 2 MB with huge pages); the
-#                      rounds print their faults
+#   BENCH_HUGE_PAGES   off: shared memory in 4 kB pages, as a stock install
+#                      has it (default); on: in 2 MB pages (tl_huge_pages in
+#                      test/lib.sh).  Each refresh round runs in a new
+#                      session, which maps every shared buffer it touches,
+#                      one page fault per 4 kB page; the rounds print them
 #   BENCH_EXPLAIN      1: an extra round of each variant and a single-row
 #                      INSERT under auto_explain (nested statements, ANALYZE,
 #                      those taking at least BENCH_EXPLAIN_MIN_MS, default 1)
@@ -85,32 +81,9 @@ start=$(date +%s)
 
 tl_setup
 
-# huge pages: 2 GB of shared buffers plus the rest of shared memory
-bench_die() { echo "bench/materialize.sh: $*" >&2; exit 1; }
-huge_note="off (4 kB pages)"
-huge_restore=""
-if [ "$BENCH_HUGE_PAGES" = on ]; then
-    need=1100
-    # free and not promised to a running server (another cluster with
-    # huge_pages = try may hold some)
-    hp_avail() { awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo; }
-    have=$(hp_avail)
-    if [ "${have:-0}" -lt "$need" ]; then
-        total=$(cat /proc/sys/vm/nr_hugepages)
-        want=$(( total + need - ${have:-0} ))
-        [ "$(id -u)" -eq 0 ] || bench_die "BENCH_HUGE_PAGES=on: $need free 2 MB pages needed, ${have:-0} free; run as root or reserve them (vm.nr_hugepages)"
-        echo "$want" >/proc/sys/vm/nr_hugepages
-        huge_restore=$total
-        have=$(hp_avail)
-        [ "$have" -ge "$need" ] || { echo "$total" >/proc/sys/vm/nr_hugepages; bench_die "could only reserve $have huge pages of $need"; }
-    fi
-    huge_note="on ($have available 2 MB pages$([ -n "$huge_restore" ] && echo ", reserved by this script, put back to $huge_restore at the end"))"
-elif [ "$BENCH_HUGE_PAGES" != off ]; then
-    bench_die "BENCH_HUGE_PAGES must be on or off"
-fi
-
+tl_huge_pages "$BENCH_HUGE_PAGES"
 tl_cluster_start \
-    "huge_pages = $BENCH_HUGE_PAGES" \
+    "$TL_HUGE_CONF" \
     "shared_buffers = 2GB" \
     "work_mem = '$BENCH_WORK_MEM'" \
     "jit = off" \
@@ -119,11 +92,6 @@ tl_cluster_start \
     "max_connections = 20" \
     "timezone = 'UTC'" \
     "log_min_messages = warning"
-if [ -n "$huge_restore" ]; then
-    # after the cluster has stopped (tl_cluster_start's traps, extended)
-    trap 'tl_cluster_stop; echo "$huge_restore" >/proc/sys/vm/nr_hugepages' EXIT
-    trap 'tl_cluster_stop; echo "$huge_restore" >/proc/sys/vm/nr_hugepages; exit 130' INT TERM
-fi
 
 # every session of the benchmark sees the extension unqualified
 export PGOPTIONS="-c search_path=timeline,public"
@@ -139,7 +107,7 @@ echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED): $n_users users; $BENCH_REPS runs of materialize and of each COPY ($BENCH_COPY_ROWS rows);"
 echo "           $BENCH_ROUNDS refresh rounds per variant of $BENCH_NEW_EVENTS new events ($BENCH_LATE_PCT% late in the late variant);"
 echo "           $BENCH_PGBENCH_RUNS pgbench runs per variant, $BENCH_PGBENCH_TIME s, $BENCH_CLIENTS clients, -M prepared"
-echo "huge pages: $huge_note"
+echo "huge pages: $TL_HUGE_NOTE"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"
 
 tl_psql -c "CREATE EXTENSION timeline"

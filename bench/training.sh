@@ -30,6 +30,8 @@
 #                    user and time, as bench/data.sql), the default; user:
 #                    stored in (user_id, ts) order (CLUSTER on the index)
 #   BENCH_WORK_MEM   work_mem for every statement (default 4MB, PostgreSQL's
+#   BENCH_HUGE_PAGES   off (default) or on: shared memory in 2 MB pages
+#                      (tl_huge_pages in test/lib.sh; bench/README.md)
 #                    default)
 #   BENCH_WORKERS    max_parallel_workers_per_gather (default 0: serial)
 #   BENCH_EXPLAIN    1 prints the hand-written plans and EXPLAIN ANALYZE of
@@ -51,13 +53,16 @@ case "$BENCH_EVENT_ORDER" in
     *) echo "BENCH_EVENT_ORDER must be arrival or user" >&2; exit 2 ;;
 esac
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
+BENCH_HUGE_PAGES=${BENCH_HUGE_PAGES:-off}
 BENCH_WORKERS=${BENCH_WORKERS:-0}
 BENCH_EXPLAIN=${BENCH_EXPLAIN:-1}
 
 start=$(date +%s)
 
 tl_setup
+tl_huge_pages "$BENCH_HUGE_PAGES"
 tl_cluster_start \
+    "$TL_HUGE_CONF" \
     "shared_buffers = 2GB" \
     "work_mem = '$BENCH_WORK_MEM'" \
     "jit = off" \
@@ -80,6 +85,7 @@ else
 fi
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "huge pages: $TL_HUGE_NOTE"
 echo "events:    stored in $( [ "$BENCH_EVENT_ORDER" = user ] && echo '(user_id, ts) order' || echo 'arrival (generation) order')"
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS runs per variant (1 if the first takes over $BENCH_LONG_MS ms), max_parallel_workers_per_gather = $BENCH_WORKERS"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"

@@ -19,6 +19,8 @@
 #   BENCH_REPS      runs per query, the median is reported (default 3)
 #   BENCH_SEED      setseed() value for the data (default 0.5)
 #   BENCH_WORK_MEM  work_mem for every query (default 4MB, PostgreSQL's default)
+#   BENCH_HUGE_PAGES   off (default) or on: shared memory in 2 MB pages
+#                      (tl_huge_pages in test/lib.sh; bench/README.md)
 #   BENCH_EXPLAIN   1 prints the PostgreSQL and timeline plans (default 1)
 #   BENCH_DUCKDB    1 runs the DuckDB side (default 1; needs node and npm,
 #                   installs @duckdb/node-api into bench/duckdb/node_modules)
@@ -33,6 +35,7 @@ BENCH_SCALE=${BENCH_SCALE:-1.0}
 BENCH_REPS=${BENCH_REPS:-3}
 BENCH_SEED=${BENCH_SEED:-0.5}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-4MB}
+BENCH_HUGE_PAGES=${BENCH_HUGE_PAGES:-off}
 BENCH_EXPLAIN=${BENCH_EXPLAIN:-1}
 BENCH_DUCKDB=${BENCH_DUCKDB:-1}
 BENCH_DUCKDB_THREADS=${BENCH_DUCKDB_THREADS:-1}
@@ -55,7 +58,9 @@ fi
 
 # single-threaded everywhere: PostgreSQL's window functions do not run in
 # parallel, and DuckDB runs with threads = 1
+tl_huge_pages "$BENCH_HUGE_PAGES"
 tl_cluster_start \
+    "$TL_HUGE_CONF" \
     "shared_buffers = 2GB" \
     "work_mem = '$BENCH_WORK_MEM'" \
     "jit = off" \
@@ -73,6 +78,7 @@ echo "commit:    $(git -C "$TL_ROOT" rev-parse --short HEAD 2>/dev/null || echo 
     git -C "$TL_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 echo "server:    $(tl_psql -At -c 'SHOW server_version')"
 echo "machine:   $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "huge pages: $TL_HUGE_NOTE"
 echo "scale:     $BENCH_SCALE (seed $BENCH_SEED), $BENCH_REPS runs per query, all single-threaded"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"
 

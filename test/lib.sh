@@ -7,6 +7,9 @@
 #                     exports PGHOST, PGPORT, PGUSER, PGDATABASE; stopped on exit
 #   tl_cluster_stop   stop it and remove the directory (also run on exit/failure)
 #   tl_psql           psql against the throwaway cluster, stopping on the first error
+#   tl_huge_pages     before tl_cluster_start: on|off, a benchmark's
+#                     BENCH_HUGE_PAGES (see bench/README.md); sets TL_HUGE_CONF
+#                     (the huge_pages line) and TL_HUGE_NOTE (what was done)
 set -euo pipefail
 
 TL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,6 +54,54 @@ tl_cluster_stop() {
         rm -rf "$TL_TMP"
     fi
     TL_TMP=""
+    # huge pages reserved by tl_huge_pages, given back once the server is gone
+    if [ -n "${TL_HUGE_RESTORE:-}" ]; then
+        echo "$TL_HUGE_RESTORE" >/proc/sys/vm/nr_hugepages || true
+        TL_HUGE_RESTORE=""
+    fi
+}
+
+# tl_huge_pages on|off [MB of shared memory, default 2120 (2 GB of buffers)]
+# off: the server's shared memory in 4 kB pages, as a stock install has it.
+# on: in 2 MB pages (huge_pages = on); pages that are not free are reserved
+# for the run when we are root (vm.nr_hugepages, put back by
+# tl_cluster_stop).  Every new backend or parallel worker maps each page of
+# shared memory it touches on first touch: one page fault per 4 kB (or per
+# few), per 2 MB with huge pages; on some virtual machines a fault costs
+# tens of microseconds, so a new session reading 100,000 buffers pays seconds.
+tl_huge_pages() {
+    local mode=$1 mb=${2:-2120} need have total
+    TL_HUGE_CONF="huge_pages = $mode"
+    TL_HUGE_NOTE="off (4 kB pages)"
+    TL_HUGE_RESTORE=""
+    case $mode in
+    off) return 0 ;;
+    on) ;;
+    *) echo "BENCH_HUGE_PAGES must be on or off" >&2; return 1 ;;
+    esac
+    need=$(( (mb + 1) / 2 ))
+    # free and not promised to a running server (one with huge_pages = try
+    # may hold some)
+    have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+    if [ "${have:-0}" -lt "$need" ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "huge pages: $need free 2 MB pages needed, ${have:-0} free; run as root or reserve them (vm.nr_hugepages)" >&2
+            return 1
+        fi
+        total=$(cat /proc/sys/vm/nr_hugepages)
+        TL_HUGE_RESTORE=$total
+        echo $(( total + need - ${have:-0} )) >/proc/sys/vm/nr_hugepages
+        have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+        if [ "$have" -lt "$need" ]; then
+            echo "huge pages: could only reserve $have of $need" >&2
+            echo "$total" >/proc/sys/vm/nr_hugepages
+            TL_HUGE_RESTORE=""
+            return 1
+        fi
+        TL_HUGE_NOTE="on ($have 2 MB pages available; reserved for this run, vm.nr_hugepages put back to $total at the end)"
+    else
+        TL_HUGE_NOTE="on ($have 2 MB pages available)"
+    fi
 }
 
 # tl_cluster_start [extra postgresql.conf lines...]
