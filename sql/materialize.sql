@@ -450,6 +450,20 @@ SELECT timeline.current('dr_fs', 2);
 \set VERBOSITY default
 RESET ROLE;
 SELECT dr_state_ddl('dr_a', 'ALTER TABLE %s DISABLE ROW LEVEL SECURITY');
+-- EXECUTE on a function the plan calls taken away, which invalidates no
+-- table either: refused at every read (the second was the direct read,
+-- which gave the values), and read again once given back
+REVOKE EXECUTE ON FUNCTION timeline.state_value_at(bytea, timestamptz, text) FROM PUBLIC;
+SET ROLE regress_timeline_dr2;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION timeline.state_value_at(bytea, timestamptz, text) TO PUBLIC;
+SET ROLE regress_timeline_dr2;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS execute_given_back;
+RESET ROLE;
 -- dropped, and materialized again, after a cached read
 SELECT timeline.current('dr_fs', 4) IS NOT NULL AS cached;
 SELECT timeline.drop_materialization('dr_fs');

@@ -30,8 +30,9 @@
  * are locked before a cached read is trusted, so a change committed since
  * the reader's transaction began is seen too.  A valid plan costs one
  * execution per read, no catalog query; the direct read also checks the
- * reader's SELECT right and row-level security at every read (a role's
- * membership or BYPASSRLS changes without invalidating any table).
+ * reader's SELECT right, row-level security and its EXECUTE right on the
+ * functions the plan calls at every read (a role's membership, BYPASSRLS
+ * or a function's rights change without invalidating any table).
  *
  * Trust: the state tables belong to the materialization's owner and the
  * read runs with the reader's rights, so a plan is made only after
@@ -54,10 +55,12 @@
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "pgtime.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
@@ -115,6 +118,8 @@ typedef struct DirectRead
 	pg_tz	   *tz;				/* the feature set's time zone */
 	int			ntables;
 	DirectTable *tables;
+	int			nprocs;
+	Oid			procs[4];		/* the functions the plan calls, EXECUTE checked */
 } DirectRead;
 
 typedef struct ReadPlanEntry
@@ -282,6 +287,25 @@ PrepareDirectRead(text *feature_set, Oid entity_type)
 			ok = false;
 	}
 	MemoryContextSwitchTo(old);
+
+	/*
+	 * the functions the plan's execution calls, and checks the reader's
+	 * EXECUTE right on at every read: each state's value, the entities'
+	 * equality, the object and the concatenation of one per state table
+	 */
+	if (ok && d->ntables > 0)
+	{
+		Oid			value_at_args[3] = {BYTEAOID, TIMESTAMPTZOID, TEXTOID};
+
+		d->procs[d->nprocs++] = LookupFuncName(list_make2(makeString("timeline"),
+														  makeString("state_value_at")),
+											   3, value_at_args, true);
+		d->procs[d->nprocs++] = d->tables[0].eqproc;
+		d->procs[d->nprocs++] = F_JSONB_BUILD_OBJECT_ANY;
+		if (d->ntables > 1)
+			d->procs[d->nprocs++] = F_JSONB_CONCAT;
+		ok = OidIsValid(d->procs[0]);
+	}
 	if (ok && d->ntables <= READ_MAX_TABLES && zone != NULL)
 		d->tz = pg_tzset(zone);
 	if (!ok || d->ntables > READ_MAX_TABLES || d->tz == NULL)
@@ -318,8 +342,10 @@ Float8Jsonb(float8 v, JsonbValue *jv)
  * with nothing read, when the read must be the plan's after all: a state
  * table gone or changed (e is stale once its lock is taken, or made stale
  * here when row-level security applies to the reader: the read is then
- * built and checked again), or one the reader may not read as a whole
- * (the plan's execution checks the columns, as for any query).
+ * built and checked again), one the reader may not read as a whole
+ * (the plan's execution checks the columns, as for any query), or a
+ * function of the plan the reader may not execute (the plan's execution
+ * then refuses the read, as it did before the read was direct).
  */
 static bool
 DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
@@ -363,6 +389,9 @@ DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
 		ok = e->valid &&
 			pg_class_aclcheck(dt->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 	}
+	/* a right on a function taken away invalidates no table either */
+	for (int i = 0; i < d->nprocs && ok; i++)
+		ok = pg_proc_aclcheck(d->procs[i], GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
 	if (!ok)
 	{
 		for (int i = 0; i < nopen; i++)
