@@ -464,6 +464,19 @@ GRANT EXECUTE ON FUNCTION timeline.state_value_at(bytea, timestamptz, text) TO P
 SET ROLE regress_timeline_dr2;
 SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS execute_given_back;
 RESET ROLE;
+-- and USAGE on the state tables' schema (the plan is analysed again after
+-- the change of a schema, and refuses the read)
+REVOKE USAGE ON SCHEMA timeline_state FROM PUBLIC;
+SET ROLE regress_timeline_dr2;
+\set VERBOSITY sqlstate
+SELECT timeline.current('dr_fs', 2);
+SELECT timeline.current('dr_fs', 2);
+\set VERBOSITY default
+RESET ROLE;
+GRANT USAGE ON SCHEMA timeline_state TO PUBLIC;
+SET ROLE regress_timeline_dr2;
+SELECT timeline.current('dr_fs', 2) = timeline.current('dr_fs', 2) AS usage_given_back;
+RESET ROLE;
 -- dropped, and materialized again, after a cached read
 SELECT timeline.current('dr_fs', 4) IS NOT NULL AS cached;
 SELECT timeline.drop_materialization('dr_fs');

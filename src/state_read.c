@@ -30,9 +30,10 @@
  * are locked before a cached read is trusted, so a change committed since
  * the reader's transaction began is seen too.  A valid plan costs one
  * execution per read, no catalog query; the direct read also checks the
- * reader's SELECT right, row-level security and its EXECUTE right on the
- * functions the plan calls at every read (a role's membership, BYPASSRLS
- * or a function's rights change without invalidating any table).
+ * reader's SELECT right, row-level security, and its rights on the
+ * functions and schemas the plan names, at every read (a role's membership,
+ * BYPASSRLS or a function's or schema's rights change without
+ * invalidating any table).
  *
  * Trust: the state tables belong to the materialization's owner and the
  * read runs with the reader's rights, so a plan is made only after
@@ -120,6 +121,7 @@ typedef struct DirectRead
 	DirectTable *tables;
 	int			nprocs;
 	Oid			procs[4];		/* the functions the plan calls, EXECUTE checked */
+	Oid			schemas[2];		/* the schemas it names, USAGE checked */
 } DirectRead;
 
 typedef struct ReadPlanEntry
@@ -305,6 +307,11 @@ PrepareDirectRead(text *feature_set, Oid entity_type)
 		if (d->ntables > 1)
 			d->procs[d->nprocs++] = F_JSONB_CONCAT;
 		ok = OidIsValid(d->procs[0]);
+		if (ok)
+		{
+			d->schemas[0] = get_rel_namespace(d->tables[0].relid);
+			d->schemas[1] = get_func_namespace(d->procs[0]);
+		}
 	}
 	if (ok && d->ntables <= READ_MAX_TABLES && zone != NULL)
 		d->tz = pg_tzset(zone);
@@ -344,8 +351,8 @@ Float8Jsonb(float8 v, JsonbValue *jv)
  * here when row-level security applies to the reader: the read is then
  * built and checked again), one the reader may not read as a whole
  * (the plan's execution checks the columns, as for any query), or a
- * function of the plan the reader may not execute (the plan's execution
- * then refuses the read, as it did before the read was direct).
+ * function or schema of the plan the reader may not use (the plan then
+ * refuses the read, as it did before the read was direct).
  */
 static bool
 DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
@@ -389,9 +396,14 @@ DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
 		ok = e->valid &&
 			pg_class_aclcheck(dt->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 	}
-	/* a right on a function taken away invalidates no table either */
+	/*
+	 * nor does a right on a function or on a schema taken away (the plan is
+	 * analysed again after any change of a schema, and checks USAGE then)
+	 */
 	for (int i = 0; i < d->nprocs && ok; i++)
 		ok = pg_proc_aclcheck(d->procs[i], GetUserId(), ACL_EXECUTE) == ACLCHECK_OK;
+	for (int i = 0; i < (int) lengthof(d->schemas) && ok; i++)
+		ok = pg_namespace_aclcheck(d->schemas[i], GetUserId(), ACL_USAGE) == ACLCHECK_OK;
 	if (!ok)
 	{
 		for (int i = 0; i < nopen; i++)
