@@ -298,10 +298,10 @@ PrepareDirectRead(text *feature_set, Oid entity_type)
 	if (ok && d->ntables > 0)
 	{
 		Oid			value_at_args[3] = {BYTEAOID, TIMESTAMPTZOID, TEXTOID};
+		List	   *value_at = list_make1(makeString("timeline"));
 
-		d->procs[d->nprocs++] = LookupFuncName(list_make2(makeString("timeline"),
-														  makeString("state_value_at")),
-											   3, value_at_args, true);
+		value_at = lappend(value_at, makeString("state_value_at"));
+		d->procs[d->nprocs++] = LookupFuncName(value_at, 3, value_at_args, true);
 		d->procs[d->nprocs++] = d->tables[0].eqproc;
 		d->procs[d->nprocs++] = F_JSONB_BUILD_OBJECT_ANY;
 		if (d->ntables > 1)
