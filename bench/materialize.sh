@@ -45,6 +45,12 @@
 #   BENCH_WORK_MEM     work_mem (default 4MB, PostgreSQL's default)
 #   BENCH_WORKERS      max_parallel_workers_per_gather (default 0: serial)
 #   BENCH_VERIFY       timeline.verify sample size, or all (default 1000)
+#   BENCH_INDEX        plain: events (user_id, ts), the default; covering:
+#                      events (user_id, ts) INCLUDE (amount, kind), the
+#                      columns the features read, so the refresh reads an
+#                      entity's events from the index alone (index-only
+#                      scans: a late event's rebuild touches a few index
+#                      pages per entity instead of a heap page per event)
 #   BENCH_HUGE_PAGES   off: shared memory in 4 kB pages, as a stock install
 #                      has it (default); on: in 2 MB pages (tl_huge_pages in
 #                      test/lib.sh).  Each refresh round runs in a new
@@ -76,6 +82,12 @@ BENCH_VERIFY=${BENCH_VERIFY:-1000}
 BENCH_EXPLAIN=${BENCH_EXPLAIN:-1}
 BENCH_EXPLAIN_MIN_MS=${BENCH_EXPLAIN_MIN_MS:-1}
 BENCH_HUGE_PAGES=${BENCH_HUGE_PAGES:-off}
+BENCH_INDEX=${BENCH_INDEX:-plain}
+case "$BENCH_INDEX" in
+    plain) covering=0 ;;
+    covering) covering=1 ;;
+    *) echo "BENCH_INDEX must be plain or covering" >&2; exit 2 ;;
+esac
 
 start=$(date +%s)
 
@@ -108,13 +120,14 @@ echo "scale:     $BENCH_SCALE (seed $BENCH_SEED): $n_users users; $BENCH_REPS ru
 echo "           $BENCH_ROUNDS refresh rounds per variant of $BENCH_NEW_EVENTS new events ($BENCH_LATE_PCT% late in the late variant);"
 echo "           $BENCH_PGBENCH_RUNS pgbench runs per variant, $BENCH_PGBENCH_TIME s, $BENCH_CLIENTS clients, -M prepared"
 echo "huge pages: $TL_HUGE_NOTE"
+echo "index:     events $( [ $covering = 1 ] && echo '(user_id, ts) INCLUDE (amount, kind)' || echo '(user_id, ts)' )"
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before data generation)"
 
 tl_psql -c "CREATE EXTENSION timeline"
 
 tl_log "generating data (scale $BENCH_SCALE)"
 gen_start=$(date +%s)
-tl_psql -v part=data -v scale="$BENCH_SCALE" -v seed="$BENCH_SEED" -f "$SQL"
+tl_psql -v part=data -v scale="$BENCH_SCALE" -v seed="$BENCH_SEED" -v covering="$covering" -f "$SQL"
 tl_psql -v part=define -f "$SQL"
 tl_psql -c "CHECKPOINT"
 echo "data generated in $(( $(date +%s) - gen_start )) s"

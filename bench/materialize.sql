@@ -7,7 +7,8 @@
 --
 -- Run by bench/materialize.sh in parts (psql variable part):
 --   data         events, events_plain (the same rows, no triggers), their
---                indexes, the event id sequence (psql variables scale, seed)
+--                indexes, the event id sequence (psql variables scale, seed,
+--                covering: 1 for indexes (user_id, ts) INCLUDE (amount, kind))
 --   define       the source, the 10 features, the feature set, the helper
 --                functions bench_time and bench_pending, bench_result
 --   materialize  reps x (drop, timeline.materialize; plain SQL snapshot),
@@ -102,8 +103,10 @@ FROM generate_series(1, :n_events) g;
 CREATE TABLE events_plain (LIKE events);
 INSERT INTO events_plain SELECT * FROM events;
 
-CREATE INDEX events_user_id_ts_idx ON events (user_id, ts);
-CREATE INDEX events_plain_user_id_ts_idx ON events_plain (user_id, ts);
+\if :{?covering} \else \set covering 0 \endif
+SELECT CASE WHEN :covering = 1 THEN 'INCLUDE (amount, kind)' ELSE '' END AS include \gset
+CREATE INDEX events_user_id_ts_idx ON events (user_id, ts) :include;
+CREATE INDEX events_plain_user_id_ts_idx ON events_plain (user_id, ts) :include;
 SELECT format('CREATE SEQUENCE bench_event_id START %s', :n_events + 1) \gexec
 VACUUM ANALYZE events;
 VACUUM ANALYZE events_plain;
