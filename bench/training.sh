@@ -30,9 +30,9 @@
 #                    user and time, as bench/data.sql), the default; user:
 #                    stored in (user_id, ts) order (CLUSTER on the index)
 #   BENCH_WORK_MEM   work_mem for every statement (default 4MB, PostgreSQL's
+#                    default)
 #   BENCH_HUGE_PAGES   off (default) or on: shared memory in 2 MB pages
 #                      (tl_huge_pages in test/lib.sh; bench/README.md)
-#                    default)
 #   BENCH_WORKERS    max_parallel_workers_per_gather (default 0: serial)
 #   BENCH_EXPLAIN    1 prints the hand-written plans and EXPLAIN ANALYZE of
 #                    timeline's statement, an extra untimed run (default 1)

@@ -54,26 +54,30 @@ tl_cluster_stop() {
         rm -rf "$TL_TMP"
     fi
     TL_TMP=""
-    # huge pages reserved by tl_huge_pages, given back once the server is gone
-    if [ -n "${TL_HUGE_RESTORE:-}" ]; then
-        echo "$TL_HUGE_RESTORE" >/proc/sys/vm/nr_hugepages || true
-        TL_HUGE_RESTORE=""
+    # huge pages reserved by tl_huge_pages, given back once the server is gone;
+    # only those we added, so another run's reservation made meanwhile stays
+    if [ -n "${TL_HUGE_ADDED:-}" ]; then
+        local now
+        now=$(cat /proc/sys/vm/nr_hugepages)
+        echo $(( now > TL_HUGE_ADDED ? now - TL_HUGE_ADDED : 0 )) >/proc/sys/vm/nr_hugepages || true
+        TL_HUGE_ADDED=""
     fi
 }
 
 # tl_huge_pages on|off [MB of shared memory, default 2120 (2 GB of buffers)]
 # off: the server's shared memory in 4 kB pages, as a stock install has it.
 # on: in 2 MB pages (huge_pages = on); pages that are not free are reserved
-# for the run when we are root (vm.nr_hugepages, put back by
-# tl_cluster_stop).  Every new backend or parallel worker maps each page of
-# shared memory it touches on first touch: one page fault per 4 kB (or per
-# few), per 2 MB with huge pages; on some virtual machines a fault costs
+# for the run when we are root (vm.nr_hugepages raised by what is missing,
+# lowered by as much by tl_cluster_stop, so that runs overlapping in time
+# leave it as it was).  Every new backend or parallel worker maps each page
+# of shared memory it touches on first touch: one page fault per 4 kB (or
+# per few), per 2 MB with huge pages; on some virtual machines a fault costs
 # tens of microseconds, so a new session reading 100,000 buffers pays seconds.
 tl_huge_pages() {
     local mode=$1 mb=${2:-2120} need have total
     TL_HUGE_CONF="huge_pages = $mode"
     TL_HUGE_NOTE="off (4 kB pages)"
-    TL_HUGE_RESTORE=""
+    TL_HUGE_ADDED=""
     case $mode in
     off) return 0 ;;
     on) ;;
@@ -89,16 +93,18 @@ tl_huge_pages() {
             return 1
         fi
         total=$(cat /proc/sys/vm/nr_hugepages)
-        TL_HUGE_RESTORE=$total
         echo $(( total + need - ${have:-0} )) >/proc/sys/vm/nr_hugepages
+        # what the kernel could allocate, which tl_cluster_stop gives back
+        TL_HUGE_ADDED=$(( $(cat /proc/sys/vm/nr_hugepages) - total ))
         have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
         if [ "$have" -lt "$need" ]; then
             echo "huge pages: could only reserve $have of $need" >&2
-            echo "$total" >/proc/sys/vm/nr_hugepages
-            TL_HUGE_RESTORE=""
+            total=$(cat /proc/sys/vm/nr_hugepages)
+            echo $(( total > TL_HUGE_ADDED ? total - TL_HUGE_ADDED : 0 )) >/proc/sys/vm/nr_hugepages
+            TL_HUGE_ADDED=""
             return 1
         fi
-        TL_HUGE_NOTE="on ($have 2 MB pages available; reserved for this run, vm.nr_hugepages put back to $total at the end)"
+        TL_HUGE_NOTE="on ($have 2 MB pages available; $TL_HUGE_ADDED reserved for this run and given back at the end)"
     else
         TL_HUGE_NOTE="on ($have 2 MB pages available)"
     fi
