@@ -64,7 +64,8 @@ tl_cluster_stop() {
     fi
 }
 
-# tl_huge_pages on|off [MB of shared memory, default 2120 (2 GB of buffers)]
+# tl_huge_pages on|off [MB of shared memory, default 2200: 2 GB of buffers
+# take 2120 MB of shared memory at the benchmarks' settings, plus headroom]
 # off: the server's shared memory in 4 kB pages, as a stock install has it.
 # on: in 2 MB pages (huge_pages = on); pages that are not free are reserved
 # for the run when we are root (vm.nr_hugepages raised by what is missing,
@@ -74,7 +75,7 @@ tl_cluster_stop() {
 # per few), per 2 MB with huge pages; on some virtual machines a fault costs
 # tens of microseconds, so a new session reading 100,000 buffers pays seconds.
 tl_huge_pages() {
-    local mode=$1 mb=${2:-2120} need have total
+    local mode=$1 mb=${2:-2200} need have total
     TL_HUGE_CONF="huge_pages = $mode"
     TL_HUGE_NOTE="off (4 kB pages)"
     TL_HUGE_ADDED=""
@@ -95,7 +96,9 @@ tl_huge_pages() {
         total=$(cat /proc/sys/vm/nr_hugepages)
         echo $(( total + need - ${have:-0} )) >/proc/sys/vm/nr_hugepages
         # what the kernel could allocate, which tl_cluster_stop gives back
+        # (also if we stop before tl_cluster_start sets its traps)
         TL_HUGE_ADDED=$(( $(cat /proc/sys/vm/nr_hugepages) - total ))
+        trap tl_cluster_stop EXIT
         have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
         if [ "$have" -lt "$need" ]; then
             echo "huge pages: could only reserve $have of $need" >&2
