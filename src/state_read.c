@@ -493,6 +493,40 @@ DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
 }
 
 /*
+ * A state table the catalog lists, as of the statement's snapshot, is not
+ * there once its lock is taken.  If the catalog as of now no longer lists
+ * it, the feature set was dropped or materialized again by a transaction
+ * that committed while this read waited for the table (or after this
+ * statement's snapshot): the read cannot be done under that snapshot
+ * (the new state tables' rows are not in it), so it fails with 40001, to
+ * be run again.  Otherwise (the table was dropped by hand) the checks of
+ * timeline.check_state_tables report it.
+ */
+static void
+StateTableGone(text *feature_set, const char *table)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	int			rc;
+
+	args[0] = PointerGetDatum(feature_set);
+	args[1] = CStringGetTextDatum(table);
+	PushActiveSnapshot(GetLatestSnapshot());
+	rc = SPI_execute_with_args("SELECT 1 FROM timeline.materialization_source m "
+							   "WHERE m.feature_set = $1 AND m.state_table::pg_catalog.text = $2",
+							   2, argtypes, args, NULL, true, 1);
+	PopActiveSnapshot();
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not look up a state table of a feature set");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("feature set %s was dropped or materialized again while this read waited for it",
+						quote_literal_cstr(text_to_cstring(feature_set))),
+				 errhint("Read again.")));
+}
+
+/*
  * Prepares the read of a feature set (timeline.read_state_sql's SQL) into e,
  * with the state tables it reads; raises if the set is not materialized.
  */
@@ -525,14 +559,21 @@ PrepareRead(ReadPlanEntry *e, text *feature_set, Oid entity_type, bool at_least_
 							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not list the state tables of a feature set");
 	e->ntables = SPI_processed <= READ_MAX_TABLES ? (int) SPI_processed : -1;
-	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		char	   *table = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		Oid			relid;
+		SPITupleTable *listed = SPI_tuptable;
+		uint64		nlisted = SPI_processed;
 
-		relid = RangeVarGetRelid(makeRangeVar("timeline_state", table, -1), AccessShareLock, true);
-		if (e->ntables >= 0)
-			e->tables[i] = relid;
+		for (uint64 i = 0; i < nlisted; i++)
+		{
+			char	   *table = SPI_getvalue(listed->vals[i], listed->tupdesc, 1);
+			Oid			relid;
+
+			relid = RangeVarGetRelid(makeRangeVar("timeline_state", table, -1), AccessShareLock, true);
+			if (e->ntables >= 0)
+				e->tables[i] = relid;
+			if (!OidIsValid(relid))
+				StateTableGone(feature_set, table);
+		}
 	}
 	if (SPI_execute_with_args("SELECT timeline.check_state_tables($1)",
 							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
