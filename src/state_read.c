@@ -499,8 +499,8 @@ DirectReadRun(ReadPlanEntry *e, Datum entity, bool entity_null, TimestampTz t,
  * that committed while this read waited for the table (or after this
  * statement's snapshot): the read cannot be done under that snapshot
  * (the new state tables' rows are not in it), so it fails with 40001, to
- * be run again.  Otherwise (the table was dropped by hand) the checks of
- * timeline.check_state_tables report it.
+ * be run again.  Otherwise (the table was dropped by hand) the read's SQL
+ * fails to prepare, naming it (42P01).
  */
 static void
 StateTableGone(text *feature_set, const char *table)
