@@ -261,8 +261,7 @@ timeline_slice(PG_FUNCTION_ARGS)
 	TimelineBuilderInit(&b, seqs != NULL, ERRCODE_INTERNAL_ERROR, Max(hi - lo, 0));
 	for (int32 i = lo; i < hi; i++)
 	{
-		if (((i - lo) & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		TL_CHECK_INTERRUPTS_EVERY_64K(i - lo);
 		TimelineBuilderAppend(&b, times[i], seqs ? seqs[i] : 0, values[i],
 							  TimelinePointIsNull(nulls, i));
 	}

@@ -216,8 +216,7 @@ TimelineBuilderFinish(TimelineBuilder *b, bool continuous)
 			memset(nulls, 0, ((Size) n + 7) / 8);
 			for (int32 i = 0; i < n; i++)
 			{
-				if ((i & 0xFFFF) == 0)
-					CHECK_FOR_INTERRUPTS();
+				TL_CHECK_INTERRUPTS_EVERY_64K(i);
 				if (b->nulls[i])
 					nulls[i >> 3] |= (bits8) (1 << (i & 7));
 			}
@@ -250,8 +249,7 @@ TimelineBuilderFinishCanonical(TimelineBuilder *b, bool continuous)
 
 		for (int32 i = 0; i < b->n && ranks; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			rank = (i > 0 && b->times[i] == b->times[i - 1]) ? rank + 1 : 0;
 			ranks = (b->seqs[i] == rank);
 		}

@@ -47,6 +47,17 @@
 
 #include <math.h>
 
+/*
+ * In a loop that can run for seconds over millions of elements without
+ * stepping a cursor (which checks at every point): checks for interrupts
+ * once in 64K iterations, when the counter n is a multiple of 65,536.
+ */
+#define TL_CHECK_INTERRUPTS_EVERY_64K(n) \
+	do { \
+		if (((n) & 0xFFFF) == 0) \
+			CHECK_FOR_INTERRUPTS(); \
+	} while (0)
+
 #define TL_VERSION			1
 
 #define TL_F_CONTINUOUS		0x0001	/* step function, else discrete */
@@ -164,8 +175,7 @@ TimelineBuilderAppendOrdered(TimelineBuilder *b, TimestampTz t, int64 seq,
 {
 	Assert(b->n == 0 || t > b->times[b->n - 1] ||
 		   (t == b->times[b->n - 1] && (!b->explicit_seq || seq > b->seqs[b->n - 1])));
-	if ((b->n & 0xFFFF) == 0)
-		CHECK_FOR_INTERRUPTS();
+	TL_CHECK_INTERRUPTS_EVERY_64K(b->n);
 	if (b->n >= b->cap)
 		TimelineBuilderGrow(b);
 	b->times[b->n] = t;
@@ -755,8 +765,7 @@ AccQueuePopOf(AccQueue *q, WinKind kind)
 
 		for (int64 i = q->tail - 1; i >= q->head; i--)
 		{
-			if (((q->tail - 1 - i) & 0xFFFF) == 0xFFFF)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(q->tail - i);
 			acc = AccCombine(kind, &q->item[i], &acc);
 			q->suffix[i] = acc;
 		}

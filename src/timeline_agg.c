@@ -467,8 +467,7 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 		sort_pairs(state->pairs, state->n);
 		for (int32 i = 0; i < state->n; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			TimelineBuilderAppend(&b, state->pairs[i].time, 0, state->pairs[i].value, false);
 		}
 	}
@@ -478,8 +477,7 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 
 		for (int32 i = 0; i < state->n; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			points[i].time = state->pairs[i].time;
 			points[i].value = state->pairs[i].value;
 			points[i].seq = state->has_seq ? state->seqs[i] : 0;
@@ -491,8 +489,7 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 			sort_points_by_value(points, state->n);
 		for (int32 i = 0; i < state->n; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			TimelineBuilderAppend(&b, points[i].time, points[i].seq,
 								  points[i].value, points[i].isnull);
 		}

@@ -574,8 +574,7 @@ TimelineHash(const Timeline *tl, uint64 seed)
 		}			point;
 		bool		isnull = TimelinePointIsNull(nulls, i);
 
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		TL_CHECK_INTERRUPTS_EVERY_64K(i);
 		seq = NextSeq(tl, seqs, i, seq);
 		memset(&point, 0, sizeof(point));
 		point.time = times[i];

@@ -220,8 +220,7 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 
 	for (int32 j = first; j < i; j++)
 	{
-		if (((j - first) & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		TL_CHECK_INTERRUPTS_EVERY_64K(j - first);
 		members += !TimelinePointIsNull(nulls, j);
 	}
 	Assert(members >= AccQueueSize(q));
@@ -231,8 +230,7 @@ TrailingRestart(AccQueue *q, WinKind kind, const WindowWidth *ww, const Timestam
 	pos = q->head;
 	for (int32 j = first; j < i; j++)
 	{
-		if (((j - first) & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		TL_CHECK_INTERRUPTS_EVERY_64K(j - first);
 		if (TimelinePointIsNull(nulls, j))
 			continue;
 		/* later points leave later: once one stays, the rest do */
@@ -387,8 +385,7 @@ CountRestart(CountWindow *w, int32 i, TimestampTz c, TimestampTz until)
 
 	for (int32 j = first; j < w->head; j++)
 	{
-		if (((j - first) & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		TL_CHECK_INTERRUPTS_EVERY_64K(j - first);
 		if (!TimelinePointIsNull(w->nulls, j))
 		{
 			back = true;

@@ -447,8 +447,7 @@ LifetimeAtTimesOf(Timeline *tl, WinKind kind, ProbeTimes *pt)
 		CHECK_FOR_INTERRUPTS();
 		for (; i < tl->npoints && times[i] <= pt->time[k]; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			if (!TimelinePointIsNull(nulls, i))
 			{
 				WinAcc		one = AccOf(values[i]);
@@ -508,8 +507,7 @@ ProbeFromResult(ProbeTimes *pt, Timeline *res)
 		CHECK_FOR_INTERRUPTS();
 		while (i < res->npoints && times[i] <= pt->time[k])
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			i++;
 		}
 		if (i > 0 && !TimelinePointIsNull(nulls, i - 1))
@@ -551,8 +549,7 @@ TrailingAtTimesOf(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		}
 		for (; i < tl->npoints && times[i] <= t; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			while (AccQueueSize(&q) > 0 && q.expiry[q.head] <= times[i])
 				AccQueuePopOf(&q, kind);
 			if (!TimelinePointIsNull(nulls, i))
@@ -601,8 +598,7 @@ CountAtTimes(Timeline *tl, WinKind kind, WindowWidth *ww, ProbeTimes *pt)
 		}
 		for (; i < tl->npoints && w.times[i] <= t; i++)
 		{
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
 			if (!TimelinePointIsNull(w.nulls, i) && (!w.count_if || w.values[i] != 0.0))
 				w.count++;
 		}
