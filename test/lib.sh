@@ -56,6 +56,11 @@ tl_cluster_stop() {
     TL_TMP=""
     # huge pages reserved by tl_huge_pages, given back once the server is gone;
     # only those we added, so another run's reservation made meanwhile stays
+    tl_huge_pages_give_back
+}
+
+# Lowers vm.nr_hugepages by the pages tl_huge_pages added, if any.
+tl_huge_pages_give_back() {
     if [ -n "${TL_HUGE_ADDED:-}" ]; then
         local now
         now=$(cat /proc/sys/vm/nr_hugepages)
@@ -74,6 +79,12 @@ tl_cluster_stop() {
 # of shared memory it touches on first touch: one page fault per 4 kB (or
 # per few), per 2 MB with huge pages; on some virtual machines a fault costs
 # tens of microseconds, so a new session reading 100,000 buffers pays seconds.
+# 2 MB pages free and not promised to a running server (one with
+# huge_pages = try may hold some)
+tl_huge_pages_available() {
+    awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo
+}
+
 tl_huge_pages() {
     local mode=$1 mb=${2:-2200} need have total
     TL_HUGE_CONF="huge_pages = $mode"
@@ -85,9 +96,7 @@ tl_huge_pages() {
     *) echo "BENCH_HUGE_PAGES must be on or off" >&2; return 1 ;;
     esac
     need=$(( (mb + 1) / 2 ))
-    # free and not promised to a running server (one with huge_pages = try
-    # may hold some)
-    have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+    have=$(tl_huge_pages_available)
     if [ "${have:-0}" -lt "$need" ]; then
         if [ "$(id -u)" -ne 0 ]; then
             echo "huge pages: $need free 2 MB pages needed, ${have:-0} free; run as root or reserve them (vm.nr_hugepages)" >&2
@@ -99,12 +108,10 @@ tl_huge_pages() {
         # (also if we stop before tl_cluster_start sets its traps)
         TL_HUGE_ADDED=$(( $(cat /proc/sys/vm/nr_hugepages) - total ))
         trap tl_cluster_stop EXIT
-        have=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+        have=$(tl_huge_pages_available)
         if [ "$have" -lt "$need" ]; then
             echo "huge pages: could only reserve $have of $need" >&2
-            total=$(cat /proc/sys/vm/nr_hugepages)
-            echo $(( total > TL_HUGE_ADDED ? total - TL_HUGE_ADDED : 0 )) >/proc/sys/vm/nr_hugepages
-            TL_HUGE_ADDED=""
+            tl_huge_pages_give_back
             return 1
         fi
         TL_HUGE_NOTE="on ($have 2 MB pages available; $TL_HUGE_ADDED reserved for this run and given back at the end)"
