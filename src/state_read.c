@@ -217,7 +217,11 @@ PrepareDirectRead(text *feature_set, Oid entity_type)
 	if (SPI_processed == 0)
 		return NULL;
 
-	cxt = AllocSetContextCreate(TopMemoryContext, "timeline direct read", ALLOCSET_SMALL_SIZES);
+	/*
+	 * made under the caller's context, so that an error below frees it with
+	 * that context; it moves under TopMemoryContext once complete
+	 */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "timeline direct read", ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	d = palloc0(sizeof(DirectRead));
 	d->cxt = cxt;
@@ -320,6 +324,7 @@ PrepareDirectRead(text *feature_set, Oid entity_type)
 		MemoryContextDelete(cxt);
 		return NULL;
 	}
+	MemoryContextSetParent(cxt, TopMemoryContext);
 	return d;
 }
 
