@@ -3726,6 +3726,44 @@ COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 -- new events; the others (late events, updates, deletes, new entities) are
 -- rebuilt from the source; a truncation rebuilds everything.  The caller
 -- has made the work tables (work_tables) and filled timeline_changes
+-- a statement that reads every row of a source in entity order (GROUP BY
+-- entity): whether it should run without plain index scans.  PostgreSQL
+-- plans such a read as a full index scan of (entity, time) where the table
+-- fits in its cache, costing each heap page as read once; in a table in
+-- arrival order (an event table's usual order) that is one random heap
+-- access per event: bench/materialize.sh's build of 10M events took 17-19
+-- s so and 9.5 s by a sequential scan and a sort, where on the events
+-- clustered by entity the index scan took 4.4 s against 6.9 s.  True when
+-- the statement's plan reads a table of the source through a plain Index
+-- Scan and the statistics do not say that table is in entity order
+-- (|correlation| of the entity column at least 0.9; none count as not).
+-- An index-only scan (a covering index) reads no heap and is left alone.
+-- param: the statement's $1, if it has one
+CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text, relation pg_catalog.regclass,
+                                           entity_column pg_catalog.name,
+                                           param pg_catalog.timestamptz DEFAULT NULL)
+RETURNS pg_catalog.bool
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (FORMAT JSON) ' || statement INTO plan USING param;
+    RETURN EXISTS (
+        SELECT 1 FROM pg_catalog.jsonb_path_query(plan, '$.** ? (@."Node Type" == "Index Scan")."Relation Name"') r(name)
+        JOIN pg_catalog.pg_class c ON c.relname = r.name #>> '{}' AND c.relkind = 'r'
+        JOIN timeline.source_tables(relation) t ON t::pg_catalog.oid = c.oid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_stats st
+               ON st.schemaname = n.nspname AND st.tablename = c.relname
+              AND st.attname = entity_column AND NOT st.inherited
+        WHERE st.correlation IS NULL OR pg_catalog.abs(st.correlation) < 0.9);
+END;
+$$;
+COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.timestamptz) IS
+'internal: whether a statement reading a whole source in entity order would read a table of it not in entity order through a plain index scan';
+
 CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_status pg_catalog.bool)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -3747,7 +3785,6 @@ DECLARE
     fold_sql text;
     rebuild_sql text;
     build_sql text;
-    build_plan jsonb;
     indexscan text;
     everything bool;
     et regtype;
@@ -3782,26 +3819,9 @@ BEGIN
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols, s.relation,
                        s.entity_column, s.time_column, s.entity_column);
-        -- the build reads every event in entity order.  PostgreSQL often
-        -- plans that as a plain index scan of (entity, time), costing the
-        -- heap pages of a table that fits in the cache as read once; but a
-        -- table in arrival order (an event table's usual order) is then
-        -- one random heap access per event: bench/materialize.sh's 10M
-        -- events took 17-19 s so and 9.5 s by a sequential scan and a
-        -- sort, where clustered by entity the index scan took 4.4 s
-        -- against 6.9 s.  So a plain index scan runs only where the
-        -- statistics say every table of the source is in entity order
-        -- (|correlation| >= 0.9; no statistics count as not); an
-        -- index-only scan (a covering index) reads no heap and is kept
-        EXECUTE 'EXPLAIN (FORMAT JSON) ' || build_sql INTO build_plan;
-        IF pg_catalog.jsonb_path_exists(build_plan, '$.**."Node Type" ? (@ == "Index Scan")')
-           AND EXISTS (SELECT 1 FROM timeline.source_tables(s.relation) t
-                       JOIN pg_catalog.pg_class c ON c.oid = t::pg_catalog.oid AND c.relkind = 'r'
-                       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                       LEFT JOIN pg_catalog.pg_stats st
-                              ON st.schemaname = n.nspname AND st.tablename = c.relname
-                             AND st.attname = s.entity_column AND NOT st.inherited
-                       WHERE st.correlation IS NULL OR pg_catalog.abs(st.correlation) < 0.9) THEN
+        -- without plain index scans where they would read the events in
+        -- random order (see random_index_read)
+        IF timeline.random_index_read(build_sql, s.relation, s.entity_column) THEN
             indexscan := pg_catalog.current_setting('enable_indexscan');
             PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
         END IF;
@@ -4568,6 +4588,8 @@ DECLARE
     pending int8;
     t timestamptz := pg_catalog.statement_timestamp();
     eq text;
+    sql text;
+    indexscan text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -4603,7 +4625,7 @@ BEGIN
           INTO others
           FROM timeline.materialization_source m2, timeline.source_relation(m2.source) o
          WHERE m2.feature_set = verify.feature_set AND m2.id <> ms.id;
-        RETURN QUERY EXECUTE format(
+        sql := format(
             'WITH st AS (SELECT st.entity AS st_entity, st.last_time AS st_last, %s FROM timeline_state.%I st %s),
                   rc AS (SELECT src.%I AS rc_entity, pg_catalog.max(src.%I) AS rc_last, %s
                          FROM %s AS src
@@ -4623,8 +4645,18 @@ BEGIN
             s.entity_column, s.time_column, cols_tl, s.relation, s.entity_column, s.time_column,
             CASE WHEN sample IS NULL THEN ''
                  ELSE format('AND src.%I %s ANY (SELECT st.st_entity FROM st)', s.entity_column, eq) END,
-            s.entity_column, others, eq, ms.log_table, eq, vals)
-        USING t;
+            s.entity_column, others, eq, ms.log_table, eq, vals);
+        -- every entity recomputed: without plain index scans where they
+        -- would read the events in random order (see random_index_read)
+        IF sample IS NULL AND timeline.random_index_read(sql, s.relation, s.entity_column, t) THEN
+            indexscan := pg_catalog.current_setting('enable_indexscan');
+            PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
+        END IF;
+        RETURN QUERY EXECUTE sql USING t;
+        IF indexscan IS NOT NULL THEN
+            PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
+            indexscan := NULL;
+        END IF;
     END LOOP;
 END;
 $$;
