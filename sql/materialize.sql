@@ -524,6 +524,13 @@ SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
 SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
        pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
+-- and a training set over most of the entities
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
+       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
+SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
+       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 ROLLBACK;
 -- clustered by entity (and analyzed): the index scan stays
 CLUSTER mbo USING mbo_user_id_ts_idx;
@@ -535,6 +542,20 @@ SELECT timeline.materialize('mbo_fs');
 SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
        pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
+       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
+SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
+       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+-- the same rows as the training set made without index scans (the
+-- caller's setting stays off)
+SET LOCAL enable_indexscan = off;
+SELECT timeline.create_training_set('mbo_ts_noindex', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans_still;
+RESET enable_indexscan;
+SELECT (SELECT count(*) FROM mbo_ts) AS n_rows,
+       (SELECT count(*) FROM (TABLE mbo_ts EXCEPT ALL TABLE mbo_ts_noindex) d) AS differences;
+DROP TABLE mbo_ts, mbo_ts_noindex;
 COMMIT;
 -- a refresh that rebuilds everything (after a TRUNCATE, rows again in
 -- arrival order) decides the same way
