@@ -2417,9 +2417,29 @@ LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
+DECLARE
+    sql text;
+    src text;
+    s record;
+    indexscan text;
 BEGIN
     PERFORM timeline.enter_feature_set_zone(feature_set);
-    RETURN QUERY EXECUTE timeline.feature_set_sql(feature_set);
+    sql := timeline.feature_set_sql(feature_set);
+    -- every entity's timelines in one GROUP BY per source: without plain
+    -- index scans where they would read a source at random (see
+    -- random_index_read; put back after)
+    FOREACH src IN ARRAY timeline.set_sources(feature_set) LOOP
+        s := timeline.source_relation(src);
+        IF timeline.random_index_read(sql, s.relation, s.entity_column) THEN
+            indexscan := pg_catalog.current_setting('enable_indexscan');
+            PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
+            EXIT;
+        END IF;
+    END LOOP;
+    RETURN QUERY EXECUTE sql;
+    IF indexscan IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS

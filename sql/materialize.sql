@@ -524,6 +524,13 @@ SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
 SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
        pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
+-- feature_timelines, every entity's timelines
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
+       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
+SELECT count(*) FROM timeline.feature_timelines('mbo_fs') AS f(entity int, mbo_sum timeline.timeline, mbo_n7 timeline.timeline);
+SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
+       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 -- and a training set over most of the entities
 SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
        pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
