@@ -734,6 +734,42 @@ SELECT s.*, f.amount FROM isp s LEFT JOIN LATERAL (
     ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$ AS icu_query \gset
 SELECT * FROM asof_test.oracle('key with an ICU collation', :'icu_query',
     p_reference => replace(:'icu_query', 'iev e', 'iev_ix e'));
+-- keys the sweep and the slot join compare by their bytes (text under a
+-- deterministic collation, bytea; long text keys kept compressed in the
+-- row), and a key of a nondeterministic collation, which they compare by
+-- its equality ('A' meets 'a')
+CREATE COLLATION asof_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE bsp (sid int, k text, kb bytea, kl text, kc text COLLATE asof_ci, t timestamptz);
+CREATE TABLE bev (id int, k text, kb bytea, kl text, kc text COLLATE asof_ci, t timestamptz, amount float8);
+INSERT INTO bev
+SELECT g, k, convert_to(k, 'UTF8'), repeat(k, 1000), CASE WHEN g % 2 = 0 THEN upper(k) ELSE k END,
+       timestamptz '2024-01-01 00:00+00' + (g * 7919 % 5000) * interval '1 minute', g % 101
+FROM (SELECT g, (ARRAY['b', 'C', 'd', 'A', 'é', 'e', 'Z', ''])[1 + g % 8] AS k FROM generate_series(1, 6000) g) x;
+INSERT INTO bsp
+SELECT g, k, convert_to(k, 'UTF8'), repeat(k, 1000), CASE WHEN g % 3 = 0 THEN upper(k) ELSE k END,
+       timestamptz '2024-01-01 00:00+00' + (g * 104729 % 5200) * interval '1 minute'
+FROM (SELECT g, (ARRAY['b', 'C', 'd', 'a', 'é', 'e', 'Z', 'x', ''])[1 + g % 9] AS k FROM generate_series(1, 3000) g) x;
+SELECT count(*) FILTER (WHERE pg_column_compression(kl) IS NOT NULL) > 0 AS long_keys_compressed FROM bev;
+ANALYZE bsp;
+ANALYZE bev;
+SELECT * FROM asof_test.oracle('text key, bytes compared', $q$
+SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM bev e WHERE e.k = s.k AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('bytea key', $q$
+SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM bev e WHERE e.kb = s.kb AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('long compressed text key', $q$
+SELECT s.sid, f.amount FROM bsp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM bev e WHERE e.kl = s.kl AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+SELECT * FROM asof_test.oracle('key of a nondeterministic collation', $q$
+SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
+    SELECT e.amount FROM bev e WHERE e.kc = s.kc AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+DROP TABLE bsp, bev;
+DROP COLLATION asof_ci;
 -- an event log in time order with a (k, t) index that does not cover: the
 -- events query may read the index in order instead of sorting, and then the
 -- keys are merged in the index's collation (ICU here) on both sides

@@ -317,6 +317,14 @@ AsofBegin(CustomScanState *node, EState *estate, int eflags)
 	st->key_bitwise = st->key_byval && (st->key_type == INT2OID || st->key_type == INT4OID ||
 		st->key_type == INT8OID || st->key_type == OIDOID || st->key_type == DATEOID ||
 		st->key_type == TIMESTAMPOID || st->key_type == TIMESTAMPTZOID);
+	/*
+	 * text and varchar under a deterministic collation, and bytea: equal
+	 * exactly when their bytes are (texteq, byteaeq)
+	 */
+	st->key_bytes = st->can_sweep &&
+		((st->key_type == TEXTOID || st->key_type == VARCHAROID) ?
+		 OidIsValid(st->key_collation) && get_collation_isdeterministic(st->key_collation) :
+		 st->key_type == BYTEAOID);
 	st->time_int64 = st->time_ssup.comparator == ssup_datum_signed_cmp;
 
 	st->key_expr = ExecInitExpr(linitial(cscan->custom_exprs), &node->ss.ps);

@@ -405,6 +405,7 @@ typedef struct AsofState
 	Size		read_len;
 	Size		read_pos;
 	bool		key_bitwise;	/* keys equal exactly when their datums do */
+	bool		key_bytes;		/* varlena keys equal exactly when their bytes do */
 	bool		time_int64;		/* times compare as int64 datums */
 	Size		peak_chunk;		/* the largest chunk's memory, for EXPLAIN */
 
@@ -421,14 +422,26 @@ typedef struct AsofState
 /*
  * Hash and equality of keys, for the sweep's and the slot join's tables: for
  * types whose equal values have equal datums (integers, dates, timestamps
- * passed by value), the datum's bits, with no function call; else the
- * type's own functions.
+ * passed by value), the datum's bits, with no function call; for those
+ * whose equal values have equal bytes (text and varchar under a
+ * deterministic collation, bytea), the bytes, without the function's
+ * collation lookups at every call; else the type's own functions.  The
+ * hash only has to agree with the equality within one table.
  */
 static inline uint32
 AsofKeyHash(AsofState *st, Datum key)
 {
 	uint64		x = (uint64) key;
 
+	if (st->key_bytes)
+	{
+		struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(key));
+		uint32		h = hash_bytes((const unsigned char *) VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+
+		if ((Pointer) v != DatumGetPointer(key))
+			pfree(v);
+		return h;
+	}
 	if (!st->key_bitwise)
 		return DatumGetUInt32(FunctionCall1Coll(st->key_hash, st->key_collation, key));
 	return hash_combine(murmurhash32((uint32) x), murmurhash32((uint32) (x >> 32)));
@@ -439,6 +452,19 @@ AsofKeyEqual(AsofState *st, Datum a, Datum b)
 {
 	if (st->key_bitwise)
 		return a == b;
+	if (st->key_bytes)
+	{
+		struct varlena *va = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(a));
+		struct varlena *vb = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(b));
+		bool		eq = VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
+			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+
+		if ((Pointer) va != DatumGetPointer(a))
+			pfree(va);
+		if ((Pointer) vb != DatumGetPointer(b))
+			pfree(vb);
+		return eq;
+	}
 	return DatumGetBool(FunctionCall2Coll(st->key_eq, st->key_collation, a, b));
 }
 
