@@ -9,6 +9,7 @@ OBJS = \
 	src/lookup.o \
 	src/sparkline.o \
 	src/merge.o \
+	src/scan_order.o \
 	src/combine.o \
 	src/window.o \
 	src/window_read.o \

@@ -2419,8 +2419,6 @@ SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
 AS $$
 DECLARE
     sql text;
-    src text;
-    s record;
     indexscan text;
 BEGIN
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -2428,14 +2426,10 @@ BEGIN
     -- every entity's timelines in one GROUP BY per source: without plain
     -- index scans where they would read a source at random (see
     -- random_index_read; put back after)
-    FOREACH src IN ARRAY timeline.set_sources(feature_set) LOOP
-        s := timeline.source_relation(src);
-        IF timeline.random_index_read(sql, s.relation, s.entity_column) THEN
-            indexscan := pg_catalog.current_setting('enable_indexscan');
-            PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
-            EXIT;
-        END IF;
-    END LOOP;
+    IF timeline.random_index_read(sql) THEN
+        indexscan := pg_catalog.current_setting('enable_indexscan');
+        PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
+    END IF;
     RETURN QUERY EXECUTE sql;
     IF indexscan IS NOT NULL THEN
         PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
@@ -3130,13 +3124,9 @@ BEGIN
     -- entity order, an index-only scan (random_index_read).  (The caller's
     -- settings are put back below.)
     PERFORM set_config('enable_sort', 'off', true);
-    FOR k IN 1 .. cardinality(group_sources) LOOP
-        s := timeline.source_relation(group_sources[k]);
-        IF timeline.random_index_read(sql, s.relation, s.entity_column) THEN
-            PERFORM set_config('enable_indexscan', 'off', true);
-            EXIT;
-        END IF;
-    END LOOP;
+    IF timeline.random_index_read(sql) THEN
+        PERFORM set_config('enable_indexscan', 'off', true);
+    END IF;
     -- and without JIT: the sorts that stay are costed as disabled (plus
     -- 1e10), which puts any statement above every jit_*_above_cost, and
     -- inlining and optimizing the plan's expressions took 1.5 s of the
@@ -3754,6 +3744,15 @@ COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 -- new events; the others (late events, updates, deletes, new entities) are
 -- rebuilt from the source; a truncation rebuilds everything.  The caller
 -- has made the work tables (work_tables) and filled timeline_changes
+-- the correlation of an index's leading column with its table's order, as
+-- the planner reads it (scan_order.c; NULL when unknown)
+CREATE FUNCTION timeline.index_correlation(index pg_catalog.regclass)
+RETURNS pg_catalog.float8
+AS 'MODULE_PATHNAME', 'timeline_index_correlation'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.index_correlation(pg_catalog.regclass) IS
+'internal: the correlation of an index''s leading column with its table''s physical order (NULL when unknown)';
+
 -- a statement that reads every row of a source in entity order (GROUP BY
 -- entity): whether it should run without plain index scans.  PostgreSQL
 -- plans such a read as a full index scan of (entity, time) where the table
@@ -3762,14 +3761,15 @@ COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 -- access per event: bench/materialize.sh's build of 10M events took 17-19
 -- s so and 9.5 s by a sequential scan and a sort, where on the events
 -- clustered by entity the index scan took 4.4 s against 6.9 s.  True when
--- the statement's plan reads a table of the source through a plain Index
--- Scan and the statistics do not say that table is in entity order
--- (|correlation| of the entity column at least 0.9; none count as not).
--- An index-only scan (a covering index) reads no heap and is left alone.
--- param: the statement's $1, if it has one
-CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text, relation pg_catalog.regclass,
-                                           entity_column pg_catalog.name,
-                                           param pg_catalog.timestamptz DEFAULT NULL)
+-- the statement's plan has a plain Index Scan whose index's leading column
+-- the statistics do not say follows its table's order (|correlation| at
+-- least 0.9; none count as not), unless the table is known to be empty
+-- (a partition made ahead).  The scan is named by its schema and index in
+-- the plan (VERBOSE), so the tables behind a view count, and those of
+-- another schema with the same name do not.  An index-only scan (a
+-- covering index) reads no heap and is left alone.  param: the
+-- statement's $1, if it has one
+CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text, param pg_catalog.timestamptz DEFAULT NULL)
 RETURNS pg_catalog.bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -3777,20 +3777,19 @@ AS $$
 DECLARE
     plan jsonb;
 BEGIN
-    EXECUTE 'EXPLAIN (FORMAT JSON) ' || statement INTO plan USING param;
+    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || statement INTO plan USING param;
     RETURN EXISTS (
-        SELECT 1 FROM pg_catalog.jsonb_path_query(plan, '$.** ? (@."Node Type" == "Index Scan")."Relation Name"') r(name)
-        JOIN pg_catalog.pg_class c ON c.relname = r.name #>> '{}' AND c.relkind = 'r'
-        JOIN timeline.source_tables(relation) t ON t::pg_catalog.oid = c.oid
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN pg_catalog.pg_stats st
-               ON st.schemaname = n.nspname AND st.tablename = c.relname
-              AND st.attname = entity_column AND NOT st.inherited
-        WHERE st.correlation IS NULL OR pg_catalog.abs(st.correlation) < 0.9);
+        SELECT 1 FROM pg_catalog.jsonb_path_query(plan, '$.** ? (@."Node Type" == "Index Scan")') n(node)
+        JOIN pg_catalog.pg_index x
+          ON x.indexrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(n.node ->> 'Schema') || '.'
+                                                   || pg_catalog.quote_ident(n.node ->> 'Index Name'))
+        JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+        WHERE c.reltuples <> 0
+          AND coalesce(pg_catalog.abs(timeline.index_correlation(x.indexrelid)) < 0.9, true));
 END;
 $$;
-COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.timestamptz) IS
-'internal: whether a statement reading a whole source in entity order would read a table of it not in entity order through a plain index scan';
+COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.timestamptz) IS
+'internal: whether a statement''s plan reads a table through a plain index scan whose order the table''s rows do not follow';
 
 CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_status pg_catalog.bool)
 RETURNS pg_catalog.int8
@@ -3849,7 +3848,7 @@ BEGIN
                        s.entity_column, s.time_column, s.entity_column);
         -- without plain index scans where they would read the events in
         -- random order (see random_index_read)
-        IF timeline.random_index_read(build_sql, s.relation, s.entity_column) THEN
+        IF timeline.random_index_read(build_sql) THEN
             indexscan := pg_catalog.current_setting('enable_indexscan');
             PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
         END IF;
@@ -4676,7 +4675,7 @@ BEGIN
             s.entity_column, others, eq, ms.log_table, eq, vals);
         -- every entity recomputed: without plain index scans where they
         -- would read the events in random order (see random_index_read)
-        IF sample IS NULL AND timeline.random_index_read(sql, s.relation, s.entity_column, t) THEN
+        IF sample IS NULL AND timeline.random_index_read(sql, t) THEN
             indexscan := pg_catalog.current_setting('enable_indexscan');
             PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
         END IF;

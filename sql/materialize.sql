@@ -579,6 +579,56 @@ SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_
 COMMIT;
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
 SELECT timeline.drop_materialization('mbo_fs');
+-- what random_index_read goes by: each plain index scan of the plan, named
+-- by its schema and index, and the correlation the planner reads
+-- (index_correlation, not pg_stats).  A view over the arrival-ordered
+-- table: its index scan is of the table
+CREATE VIEW mbo_v AS SELECT * FROM mbo;
+SELECT timeline.create_source('mbo_v_src', 'mbo_v', 'user_id', 'ts', 'id');
+SELECT timeline.create_feature('mbo_v_sum', 'mbo_v_src', 'sum', 'amount');
+SELECT timeline.create_feature_set('mbo_v_fs', ARRAY['mbo_v_sum']);
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_v_fs') \gexec
+SELECT abs(timeline.index_correlation('mbo_user_id_ts_idx')) < 0.1 AS arrival_order,
+       timeline.random_index_read(timeline.feature_set_sql('mbo_v_fs')) AS view_read_at_random;
+-- a table of the same name in another schema, clustered; then under
+-- row-level security for a role (pg_stats shows such a role no row)
+CREATE SCHEMA mbo_s;
+CREATE TABLE mbo_s.mbo AS SELECT * FROM mbo ORDER BY user_id, ts;
+CREATE INDEX ON mbo_s.mbo (user_id, ts);
+ANALYZE mbo_s.mbo;
+SELECT timeline.create_source('mbo_s_src', 'mbo_s.mbo', 'user_id', 'ts', 'id');
+SELECT timeline.create_feature('mbo_s_sum', 'mbo_s_src', 'sum', 'amount');
+SELECT timeline.create_feature_set('mbo_s_fs', ARRAY['mbo_s_sum']);
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_s_fs') \gexec
+SELECT timeline.index_correlation('mbo_s.mbo_user_id_ts_idx') AS correlation,
+       timeline.random_index_read(timeline.feature_set_sql('mbo_s_fs')) AS clustered_read_at_random;
+CREATE ROLE regress_timeline_ro;
+GRANT USAGE ON SCHEMA mbo_s TO regress_timeline_ro;
+GRANT SELECT ON mbo_s.mbo TO regress_timeline_ro;
+ALTER TABLE mbo_s.mbo ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mbo_all ON mbo_s.mbo FOR SELECT TO regress_timeline_ro USING (true);
+SET ROLE regress_timeline_ro;
+SELECT count(*) AS pg_stats_rows FROM pg_stats WHERE schemaname = 'mbo_s';
+SELECT timeline.random_index_read(timeline.feature_set_sql('mbo_s_fs')) AS clustered_read_at_random_under_rls;
+RESET ROLE;
+-- a partitioned source: its partitions holding rows clustered, one made
+-- ahead and empty (no statistics, known empty)
+CREATE TABLE mbo_p (id bigint, user_id int, ts timestamptz, amount float8) PARTITION BY RANGE (ts);
+CREATE TABLE mbo_p1 PARTITION OF mbo_p FOR VALUES FROM ('2024-01-01') TO ('2024-06-01');
+CREATE TABLE mbo_p2 PARTITION OF mbo_p FOR VALUES FROM ('2024-06-01') TO ('2025-01-01');
+CREATE TABLE mbo_p3 PARTITION OF mbo_p FOR VALUES FROM ('2025-01-01') TO ('2025-06-01');
+INSERT INTO mbo_p SELECT * FROM mbo ORDER BY user_id, ts;
+CREATE INDEX ON mbo_p (user_id, ts);
+ANALYZE mbo_p;
+SELECT timeline.create_source('mbo_p_src', 'mbo_p', 'user_id', 'ts', 'id');
+SELECT timeline.create_feature('mbo_p_sum', 'mbo_p_src', 'sum', 'amount');
+SELECT timeline.create_feature_set('mbo_p_fs', ARRAY['mbo_p_sum']);
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_p_fs') \gexec
+SELECT timeline.random_index_read(timeline.feature_set_sql('mbo_p_fs')) AS partitions_read_at_random;
+DROP TABLE mbo_p;
+DROP SCHEMA mbo_s CASCADE;
+DROP ROLE regress_timeline_ro;
+DROP VIEW mbo_v;
 DROP TABLE mbo;
 RESET work_mem;
 RESET max_parallel_workers_per_gather;
