@@ -499,6 +499,19 @@ DROP ROLE regress_timeline_dr, regress_timeline_dr2, regress_timeline_dr_group;
 -- (within one transaction: they are flushed between transactions)
 SET work_mem = '64kB';
 SET max_parallel_workers_per_gather = 0;
+-- a statement's scans of the source's index and table (the counters of
+-- the transaction so far: they are flushed between transactions)
+CREATE FUNCTION mbo_scans(statement text, OUT index_scans bigint, OUT seq_scans bigint)
+LANGUAGE plpgsql AS $f$
+DECLARE
+    i0 bigint := pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass);
+    s0 bigint := pg_stat_get_xact_numscans('mbo'::regclass);
+BEGIN
+    EXECUTE statement;
+    index_scans := pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - i0;
+    seq_scans := pg_stat_get_xact_numscans('mbo'::regclass) - s0;
+END;
+$f$;
 SELECT setseed(0.3);
 CREATE TABLE mbo (id bigint, user_id int, ts timestamptz, amount float8);
 INSERT INTO mbo SELECT g, (random() * 999)::int, timestamptz '2024-01-01' + random() * interval '300 days', g % 7
@@ -511,54 +524,30 @@ ANALYZE mbo;
 SELECT abs(correlation) < 0.1 AS arrival_order FROM pg_stats WHERE tablename = 'mbo' AND attname = 'user_id';
 EXPLAIN (COSTS OFF) SELECT user_id, max(ts), timeline.timeline_agg(ts, amount) FROM mbo GROUP BY user_id;
 BEGIN;
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT timeline.materialize('mbo_fs');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT timeline.materialize('mbo_fs')$s$);
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
--- verify of every entity recomputes them all in one GROUP BY: the same
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+-- verify of every entity recomputes them all in one GROUP BY: the same
+SELECT * FROM mbo_scans($s$SELECT count(*) AS differences FROM timeline.verify('mbo_fs')$s$);
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 -- feature_timelines, every entity's timelines
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT count(*) FROM timeline.feature_timelines('mbo_fs') AS f(entity int, mbo_sum timeline.timeline, mbo_n7 timeline.timeline);
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT count(*) FROM timeline.feature_timelines('mbo_fs') AS f(entity int, mbo_sum timeline.timeline, mbo_n7 timeline.timeline)$s$);
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 -- and a training set over most of the entities
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0')$s$);
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 ROLLBACK;
 -- clustered by entity (and analyzed): the index scan stays
 CLUSTER mbo USING mbo_user_id_ts_idx;
 ANALYZE mbo;
 BEGIN;
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT timeline.materialize('mbo_fs');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT timeline.materialize('mbo_fs')$s$);
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0')$s$);
 -- the same rows as the training set made without index scans (the
 -- caller's setting stays off)
 SET LOCAL enable_indexscan = off;
-SELECT timeline.create_training_set('mbo_ts_noindex', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans_still;
+SELECT * FROM mbo_scans($s$SELECT timeline.create_training_set('mbo_ts_noindex', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0')$s$);
 RESET enable_indexscan;
 SELECT (SELECT count(*) FROM mbo_ts) AS n_rows,
        (SELECT count(*) FROM (TABLE mbo_ts EXCEPT ALL TABLE mbo_ts_noindex) d) AS differences;
@@ -571,11 +560,7 @@ INSERT INTO mbo SELECT g, (random() * 999)::int, timestamptz '2024-01-01' + rand
 FROM generate_series(1, 20000) g;
 ANALYZE mbo;
 BEGIN;
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) AS i0,
-       pg_stat_get_xact_numscans('mbo'::regclass) AS s0 \gset
-SELECT timeline.refresh('mbo_fs');
-SELECT pg_stat_get_xact_numscans('mbo_user_id_ts_idx'::regclass) - :i0 AS index_scans,
-       pg_stat_get_xact_numscans('mbo'::regclass) - :s0 AS seq_scans;
+SELECT * FROM mbo_scans($s$SELECT timeline.refresh('mbo_fs')$s$);
 COMMIT;
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
 SELECT timeline.drop_materialization('mbo_fs');
@@ -630,6 +615,7 @@ DROP SCHEMA mbo_s CASCADE;
 DROP ROLE regress_timeline_ro;
 DROP VIEW mbo_v;
 DROP TABLE mbo;
+DROP FUNCTION mbo_scans(text);
 RESET work_mem;
 RESET max_parallel_workers_per_gather;
 
