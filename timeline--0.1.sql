@@ -3739,11 +3739,6 @@ $$;
 COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 'internal: creates the current role''s work tables for an entity type (pg_temp.timeline_changes_<role>_<type>, _fold_, _rebuild_) unless they exist, dropped at commit';
 
--- folds the changes in pg_temp.timeline_changes into one state table:
--- entities whose changes all come after their state are advanced by their
--- new events; the others (late events, updates, deletes, new entities) are
--- rebuilt from the source; a truncation rebuilds everything.  The caller
--- has made the work tables (work_tables) and filled timeline_changes
 -- the correlation of an index's leading column with its table's order, as
 -- the planner reads it (scan_order.c; NULL when unknown)
 CREATE FUNCTION timeline.index_correlation(index pg_catalog.regclass)
@@ -3791,6 +3786,11 @@ $$;
 COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.timestamptz) IS
 'internal: whether a statement''s plan reads a table through a plain index scan whose order the table''s rows do not follow';
 
+-- folds the changes in pg_temp.timeline_changes into one state table:
+-- entities whose changes all come after their state are advanced by their
+-- new events; the others (late events, updates, deletes, new entities) are
+-- rebuilt from the source; a truncation rebuilds everything.  The caller
+-- has made the work tables (work_tables) and filled timeline_changes
 CREATE FUNCTION timeline.apply_changes(materialization pg_catalog.int4, record_status pg_catalog.bool)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
