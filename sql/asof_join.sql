@@ -752,22 +752,13 @@ FROM (SELECT g, (ARRAY['b', 'C', 'd', 'a', 'é', 'e', 'Z', 'x', ''])[1 + g % 9] 
 SELECT count(*) FILTER (WHERE pg_column_compression(kl) IS NOT NULL) > 0 AS long_keys_compressed FROM bev;
 ANALYZE bsp;
 ANALYZE bev;
-SELECT * FROM asof_test.oracle('text key, bytes compared', $q$
-SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM bev e WHERE e.k = s.k AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
-SELECT * FROM asof_test.oracle('bytea key', $q$
-SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM bev e WHERE e.kb = s.kb AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
-SELECT * FROM asof_test.oracle('long compressed text key', $q$
+SELECT o.* FROM (VALUES ('text key, bytes compared', 'k'), ('bytea key', 'kb'),
+                         ('long compressed text key', 'kl'),
+                         ('key of a nondeterministic collation', 'kc')) v(shape, col),
+     asof_test.oracle(v.shape, format($q$
 SELECT s.sid, f.amount FROM bsp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM bev e WHERE e.kl = s.kl AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
-SELECT * FROM asof_test.oracle('key of a nondeterministic collation', $q$
-SELECT s.*, f.amount FROM bsp s LEFT JOIN LATERAL (
-    SELECT e.amount FROM bev e WHERE e.kc = s.kc AND e.t <= s.t
-    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$);
+    SELECT e.amount FROM bev e WHERE e.%1$I = s.%1$I AND e.t <= s.t
+    ORDER BY e.t DESC, e.id DESC LIMIT 1) f ON true $q$, v.col)) o;
 DROP TABLE bsp, bev;
 DROP COLLATION asof_ci;
 -- an event log in time order with a (k, t) index that does not cover: the
