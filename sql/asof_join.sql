@@ -498,6 +498,30 @@ SELECT * FROM asof_test.oracle('fetches without a key or a time', $q$
 SELECT s.sid, f.id, f.amount FROM sp s LEFT JOIN LATERAL (
     SELECT e.id, e.amount FROM evn e WHERE e.user_id = s.user_id AND e.ts <= s.ts
     ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$);
+-- integer keys of every width, negative ones among them: the slot join
+-- finds an event's chunk by comparing int64s (the others through the key's
+-- comparison function), across many chunks, for both bounds
+CREATE TABLE evik WITH (autovacuum_enabled = off) AS
+SELECT id, ts, amount, (user_id - 500)::int2 AS k2, (user_id - 500)::int4 AS k4,
+       (user_id - 500)::int8 * 10000000000 AS k8
+FROM ev;
+CREATE INDEX ON evik (k2, ts);  -- for the nested loops of the oracle
+CREATE INDEX ON evik (k4, ts);
+CREATE INDEX ON evik (k8, ts);
+CREATE TABLE spik WITH (autovacuum_enabled = off) AS
+SELECT sid, ts, (user_id - 500)::int2 AS k2, (user_id - 500)::int4 AS k4,
+       (user_id - 500)::int8 * 10000000000 AS k8
+FROM sp;
+ANALYZE evik, spik;
+SELECT k.k, b.op, asof_test.plan_item(q, 'Events Order') AS events_order,
+       asof_test.plan_item(q, 'Slot Chunks')::int > 10 AS many_chunks, o.*
+FROM (VALUES ('k2'), ('k4'), ('k8')) k(k), (VALUES ('<='), ('<')) b(op),
+     LATERAL (SELECT format($q$
+SELECT s.sid, f.id FROM spik s LEFT JOIN LATERAL (
+    SELECT e.id FROM evik e WHERE e.%1$s = s.%1$s AND e.ts %2$s s.ts
+    ORDER BY e.ts DESC, e.id DESC LIMIT 1) f ON true $q$, k.k, b.op) AS q) q,
+     LATERAL asof_test.oracle(k.k || ' ' || b.op, q.q) o
+ORDER BY 1, 2;
 RESET work_mem;
 RESET hash_mem_multiplier;
 

@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "storage/buffile.h"
@@ -250,6 +251,38 @@ SlotsCutChunks(AsofState *st, Size limit)
 	return total;
 }
 
+/* An integer key (int2, int4, int8) as int64. */
+static inline int64
+SlotsKeyInt(AsofState *st, Datum key)
+{
+	switch (st->key_type)
+	{
+		case INT2OID:
+			return DatumGetInt16(key);
+		case INT4OID:
+			return DatumGetInt32(key);
+		default:
+			return DatumGetInt64(key);
+	}
+}
+
+/*
+ * Keeps the chunks' first keys as int64 too when the key is an integer
+ * passed by value: SlotsChunkOf then finds an event's chunk without a call
+ * or a branch per step.
+ */
+static void
+SlotsIntBounds(AsofState *st)
+{
+	st->chunk_first_int = NULL;
+	if (!st->key_byval ||
+		(st->key_type != INT2OID && st->key_type != INT4OID && st->key_type != INT8OID))
+		return;
+	st->chunk_first_int = palloc(sizeof(int64) * st->nchunks);
+	for (int c = 1; c < st->nkeychunks; c++)
+		st->chunk_first_int[c] = SlotsKeyInt(st, st->chunk_first[c]);
+}
+
 /*
  * Reads the sorted outer rows to cut them into chunks of whole keys that
  * fit work_mem * hash_mem_multiplier (again with larger chunks if that makes
@@ -275,6 +308,7 @@ SlotsPlanChunks(AsofState *st)
 	}
 	st->chunks_total += st->nchunks;
 	st->chunk_files = palloc0(sizeof(BufFile *) * st->nchunks);
+	SlotsIntBounds(st);
 	MemoryContextSwitchTo(old);
 	tuplesort_rescan(st->sort);
 }
@@ -285,6 +319,24 @@ SlotsChunkOf(AsofState *st, Datum key)
 {
 	int			lo = 1,
 				hi = st->nkeychunks;
+
+	if (st->chunk_first_int != NULL && hi > 1)
+	{
+		/* how many first keys of chunks 1.. are at or before key */
+		const int64 *first = st->chunk_first_int + 1;
+		const int64 *base = first;
+		int64		k = SlotsKeyInt(st, key);
+		int			n = hi - 1;
+
+		while (n > 1)
+		{
+			int			half = n / 2;
+
+			base = base[half] <= k ? base + half : base;
+			n -= half;
+		}
+		return (int) (base - first) + (*base <= k);
+	}
 
 	/* the last chunk whose first key is at or before key (none is NULL) */
 	while (lo < hi)
@@ -402,6 +454,30 @@ SlotsSearch(AsofState *st, int first, int end, Datum et)
 	int			lo = first,
 				hi = end;
 
+	if (st->time_int64 && end > first)
+	{
+		/*
+		 * int64 times: count the slots before the event's (times before it,
+		 * or at it for a strict bound) with a conditional move per step
+		 * instead of a branch the processor cannot predict
+		 */
+		const Datum *base = st->slot_time + first;
+		int64		t = DatumGetInt64(et);
+		bool		strict = st->upper_strict;
+		int			n = end - first;
+
+		while (n > 1)
+		{
+			int			half = n / 2;
+			int64		x = DatumGetInt64(base[half]);
+
+			base = (x < t || (strict && x == t)) ? base + half : base;
+			n -= half;
+		}
+		lo = (int) (base - st->slot_time) +
+			(DatumGetInt64(*base) < t || (strict && DatumGetInt64(*base) == t));
+		return lo < end ? lo : -1;
+	}
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;

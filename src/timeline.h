@@ -371,6 +371,7 @@ typedef struct AsofState
 	int			nchunks;
 	int64		chunks_total;	/* over every rescan, for EXPLAIN */
 	Datum	   *chunk_first;	/* the first key of each chunk (0 unused) */
+	int64	   *chunk_first_int;	/* the same as int64, for integer keys (else NULL) */
 	int64	   *chunk_rows;		/* outer rows per chunk */
 	BufFile   **chunk_files;	/* events of chunks 1.., spilled */
 	int64		events_spilled;
