@@ -3308,6 +3308,8 @@ DECLARE
     starts timestamptz[] := '{}';
     expr text;
     seq_arg text := '';
+    read_sql text;
+    indexscan text;
 BEGIN
     IF feature IS NULL OR "from" IS NULL OR "to" IS NULL OR bucket IS NULL THEN
         RAISE EXCEPTION 'feature, from, to and bucket must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -3366,7 +3368,15 @@ BEGIN
 
     -- the feature's value as of every event of its source in [from, to) and
     -- in the baseline period, computed from the events before the later of
-    -- their ends (nothing later can change it)
+    -- their ends (nothing later can change it): every entity's timeline in
+    -- one GROUP BY, without plain index scans where they would read the
+    -- source at random (see random_index_read; put back after)
+    read_sql := format('SELECT %s AS tl FROM %s AS src WHERE src.%I < greatest($2, $5) GROUP BY src.%I',
+                       expr, s.relation, s.time_column, s.entity_column);
+    IF timeline.random_index_read(read_sql, ARRAY["from", "to", NULL, baseline_from, baseline_to]) THEN
+        indexscan := pg_catalog.current_setting('enable_indexscan');
+        PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
+    END IF;
     RETURN QUERY EXECUTE format($q$
         WITH b AS (
             SELECT u.s AS bucket_start, coalesce(pg_catalog.lead(u.s) OVER (ORDER BY u.i), $2) AS bucket_end,
@@ -3376,8 +3386,7 @@ BEGIN
             SELECT p."time" AS t, p.value AS v,
                    CASE WHEN p."time" >= $1 AND p."time" < $2
                         THEN pg_catalog.width_bucket(p."time", $6) END AS bi
-            FROM (SELECT %s AS tl
-                  FROM %s AS src WHERE src.%I < greatest($2, $5) GROUP BY src.%I) x,
+            FROM (%s) x,
                  LATERAL timeline.points(x.tl) p),
         base AS (
             SELECT v.v FROM v WHERE v.v IS NOT NULL
@@ -3415,9 +3424,11 @@ BEGIN
         -- aggregation again for each: 20,000 buckets took 30 s)
         LEFT JOIN psi ON psi.bi = b.bi
         GROUP BY b.bi, b.bucket_start, b.bucket_end, psi.psi
-        ORDER BY b.bucket_start $q$,
-        expr, s.relation, s.time_column, s.entity_column)
+        ORDER BY b.bucket_start $q$, read_sql)
     USING "from", "to", bucket, baseline_from, baseline_to, starts;
+    IF indexscan IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_stats(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
@@ -3762,9 +3773,11 @@ COMMENT ON FUNCTION timeline.index_correlation(pg_catalog.regclass) IS
 -- (a partition made ahead).  The scan is named by its schema and index in
 -- the plan (VERBOSE), so the tables behind a view count, and those of
 -- another schema with the same name do not.  An index-only scan (a
--- covering index) reads no heap and is left alone.  param: the
--- statement's $1, if it has one
-CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text, param pg_catalog.timestamptz DEFAULT NULL)
+-- covering index) reads no heap and is left alone.  params: the
+-- statement's $1 .. $5, those it has (planned with their values, as
+-- EXECUTE ... USING plans a statement)
+CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text,
+    params pg_catalog.timestamptz[] DEFAULT NULL)
 RETURNS pg_catalog.bool
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -3772,7 +3785,11 @@ AS $$
 DECLARE
     plan jsonb;
 BEGIN
-    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || statement INTO plan USING param;
+    IF pg_catalog.cardinality(params) > 5 THEN
+        RAISE EXCEPTION 'random_index_read takes at most 5 parameters' USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || statement INTO plan
+        USING params[1], params[2], params[3], params[4], params[5];
     RETURN EXISTS (
         SELECT 1 FROM pg_catalog.jsonb_path_query(plan, '$.** ? (@."Node Type" == "Index Scan")') n(node)
         JOIN pg_catalog.pg_index x
@@ -3783,7 +3800,7 @@ BEGIN
           AND coalesce(pg_catalog.abs(timeline.index_correlation(x.indexrelid)) < 0.9, true));
 END;
 $$;
-COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.timestamptz) IS
+COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.timestamptz[]) IS
 'internal: whether a statement''s plan reads a table through a plain index scan whose order the table''s rows do not follow';
 
 -- folds the changes in pg_temp.timeline_changes into one state table:
@@ -4675,7 +4692,7 @@ BEGIN
             s.entity_column, others, eq, ms.log_table, eq, vals);
         -- every entity recomputed: without plain index scans where they
         -- would read the events in random order (see random_index_read)
-        IF sample IS NULL AND timeline.random_index_read(sql, t) THEN
+        IF sample IS NULL AND timeline.random_index_read(sql, ARRAY[t]) THEN
             indexscan := pg_catalog.current_setting('enable_indexscan');
             PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
         END IF;

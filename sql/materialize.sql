@@ -536,6 +536,12 @@ SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 -- and a training set over most of the entities
 SELECT * FROM mbo_scans($s$SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0')$s$);
 SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
+-- and feature_stats, every entity's timeline up to the later of to and
+-- baseline_to (its plan by PostgreSQL alone first)
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+WHERE ts < '2024-09-01' GROUP BY user_id;
+SELECT * FROM mbo_scans($s$SELECT count(*) FROM timeline.feature_stats('mbo_sum', '2024-03-01', '2024-09-01', '1 month')$s$);
+SELECT current_setting('enable_indexscan') AS enable_indexscan_after;
 ROLLBACK;
 -- clustered by entity (and analyzed): the index scan stays
 CLUSTER mbo USING mbo_user_id_ts_idx;
@@ -544,6 +550,7 @@ BEGIN;
 SELECT * FROM mbo_scans($s$SELECT timeline.materialize('mbo_fs')$s$);
 SELECT count(*) AS differences FROM timeline.verify('mbo_fs');
 SELECT * FROM mbo_scans($s$SELECT timeline.create_training_set('mbo_ts', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0')$s$);
+SELECT * FROM mbo_scans($s$SELECT count(*) FROM timeline.feature_stats('mbo_sum', '2024-03-01', '2024-09-01', '1 month')$s$);
 -- the same rows as the training set made without index scans (the
 -- caller's setting stays off)
 SET LOCAL enable_indexscan = off;
