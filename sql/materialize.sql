@@ -496,9 +496,13 @@ DROP ROLE regress_timeline_dr, regress_timeline_dr2, regress_timeline_dr_group;
 -- random heap read per event, so the build then runs without index scans;
 -- on a table clustered by entity the index scan is kept.  Counted by the
 -- backend's scan counters of the table and its index, before and after
--- (within one transaction: they are flushed between transactions)
+-- (within one transaction: they are flushed between transactions).
+-- Here the functions' own choice (random_index_read) with PostgreSQL's
+-- costs; the planner hook that keeps any timeline_agg ... GROUP BY off
+-- such scans (timeline.avoid_random_index_scans) is tested after it
 SET work_mem = '64kB';
 SET max_parallel_workers_per_gather = 0;
+SET timeline.avoid_random_index_scans = off;
 -- a statement's scans of the source's index and table (the counters of
 -- the transaction so far: they are flushed between transactions)
 CREATE FUNCTION mbo_scans(statement text, OUT index_scans bigint, OUT seq_scans bigint)
@@ -617,6 +621,35 @@ SELECT timeline.create_feature('mbo_p_sum', 'mbo_p_src', 'sum', 'amount');
 SELECT timeline.create_feature_set('mbo_p_fs', ARRAY['mbo_p_sum']);
 SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_p_fs') \gexec
 SELECT timeline.random_index_read(timeline.feature_set_sql('mbo_p_fs')) AS partitions_read_at_random;
+-- the planner hook (on by default): in any query that groups every row it
+-- reads with timeline_agg, a plain index scan of a large part of a table
+-- whose rows do not follow the index's leading column is costed as
+-- disabled.  mbo is in arrival order again (after the TRUNCATE)
+SET timeline.avoid_random_index_scans = on;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo GROUP BY user_id;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+WHERE ts < '2024-09-01' GROUP BY user_id HAVING count(*) > 1;
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_v_fs') \gexec
+-- the same answers as PostgreSQL's own plan
+CREATE TEMP TABLE mbo_tl_hook AS SELECT user_id, timeline.timeline_agg(ts, amount) AS tl FROM mbo GROUP BY user_id;
+SET timeline.avoid_random_index_scans = off;
+CREATE TEMP TABLE mbo_tl_own AS SELECT user_id, timeline.timeline_agg(ts, amount) AS tl FROM mbo GROUP BY user_id;
+SET timeline.avoid_random_index_scans = on;
+SELECT (SELECT count(*) FROM mbo_tl_own) AS entities,
+       (SELECT count(*) FROM ((TABLE mbo_tl_hook EXCEPT ALL TABLE mbo_tl_own)
+                              UNION ALL (TABLE mbo_tl_own EXCEPT ALL TABLE mbo_tl_hook)) d) AS differences;
+DROP TABLE mbo_tl_hook, mbo_tl_own;
+-- left to PostgreSQL: another aggregate alone, a LIMIT (the index scan's
+-- fast start), one entity, a table clustered by entity (another schema's
+-- mbo), partitions clustered with one known to be empty
+EXPLAIN (COSTS OFF) SELECT user_id, array_agg(amount) FROM mbo GROUP BY user_id;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+GROUP BY user_id ORDER BY user_id LIMIT 3;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+WHERE user_id = 7 GROUP BY user_id;
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_s_fs') \gexec
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_p_fs') \gexec
+RESET timeline.avoid_random_index_scans;
 DROP TABLE mbo_p;
 DROP SCHEMA mbo_s CASCADE;
 DROP ROLE regress_timeline_ro;

@@ -2,7 +2,7 @@
  *
  * guc.c
  *	  Module initialisation: the settings of the timeline extension (all
- *	  registered here, named timeline.*) and the planner hook.
+ *	  registered here, named timeline.*) and the planner hooks.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,6 +17,7 @@
 bool		timeline_enable_asof_join = true;
 bool		timeline_enable_asof_sweep = true;
 bool		timeline_enable_asof_slots = true;
+bool		timeline_avoid_random_index_scans = true;
 
 void		_PG_init(void);
 
@@ -50,7 +51,18 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("timeline.avoid_random_index_scans",
+							 "Keeps timeline_agg ... GROUP BY from reading a table through an index its rows do not follow.",
+							 "When on, a plain index scan of the whole table, whose leading column's correlation "
+							 "with the table's order is under 0.9 in absolute value or unknown, is costed as "
+							 "disabled in a query that groups rows into timelines and reads them all.",
+							 &timeline_avoid_random_index_scans,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("timeline");
 	RegisterCustomScanMethods(&timeline_asof_scan_methods);
 	AsofInstallPlannerHook();
+	ScanOrderInstallHook();
 }

@@ -1,11 +1,14 @@
 /*-------------------------------------------------------------------------
  *
  * scan_order.c
- *	  How well an index's order follows its table's: index_correlation,
- *	  which random_index_read (timeline--0.1.sql) asks of every plain index
- *	  scan in the plan of a statement that reads a whole source in entity
- *	  order (materialize's build, verify, create_training_set,
- *	  feature_timelines).
+ *	  How well an index's order follows its table's, and the planner hook
+ *	  that keeps timeline builds off index scans it does not: the
+ *	  correlation of an index's leading column (index_correlation, which
+ *	  random_index_read in timeline--0.1.sql asks of every plain index scan
+ *	  in the plan of a statement that reads a whole source in entity order:
+ *	  materialize's build, verify, create_training_set, feature_timelines,
+ *	  feature_stats), and set_rel_pathlist_hook for any query's
+ *	  timeline_agg ... GROUP BY (timeline.avoid_random_index_scans).
  *
  * PostgreSQL costs a full index scan of a table that fits in its cache as
  * reading each heap page once; on a table whose rows are not in the
@@ -13,20 +16,41 @@
  * one random heap access per row, about twice the time of a sequential
  * scan and a sort (README, Materialization).  The statistic that says so
  * is the correlation of the index's leading column, which the planner
- * reads from pg_statistic; so does this function, rather than the
- * pg_stats view, which a role may not be allowed to read and which hides
- * the rows of tables under row-level security.  A role that may not read
- * the column gets NULL (unknown), as do a leading expression and a table
- * without statistics.
+ * reads from pg_statistic; so does this file, rather than the pg_stats
+ * view, which a role may not be allowed to read and which hides the rows
+ * of tables under row-level security.  index_correlation gives a role
+ * that may not read the column NULL (unknown), as it does a leading
+ * expression and a table without statistics; the hook, like the planner's
+ * own costing, reads the statistics whatever the role.
+ *
+ * The hook acts where a query groups every row it reads into timelines:
+ * timeline_agg with GROUP BY, and no LIMIT or cursor fraction (where a
+ * fast start may pay for an index scan).  A plain index scan there that
+ * reads a tenth of its table or more (not one entity's rows: a nested
+ * loop's inner scan), on a table whose statistics do not say its rows
+ * follow the index's leading column (|correlation| under 0.9, or none),
+ * is costed as disabled (disable_cost, as enable_indexscan = off costs
+ * it), so a sequential scan with a hash or sort wins unless nothing else
+ * can run the query.  Index-only scans read no heap and are left alone,
+ * as are tables in the index's order and tables known to be empty (a
+ * partition made ahead, whose index scan an ordered Append of its
+ * siblings' may need).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/paths.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -35,49 +59,158 @@
 
 PG_FUNCTION_INFO_V1(timeline_index_correlation);
 
+static set_rel_pathlist_hook_type prev_rel_pathlist_hook = NULL;
+
 /*
- * index_correlation(index regclass) -> float8: the correlation of the
- * index's leading key column with its table's physical order (the table's
- * own statistics, not those of its inheritance tree), or NULL.
+ * The correlation of an index's leading key column with its table's
+ * physical order, from the table's own statistics (not those of its
+ * inheritance tree); false when unknown (no statistics, a leading
+ * expression).  check_rights: also unknown to a role that may not read
+ * the column.
  */
-Datum
-timeline_index_correlation(PG_FUNCTION_ARGS)
+static bool
+LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
 {
-	Oid			indexoid = PG_GETARG_OID(0);
 	HeapTuple	tuple;
 	Oid			relid;
 	AttrNumber	attnum;
 	AttStatsSlot sslot;
-	float8		correlation = 0;
 	bool		found = false;
 
 	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
 	if (!HeapTupleIsValid(tuple))
-		PG_RETURN_NULL();
+		return false;
 	relid = ((Form_pg_index) GETSTRUCT(tuple))->indrelid;
 	attnum = ((Form_pg_index) GETSTRUCT(tuple))->indkey.values[0];
 	ReleaseSysCache(tuple);
 	if (attnum <= 0)
-		PG_RETURN_NULL();
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
+		return false;
+	if (check_rights &&
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
 		pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		PG_RETURN_NULL();
+		return false;
 
 	tuple = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
 							BoolGetDatum(false));
 	if (!HeapTupleIsValid(tuple))
-		PG_RETURN_NULL();
+		return false;
 	if (get_attstatsslot(&sslot, tuple, STATISTIC_KIND_CORRELATION, InvalidOid, ATTSTATSSLOT_NUMBERS))
 	{
 		if (sslot.nnumbers == 1)
 		{
-			correlation = sslot.numbers[0];
+			*correlation = sslot.numbers[0];
 			found = true;
 		}
 		free_attstatsslot(&sslot);
 	}
 	ReleaseSysCache(tuple);
-	if (!found)
+	return found;
+}
+
+/*
+ * index_correlation(index regclass) -> float8: the correlation of the
+ * index's leading key column with its table's physical order (the table's
+ * own statistics, not those of its inheritance tree), or NULL
+ * (unknown, or not readable by the current role).
+ */
+Datum
+timeline_index_correlation(PG_FUNCTION_ARGS)
+{
+	float8		correlation;
+
+	if (!LeadingCorrelation(PG_GETARG_OID(0), true, &correlation))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(correlation);
+}
+
+/* Whether an expression holds a call of timeline.timeline_agg. */
+static bool
+CallsTimelineAgg(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Aggref))
+	{
+		Oid			fn = ((Aggref *) node)->aggfnoid;
+		char	   *name;
+
+		if (get_func_namespace(fn) == *(Oid *) context &&
+			(name = get_func_name(fn)) != NULL && strcmp(name, "timeline_agg") == 0)
+			return true;
+	}
+	return expression_tree_walker(node, CallsTimelineAgg, context);
+}
+
+/*
+ * Costs as disabled the plain index scans among paths that read a large
+ * part of their table (RANDOM_SCAN_SHARE of its rows or more, as the
+ * planner estimates: IS NOT NULL on the leading column does not make a
+ * scan selective) in an order the table's rows do not follow.
+ */
+#define RANDOM_SCAN_SHARE 0.1
+static void
+RandomIndexScansOff(List *paths)
+{
+	ListCell   *lc;
+
+	foreach(lc, paths)
+	{
+		Path	   *path = (Path *) lfirst(lc);
+		IndexPath  *ipath;
+		float8		correlation;
+
+		if (!IsA(path, IndexPath) || path->pathtype != T_IndexScan)
+			continue;
+		ipath = (IndexPath *) path;
+		if (ipath->indexselectivity < RANDOM_SCAN_SHARE ||
+			(LeadingCorrelation(ipath->indexinfo->indexoid, false, &correlation) &&
+			 fabs(correlation) >= 0.9))
+			continue;
+		path->startup_cost += disable_cost;
+		path->total_cost += disable_cost;
+	}
+}
+
+/*
+ * set_rel_pathlist_hook: in a query that groups every row it reads into
+ * timelines (timeline_agg and GROUP BY, no LIMIT or cursor fraction), a
+ * plain index scan of a whole table whose rows are not in the index's
+ * order is costed as disabled, as enable_indexscan = off would; the
+ * paths that read the table in its own order then win.
+ */
+static void
+ScanOrderRelPathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
+{
+	Query	   *parse = root->parse;
+	Oid			nsp;
+	HeapTuple	tuple;
+	bool		empty;
+
+	if (prev_rel_pathlist_hook)
+		prev_rel_pathlist_hook(root, rel, rti, rte);
+	if (!timeline_avoid_random_index_scans || rte->rtekind != RTE_RELATION ||
+		!parse->hasAggs || parse->groupClause == NIL || root->tuple_fraction > 0)
+		return;
+	/* a table known to be empty (a partition made ahead) costs nothing */
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
+	if (!HeapTupleIsValid(tuple))
+		return;
+	empty = ((Form_pg_class) GETSTRUCT(tuple))->reltuples == 0;
+	ReleaseSysCache(tuple);
+	if (empty)
+		return;
+	nsp = get_namespace_oid("timeline", true);
+	if (!OidIsValid(nsp) ||
+		!(CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
+		  CallsTimelineAgg(parse->havingQual, &nsp)))
+		return;
+	RandomIndexScansOff(rel->pathlist);
+	RandomIndexScansOff(rel->partial_pathlist);
+}
+
+void
+ScanOrderInstallHook(void)
+{
+	prev_rel_pathlist_hook = set_rel_pathlist_hook;
+	set_rel_pathlist_hook = ScanOrderRelPathlist;
 }

@@ -233,6 +233,10 @@ extern bool TimelineEquals(const Timeline *a, const Timeline *b);
 extern bool timeline_enable_asof_join;
 extern bool timeline_enable_asof_sweep;
 extern bool timeline_enable_asof_slots;
+extern bool timeline_avoid_random_index_scans;
+
+/* ---- scan_order.c: index order against table order ---- */
+extern void ScanOrderInstallHook(void);
 
 /* ---- asof_path.c: planner side of the merge as-of join ---- */
 extern void AsofInstallPlannerHook(void);
