@@ -3769,8 +3769,8 @@ COMMENT ON FUNCTION timeline.index_correlation(pg_catalog.regclass) IS
 -- clustered by entity the index scan took 4.4 s against 6.9 s.  True when
 -- the statement's plan has a plain Index Scan whose index's leading column
 -- the statistics do not say follows its table's order (|correlation| at
--- least 0.9; none count as not), unless the table is known to be empty
--- (a partition made ahead).  The scan is named by its schema and index in
+-- least 0.9; none count as not), unless the table is empty (a partition
+-- made ahead, analyzed or not).  The scan is named by its schema and index in
 -- the plan (VERBOSE), so the tables behind a view count, and those of
 -- another schema with the same name do not.  An index-only scan (a
 -- covering index) reads no heap and is left alone.  params: the
@@ -3796,7 +3796,7 @@ BEGIN
           ON x.indexrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(n.node ->> 'Schema') || '.'
                                                    || pg_catalog.quote_ident(n.node ->> 'Index Name'))
         JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
-        WHERE c.reltuples <> 0
+        WHERE pg_catalog.pg_relation_size(c.oid) <> 0
           AND coalesce(pg_catalog.abs(timeline.index_correlation(x.indexrelid)) < 0.9, true));
 END;
 $$;

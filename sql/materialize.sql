@@ -649,6 +649,31 @@ EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
 WHERE user_id = 7 GROUP BY user_id;
 SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_s_fs') \gexec
 SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_p_fs') \gexec
+-- a partition made ahead and never analyzed (no statistics, reltuples -1)
+-- is empty all the same: for the hook and for random_index_read
+CREATE TABLE mbo_p4 PARTITION OF mbo_p FOR VALUES FROM ('2025-06-01') TO ('2026-01-01');
+SELECT reltuples AS p4_reltuples FROM pg_class WHERE oid = 'mbo_p4'::regclass;
+SELECT 'EXPLAIN (COSTS OFF) ' || timeline.feature_set_sql('mbo_p_fs') \gexec
+SELECT timeline.random_index_read(timeline.feature_set_sql('mbo_p_fs')) AS never_analyzed_read_at_random;
+-- where a random heap read is costed cheap (random_page_cost near
+-- seq_page_cost) and a scan reads 15% of the table, add_path drops the
+-- sequential scan for the index scan: the hook puts it back rather than
+-- leave only a disabled path (bitmap scans off: they would win otherwise)
+SET random_page_cost = 1.1;
+SET enable_bitmapscan = off;
+SET timeline.avoid_random_index_scans = off;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+WHERE user_id < 150 GROUP BY user_id;
+SET timeline.avoid_random_index_scans = on;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo
+WHERE user_id < 150 GROUP BY user_id;
+RESET enable_bitmapscan;
+RESET random_page_cost;
+-- an expression index: its expression's own statistics (the clustered
+-- table's), as the planner reads them
+CREATE INDEX mbo_s_expr ON mbo_s.mbo ((user_id * 2), ts);
+ANALYZE mbo_s.mbo;
+SELECT timeline.index_correlation('mbo_s.mbo_s_expr') > 0.9 AS expression_in_order;
 RESET timeline.avoid_random_index_scans;
 DROP TABLE mbo_p;
 DROP SCHEMA mbo_s CASCADE;

@@ -31,10 +31,11 @@
  * follow the index's leading column (|correlation| under 0.9, or none),
  * is costed as disabled (disable_cost, as enable_indexscan = off costs
  * it), so a sequential scan with a hash or sort wins unless nothing else
- * can run the query.  Index-only scans read no heap and are left alone,
- * as are tables in the index's order and tables known to be empty (a
- * partition made ahead, whose index scan an ordered Append of its
- * siblings' may need).
+ * can run the query (the sequential scan is added again where add_path
+ * had dropped it for costing more than the index scan).  Index-only scans
+ * read no heap and are left alone, as are tables in the index's order and
+ * empty tables (a partition made ahead, whose index scan an ordered Append
+ * of its siblings' may need).
  *
  *-------------------------------------------------------------------------
  */
@@ -43,6 +44,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
@@ -50,9 +52,12 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
+#include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
+#include "storage/bufmgr.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "timeline.h"
@@ -64,9 +69,10 @@ static set_rel_pathlist_hook_type prev_rel_pathlist_hook = NULL;
 /*
  * The correlation of an index's leading key column with its table's
  * physical order, from the table's own statistics (not those of its
- * inheritance tree); false when unknown (no statistics, a leading
- * expression).  check_rights: also unknown to a role that may not read
- * the column.
+ * inheritance tree), or for a leading expression the index's own (which
+ * ANALYZE gathers as it does a column's); false when unknown (no
+ * statistics).  check_rights: also unknown to a role that may not read
+ * the column (for an expression, the table).
  */
 static bool
 LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
@@ -83,15 +89,20 @@ LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
 	relid = ((Form_pg_index) GETSTRUCT(tuple))->indrelid;
 	attnum = ((Form_pg_index) GETSTRUCT(tuple))->indkey.values[0];
 	ReleaseSysCache(tuple);
-	if (attnum <= 0)
+	if (attnum < 0)
 		return false;
 	if (check_rights &&
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-		pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		(attnum == 0 ||
+		 pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK))
 		return false;
 
-	tuple = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
-							BoolGetDatum(false));
+	if (attnum == 0)
+		tuple = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(indexoid), Int16GetDatum(1),
+								BoolGetDatum(false));
+	else
+		tuple = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
+								BoolGetDatum(false));
 	if (!HeapTupleIsValid(tuple))
 		return false;
 	if (get_attstatsslot(&sslot, tuple, STATISTIC_KIND_CORRELATION, InvalidOid, ATTSTATSSLOT_NUMBERS))
@@ -142,70 +153,115 @@ CallsTimelineAgg(Node *node, void *context)
 }
 
 /*
- * Costs as disabled the plain index scans among paths that read a large
- * part of their table (RANDOM_SCAN_SHARE of its rows or more, as the
- * planner estimates: IS NOT NULL on the leading column does not make a
- * scan selective) in an order the table's rows do not follow.
+ * Whether a path is a plain index scan that reads a large part of its
+ * table (RANDOM_SCAN_SHARE of its rows or more, as the planner estimates:
+ * IS NOT NULL on the leading column does not make a scan selective) in an
+ * order the table's rows do not follow.
  */
 #define RANDOM_SCAN_SHARE 0.1
-static void
-RandomIndexScansOff(List *paths)
+static bool
+ReadsAtRandom(Path *path)
 {
+	IndexPath  *ipath = (IndexPath *) path;
+	float8		correlation;
+
+	return IsA(path, IndexPath) && path->pathtype == T_IndexScan &&
+		ipath->indexselectivity >= RANDOM_SCAN_SHARE &&
+		!(LeadingCorrelation(ipath->indexinfo->indexoid, false, &correlation) &&
+		  fabs(correlation) >= 0.9);
+}
+
+/* Takes out of *paths those that read at random, and returns them. */
+static List *
+TakeRandomReads(List **paths)
+{
+	List	   *taken = NIL;
 	ListCell   *lc;
 
-	foreach(lc, paths)
+	foreach(lc, *paths)
+		if (ReadsAtRandom((Path *) lfirst(lc)))
+			taken = lappend(taken, lfirst(lc));
+	foreach(lc, taken)
+		*paths = list_delete_ptr(*paths, lfirst(lc));
+	return taken;
+}
+
+/*
+ * Costs a rel's random index reads (ReadsAtRandom) as enable_indexscan = off
+ * costs an index scan, with disable_cost, and adds them again, so that the
+ * lists stay in order of cost; and adds the sequential scan, which add_path
+ * may have dropped for costing more than them (a bitmap scan so dropped is
+ * not made again).
+ */
+static void
+RandomIndexScansOff(PlannerInfo *root, RelOptInfo *rel)
+{
+	List	   *off = TakeRandomReads(&rel->pathlist);
+	List	   *off_partial = TakeRandomReads(&rel->partial_pathlist);
+	ListCell   *lc;
+
+	if (off == NIL && off_partial == NIL)
+		return;
+	foreach(lc, list_concat_copy(off, off_partial))
 	{
 		Path	   *path = (Path *) lfirst(lc);
-		IndexPath  *ipath;
-		float8		correlation;
 
-		if (!IsA(path, IndexPath) || path->pathtype != T_IndexScan)
-			continue;
-		ipath = (IndexPath *) path;
-		if (ipath->indexselectivity < RANDOM_SCAN_SHARE ||
-			(LeadingCorrelation(ipath->indexinfo->indexoid, false, &correlation) &&
-			 fabs(correlation) >= 0.9))
-			continue;
 		path->startup_cost += disable_cost;
 		path->total_cost += disable_cost;
 	}
+	/* as set_plain_rel_pathlist makes them */
+	add_path(rel, create_seqscan_path(root, rel, rel->lateral_relids, 0));
+	foreach(lc, off)
+		add_path(rel, (Path *) lfirst(lc));
+	if (off_partial != NIL && rel->consider_parallel && rel->lateral_relids == NULL)
+	{
+		int			workers = compute_parallel_worker(rel, rel->pages, -1,
+													  max_parallel_workers_per_gather);
+
+		if (workers > 0)
+			add_partial_path(rel, create_seqscan_path(root, rel, NULL, workers));
+	}
+	foreach(lc, off_partial)
+		add_partial_path(rel, (Path *) lfirst(lc));
 }
 
 /*
  * set_rel_pathlist_hook: in a query that groups every row it reads into
  * timelines (timeline_agg and GROUP BY, no LIMIT or cursor fraction), a
- * plain index scan of a whole table whose rows are not in the index's
- * order is costed as disabled, as enable_indexscan = off would; the
- * paths that read the table in its own order then win.
+ * plain index scan of a large part of a table whose rows are not in the
+ * index's order is costed as disabled, as enable_indexscan = off would;
+ * the paths that read the table in its own order then win.
  */
 static void
 ScanOrderRelPathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
 {
 	Query	   *parse = root->parse;
 	Oid			nsp;
-	HeapTuple	tuple;
+	Relation	r;
 	bool		empty;
 
 	if (prev_rel_pathlist_hook)
 		prev_rel_pathlist_hook(root, rel, rti, rte);
+	/* a plain table or materialized view, not sampled */
 	if (!timeline_avoid_random_index_scans || rte->rtekind != RTE_RELATION ||
+		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_MATVIEW) ||
+		rte->inh || rte->tablesample != NULL ||
 		!parse->hasAggs || parse->groupClause == NIL || root->tuple_fraction > 0)
-		return;
-	/* a table known to be empty (a partition made ahead) costs nothing */
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
-	if (!HeapTupleIsValid(tuple))
-		return;
-	empty = ((Form_pg_class) GETSTRUCT(tuple))->reltuples == 0;
-	ReleaseSysCache(tuple);
-	if (empty)
 		return;
 	nsp = get_namespace_oid("timeline", true);
 	if (!OidIsValid(nsp) ||
 		!(CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
 		  CallsTimelineAgg(parse->havingQual, &nsp)))
 		return;
-	RandomIndexScansOff(rel->pathlist);
-	RandomIndexScansOff(rel->partial_pathlist);
+	/*
+	 * an empty table (a partition made ahead, never analyzed) costs
+	 * nothing, and an ordered Append of its siblings may need its index
+	 */
+	r = table_open(rte->relid, NoLock);
+	empty = RelationGetNumberOfBlocks(r) == 0;
+	table_close(r, NoLock);
+	if (!empty)
+		RandomIndexScansOff(root, rel);
 }
 
 void
