@@ -458,8 +458,11 @@ SlotsSearch(AsofState *st, int first, int end, Datum et)
 	{
 		/*
 		 * int64 times: count the slots before the event's (times before it,
-		 * or at it for a strict bound) with a conditional move per step
-		 * instead of a branch the processor cannot predict
+		 * or at it for a strict bound), the times compared inline.  The
+		 * compiler keeps a branch per step here; a form without one (a
+		 * loop per bound, arithmetic steps) measured 4% slower over the
+		 * benchmark's 10M events: the slot times miss the cache, and a
+		 * predicted branch starts the next load before the last arrives
 		 */
 		const Datum *base = st->slot_time + first;
 		int64		t = DatumGetInt64(et);
