@@ -3824,6 +3824,8 @@ DECLARE
     names text;
     n_rebuilt int8 := 0;
     n_folded int8 := 0;
+    n_fold int8;                -- entities in the fold and rebuild lists
+    n_rebuild int8;
     newest timestamptz;
     newest_fold timestamptz;
     fold_sql text;
@@ -3889,13 +3891,20 @@ BEGIN
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity %2$s c.entity%1$s)', coll, eq);
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
+        GET DIAGNOSTICS n_fold = ROW_COUNT;
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
-        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold', et);
-        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild', et);
-
-        EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity %s r.entity',
-                       ms.state_table, eq), et);
-        EXECUTE format(timeline.work_sql('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
+        GET DIAGNOSTICS n_rebuild = ROW_COUNT;
+        -- an empty list is neither analyzed nor applied (nothing to do: an
+        -- immediate-mode write of new events folds one entity and rebuilds
+        -- none, and each statement skipped is one planned less)
+        IF n_fold > 0 THEN
+            EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_fold', et);
+        END IF;
+        IF n_rebuild > 0 THEN
+            EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_rebuild', et);
+            EXECUTE timeline.work_sql(format('DELETE FROM timeline_state.%I st USING pg_temp.timeline_rebuild r WHERE st.entity %s r.entity',
+                           ms.state_table, eq), et);
+            EXECUTE format(timeline.work_sql('WITH w AS (INSERT INTO timeline_state.%I (entity, last_time, %s)
                         SELECT src.%I, pg_catalog.max(src.%I), %s
                         FROM %s AS src
                         WHERE src.%I %s ANY (SELECT r.entity FROM pg_temp.timeline_rebuild r)
@@ -3903,11 +3912,13 @@ BEGIN
                         GROUP BY src.%I
                         ON CONFLICT (entity) DO UPDATE SET last_time = excluded.last_time, %s
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
-                       ms.state_table, names, s.entity_column, s.time_column, full_cols,
-                       s.relation, s.entity_column, eq, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
+                           ms.state_table, names, s.entity_column, s.time_column, full_cols,
+                           s.relation, s.entity_column, eq, s.time_column, s.entity_column, excluded_sets) INTO n_rebuilt, newest;
+        END IF;
         -- driven by the (analyzed, small) fold list: per entity, an index
         -- range scan of its new events, then the state row by its key
-        EXECUTE format(timeline.work_sql('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
+        IF n_fold > 0 THEN
+            EXECUTE format(timeline.work_sql('WITH w AS (UPDATE timeline_state.%I st SET last_time = b.timeline_newest, %s
                         FROM (SELECT f.entity AS timeline_entity, b.*
                               FROM pg_temp.timeline_fold f
                               CROSS JOIN LATERAL (
@@ -3917,8 +3928,9 @@ BEGIN
                               WHERE b.timeline_newest IS NOT NULL) b
                         WHERE st.entity %s b.timeline_entity
                         RETURNING st.last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w', et),
-                       ms.state_table, fold_sets, s.time_column, batch_cols,
-                       s.relation, s.entity_column, eq, s.time_column, eq) INTO n_folded, newest_fold;
+                           ms.state_table, fold_sets, s.time_column, batch_cols,
+                           s.relation, s.entity_column, eq, s.time_column, eq) INTO n_folded, newest_fold;
+        END IF;
         newest := greatest(newest, newest_fold);
     END IF;
 
