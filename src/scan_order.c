@@ -119,10 +119,8 @@ LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
 }
 
 /*
- * index_correlation(index regclass) -> float8: the correlation of the
- * index's leading key column with its table's physical order (the table's
- * own statistics, not those of its inheritance tree), or NULL
- * (unknown, or not readable by the current role).
+ * index_correlation(index regclass) -> float8: LeadingCorrelation with the
+ * current role's rights, or NULL.
  */
 Datum
 timeline_index_correlation(PG_FUNCTION_ARGS)
