@@ -2416,24 +2416,16 @@ RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
+SET timeline.avoid_random_index_scans = on     -- see load_hooks
 AS $$
 DECLARE
     sql text;
-    indexscan text;
 BEGIN
     PERFORM timeline.enter_feature_set_zone(feature_set);
     sql := timeline.feature_set_sql(feature_set);
-    -- every entity's timelines in one GROUP BY per source: without plain
-    -- index scans where they would read a source at random (see
-    -- random_index_read; put back after)
-    IF timeline.random_index_read(sql) THEN
-        indexscan := pg_catalog.current_setting('enable_indexscan');
-        PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
-    END IF;
+    -- every entity's timelines in one GROUP BY per source
+    PERFORM timeline.load_hooks();
     RETURN QUERY EXECUTE sql;
-    IF indexscan IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
-    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_timelines(pg_catalog.text) IS
@@ -2692,7 +2684,7 @@ DECLARE
     -- function (its SET clause names only search_path, and the spine runs
     -- in the caller's TimeZone and planner settings)
     caller_settings text[] := ARRAY[pg_catalog.current_setting('TimeZone'),
-                                    pg_catalog.current_setting('enable_indexscan'),
+                                    pg_catalog.current_setting('timeline.avoid_random_index_scans', true),
                                     pg_catalog.current_setting('enable_sort'),
                                     pg_catalog.current_setting('jit')];
     target_parts text[];
@@ -3121,12 +3113,12 @@ BEGIN
     -- GroupAggregate but which ran 7% faster in bench/training.sh's
     -- statement (4 runs each, interleaved) and on two machines.  Plain
     -- index scans stay where they read no source at random: a source in
-    -- entity order, an index-only scan (random_index_read).  (The caller's
-    -- settings are put back below.)
+    -- entity order, an index-only scan (timeline.avoid_random_index_scans,
+    -- see load_hooks; set here, not in a SET clause, since the spine ran
+    -- in the caller's settings).  (The caller's settings are put back
+    -- below.)
     PERFORM set_config('enable_sort', 'off', true);
-    IF timeline.random_index_read(sql) THEN
-        PERFORM set_config('enable_indexscan', 'off', true);
-    END IF;
+    PERFORM timeline.load_hooks(), set_config('timeline.avoid_random_index_scans', 'on', true);
     -- and without JIT: the sorts that stay are costed as disabled (plus
     -- 1e10), which puts any statement above every jit_*_above_cost, and
     -- inlining and optimizing the plan's expressions took 1.5 s of the
@@ -3145,7 +3137,8 @@ BEGIN
                                            time_column, label, horizon, incomplete_labels)
     VALUES (tgt_schema, tgt_name, feature_set, spine, e_col, t_col, label, horizon, incomplete_labels);
     DROP TABLE pg_temp.timeline_spine, pg_temp.timeline_spine_arrays;
-    PERFORM set_config('TimeZone', caller_settings[1], true), set_config('enable_indexscan', caller_settings[2], true),
+    PERFORM set_config('TimeZone', caller_settings[1], true),
+            set_config('timeline.avoid_random_index_scans', caller_settings[2], true),
             set_config('enable_sort', caller_settings[3], true), set_config('jit', caller_settings[4], true);
     RETURN nrows;
 END;
@@ -3299,6 +3292,7 @@ RETURNS TABLE (bucket_start pg_catalog.timestamptz, bucket_end pg_catalog.timest
                quantiles pg_catalog.float8[], psi pg_catalog.float8)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET timeline.avoid_random_index_scans = on     -- see load_hooks
 AS $$
 DECLARE
     f record;
@@ -3309,7 +3303,6 @@ DECLARE
     expr text;
     seq_arg text := '';
     read_sql text;
-    indexscan text;
 BEGIN
     IF feature IS NULL OR "from" IS NULL OR "to" IS NULL OR bucket IS NULL THEN
         RAISE EXCEPTION 'feature, from, to and bucket must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -3369,14 +3362,10 @@ BEGIN
     -- the feature's value as of every event of its source in [from, to) and
     -- in the baseline period, computed from the events before the later of
     -- their ends (nothing later can change it): every entity's timeline in
-    -- one GROUP BY, without plain index scans where they would read the
-    -- source at random (see random_index_read; put back after)
+    -- one GROUP BY
     read_sql := format('SELECT %s AS tl FROM %s AS src WHERE src.%I < greatest($2, $5) GROUP BY src.%I',
                        expr, s.relation, s.time_column, s.entity_column);
-    IF timeline.random_index_read(read_sql, ARRAY["from", "to", NULL, baseline_from, baseline_to]) THEN
-        indexscan := pg_catalog.current_setting('enable_indexscan');
-        PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
-    END IF;
+    PERFORM timeline.load_hooks();
     RETURN QUERY EXECUTE format($q$
         WITH b AS (
             SELECT u.s AS bucket_start, coalesce(pg_catalog.lead(u.s) OVER (ORDER BY u.i), $2) AS bucket_end,
@@ -3426,9 +3415,6 @@ BEGIN
         GROUP BY b.bi, b.bucket_start, b.bucket_end, psi.psi
         ORDER BY b.bucket_start $q$, read_sql)
     USING "from", "to", bucket, baseline_from, baseline_to, starts;
-    IF indexscan IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
-    END IF;
 END;
 $$;
 COMMENT ON FUNCTION timeline.feature_stats(pg_catalog.text, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.timestamptz) IS
@@ -3750,58 +3736,25 @@ $$;
 COMMENT ON FUNCTION timeline.work_tables(pg_catalog.regtype) IS
 'internal: creates the current role''s work tables for an entity type (pg_temp.timeline_changes_<role>_<type>, _fold_, _rebuild_) unless they exist, dropped at commit';
 
--- the correlation of an index's leading column with its table's order, as
--- the planner reads it (scan_order.c; NULL when unknown)
-CREATE FUNCTION timeline.index_correlation(index pg_catalog.regclass)
-RETURNS pg_catalog.float8
-AS 'MODULE_PATHNAME', 'timeline_index_correlation'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION timeline.index_correlation(pg_catalog.regclass) IS
-'internal: the correlation of an index''s leading column with its table''s physical order (NULL when unknown)';
-
--- a statement that reads every row of a source in entity order (GROUP BY
--- entity): whether it should run without plain index scans.  PostgreSQL
--- plans such a read as a full index scan of (entity, time) where the table
--- fits in its cache, costing each heap page as read once; in a table in
--- arrival order (an event table's usual order) that is one random heap
--- access per event: bench/materialize.sh's build of 10M events took 17-19
--- s so and 9.5 s by a sequential scan and a sort, where on the events
--- clustered by entity the index scan took 4.4 s against 6.9 s.  True when
--- the statement's plan has a plain Index Scan whose index's leading column
--- the statistics do not say follows its table's order (|correlation| at
--- least 0.9; none count as not), unless the table is empty (a partition
--- made ahead, analyzed or not).  The scan is named by its schema and index in
--- the plan (VERBOSE), so the tables behind a view count, and those of
--- another schema with the same name do not.  An index-only scan (a
--- covering index) reads no heap and is left alone.  params: the
--- statement's $1 .. $5, those it has (planned with their values, as
--- EXECUTE ... USING plans a statement)
-CREATE FUNCTION timeline.random_index_read(statement pg_catalog.text,
-    params pg_catalog.timestamptz[] DEFAULT NULL)
-RETURNS pg_catalog.bool
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    plan jsonb;
-BEGIN
-    IF pg_catalog.cardinality(params) > 5 THEN
-        RAISE EXCEPTION 'random_index_read takes at most 5 parameters' USING ERRCODE = 'program_limit_exceeded';
-    END IF;
-    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || statement INTO plan
-        USING params[1], params[2], params[3], params[4], params[5];
-    RETURN EXISTS (
-        SELECT 1 FROM pg_catalog.jsonb_path_query(plan, '$.** ? (@."Node Type" == "Index Scan")') n(node)
-        JOIN pg_catalog.pg_index x
-          ON x.indexrelid = pg_catalog.to_regclass(pg_catalog.quote_ident(n.node ->> 'Schema') || '.'
-                                                   || pg_catalog.quote_ident(n.node ->> 'Index Name'))
-        JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
-        WHERE pg_catalog.pg_relation_size(c.oid) <> 0
-          AND coalesce(pg_catalog.abs(timeline.index_correlation(x.indexrelid)) < 0.9, true));
-END;
-$$;
-COMMENT ON FUNCTION timeline.random_index_read(pg_catalog.text, pg_catalog.timestamptz[]) IS
-'internal: whether a statement''s plan reads a table through a plain index scan whose order the table''s rows do not follow';
+-- loads the library in this session, if it has not been (calling any of its
+-- C functions does), so that its planner hooks act on the statements planned
+-- after.  materialize's build, verify, create_training_set,
+-- feature_timelines and feature_stats read a whole source in entity order
+-- (one GROUP BY of every entity's timelines): PostgreSQL plans that as a
+-- full index scan of (entity, time) where the table fits in its cache,
+-- costing each heap page as read once; in a table in arrival order (an
+-- event table's usual order) that is one random heap access per event
+-- (bench/materialize.sh's build of 10M events: 17-19 s so, 9.5 s by a
+-- sequential scan and a sort; on the events clustered by entity the index
+-- scan took 4.4 s against 6.9 s).  They run their statements with
+-- timeline.avoid_random_index_scans on (scan_order.c), whatever the
+-- caller's setting, after calling this
+CREATE FUNCTION timeline.load_hooks()
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'timeline_load_hooks'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION timeline.load_hooks() IS
+'internal: loads the library, whose planner hooks then act on the statements planned after';
 
 -- folds the changes in pg_temp.timeline_changes into one state table:
 -- entities whose changes all come after their state are advanced by their
@@ -3813,6 +3766,7 @@ RETURNS pg_catalog.int8
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
+SET timeline.avoid_random_index_scans = on     -- see load_hooks
 AS $$
 DECLARE
     ms timeline.materialization_source;
@@ -3831,7 +3785,6 @@ DECLARE
     fold_sql text;
     rebuild_sql text;
     build_sql text;
-    indexscan text;
     everything bool;
     et regtype;
     coll text;
@@ -3865,16 +3818,8 @@ BEGIN
                         RETURNING last_time) SELECT pg_catalog.count(*), pg_catalog.max(last_time) FROM w',
                        ms.state_table, names, s.entity_column, s.time_column, full_cols, s.relation,
                        s.entity_column, s.time_column, s.entity_column);
-        -- without plain index scans where they would read the events in
-        -- random order (see random_index_read)
-        IF timeline.random_index_read(build_sql) THEN
-            indexscan := pg_catalog.current_setting('enable_indexscan');
-            PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
-        END IF;
+        PERFORM timeline.load_hooks();
         EXECUTE build_sql INTO n_rebuilt, newest;
-        IF indexscan IS NOT NULL THEN
-            PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
-        END IF;
     ELSE
         -- sort the changed entities: fold (strictly after the state) or
         -- rebuild, into two work tables of the transaction, emptied for each
@@ -4633,6 +4578,7 @@ RETURNS TABLE (entity pg_catalog.text, feature pg_catalog.text, materialized pg_
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'              -- undoes enter_feature_set_zone on return
+SET timeline.avoid_random_index_scans = on     -- see load_hooks
 AS $$
 DECLARE
     ms timeline.materialization_source;
@@ -4645,7 +4591,6 @@ DECLARE
     t timestamptz := pg_catalog.statement_timestamp();
     eq text;
     sql text;
-    indexscan text;
 BEGIN
     PERFORM timeline.check_materialized(feature_set);
     PERFORM timeline.enter_feature_set_zone(feature_set);
@@ -4702,17 +4647,8 @@ BEGIN
             CASE WHEN sample IS NULL THEN ''
                  ELSE format('AND src.%I %s ANY (SELECT st.st_entity FROM st)', s.entity_column, eq) END,
             s.entity_column, others, eq, ms.log_table, eq, vals);
-        -- every entity recomputed: without plain index scans where they
-        -- would read the events in random order (see random_index_read)
-        IF sample IS NULL AND timeline.random_index_read(sql, ARRAY[t]) THEN
-            indexscan := pg_catalog.current_setting('enable_indexscan');
-            PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
-        END IF;
+        PERFORM timeline.load_hooks();
         RETURN QUERY EXECUTE sql USING t;
-        IF indexscan IS NOT NULL THEN
-            PERFORM pg_catalog.set_config('enable_indexscan', indexscan, true);
-            indexscan := NULL;
-        END IF;
     END LOOP;
 END;
 $$;

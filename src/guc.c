@@ -2,15 +2,17 @@
  *
  * guc.c
  *	  Module initialisation: the settings of the timeline extension (all
- *	  registered here, named timeline.*) and the planner hooks.
+ *	  registered here, named timeline.*) and the planner hooks, and
+ *	  load_hooks, which SQL functions call to have them in place before
+ *	  they plan a statement.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "utils/guc.h"
-
+#include "fmgr.h"
 #include "nodes/extensible.h"
+#include "utils/guc.h"
 
 #include "timeline.h"
 
@@ -20,6 +22,8 @@ bool		timeline_enable_asof_slots = true;
 bool		timeline_avoid_random_index_scans = true;
 
 void		_PG_init(void);
+
+PG_FUNCTION_INFO_V1(timeline_load_hooks);
 
 /* Registers the settings, the custom scan and the planner hook. */
 void
@@ -66,4 +70,16 @@ _PG_init(void)
 	RegisterCustomScanMethods(&timeline_asof_scan_methods);
 	AsofInstallPlannerHook();
 	ScanOrderInstallHook();
+}
+
+/*
+ * load_hooks() -> void: nothing; calling it loads the library in a session
+ * that has not yet (its planner hooks act from the next statement planned).
+ * The functions that build timelines of every entity call it first, since
+ * their statements rely on avoid_random_index_scans.
+ */
+Datum
+timeline_load_hooks(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_VOID();
 }

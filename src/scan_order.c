@@ -1,27 +1,22 @@
 /*-------------------------------------------------------------------------
  *
  * scan_order.c
- *	  How well an index's order follows its table's, and the planner hook
- *	  that keeps timeline builds off index scans it does not: the
- *	  correlation of an index's leading column (index_correlation, which
- *	  random_index_read in timeline--0.1.sql asks of every plain index scan
- *	  in the plan of a statement that reads a whole source in entity order:
- *	  materialize's build, verify, create_training_set, feature_timelines,
- *	  feature_stats), and set_rel_pathlist_hook for any query's
- *	  timeline_agg ... GROUP BY (timeline.avoid_random_index_scans).
+ *	  The planner hook that keeps timeline builds off index scans whose
+ *	  order their table's rows do not follow (set_rel_pathlist_hook, for
+ *	  any query's timeline_agg ... GROUP BY: timeline.avoid_random_index_scans),
+ *	  and how well an index's order follows its table's (the correlation of
+ *	  its leading column).  The functions that read a whole source in
+ *	  entity order (materialize's build, verify, create_training_set,
+ *	  feature_timelines, feature_stats) run their statements with the
+ *	  setting on.
  *
  * PostgreSQL costs a full index scan of a table that fits in its cache as
  * reading each heap page once; on a table whose rows are not in the
  * index's order (an event table in arrival order, read by entity) it is
  * one random heap access per row, about twice the time of a sequential
  * scan and a sort (README, Materialization).  The statistic that says so
- * is the correlation of the index's leading column, which the planner
- * reads from pg_statistic; so does this file, rather than the pg_stats
- * view, which a role may not be allowed to read and which hides the rows
- * of tables under row-level security.  index_correlation gives a role
- * that may not read the column NULL (unknown), as it does a leading
- * expression and a table without statistics; the hook, like the planner's
- * own costing, reads the statistics whatever the role.
+ * is the correlation of the index's leading column, which the hook reads
+ * from pg_statistic as the planner's own costing does, whatever the role.
  *
  * The hook acts where a query groups every row it reads into timelines:
  * timeline_agg with GROUP BY, and no LIMIT or cursor fraction (where a
@@ -49,20 +44,16 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
-#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
 #include "storage/bufmgr.h"
-#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "timeline.h"
-
-PG_FUNCTION_INFO_V1(timeline_index_correlation);
 
 static set_rel_pathlist_hook_type prev_rel_pathlist_hook = NULL;
 
@@ -71,11 +62,10 @@ static set_rel_pathlist_hook_type prev_rel_pathlist_hook = NULL;
  * physical order, from the table's own statistics (not those of its
  * inheritance tree), or for a leading expression the index's own (which
  * ANALYZE gathers as it does a column's); false when unknown (no
- * statistics).  check_rights: also unknown to a role that may not read
- * the column (for an expression, the table).
+ * statistics).
  */
 static bool
-LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
+LeadingCorrelation(Oid indexoid, float8 *correlation)
 {
 	HeapTuple	tuple;
 	Oid			relid;
@@ -90,11 +80,6 @@ LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
 	attnum = ((Form_pg_index) GETSTRUCT(tuple))->indkey.values[0];
 	ReleaseSysCache(tuple);
 	if (attnum < 0)
-		return false;
-	if (check_rights &&
-		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-		(attnum == 0 ||
-		 pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK))
 		return false;
 
 	if (attnum == 0)
@@ -116,20 +101,6 @@ LeadingCorrelation(Oid indexoid, bool check_rights, float8 *correlation)
 	}
 	ReleaseSysCache(tuple);
 	return found;
-}
-
-/*
- * index_correlation(index regclass) -> float8: LeadingCorrelation with the
- * current role's rights, or NULL.
- */
-Datum
-timeline_index_correlation(PG_FUNCTION_ARGS)
-{
-	float8		correlation;
-
-	if (!LeadingCorrelation(PG_GETARG_OID(0), true, &correlation))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(correlation);
 }
 
 /* Whether an expression holds a call of timeline.timeline_agg. */
@@ -165,7 +136,7 @@ ReadsAtRandom(Path *path)
 
 	return IsA(path, IndexPath) && path->pathtype == T_IndexScan &&
 		ipath->indexselectivity >= RANDOM_SCAN_SHARE &&
-		!(LeadingCorrelation(ipath->indexinfo->indexoid, false, &correlation) &&
+		!(LeadingCorrelation(ipath->indexinfo->indexoid, &correlation) &&
 		  fabs(correlation) >= 0.9);
 }
 
