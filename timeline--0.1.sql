@@ -2684,7 +2684,7 @@ DECLARE
     -- function (its SET clause names only search_path, and the spine runs
     -- in the caller's TimeZone and planner settings)
     caller_settings text[] := ARRAY[pg_catalog.current_setting('TimeZone'),
-                                    pg_catalog.current_setting('timeline.avoid_random_index_scans', true),
+                                    NULL,       -- timeline.avoid_random_index_scans, below
                                     pg_catalog.current_setting('enable_sort'),
                                     pg_catalog.current_setting('jit')];
     target_parts text[];
@@ -2739,6 +2739,10 @@ DECLARE
     sql text;
     nrows int8;
 BEGIN
+    -- the library first (load_hooks), so that the setting reads as a
+    -- boolean: before, a placeholder that a rolled-back SET left reads as ''
+    PERFORM timeline.load_hooks();
+    caller_settings[2] := pg_catalog.current_setting('timeline.avoid_random_index_scans');
     -- the catalog queries here run without JIT: under the caller's
     -- enable_sort = off a sort of theirs is costed as disabled (plus 1e10),
     -- above every jit_*_above_cost, and compiling them took about 1 s of a
@@ -3118,7 +3122,7 @@ BEGIN
     -- in the caller's settings).  (The caller's settings are put back
     -- below.)
     PERFORM set_config('enable_sort', 'off', true);
-    PERFORM timeline.load_hooks(), set_config('timeline.avoid_random_index_scans', 'on', true);
+    PERFORM set_config('timeline.avoid_random_index_scans', 'on', true);
     -- and without JIT: the sorts that stay are costed as disabled (plus
     -- 1e10), which puts any statement above every jit_*_above_cost, and
     -- inlining and optimizing the plan's expressions took 1.5 s of the

@@ -60,7 +60,7 @@ _PG_init(void)
 							 "When on, a plain index scan of a tenth of a non-empty table or more, whose leading "
 							 "column's correlation with the table's order is under 0.9 in absolute value or "
 							 "unknown, is costed as disabled in a query that groups rows into timelines and "
-							 "reads them all.",
+							 "reads them all, and in the subqueries that feed it.",
 							 &timeline_avoid_random_index_scans,
 							 true,
 							 PGC_USERSET,

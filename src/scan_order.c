@@ -20,7 +20,8 @@
  *
  * The hook acts where a query groups every row it reads into timelines:
  * timeline_agg with GROUP BY, and no LIMIT or cursor fraction (where a
- * fast start may pay for an index scan).  A plain index scan there that
+ * fast start may pay for an index scan), also in the subqueries that feed
+ * it (a view with a window function or its own GROUP BY, a CTE).  A plain index scan there that
  * reads a tenth of its table or more (not one entity's rows: a nested
  * loop's inner scan), on a table whose statistics do not say its rows
  * follow the index's leading column (|correlation| under 0.9, or none),
@@ -195,17 +196,45 @@ RandomIndexScansOff(PlannerInfo *root, RelOptInfo *rel)
 }
 
 /*
- * set_rel_pathlist_hook: in a query that groups every row it reads into
- * timelines (timeline_agg and GROUP BY, no LIMIT or cursor fraction), a
- * plain index scan of a large part of a table whose rows are not in the
- * index's order is costed as disabled, as enable_indexscan = off would;
- * the paths that read the table in its own order then win.
+ * Whether every row a query level reads goes into timelines: it groups with
+ * timeline_agg (GROUP BY), or a query it is part of does, a subquery the
+ * planner could not merge into it (a view or subquery in FROM with a window
+ * function, a GROUP BY or DISTINCT of its own; a CTE); and no level from
+ * this one up to that one may stop early (LIMIT, a cursor fraction, an
+ * EXISTS or ANY sublink: tuple_fraction).
+ */
+static bool
+GroupsIntoTimelines(PlannerInfo *root)
+{
+	Oid			nsp = InvalidOid;
+
+	for (; root != NULL; root = root->parent_root)
+	{
+		Query	   *parse = root->parse;
+
+		if (root->tuple_fraction > 0)
+			return false;
+		if (!parse->hasAggs || parse->groupClause == NIL)
+			continue;
+		if (!OidIsValid(nsp) && !OidIsValid(nsp = get_namespace_oid("timeline", true)))
+			return false;
+		if (CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
+			CallsTimelineAgg(parse->havingQual, &nsp))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * set_rel_pathlist_hook: where every row a query reads goes into timelines
+ * (GroupsIntoTimelines), a plain index scan of a large part of a table
+ * whose rows are not in the index's order is costed as disabled, as
+ * enable_indexscan = off would; the paths that read the table in its own
+ * order then win.
  */
 static void
 ScanOrderRelPathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
 {
-	Query	   *parse = root->parse;
-	Oid			nsp;
 	Relation	r;
 	bool		empty;
 
@@ -214,13 +243,7 @@ ScanOrderRelPathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntr
 	/* a plain table or materialized view, not sampled */
 	if (!timeline_avoid_random_index_scans || rte->rtekind != RTE_RELATION ||
 		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_MATVIEW) ||
-		rte->inh || rte->tablesample != NULL ||
-		!parse->hasAggs || parse->groupClause == NIL || root->tuple_fraction > 0)
-		return;
-	nsp = get_namespace_oid("timeline", true);
-	if (!OidIsValid(nsp) ||
-		!(CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
-		  CallsTimelineAgg(parse->havingQual, &nsp)))
+		rte->inh || rte->tablesample != NULL || !GroupsIntoTimelines(root))
 		return;
 	/*
 	 * an empty table (a partition made ahead, never analyzed) costs

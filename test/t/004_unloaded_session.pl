@@ -16,7 +16,9 @@
 #     create_training_set, each the first statement of its session and with
 #     the caller's setting off, read the source without its index (the
 #     transaction's scan counters of the table and the index) and leave the
-#     caller's setting off.
+#     caller's setting off;
+#   - create_training_set after a SET of the setting rolled back before the
+#     library was loaded (a placeholder reading as '').
 use strict;
 use warnings;
 
@@ -92,6 +94,19 @@ for my $case (@cases)
 }
 is($node->safe_psql($db, 'SELECT count(*) FROM timeline.verify(\'mbo_fs\')'), '0',
 	'the materialized state equals a recomputation');
+
+# a SET of the setting rolled back before the library is loaded leaves a
+# placeholder that reads as '' (not a boolean): create_training_set reads
+# the caller's value only once the library is loaded, and puts it back
+my @ts = split /\n/, $node->safe_psql($db, q{
+BEGIN; SET LOCAL timeline.avoid_random_index_scans = off; ROLLBACK;
+SELECT quote_nullable(current_setting('timeline.avoid_random_index_scans', true));
+SELECT timeline.create_training_set('mbo_ts2', 'mbo_fs', 'SELECT user_id, ts FROM mbo WHERE id % 10 = 0');
+SELECT current_setting('timeline.avoid_random_index_scans');
+});
+is($ts[0], "''", 'a rolled-back SET leaves a placeholder reading as an empty string');
+is($ts[1], '2000', 'create_training_set after it writes the spine\'s 2,000 rows');
+is($ts[2], 'on', 'and leaves the setting at its default');
 
 $node->stop;
 done_testing();
