@@ -57,7 +57,8 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 	DefineCustomBoolVariable("timeline.avoid_random_index_scans",
 							 "Keeps timeline_agg ... GROUP BY from reading a table through an index its rows do not follow.",
-							 "When on, a plain index scan of a tenth of a non-empty table or more, whose leading "
+							 "When on, a plain index scan of a tenth of a non-empty table or more (an "
+							 "index-only scan fetching a quarter of its rows from the heap), whose leading "
 							 "column's correlation with the table's order is under 0.9 in absolute value or "
 							 "unknown, is costed as disabled in a query that groups rows into timelines and "
 							 "reads them all, and in the subqueries that feed it.",
