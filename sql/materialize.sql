@@ -662,6 +662,17 @@ EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo_c
 VACUUM mbo_c;
 EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo_c GROUP BY user_id;
 DROP TABLE mbo_c;
+-- left to PostgreSQL as well: a view of timelines read with ORDER BY ...
+-- LIMIT (its index scan gives the first groups at once); a CTE or a
+-- subquery in an expression, planned before the query around it knows its
+-- LIMIT (here one that reads only 100 rows of a MATERIALIZED CTE, and a
+-- HAVING whose subquery's window feeds no timeline)
+CREATE VIEW mbo_tlv AS SELECT user_id, timeline.timeline_agg(ts, amount) AS tl FROM mbo GROUP BY user_id;
+EXPLAIN (COSTS OFF) SELECT * FROM mbo_tlv ORDER BY user_id LIMIT 3;
+EXPLAIN (COSTS OFF) WITH c AS MATERIALIZED (SELECT * FROM mbo ORDER BY user_id, ts)
+SELECT user_id, timeline.timeline_agg(ts, amount) FROM (SELECT * FROM c LIMIT 100) s GROUP BY user_id;
+EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo GROUP BY user_id
+HAVING count(*) >= (SELECT max(nth * amount) FROM mbo_w) / 1000;
 -- and feature_timelines over the window view, the caller's setting off
 SELECT timeline.create_source('mbo_w_src', 'mbo_w', 'user_id', 'ts', 'id');
 SELECT timeline.create_feature('mbo_w_nth', 'mbo_w_src', 'max', 'nth');
@@ -721,7 +732,7 @@ RESET timeline.avoid_random_index_scans;
 DROP TABLE mbo_p;
 DROP SCHEMA mbo_s CASCADE;
 DROP ROLE regress_timeline_ro;
-DROP VIEW mbo_v, mbo_w, mbo_d;
+DROP VIEW mbo_v, mbo_w, mbo_d, mbo_tlv;
 DROP TABLE mbo;
 DROP FUNCTION mbo_scans(text);
 RESET work_mem;

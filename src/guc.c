@@ -61,7 +61,7 @@ _PG_init(void)
 							 "index-only scan fetching a quarter of its rows from the heap), whose leading "
 							 "column's correlation with the table's order is under 0.9 in absolute value or "
 							 "unknown, is costed as disabled in a query that groups rows into timelines and "
-							 "reads them all, and in the subqueries that feed it.",
+							 "reads them all, and in the subqueries in its FROM that feed it.",
 							 &timeline_avoid_random_index_scans,
 							 true,
 							 PGC_USERSET,

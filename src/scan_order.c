@@ -19,20 +19,21 @@
  * from pg_statistic as the planner's own costing does, whatever the role.
  *
  * The hook acts where a query groups every row it reads into timelines:
- * timeline_agg with GROUP BY, and no LIMIT or cursor fraction (where a
- * fast start may pay for an index scan), also in the subqueries that feed
- * it (a view with a window function or its own GROUP BY, a CTE).  A plain
- * index scan there that reads a tenth of its table or more (not one
- * entity's rows: a nested loop's inner scan), on a table whose statistics do not say its rows
- * follow the index's leading column (|correlation| under 0.9, or none),
- * is costed as disabled (disable_cost, as enable_indexscan = off costs
- * it), so a sequential scan with a hash or sort wins unless nothing else
- * can run the query (the sequential scan is added again where add_path
- * had dropped it for costing more than the index scan).  An index-only
- * scan counts when it fetches a quarter of the table's rows or more from
- * the heap (those on pages not all visible: ReadsAtRandom); tables in the
- * index's order and empty tables (a partition made ahead, whose index scan
- * an ordered Append of its siblings' may need) are left alone.
+ * timeline_agg with GROUP BY, and no LIMIT or cursor fraction (where a fast
+ * start may pay for an index scan) there or in a query it is a subquery in
+ * FROM of, also in the subqueries in its FROM that feed it (a view with a
+ * window function or its own GROUP BY).  A plain index scan there that
+ * reads a tenth of its table or more (not one entity's rows: a nested
+ * loop's inner scan), on a table whose statistics do not say its rows
+ * follow the index's leading column (|correlation| under 0.9, or none), is
+ * costed as disabled (disable_cost, as enable_indexscan = off costs it), so
+ * a sequential scan with a hash or sort wins unless nothing else can run
+ * the query (the sequential scan is added again where add_path had dropped
+ * it for costing more than the index scan).  An index-only scan counts when
+ * it fetches a quarter of the table's rows or more from the heap (those on
+ * pages not all visible: ReadsAtRandom); tables in the index's order and
+ * empty tables (a partition made ahead, whose index scan an ordered Append
+ * of its siblings' may need) are left alone.
  *
  *-------------------------------------------------------------------------
  */
@@ -222,32 +223,40 @@ RandomIndexScansOff(PlannerInfo *root, RelOptInfo *rel)
 
 /*
  * Whether every row a query level reads goes into timelines: it groups with
- * timeline_agg (GROUP BY), or a query it is part of does, a subquery the
- * planner could not merge into it (a view or subquery in FROM with a window
- * function, a GROUP BY or DISTINCT of its own; a CTE); and no level from
- * this one up to that one may stop early (LIMIT, a cursor fraction, an
- * EXISTS or ANY sublink: tuple_fraction).
+ * timeline_agg (GROUP BY), or a query it is a subquery in FROM of does (a
+ * view or subquery the planner could not merge into it: one with a window
+ * function, a GROUP BY or DISTINCT of its own); and neither it nor any
+ * query it is a subquery in FROM of may stop early (a LIMIT, a cursor
+ * fraction: tuple_fraction), so a view of timelines read with ORDER BY ...
+ * LIMIT keeps the index scan that gives its first groups at once.  The walk
+ * stops at a CTE or a subquery in an expression: PostgreSQL plans those
+ * before the query around them knows its LIMIT (a parent_root not yet in
+ * query_planner), so a query grouping with timeline_agg above them does not
+ * count, while one within them does.
  */
 static bool
 GroupsIntoTimelines(PlannerInfo *root)
 {
 	Oid			nsp = InvalidOid;
+	bool		grouped = false;
 
-	for (; root != NULL; root = root->parent_root)
+	for (;;)
 	{
 		Query	   *parse = root->parse;
 
 		if (root->tuple_fraction > 0)
 			return false;
-		if (!parse->hasAggs || parse->groupClause == NIL)
-			continue;
-		if (!OidIsValid(nsp) && !OidIsValid(nsp = get_namespace_oid("timeline", true)))
-			return false;
-		if (CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
-			CallsTimelineAgg(parse->havingQual, &nsp))
-			return true;
+		if (!grouped && parse->hasAggs && parse->groupClause != NIL)
+		{
+			if (!OidIsValid(nsp) && !OidIsValid(nsp = get_namespace_oid("timeline", true)))
+				return false;
+			grouped = CallsTimelineAgg((Node *) parse->targetList, &nsp) ||
+				CallsTimelineAgg(parse->havingQual, &nsp);
+		}
+		if (root->parent_root == NULL || root->parent_root->simple_rel_array == NULL)
+			return grouped;
+		root = root->parent_root;
 	}
-	return false;
 }
 
 /*
