@@ -128,7 +128,7 @@ run_step "as-of join memory on 10,000,000 events" bash test/asof_memory.sh
 run_step "materialization soak (concurrent writers, refresh, verify)" env SOAK_SECONDS="${SOAK_SECONDS:-40}" bash test/soak.sh
 run_step "pg_cron scheduled refresh (ran in the background since pg_regress)" cron_result
 tl_cluster_stop
-run_step "TAP: kill -9 during refresh, logical replication, pg_upgrade (ran in the background since pg_regress)" tap_result
+run_step "TAP: kill -9 during refresh, logical replication, pg_upgrade, a session without the library (ran in the background since pg_regress)" tap_result
 run_step "valgrind memcheck (pg_regress subset, as-of merge, parallel aggregation)" bash test/valgrind.sh
 
 if [ "$failed" -gt 0 ]; then
