@@ -3,12 +3,12 @@
  * scan_order.c
  *	  The planner hook that keeps timeline builds off index scans whose
  *	  order their table's rows do not follow (set_rel_pathlist_hook, for
- *	  any query's timeline_agg ... GROUP BY: timeline.avoid_random_index_scans),
- *	  and how well an index's order follows its table's (the correlation of
- *	  its leading column).  The functions that read a whole source in
- *	  entity order (materialize's build, verify, create_training_set,
- *	  feature_timelines, feature_stats) run their statements with the
- *	  setting on.
+ *	  any query's timeline_agg ... GROUP BY; the setting
+ *	  timeline.avoid_random_index_scans), and how well an index's order
+ *	  follows its table's (the correlation of its leading column).  The
+ *	  functions that read a whole source in entity order (materialize's
+ *	  build, verify, create_training_set, feature_timelines, feature_stats)
+ *	  run their statements with the setting on.
  *
  * PostgreSQL costs a full index scan of a table that fits in its cache as
  * reading each heap page once; on a table whose rows are not in the
