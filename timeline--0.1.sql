@@ -2740,7 +2740,8 @@ DECLARE
     nrows int8;
 BEGIN
     -- the library first (load_hooks), so that the setting reads as a
-    -- boolean: before, a placeholder that a rolled-back SET left reads as ''
+    -- boolean: until it is loaded, a placeholder left by a rolled-back SET
+    -- reads as ''
     PERFORM timeline.load_hooks();
     caller_settings[2] := pg_catalog.current_setting('timeline.avoid_random_index_scans');
     -- the catalog queries here run without JIT: under the caller's
