@@ -673,6 +673,8 @@ DROP TABLE mbo_c;
 -- HAVING whose subquery's window feeds no timeline)
 CREATE VIEW mbo_tlv AS SELECT user_id, timeline.timeline_agg(ts, amount) AS tl FROM mbo GROUP BY user_id;
 EXPLAIN (COSTS OFF) SELECT * FROM mbo_tlv ORDER BY user_id LIMIT 3;
+-- (but the three longest timelines need every group: the hook acts)
+EXPLAIN (COSTS OFF) SELECT user_id FROM mbo_tlv ORDER BY timeline.num_points(tl) DESC LIMIT 3;
 EXPLAIN (COSTS OFF) WITH c AS MATERIALIZED (SELECT * FROM mbo ORDER BY user_id, ts)
 SELECT user_id, timeline.timeline_agg(ts, amount) FROM (SELECT * FROM c LIMIT 100) s GROUP BY user_id;
 EXPLAIN (COSTS OFF) SELECT user_id, timeline.timeline_agg(ts, amount) FROM mbo GROUP BY user_id

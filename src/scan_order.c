@@ -49,6 +49,7 @@
 #include "catalog/pg_statistic.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
 #include "storage/bufmgr.h"
@@ -222,13 +223,38 @@ RandomIndexScansOff(PlannerInfo *root, RelOptInfo *rel)
 }
 
 /*
+ * Whether a query level's LIMIT (or cursor fraction: tuple_fraction) may
+ * stop it before it has read every row below it: not when it returns one
+ * aggregate of them all, nor when the first thing it orders by is computed
+ * (the ten longest timelines, ORDER BY num_points(tl) DESC LIMIT 10, need
+ * every group), where a plain column (the entity) may come in order from
+ * below.
+ */
+static bool
+MayStopEarly(PlannerInfo *root)
+{
+	Query	   *parse = root->parse;
+	Node	   *first;
+
+	if (root->tuple_fraction <= 0)
+		return false;
+	if (parse->hasAggs && parse->groupClause == NIL && parse->groupingSets == NIL)
+		return false;
+	if (parse->sortClause == NIL)
+		return true;
+	first = get_sortgroupclause_expr(linitial_node(SortGroupClause, parse->sortClause),
+									 parse->targetList);
+	return IsA(first, Var);
+}
+
+/*
  * Whether every row a query level reads goes into timelines: it groups with
  * timeline_agg (GROUP BY), or a query it is a subquery in FROM of does (a
  * view or subquery the planner could not merge into it: one with a window
  * function, a GROUP BY or DISTINCT of its own); and neither it nor any
- * query it is a subquery in FROM of may stop early (a LIMIT, a cursor
- * fraction: tuple_fraction), so a view of timelines read with ORDER BY ...
- * LIMIT keeps the index scan that gives its first groups at once.  The walk
+ * query it is a subquery in FROM of may stop early (MayStopEarly), so a
+ * view of timelines read with ORDER BY entity LIMIT keeps the index scan
+ * that gives its first groups at once.  The walk
  * stops at a CTE or a subquery in an expression: PostgreSQL plans those
  * before the query around them knows its LIMIT (a parent_root not yet in
  * query_planner), so a query grouping with timeline_agg above them does not
@@ -244,7 +270,7 @@ GroupsIntoTimelines(PlannerInfo *root)
 	{
 		Query	   *parse = root->parse;
 
-		if (root->tuple_fraction > 0)
+		if (MayStopEarly(root))
 			return false;
 		if (!grouped && parse->hasAggs && parse->groupClause != NIL)
 		{
