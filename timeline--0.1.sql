@@ -4602,6 +4602,7 @@ BEGIN
     IF sample IS NOT NULL AND sample < 1 THEN
         RAISE EXCEPTION 'sample must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM timeline.load_hooks();      -- for the statements of the loop
     FOR ms IN SELECT * FROM timeline.materialization_source m WHERE m.feature_set = verify.feature_set ORDER BY m.id LOOP
         s := timeline.source_relation(ms.source);
         -- the entity type's own equality (see equality_operator)
@@ -4652,7 +4653,6 @@ BEGIN
             CASE WHEN sample IS NULL THEN ''
                  ELSE format('AND src.%I %s ANY (SELECT st.st_entity FROM st)', s.entity_column, eq) END,
             s.entity_column, others, eq, ms.log_table, eq, vals);
-        PERFORM timeline.load_hooks();
         RETURN QUERY EXECUTE sql USING t;
     END LOOP;
 END;

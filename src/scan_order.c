@@ -254,11 +254,11 @@ MayStopEarly(PlannerInfo *root)
  * function, a GROUP BY or DISTINCT of its own); and neither it nor any
  * query it is a subquery in FROM of may stop early (MayStopEarly), so a
  * view of timelines read with ORDER BY entity LIMIT keeps the index scan
- * that gives its first groups at once.  The walk
- * stops at a CTE or a subquery in an expression: PostgreSQL plans those
- * before the query around them knows its LIMIT (a parent_root not yet in
- * query_planner), so a query grouping with timeline_agg above them does not
- * count, while one within them does.
+ * that gives its first groups at once.  The walk stops at a CTE or a
+ * subquery in an expression: PostgreSQL plans those before the query
+ * around them knows its LIMIT (a parent_root not yet in query_planner), so
+ * a query grouping with timeline_agg above them does not count, while one
+ * within them does.
  */
 static bool
 GroupsIntoTimelines(PlannerInfo *root)
