@@ -3840,6 +3840,11 @@ BEGIN
                         WHERE c.entity IS DISTINCT FROM NULL
                           AND NOT EXISTS (SELECT 1 FROM pg_temp.timeline_fold f WHERE f.entity %2$s c.entity%1$s)', coll, eq);
         EXECUTE timeline.work_sql('TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', et);
+        -- the changes are analyzed before the join to the state: taken for a
+        -- table of about 2,000 rows (never analyzed), they were joined by a
+        -- hash join over the whole state where it held a few thousand
+        -- entities, at every immediate-mode statement and refresh
+        EXECUTE timeline.work_sql('ANALYZE pg_temp.timeline_changes', et);
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_fold ' || fold_sql, et);
         GET DIAGNOSTICS n_fold = ROW_COUNT;
         EXECUTE timeline.work_sql('INSERT INTO pg_temp.timeline_rebuild ' || rebuild_sql, et);
