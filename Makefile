@@ -24,7 +24,8 @@ OBJS = \
 	src/feature_expr.o \
 	src/feature_state.o \
 	src/state_read.o \
-	src/entity_lock.o
+	src/entity_lock.o \
+	src/sql_build.o
 
 DATA = timeline--0.1.sql
 PGFILEDESC = "timeline - stream-aware event data for PostgreSQL"

@@ -118,6 +118,67 @@ SELECT entity, timeline.value_at(s, '2024-01-03') AS sum, timeline.value_at(n, '
 FROM timeline.feature_timelines('mctev') AS f(entity mcit.citext, s timeline.timeline, n timeline.timeline);
 SELECT timeline.drop_materialization('mctev'), timeline.drop_materialization('mctev_i');
 DROP TABLE mctev;
+-- equality_operator (C, from the type cache) against the catalog query it
+-- replaced, for every type of the database and a domain over a domain of
+-- each with a default btree class: citext's own = in its schema, a
+-- domain's base type's, pg_catalog's for arrays, records, enums, ranges
+-- and varchar (text's class)
+CREATE FUNCTION pg_temp.equality_by_catalog(entity_type regtype) RETURNS text
+LANGUAGE sql STABLE STRICT AS $f$
+    WITH RECURSIVE b(t, depth) AS (
+        SELECT entity_type::oid, 0
+        UNION ALL
+        SELECT ty.typbasetype, b.depth + 1 FROM b JOIN pg_type ty ON ty.oid = b.t WHERE ty.typtype = 'd')
+    SELECT coalesce(
+        (SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname)
+           FROM (SELECT b.t FROM b ORDER BY b.depth DESC LIMIT 1) base
+           JOIN pg_opclass oc ON oc.opcintype = base.t AND oc.opcdefault
+           JOIN pg_am am ON am.oid = oc.opcmethod AND am.amname = 'btree'
+           JOIN pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amoplefttype = base.t
+                                     AND ao.amoprighttype = base.t AND ao.amopstrategy = 3
+           JOIN pg_operator o ON o.oid = ao.amopopr
+           JOIN pg_namespace n ON n.oid = o.oprnamespace
+          LIMIT 1),
+        'OPERATOR(pg_catalog.=)')
+$f$;
+CREATE DOMAIN mcit.d1 AS mcit.citext;
+CREATE DOMAIN mcit.d2 AS mcit.d1;
+CREATE DOMAIN mcit.i2 AS int8;
+CREATE DOMAIN mcit.a2 AS int4[];
+CREATE TYPE mcit.mood AS ENUM ('sad', 'happy');
+SELECT count(*) > 500 AS types,
+       count(*) FILTER (WHERE timeline.equality_operator(t.oid) IS DISTINCT FROM pg_temp.equality_by_catalog(t.oid)) AS differences
+FROM pg_type t WHERE t.typtype <> 'p';
+SELECT t.oid::regtype AS own_equality, timeline.equality_operator(t.oid) FROM pg_type t
+WHERE t.typtype <> 'p' AND timeline.equality_operator(t.oid) <> 'OPERATOR(pg_catalog.=)' ORDER BY 1::text;
+SELECT t::regtype, timeline.equality_operator(t) AS c, pg_temp.equality_by_catalog(t) AS catalog
+FROM unnest(ARRAY['mcit.citext', 'mcit.d2', 'mcit.i2', 'mcit.a2', 'mcit.mood', 'varchar', 'text', 'int4[]',
+                  'int8range', 'record', 'numeric', 'tid']::regtype[]) t;
+SELECT timeline.equality_operator(NULL) IS NULL AS strict;
+-- work_sql (C) against the regular expression it replaced, over random
+-- strings of the pieces that matter (a name followed by a word character
+-- or by another name, names at the very end, already renamed ones)
+CREATE FUNCTION pg_temp.work_sql_by_regexp(sql text, entity_type regtype) RETURNS text
+LANGUAGE sql STABLE STRICT AS $f$
+    SELECT regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold|rebuild)\\M',
+                          E'pg_temp.timeline_\\1_' || current_user::regrole::oid || '_' || entity_type::oid, 'g')
+$f$;
+SELECT setseed(0.7);
+WITH pieces(p) AS (
+    SELECT ARRAY['pg_temp.timeline_', 'changes', 'fold', 'rebuild', '_', 'x', '9', ' ', '.', ',', '(',
+                 'pg_temp.', 'timeline_', 'pg_temp.timeline_fold', 'pg_temp.timeline_changes_10_23', 'Fold']),
+strings AS (
+    SELECT g, string_agg(p[1 + floor(random() * cardinality(p))::int], '' ORDER BY i) AS sql
+    FROM pieces, generate_series(1, 3000) g, generate_series(1, 1 + g % 12) i
+    GROUP BY g)
+SELECT count(*) AS strings,
+       count(*) FILTER (WHERE timeline.work_sql(sql, 'int4') <> sql) > 300 AS renamed_some,
+       count(*) FILTER (WHERE timeline.work_sql(sql, 'int4') IS DISTINCT FROM pg_temp.work_sql_by_regexp(sql, 'int4')) AS differences
+FROM strings;
+SELECT regexp_replace(timeline.work_sql(s, 'text'), '_[0-9]+_[0-9]+', '_<role>_<type>', 'g') AS work_sql
+FROM unnest(ARRAY['TRUNCATE pg_temp.timeline_fold, pg_temp.timeline_rebuild', 'pg_temp.timeline_changes',
+                  'pg_temp.timeline_changesx pg_temp.timeline_fold_1 pg_temp.timeline_rebuild.entity', '']) s;
+SELECT timeline.work_sql(NULL, 'int4') IS NULL AND timeline.work_sql('x', NULL) IS NULL AS strict;
 DROP SCHEMA mcit CASCADE;
 
 -- a feature set over several sources of citext entities joins them with
