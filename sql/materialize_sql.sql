@@ -160,7 +160,7 @@ SELECT timeline.equality_operator(NULL) IS NULL AS strict;
 -- or by another name, names at the very end, already renamed ones)
 CREATE FUNCTION pg_temp.work_sql_by_regexp(sql text, entity_type regtype) RETURNS text
 LANGUAGE sql STABLE STRICT AS $f$
-    SELECT regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold|rebuild)\\M',
+    SELECT regexp_replace(sql, E'pg_temp\\.timeline_(changes|fold)\\M',
                           E'pg_temp.timeline_\\1_' || current_user::regrole::oid || '_' || entity_type::oid, 'g')
 $f$;
 SELECT setseed(0.7);

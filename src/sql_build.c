@@ -21,10 +21,10 @@
  *
  * work_sql: the work tables of folding changes are temporary tables per
  * role and entity type (timeline--0.1.sql, before work_tables); a
- * statement names them pg_temp.timeline_changes, _fold and _rebuild, and
+ * statement names them pg_temp.timeline_changes and _fold, and
  * work_sql appends _<role oid>_<type oid> to each such name not followed
  * by a word character (the regular expression
- * pg_temp\.timeline_(changes|fold|rebuild)\M it replaces; a byte past
+ * pg_temp\.timeline_(changes|fold)\M it replaced; a byte past
  * ASCII counts as a word character).
  *
  *-------------------------------------------------------------------------
@@ -85,14 +85,14 @@ IsWordByte(char c)
 
 /*
  * work_sql(sql text, entity_type regtype) returns text: sql with every
- * pg_temp.timeline_changes, _fold and _rebuild that no word character
+ * pg_temp.timeline_changes and _fold that no word character
  * follows renamed to the current role's table for the entity type.
  */
 Datum
 timeline_work_sql(PG_FUNCTION_ARGS)
 {
 	static const char prefix[] = "pg_temp.timeline_";
-	static const char *const kinds[] = {"changes", "fold", "rebuild"};
+	static const char *const kinds[] = {"changes", "fold"};
 	text	   *sql = PG_GETARG_TEXT_PP(0);
 	Oid			type = PG_GETARG_OID(1);
 	const char *p = VARDATA_ANY(sql);
