@@ -154,7 +154,8 @@ WHERE t.typtype <> 'p' AND timeline.equality_operator(t.oid) <> 'OPERATOR(pg_cat
 SELECT t::regtype, timeline.equality_operator(t) AS c, pg_temp.equality_by_catalog(t) AS catalog
 FROM unnest(ARRAY['mcit.citext', 'mcit.d2', 'mcit.i2', 'mcit.a2', 'mcit.mood', 'varchar', 'text', 'int4[]',
                   'int8range', 'record', 'numeric', 'tid']::regtype[]) t;
-SELECT timeline.equality_operator(NULL) IS NULL AS strict;
+SELECT timeline.equality_operator(NULL) IS NULL AS strict,
+       timeline.equality_operator(0) AS no_such_type, pg_temp.equality_by_catalog(0) AS no_such_type_by_catalog;
 -- work_sql (C) against the regular expression it replaced, over random
 -- strings of the pieces that matter (a name followed by a word character
 -- or by another name, names at the very end, already renamed ones)
