@@ -71,13 +71,16 @@ timeline_equality_operator(PG_FUNCTION_ARGS)
 	{
 		HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
 		Form_pg_operator form;
+		char	   *nsp;
 
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for operator %u", opr);
 		form = (Form_pg_operator) GETSTRUCT(tup);
-		result = psprintf("OPERATOR(%s.%s)",
-						  quote_identifier(get_namespace_name(form->oprnamespace)),
-						  NameStr(form->oprname));
+		/* a schema dropped meanwhile: no row, as the catalog query's join */
+		nsp = get_namespace_name(form->oprnamespace);
+		if (nsp != NULL)
+			result = psprintf("OPERATOR(%s.%s)", quote_identifier(nsp),
+							  NameStr(form->oprname));
 		ReleaseSysCache(tup);
 	}
 	PG_RETURN_TEXT_P(cstring_to_text(result));
