@@ -1585,7 +1585,7 @@ COMMENT ON FUNCTION timeline.source_relation(pg_catalog.text) IS
 'internal: the relation and columns of a registered source, with clear errors when either is gone';
 
 -- the types a source's time and seq columns must have, at registration
--- (create_source), at every compile (compile_parts) and at DDL of a
+-- (create_source), at every compile (checked_source) and at DDL of a
 -- materialized source (check_source_ddl): times are absolute, seqs are
 -- read as int8 exactly.  NULL for no type (a column gone)
 CREATE FUNCTION timeline.source_column_type_ok(role pg_catalog.text, typ pg_catalog.oid)
@@ -1728,24 +1728,25 @@ $$;
 COMMENT ON FUNCTION timeline.create_source(pg_catalog.text, pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.bool) IS
 'registers an event table (entity, time [, seq] columns) as a feature source, checking the columns and the (entity, time) index';
 
-CREATE FUNCTION timeline.compile_parts(source pg_catalog.text, aggregate pg_catalog.text,
-    value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
-    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text,
-    OUT points pg_catalog.text, OUT reset pg_catalog.text)
+-- the relation and columns of a source whose time and seq columns still
+-- have the types create_source checked, which the table may have lost
+-- since (a timestamp was read in the computing session's zone, a text or
+-- numeric seq was cast or rounded to int8); a column gone is reported by
+-- the statement that reads it.  Once per compile (compile_parts), or once
+-- for all the features of a set over one source (state_columns: at every
+-- immediate-mode write, where each feature checking its source again cost
+-- about 0.03 ms a feature)
+CREATE FUNCTION timeline.checked_source(source pg_catalog.text,
+    OUT relation pg_catalog.regclass, OUT entity_column pg_catalog.name,
+    OUT time_column pg_catalog.name, OUT seq_column pg_catalog.name)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s record;
     typ regtype;
-    seq_arg text := '';
-    value_sql text;
 BEGIN
     s := timeline.source_relation(source);
-    -- the types create_source checked, which the table may have lost since
-    -- (a timestamp was read in the computing session's zone, a text or
-    -- numeric seq was cast or rounded to int8); a column gone is reported
-    -- by the statement that reads it
     SELECT a.atttypid INTO typ FROM pg_attribute a
      WHERE a.attrelid = s.relation AND a.attname = s.time_column AND a.attnum > 0 AND NOT a.attisdropped;
     IF NOT timeline.source_column_type_ok('time', typ) THEN
@@ -1763,15 +1764,38 @@ BEGIN
             USING ERRCODE = 'datatype_mismatch',
                   HINT = 'The table changed after the source was registered.';
     END IF;
-    typ := NULL;
-    IF s.seq_column IS NOT NULL THEN
-        seq_arg := format(', src.%I::pg_catalog.int8', s.seq_column);
+    relation := s.relation;
+    entity_column := s.entity_column;
+    time_column := s.time_column;
+    seq_column := s.seq_column;
+END;
+$$;
+COMMENT ON FUNCTION timeline.checked_source(pg_catalog.text) IS
+'internal: the relation and columns of a registered source, after checking that its time and seq columns keep their types';
+
+-- the per-entity timeline_agg expressions of one aggregate definition over
+-- a checked source (checked_source): the points, and the resets of a since
+-- window, validating each expression against the relation
+CREATE FUNCTION timeline.compile_exprs(relation pg_catalog.regclass, time_column pg_catalog.name,
+    seq_column pg_catalog.name, value_expression pg_catalog.text, window_kind pg_catalog.text,
+    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text,
+    OUT points pg_catalog.text, OUT reset pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+    seq_arg text := '';
+    value_sql text;
+BEGIN
+    IF seq_column IS NOT NULL THEN
+        seq_arg := format(', src.%I::pg_catalog.int8', seq_column);
     END IF;
 
     IF value_expression IS NULL THEN
         value_sql := '1::pg_catalog.float8';
     ELSE
-        typ := timeline.check_expression(s.relation, value_expression, 'the value of ' || what);
+        typ := timeline.check_expression(relation, value_expression, 'the value of ' || what);
         IF typ = 'boolean'::regtype THEN
             value_sql := format(E'(%s\n)', value_expression);
         ELSIF typ IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'float4'::regtype,
@@ -1783,10 +1807,10 @@ BEGIN
                       HINT = 'Cast it in the expression, such as (price)::float8.';
         END IF;
     END IF;
-    points := format('timeline.timeline_agg(src.%I, %s%s)', s.time_column, value_sql, seq_arg);
+    points := format('timeline.timeline_agg(src.%I, %s%s)', time_column, value_sql, seq_arg);
 
     IF filter IS NOT NULL THEN
-        typ := timeline.check_expression(s.relation, filter, 'the filter of ' || what);
+        typ := timeline.check_expression(relation, filter, 'the filter of ' || what);
         IF typ <> 'boolean'::regtype THEN
             RAISE EXCEPTION 'the filter of % has type %, not boolean', what, typ
                 USING ERRCODE = 'datatype_mismatch';
@@ -1795,20 +1819,39 @@ BEGIN
     END IF;
 
     IF window_kind = 'since' THEN
-        typ := timeline.check_expression(s.relation, window_predicate, 'the window predicate of ' || what);
+        typ := timeline.check_expression(relation, window_predicate, 'the window predicate of ' || what);
         IF typ <> 'boolean'::regtype THEN
             RAISE EXCEPTION 'the window predicate of % has type %, not boolean', what, typ
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
         -- the reset timeline holds every row of the source, filtered or not
-        reset := format(E'timeline.timeline_agg(src.%I, (%s\n)%s)', s.time_column, window_predicate, seq_arg);
+        reset := format(E'timeline.timeline_agg(src.%I, (%s\n)%s)', time_column, window_predicate, seq_arg);
     ELSIF window_kind NOT IN ('lifetime', 'trailing') THEN
         RAISE EXCEPTION 'unknown window kind %', window_kind;
     END IF;
 END;
 $$;
+COMMENT ON FUNCTION timeline.compile_exprs(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+'internal: the per-entity timeline_agg expressions (points, and resets of a since window) of one aggregate definition over a checked source, validating each expression';
+
+CREATE FUNCTION timeline.compile_parts(source pg_catalog.text, aggregate pg_catalog.text,
+    value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
+    window_predicate pg_catalog.text, filter pg_catalog.text, what pg_catalog.text,
+    OUT points pg_catalog.text, OUT reset pg_catalog.text)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s record;
+BEGIN
+    s := timeline.checked_source(source);
+    SELECT e.points, e.reset INTO points, reset
+      FROM timeline.compile_exprs(s.relation, s.time_column, s.seq_column, value_expression,
+                                  window_kind, window_predicate, filter, what) e;
+END;
+$$;
 COMMENT ON FUNCTION timeline.compile_parts(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.interval, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
-'internal: the per-entity timeline_agg expressions (points, and resets of a since window) of one aggregate definition, validating each expression';
+'internal: the per-entity timeline_agg expressions (points, and resets of a since window) of one aggregate definition, validating the source and each expression';
 
 CREATE FUNCTION timeline.compile_aggregate(source pg_catalog.text, aggregate pg_catalog.text,
     value_expression pg_catalog.text, window_kind pg_catalog.text, window_width pg_catalog.interval,
@@ -3650,13 +3693,21 @@ DECLARE
     m record;
     d timeline.feature_def;
     p record;
+    src record;
+    checked bool := false;
 BEGIN
     FOR m IN SELECT * FROM timeline.feature_set_members(feature_set) x WHERE x.source = state_columns.source
              ORDER BY x.position
     LOOP
         SELECT * INTO d FROM timeline.feature_def f WHERE f.name = m.feature AND f.version = m.version;
-        p := timeline.compile_parts(d.source, d.aggregate, d.value_expression, d.window_kind, d.window_width,
-                                    d.window_predicate, d.filter, format('feature %s@%s', d.name, d.version));
+        -- every member here reads this source: it is checked once
+        IF NOT checked THEN
+            src := timeline.checked_source(d.source);
+            checked := true;
+        END IF;
+        p := timeline.compile_exprs(src.relation, src.time_column, src.seq_column, d.value_expression,
+                                    d.window_kind, d.window_predicate, d.filter,
+                                    format('feature %s@%s', d.name, d.version));
         feature := d.name;
         aggregate := d.aggregate;
         points := p.points;
