@@ -128,3 +128,24 @@ JOIN LATERAL (SELECT value_at(s.tl, timestamptz '2024-01-01' + r.m * interval '1
               FROM stored3 s WHERE s.k = r.k OFFSET 0) s ON true;
 RESET work_mem;
 RESET hash_mem_multiplier;
+
+-- a fence (detoast_cache.c, timeline.c): a stored timeline of 3,000 points
+-- (three to a second, valued 0 to 2999 in time order) searched 3,000 times
+-- in one query gets one after its fourth search; value_at and values_at
+-- through it: at each second the last of its three points, a microsecond
+-- before it the last of the second before (NULL before the first)
+CREATE TEMP TABLE fenced AS
+SELECT timeline_agg(timestamptz '2024-01-01' + (g / 3) * interval '1 second', g::float8) AS tl
+FROM generate_series(0, 2999) g;
+CREATE TEMP TABLE fence_probes AS
+SELECT s, d, timestamptz '2024-01-01' + s * interval '1 second' + d * interval '1 microsecond' AS t,
+       CASE WHEN d >= 0 THEN 3 * s + 2 WHEN s > 0 THEN 3 * s - 1 END::float8 AS want
+FROM generate_series(0, 999) s, (VALUES (-1), (0), (1)) v(d)
+ORDER BY (s * 7919 + d) % 3001;
+SELECT pg_column_size(f.tl) > 2000 AS toasted, count(*) AS probes,
+       count(*) FILTER (WHERE value_at(f.tl, p.t) IS DISTINCT FROM p.want) AS wrong
+FROM fenced f, fence_probes p GROUP BY 1;
+SELECT count(*) AS probes, count(*) FILTER (WHERE u.v IS DISTINCT FROM p.want) AS wrong
+FROM fenced f,
+     unnest((SELECT array_agg(t) FROM fence_probes), values_at(f.tl, (SELECT array_agg(t) FROM fence_probes))) AS u(t, v)
+JOIN fence_probes p USING (t);

@@ -332,3 +332,62 @@ SELECT seed,
        bool_or(latest_ts IS NULL AND t IS NOT NULL) AS no_point,
        bool_or(t = 'infinity' AND latest_ts IS NOT NULL) AS at_infinity
 FROM res_age GROUP BY seed ORDER BY seed;
+
+-- Fences: a TOASTed timeline of 512 points or more gets a fence (levels of
+-- sampled times, every 64th point, every 64th of those, ...) once a query
+-- has searched it 4 times and once per 1,024 of its points, and value_at
+-- and values_at search through it from then on.  Stored
+-- timelines of 511 points (no fence) to 300,000 (three levels), with runs of
+-- tied times of 1 to 100 points (crossing the strides of 64 and 4,096
+-- points, or aligned with them) and NULL values, probed at every distinct
+-- time, a microsecond either side, before the first and after the last
+-- point and at -infinity and infinity, against a LATERAL over their points.
+CREATE TEMP TABLE fsize (k int, n int, tie int);
+INSERT INTO fsize VALUES (1, 511, 3), (2, 512, 1), (3, 513, 64), (4, 4096, 5),
+    (5, 4097, 64), (6, 4160, 100), (7, 20000, 1), (8, 300000, 7), (9, 262145, 100);
+CREATE TEMP TABLE ftl AS
+SELECT f.k, timeline_agg('2024-01-01'::timestamptz + (g - g % f.tie) * interval '1 second',
+                         CASE WHEN g % 1009 IN (5, 63) THEN NULL ELSE g END) AS tl
+FROM fsize f, generate_series(0, f.n - 1) g
+GROUP BY f.k;
+-- the points in position order, numbered
+CREATE TEMP TABLE fpt AS
+SELECT f.k, p.ord, p.time, p.value FROM ftl f, points(f.tl) WITH ORDINALITY AS p(time, value, ord);
+CREATE INDEX ON fpt (k, time, ord);
+ANALYZE fpt;
+CREATE TEMP TABLE fpr AS
+SELECT k, t FROM (
+    SELECT DISTINCT k, time + d * interval '1 microsecond' AS t
+    FROM fpt, (VALUES (-1), (0), (1)) v(d)
+    UNION ALL
+    SELECT k, x FROM fsize, (VALUES ('-infinity'::timestamptz), ('infinity'),
+                                    ('2023-12-31 23:59:59+00'), ('2030-01-01+00')) v(x)) q
+ORDER BY md5(k || ' ' || t);     -- no order the search could lean on
+ANALYZE ftl, fpr;
+
+-- every timeline is stored out of line (TOASTed), where the cache keeps it
+SELECT k, num_points(tl), pg_column_size(tl) < 2000 AS inline FROM ftl ORDER BY k;
+
+CREATE TEMP TABLE fres AS
+SELECT p.k, p.t, value_at(s.tl, p.t) AS got, o.value AS want, o.ord IS NOT NULL AS found
+FROM fpr p JOIN ftl s USING (k)
+LEFT JOIN LATERAL (SELECT q.value, q.ord FROM fpt q WHERE q.k = p.k AND q.time <= p.t
+                   ORDER BY q.time DESC, q.ord DESC LIMIT 1) o ON true;
+SELECT k, count(*) AS probes, count(*) FILTER (WHERE found) AS with_point,
+       count(*) FILTER (WHERE found AND want IS NULL) AS null_value,
+       count(*) FILTER (WHERE got IS DISTINCT FROM want) AS mismatches
+FROM fres GROUP BY ROLLUP (k) ORDER BY k;
+ANALYZE fres;
+
+-- values_at, a call per 500 probes of a timeline (each call counts its 500
+-- searches: the first call of each timeline here makes its fence)
+CREATE TEMP TABLE fres2 AS
+SELECT u.k, u.t, u.got, r.want
+FROM (SELECT c.k, x.t, x.got
+      FROM (SELECT p.k, array_agg(p.t ORDER BY p.t) AS ts
+            FROM (SELECT k, t, row_number() OVER (PARTITION BY k ORDER BY md5(t::text)) AS rn FROM fpr) p
+            GROUP BY p.k, p.rn / 500) c
+      JOIN ftl s USING (k),
+      unnest(c.ts, values_at(s.tl, c.ts)) AS x(t, got)) u
+JOIN fres r ON r.k = u.k AND r.t = u.t;
+SELECT count(*) AS probes, count(*) FILTER (WHERE got IS DISTINCT FROM want) AS mismatches FROM fres2;

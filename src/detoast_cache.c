@@ -42,6 +42,10 @@
  * detoasted the usual way; with the type's STORAGE external they are never
  * compressed, so that costs at most a copy of a short value.
  *
+ * Fences: beside a large timeline that the query keeps searching, the cache
+ * also keeps the fence its searches go through (TimelineCachedFence, below;
+ * timeline.h), made once and evicted with the timeline.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -58,6 +62,15 @@
 #define DETOAST_STREAMING_AFTER 256
 #define DETOAST_GHOSTS			65536
 
+/*
+ * fences (TimelineCachedFence): for timelines of at least so many points,
+ * searched at least FENCE_MIN_SEARCHES times and one in FENCE_SEARCHES_PER
+ * of their points
+ */
+#define FENCE_MIN_POINTS		512
+#define FENCE_MIN_SEARCHES		4
+#define FENCE_SEARCHES_PER		1024
+
 typedef struct DetoastKey
 {
 	Oid			toastrelid;
@@ -68,7 +81,9 @@ typedef struct DetoastEntry
 {
 	DetoastKey	key;			/* hash key, must be first */
 	Timeline   *value;
-	Size		size;
+	Size		size;			/* of the value and its fence */
+	int64		searches;		/* told to TimelineCachedFence */
+	TimelineFence *fence;		/* TimelineCachedFence's, or NULL */
 	dlist_node	lru;			/* head = most recently used */
 } DetoastEntry;
 
@@ -153,9 +168,12 @@ DetoastCacheShrink(DetoastCache *cache, Size budget)
 		dlist_delete(&victim->lru);
 		cache->bytes -= victim->size;
 		pfree(victim->value);
+		if (victim->fence != NULL)
+			pfree(victim->fence);
 		if (cache->streaming && cache->ghosts < DETOAST_GHOSTS)
 		{
 			victim->value = NULL;
+			victim->fence = NULL;
 			victim->size = 0;
 			cache->ghosts++;
 		}
@@ -210,6 +228,8 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 			cache->streaming = false;
 			cache->ghosts--;
 		}
+		entry->searches = 0;
+		entry->fence = NULL;
 		old = MemoryContextSwitchTo(cache->cxt);
 
 		PG_TRY();
@@ -239,4 +259,39 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 	cache->last = entry;
 	DetoastCacheShrink(cache, cache->streaming ? 0 : get_hash_memory_limit());
 	return entry->value;
+}
+
+/*
+ * The fence (timeline.h) of a timeline that TimelineGetArgCached has just
+ * returned to this call site from its cache, for the caller's next searches
+ * of it (TimelineAsOfIndexFenced); NULL for any other timeline (inline, in
+ * memory, or not the last value returned) and for a short one.  It is made
+ * once the timeline has been searched, these searches included, at least
+ * FENCE_MIN_SEARCHES times and once per FENCE_SEARCHES_PER of its points:
+ * making it reads one line in eight of the times (n / 64 lines, in order),
+ * about as many as n / 1024 binary searches wait for one after the other
+ * (a dozen or more lines each in a large timeline): a query that searches
+ * a large timeline a few times never pays for a fence, and one that makes
+ * it has spent about as long on the searches before it.  Counted in the
+ * cache's budget with its value, and evicted with it.
+ */
+const TimelineFence *
+TimelineCachedFence(FunctionCallInfo fcinfo, const Timeline *tl, int64 searches)
+{
+	DetoastCache *cache = (DetoastCache *) fcinfo->flinfo->fn_extra;
+	DetoastEntry *entry;
+
+	if (cache == NULL || (entry = cache->last) == NULL || entry->value != tl)
+		return NULL;
+	if (entry->fence == NULL)
+	{
+		entry->searches += searches;
+		if (tl->npoints < FENCE_MIN_POINTS || entry->searches < FENCE_MIN_SEARCHES ||
+			entry->searches < tl->npoints / FENCE_SEARCHES_PER)
+			return NULL;
+		entry->fence = TimelineFenceBuild(tl, cache->cxt);
+		entry->size += GetMemoryChunkSpace(entry->fence);
+		cache->bytes += GetMemoryChunkSpace(entry->fence);
+	}
+	return entry->fence;
 }

@@ -35,12 +35,13 @@ PG_FUNCTION_INFO_V1(timeline_slice);
 
 /*
  * Finds the as-of point for t: returns its index, or -1 if no point is at or
- * before t.
+ * before t.  A large stored timeline probed again and again in a query is
+ * searched through its fence (TimelineCachedFence).
  */
 static inline int32
-AsOfIndex(const Timeline *tl, TimestampTz t)
+AsOfIndex(FunctionCallInfo fcinfo, const Timeline *tl, TimestampTz t)
 {
-	return TimelineAsOfIndex(tl, t);
+	return TimelineAsOfIndexFenced(tl, t, TimelineCachedFence(fcinfo, tl, 1));
 }
 
 /* Rejects a negative max age. */
@@ -60,7 +61,7 @@ timeline_value_at(PG_FUNCTION_ARGS)
 {
 	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
-	int32		i = AsOfIndex(tl, t);
+	int32		i = AsOfIndex(fcinfo, tl, t);
 
 	if (i < 0 || TimelinePointIsNull(TimelineNulls(tl), i))
 		PG_RETURN_NULL();
@@ -77,7 +78,7 @@ timeline_value_at_max_age(PG_FUNCTION_ARGS)
 	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
 	Interval   *max_age = PG_GETARG_INTERVAL_P(2);
-	int32		i = AsOfIndex(tl, t);
+	int32		i = AsOfIndex(fcinfo, tl, t);
 	TimestampTz oldest;
 
 	CheckMaxAge(max_age);
@@ -117,6 +118,7 @@ timeline_values_at(PG_FUNCTION_ARGS)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	const float8 *values = TimelineValues(tl);
 	const bits8 *tlnulls = TimelineNulls(tl);
+	const TimelineFence *fence;
 	Datum	   *elems;
 	bool	   *elemnulls;
 	int			nelems;
@@ -128,6 +130,7 @@ timeline_values_at(PG_FUNCTION_ARGS)
 
 	deconstruct_array(arr, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &elems, &elemnulls, &nelems);
+	fence = TimelineCachedFence(fcinfo, tl, nelems);
 	out = palloc(sizeof(Datum) * Max(nelems, 1));
 	outnulls = palloc(sizeof(bool) * Max(nelems, 1));
 	for (int k = 0; k < nelems; k++)
@@ -136,7 +139,7 @@ timeline_values_at(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		if (!elemnulls[k])
-			i = AsOfIndex(tl, DatumGetTimestampTz(elems[k]));
+			i = TimelineAsOfIndexFenced(tl, DatumGetTimestampTz(elems[k]), fence);
 		outnulls[k] = (i < 0 || TimelinePointIsNull(tlnulls, i));
 		out[k] = outnulls[k] ? (Datum) 0 : Float8GetDatum(values[i]);
 	}

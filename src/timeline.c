@@ -2,7 +2,9 @@
  *
  * timeline.c
  *	  The timeline value itself: size arithmetic, validation of points,
- *	  the builder every producer goes through, and binary search.
+ *	  the builder every producer goes through, and binary search (directly,
+ *	  or through a fence of sampled times for a timeline searched again and
+ *	  again).
  *
  * Invariants of a stored timeline (see timeline.h for the layout):
  *	- every time is finite and a valid timestamptz;
@@ -396,11 +398,9 @@ BoundStep(const int64 *base, int32 *n, TimestampTz t, bool inclusive)
  * are the same, without those prefetches.
  */
 static inline int32
-BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive, const float8 *values)
+BoundSearchIn(const int64 *times, int32 n, TimestampTz t, bool inclusive, const float8 *values)
 {
-	const int64 *times = TimelineTimes(tl);
 	const int64 *base = times;
-	int32		n = tl->npoints;
 
 	if (n == 0)
 		return 0;
@@ -428,6 +428,12 @@ BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive, const float8 *val
 	return (int32) (base - times) + (inclusive ? *base <= t : *base < t);
 }
 
+static inline int32
+BoundSearch(const Timeline *tl, TimestampTz t, bool inclusive, const float8 *values)
+{
+	return BoundSearchIn(TimelineTimes(tl), tl->npoints, t, inclusive, values);
+}
+
 /* Returns the index of the first point whose time is > t (n if none). */
 int32
 TimelineUpperBound(const Timeline *tl, TimestampTz t)
@@ -451,4 +457,98 @@ int32
 TimelineLowerBound(const Timeline *tl, TimestampTz t)
 {
 	return BoundSearch(tl, t, false, NULL);
+}
+
+/*
+ * Builds the fence (timeline.h) of a timeline of at least one point in cxt:
+ * a stride through the times (one line in eight), then through each level
+ * made.  About a sixty-third of the timeline's times.
+ */
+TimelineFence *
+TimelineFenceBuild(const Timeline *tl, MemoryContext cxt)
+{
+	int32		count[TL_FENCE_MAX_LEVELS];
+	int32		nlevels = 0;
+	int64		total = 0;
+	int32		below = tl->npoints;
+	TimelineFence *fence;
+	const int64 *src;
+	int64	   *dst;
+
+	Assert(below > 0);
+	do
+	{
+		Assert(nlevels < TL_FENCE_MAX_LEVELS);
+		below = (below - 1) / TL_FENCE_STRIDE + 1;
+		count[nlevels++] = below;
+		total += below;
+	} while (below > TL_FENCE_STRIDE);
+
+	fence = MemoryContextAlloc(cxt, offsetof(TimelineFence, data) + sizeof(int64) * total);
+	fence->nlevels = nlevels;
+	src = TimelineTimes(tl);
+	dst = fence->data;
+	for (int32 k = 0; k < nlevels; k++)
+	{
+		fence->count[k] = count[k];
+		fence->level[k] = dst;
+		for (int32 i = 0; i < count[k]; i++)
+			dst[i] = src[(int64) i * TL_FENCE_STRIDE];
+		src = dst;
+		dst += count[k];
+	}
+	return fence;
+}
+
+/* Asks for every line of n times at once (at most a stride: 8 lines). */
+static inline void
+PrefetchTimes(const int64 *times, int32 n)
+{
+	const char *line = (const char *) times;
+	const char *end = (const char *) (times + n);
+
+	for (; line < end; line += 64)
+		__builtin_prefetch(line);
+	if (n > 0)
+		__builtin_prefetch(end - 1);	/* the range need not start a line */
+}
+
+/*
+ * TimelineAsOfIndex through a fence: from its top level (at most a stride of
+ * entries), each level narrows the search to one stride of the level below,
+ * whose lines are all asked for at once, then searched; the last stride is
+ * of the times themselves.  A large timeline probed again and again thus
+ * waits on memory about once per level (a stride's lines arrive together,
+ * and the upper levels stay in cache), where a binary search waits once per
+ * halving.  The same answer as TimelineAsOfIndex.
+ */
+int32
+TimelineAsOfIndexFenced(const Timeline *tl, TimestampTz t, const TimelineFence *fence)
+{
+	int32		top;
+	int32		j;
+
+	if (fence == NULL)
+		return TimelineAsOfIndex(tl, t);
+	top = fence->nlevels - 1;
+	PrefetchTimes(fence->level[top], fence->count[top]);
+	/* j entries of the level are <= t: entry j - 1 is, entry j is not */
+	j = BoundSearchIn(fence->level[top], fence->count[top], t, true, NULL);
+	for (int32 k = top; k >= 0; k--)
+	{
+		/* so in the level below, entry (j - 1) * stride is <= t and j * stride is not */
+		const int64 *below = k > 0 ? fence->level[k - 1] : TimelineTimes(tl);
+		int32		nbelow = k > 0 ? fence->count[k - 1] : tl->npoints;
+		int32		base;
+		int32		end;
+
+		if (j == 0)
+			return -1;
+		base = (j - 1) * TL_FENCE_STRIDE + 1;
+		end = (int32) Min((int64) j * TL_FENCE_STRIDE, (int64) nbelow);
+		PrefetchTimes(below + base, end - base);
+		j = base + BoundSearchIn(below + base, end - base, t, true,
+								 k > 0 ? NULL : TimelineValues(tl) + base);
+	}
+	return j - 1;
 }

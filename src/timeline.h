@@ -223,8 +223,29 @@ extern int32 TimelineUpperBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineLowerBound(const Timeline *tl, TimestampTz t);
 extern int32 TimelineAsOfIndex(const Timeline *tl, TimestampTz t);
 
+/*
+ * A fence of a timeline, for repeated searches (TimelineAsOfIndexFenced):
+ * levels of sampled times, each holding every TL_FENCE_STRIDE-th entry of
+ * the one below it (level 0: of the times, points 0, stride, 2 * stride,
+ * ...), up to a level of at most TL_FENCE_STRIDE entries.
+ */
+#define TL_FENCE_STRIDE 64
+#define TL_FENCE_MAX_LEVELS 6	/* 64^6 > TL_MAX_POINTS */
+typedef struct TimelineFence
+{
+	int32		nlevels;
+	int32		count[TL_FENCE_MAX_LEVELS];	/* entries of each level */
+	int64	   *level[TL_FENCE_MAX_LEVELS];	/* into data, level 0 first */
+	int64		data[FLEXIBLE_ARRAY_MEMBER];
+} TimelineFence;
+
+extern TimelineFence *TimelineFenceBuild(const Timeline *tl, MemoryContext cxt);
+extern int32 TimelineAsOfIndexFenced(const Timeline *tl, TimestampTz t, const TimelineFence *fence);
+
 /* ---- detoast_cache.c: reuse of detoasted arguments within one query ---- */
 extern Timeline *TimelineGetArgCached(FunctionCallInfo fcinfo, int argno);
+extern const TimelineFence *TimelineCachedFence(FunctionCallInfo fcinfo, const Timeline *tl,
+												int64 searches);
 
 /* ---- timeline_io.c: text and binary forms, equality ---- */
 extern bool TimelineEquals(const Timeline *a, const Timeline *b);
