@@ -197,7 +197,8 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 	DetoastEntry *entry;
 	bool		found;
 
-	if (!VARATT_IS_EXTERNAL_ONDISK(raw))
+	/* (a direct call, without flinfo, has no cache either) */
+	if (!VARATT_IS_EXTERNAL_ONDISK(raw) || fcinfo->flinfo == NULL)
 		return (Timeline *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
 	VARATT_EXTERNAL_GET_POINTER(ptr, raw);
@@ -278,9 +279,12 @@ TimelineGetArgCached(FunctionCallInfo fcinfo, int argno)
 const TimelineFence *
 TimelineCachedFence(FunctionCallInfo fcinfo, const Timeline *tl, int64 searches)
 {
-	DetoastCache *cache = (DetoastCache *) fcinfo->flinfo->fn_extra;
+	DetoastCache *cache;
 	DetoastEntry *entry;
 
+	if (fcinfo->flinfo == NULL)
+		return NULL;			/* a direct call, which has no cache */
+	cache = (DetoastCache *) fcinfo->flinfo->fn_extra;
 	if (cache == NULL || (entry = cache->last) == NULL || entry->value != tl)
 		return NULL;
 	if (entry->fence == NULL)

@@ -78,10 +78,11 @@ timeline_value_at_max_age(PG_FUNCTION_ARGS)
 	Timeline   *tl = TimelineGetArgCached(fcinfo, 0);
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(1);
 	Interval   *max_age = PG_GETARG_INTERVAL_P(2);
-	int32		i = AsOfIndex(fcinfo, tl, t);
+	int32		i;
 	TimestampTz oldest;
 
 	CheckMaxAge(max_age);
+	i = AsOfIndex(fcinfo, tl, t);
 	if (i < 0 || TimelinePointIsNull(TimelineNulls(tl), i))
 		PG_RETURN_NULL();
 	if (!TIMESTAMP_NOT_FINITE(t))
