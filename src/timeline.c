@@ -386,6 +386,22 @@ BoundStep(const int64 *base, int32 *n, TimestampTz t, bool inclusive)
 }
 
 /*
+ * Asks for every line of n times at once (a short range: at most 1kB), so
+ * a search of them waits on memory once, not once per step.
+ */
+static inline void
+PrefetchTimes(const int64 *times, int32 n)
+{
+	const char *line = (const char *) times;
+	const char *end = (const char *) (times + n);
+
+	for (; line < end; line += 64)
+		__builtin_prefetch(line);
+	if (n > 0)
+		__builtin_prefetch(end - 1);	/* the range need not start a line */
+}
+
+/*
  * Binary search shared by the bounds: the number of leading times that are
  * <= t (inclusive) or < t (!inclusive).  A caller that reads the value of
  * the point found next (value_at) passes the timeline's values, and the
@@ -405,15 +421,7 @@ BoundSearchIn(const int64 *times, int32 n, TimestampTz t, bool inclusive, const 
 	if (n == 0)
 		return 0;
 	if (values != NULL && n <= 128)
-	{
-		/* at most 1kB of times: ask for every line of it at once */
-		const char *line = (const char *) times;
-		const char *end = (const char *) (times + n);
-
-		for (; line < end; line += 64)
-			__builtin_prefetch(line);
-		__builtin_prefetch(end - 1);	/* the array need not start a line */
-	}
+		PrefetchTimes(times, n);
 	while (n > 16)
 		base = BoundStep(base, &n, t, inclusive);
 	if (values != NULL)
@@ -500,19 +508,6 @@ TimelineFenceBuild(const Timeline *tl, MemoryContext cxt)
 	return fence;
 }
 
-/* Asks for every line of n times at once (at most a stride: 8 lines). */
-static inline void
-PrefetchTimes(const int64 *times, int32 n)
-{
-	const char *line = (const char *) times;
-	const char *end = (const char *) (times + n);
-
-	for (; line < end; line += 64)
-		__builtin_prefetch(line);
-	if (n > 0)
-		__builtin_prefetch(end - 1);	/* the range need not start a line */
-}
-
 /*
  * TimelineAsOfIndex through a fence: from its top level (at most a stride of
  * entries), each level narrows the search to one stride of the level below,
@@ -546,9 +541,14 @@ TimelineAsOfIndexFenced(const Timeline *tl, TimestampTz t, const TimelineFence *
 			return -1;
 		base = (j - 1) * TL_FENCE_STRIDE + 1;
 		end = (int32) Min((int64) j * TL_FENCE_STRIDE, (int64) nbelow);
-		PrefetchTimes(below + base, end - base);
-		j = base + BoundSearchIn(below + base, end - base, t, true,
-								 k > 0 ? NULL : TimelineValues(tl) + base);
+		if (k > 0)
+		{
+			PrefetchTimes(below + base, end - base);
+			j = base + BoundSearchIn(below + base, end - base, t, true, NULL);
+		}
+		else					/* with the values: BoundSearchIn asks for the times' lines */
+			j = base + BoundSearchIn(below + base, end - base, t, true,
+									 TimelineValues(tl) + base);
 	}
 	return j - 1;
 }
