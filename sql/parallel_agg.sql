@@ -353,21 +353,58 @@ CREATE FUNCTION keep_last_bytea(bytea, bytea) RETURNS bytea
 LANGUAGE sql AS 'SELECT $2';
 CREATE AGGREGATE read_partial(bytea) (sfunc = keep_last_bytea, stype = bytea,
                                       finalfunc = read_partial_state);
-SELECT read_partial_state('\x020000000000');
+SELECT read_partial_state('\x030000000000');
 SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0200'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030000000000'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020400000000'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0200ffffffff'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x02007fffffff'::bytea || decode(repeat('00', 32), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 15), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 17), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000001'::bytea || decode(repeat('00', 24), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020200000009'::bytea || decode(repeat('00', 9 * 16 + 1), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0300'::bytea)) v(s);
+-- version 2 (before partial states were written sorted) and an unknown 4
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x040000000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030800000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x0300ffffffff'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x03007fffffff'::bytea || decode(repeat('00', 32), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030000000001'::bytea || decode(repeat('00', 15), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030000000001'::bytea || decode(repeat('00', 17), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030300000001'::bytea || decode(repeat('00', 24), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030200000009'::bytea || decode(repeat('00', 9 * 16 + 1), 'hex'))) v(s);
 -- what serialfn writes: no point; one point; one with a seq and the NULL map; nine with a two-byte NULL map
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000000'::bytea)) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020000000001'::bytea || decode(repeat('00', 16), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020300000001'::bytea || decode(repeat('00', 25), 'hex'))) v(s);
-SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x020200000009'::bytea || decode(repeat('00', 9 * 16 + 2), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030700000000'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030400000001'::bytea || decode(repeat('00', 16), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030700000001'::bytea || decode(repeat('00', 25), 'hex'))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read FROM (VALUES ('\x030600000009'::bytea || decode(repeat('00', 9 * 16 + 2), 'hex'))) v(s);
+-- a state said to be sorted (flag 4) is checked: the combine function
+-- merges such states and the final function lays them out as they are.
+-- Points (time, value) in native byte order, little-endian here; pt(t, v)
+-- spells one
+CREATE FUNCTION pg_temp.pt(t bigint, v float8) RETURNS bytea LANGUAGE sql AS $$
+    SELECT decode(string_agg(lpad(to_hex(get_byte(int8send(t), 7 - i)), 2, '0'), '' ORDER BY i), 'hex')
+           || decode(string_agg(lpad(to_hex(get_byte(float8send(v), 7 - i)), 2, '0'), '' ORDER BY i), 'hex')
+    FROM generate_series(0, 7) i $$;
+-- in order by time, then value; tied points
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030400000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 1) || pg_temp.pt(2, 3))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030400000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 3) || pg_temp.pt(2, 3))) v(s);
+-- out of order: by time; by value at one time
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030400000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(3, 1) || pg_temp.pt(2, 3))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030400000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 3) || pg_temp.pt(2, 1))) v(s);
+-- the same, unsorted (no flag 4): read
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030000000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 3) || pg_temp.pt(2, 1))) v(s);
+-- a NULL value sorts after every value of its time: point 2 (time 2, NULL)
+-- before point 3 (time 2, 0) is out of order, after it in order
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030600000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 0) || pg_temp.pt(2, 0) || '\x02'::bytea)) v(s);
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030600000003'::bytea || pg_temp.pt(1, 5) || pg_temp.pt(2, 0) || pg_temp.pt(2, 0) || '\x04'::bytea)) v(s);
+-- with seqs (flag 1): by (time, seq), whatever the values
+CREATE FUNCTION pg_temp.i8(v bigint) RETURNS bytea LANGUAGE sql AS $$
+    SELECT decode(string_agg(lpad(to_hex(get_byte(int8send(v), 7 - i)), 2, '0'), '' ORDER BY i), 'hex')
+    FROM generate_series(0, 7) i $$;
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030500000002'::bytea || pg_temp.pt(2, 9) || pg_temp.pt(2, 1) || pg_temp.i8(1) || pg_temp.i8(2))) v(s);
+SELECT read_partial(s) IS NOT NULL AS read
+FROM (VALUES ('\x030500000002'::bytea || pg_temp.pt(2, 1) || pg_temp.pt(2, 9) || pg_temp.i8(2) || pg_temp.i8(1))) v(s);
 DROP AGGREGATE read_partial(bytea);
 DROP FUNCTION read_partial_state(bytea), keep_last_bytea(bytea, bytea);

@@ -16,10 +16,15 @@
  * depend on input order, on how parallel workers split the rows, or on the
  * order in which partial states are combined.
  *
- * Parallel aggregation: combine concatenates, serial/deserial write a
- * versioned bytea that only travels between processes of one server:
- *	  uint8 version (2), uint8 flags (1 seqs, 2 nulls), int32 n, then the raw
- *	  arrays: (time, value) pairs, [seqs], [null bitmap].
+ * Parallel aggregation: the serial function sorts a partial state into
+ * position order before writing it (in the worker that built it, so the
+ * workers share the sorting), combine merges two sorted states and appends
+ * otherwise, and the final function sorts only a state not known sorted.
+ * serial/deserial write a versioned bytea that only travels between
+ * processes of one server:
+ *	  uint8 version (3), uint8 flags (1 seqs, 2 nulls, 4 sorted), int32 n,
+ *	  then the raw arrays: (time, value) pairs, [seqs], [null bitmap].
+ * The reader checks that a state said to be sorted is.
  *
  *-------------------------------------------------------------------------
  */
@@ -43,7 +48,10 @@ PG_FUNCTION_INFO_V1(timeline_agg_serialfn);
 PG_FUNCTION_INFO_V1(timeline_agg_deserialfn);
 PG_FUNCTION_INFO_V1(timeline_agg_finalfn);
 
-#define AGG_SERIAL_VERSION	2
+#define AGG_SERIAL_VERSION	3
+#define AGG_FLAG_SEQS		1
+#define AGG_FLAG_NULLS		2
+#define AGG_FLAG_SORTED		4
 
 /* One point as accumulated; seqs and nulls live in side arrays. */
 typedef struct AggPair
@@ -63,6 +71,7 @@ typedef struct TimelineAggState
 {
 	bool		has_seq;
 	bool		has_nulls;
+	bool		sorted;			/* points in position order (AggComparePoints) */
 	int32		n;
 	int32		cap;
 	AggPair    *pairs;
@@ -196,183 +205,7 @@ AggIsNull(const TimelineAggState *state, int64 i)
 	return state->has_nulls && (state->nulls[i >> 3] & (1 << (i & 7))) != 0;
 }
 
-/* The shared transition step of every overload. */
-static Datum
-AggTransition(FunctionCallInfo fcinfo, bool is_bool, bool has_seq)
-{
-	MemoryContext aggcxt = AggContext(fcinfo);
-	TimelineAggState   *state = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
-	TimestampTz t;
-	AggPair    *p;
-	int32		i;
-
-	if (state == NULL)
-		state = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), has_seq, 4);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);	/* NULL time: skipped */
-	t = PG_GETARG_TIMESTAMPTZ(1);
-	CheckTimelineTime(t, ERRCODE_INVALID_PARAMETER_VALUE);
-	if (has_seq && PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("timeline_agg seq cannot be NULL"),
-				 errhint("Pass a non-NULL seq such as an event id, or use the two-argument form.")));
-
-	AggStateReserve(state, 1);
-	i = state->n++;
-	p = &state->pairs[i];
-	p->time = t;
-	if (has_seq)
-		state->seqs[i] = PG_GETARG_INT64(3);
-	if (PG_ARGISNULL(2))
-	{
-		if (!state->has_nulls)
-			AggStateAddNulls(state);
-		state->nulls[i >> 3] |= (bits8) (1 << (i & 7));
-		p->value = 0.0;
-	}
-	else if (is_bool)
-		p->value = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
-	else
-		p->value = PG_GETARG_FLOAT8(2);
-	PG_RETURN_POINTER(state);
-}
-
-/* Transition of timeline_agg(timestamptz, float8). */
-Datum
-timeline_agg_transfn(PG_FUNCTION_ARGS)
-{
-	return AggTransition(fcinfo, false, false);
-}
-
-/* Transition of timeline_agg(timestamptz, float8, bigint). */
-Datum
-timeline_agg_seq_transfn(PG_FUNCTION_ARGS)
-{
-	return AggTransition(fcinfo, false, true);
-}
-
-/* Transition of timeline_agg(timestamptz, boolean). */
-Datum
-timeline_agg_bool_transfn(PG_FUNCTION_ARGS)
-{
-	return AggTransition(fcinfo, true, false);
-}
-
-/* Transition of timeline_agg(timestamptz, boolean, bigint). */
-Datum
-timeline_agg_bool_seq_transfn(PG_FUNCTION_ARGS)
-{
-	return AggTransition(fcinfo, true, true);
-}
-
-/* Appends the points of src to dst. */
-static void
-AggStateAppend(TimelineAggState *dst, const TimelineAggState *src)
-{
-	AggStateReserve(dst, src->n);
-	memcpy(dst->pairs + dst->n, src->pairs, sizeof(AggPair) * src->n);
-	if (dst->has_seq)
-		memcpy(dst->seqs + dst->n, src->seqs, sizeof(int64) * src->n);
-	if (src->has_nulls)
-	{
-		if (!dst->has_nulls)
-			AggStateAddNulls(dst);
-		for (int32 i = 0; i < src->n; i++)
-			if (AggIsNull(src, i))
-				dst->nulls[(dst->n + i) >> 3] |= (bits8) (1 << ((dst->n + i) & 7));
-	}
-	dst->n += src->n;
-}
-
-/* Merges two partial states (parallel aggregation). */
-Datum
-timeline_agg_combinefn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = AggContext(fcinfo);
-	TimelineAggState   *s1 = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
-	TimelineAggState   *s2 = PG_ARGISNULL(1) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(1);
-
-	if (s2 == NULL)
-		PG_RETURN_POINTER(s1);
-	if (s1 == NULL)
-		s1 = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), s2->has_seq, s2->n);
-	if (s1->has_seq != s2->has_seq)
-		elog(ERROR, "cannot combine timeline_agg states with and without seq");
-	AggStateAppend(s1, s2);
-	PG_RETURN_POINTER(s1);
-}
-
-/*
- * Writes a partial state as bytea: the arrays are copied raw (the state
- * only travels between processes of one server), behind a version byte.
- */
-Datum
-timeline_agg_serialfn(PG_FUNCTION_ARGS)
-{
-	TimelineAggState   *state = (TimelineAggState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, AGG_SERIAL_VERSION);
-	pq_sendbyte(&buf, (state->has_seq ? 1 : 0) | (state->has_nulls ? 2 : 0));
-	pq_sendint32(&buf, state->n);
-	pq_sendbytes(&buf, (const char *) state->pairs, sizeof(AggPair) * state->n);
-	if (state->has_seq)
-		pq_sendbytes(&buf, (const char *) state->seqs, sizeof(int64) * state->n);
-	if (state->has_nulls)
-		pq_sendbytes(&buf, (const char *) state->nulls, (state->n + 7) / 8);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/*
- * Reads a partial state written by timeline_agg_serialfn.  The state is
- * built in the current memory context (the executor calls this in a
- * per-input-tuple context): the combine function copies it into the
- * group's state, so a copy in the aggregate context would only stay there,
- * unread, until the group ends, doubling the memory of a finalize step.
- */
-Datum
-timeline_agg_deserialfn(PG_FUNCTION_ARGS)
-{
-	bytea	   *data = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	int			version;
-	int			flags;
-	int32		n;
-	TimelineAggState   *state;
-
-	AggContext(fcinfo);			/* only as an aggregate's support function */
-	initReadOnlyStringInfo(&buf, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
-	version = pq_getmsgbyte(&buf);
-	if (version != AGG_SERIAL_VERSION)
-		elog(ERROR, "unsupported timeline_agg state version %d", version);
-	flags = pq_getmsgbyte(&buf);
-	n = pq_getmsgint(&buf, 4);
-	if (n < 0)
-		elog(ERROR, "corrupt timeline_agg state: %d points", n);
-	/* check the size before allocating for n points */
-	if ((flags & ~3) != 0 ||
-		(int64) (buf.len - buf.cursor) !=
-		(int64) n * (int64) (sizeof(AggPair) + ((flags & 1) ? sizeof(int64) : 0)) +
-		((flags & 2) ? ((int64) n + 7) / 8 : 0))
-		elog(ERROR, "corrupt timeline_agg state: flags %d, %d points in %d bytes",
-			 flags, n, buf.len - buf.cursor);
-	state = AggStateCreate(CurrentMemoryContext, CurrentMemoryContext, (flags & 1) != 0, n);
-	pq_copymsgbytes(&buf, (char *) state->pairs, sizeof(AggPair) * n);
-	if (state->has_seq)
-		pq_copymsgbytes(&buf, (char *) state->seqs, sizeof(int64) * n);
-	if (flags & 2)
-	{
-		AggStateAddNulls(state);
-		pq_copymsgbytes(&buf, (char *) state->nulls, (n + 7) / 8);
-	}
-	state->n = n;
-	pq_getmsgend(&buf);
-	PG_RETURN_POINTER(state);
-}
-
-/* A point with every sort key, for the final sort. */
+/* A point with every sort key, for the sorts. */
 typedef struct AggPoint
 {
 	int64		time;
@@ -448,7 +281,336 @@ ComparePairs(const AggPair *pa, const AggPair *pb)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
-/* Sorts the points and lays them out as a discrete timeline. */
+/*
+ * Orders point i of a and point j of b (states of one overload) in position
+ * order: by (time, seq), or without a seq by (time, value with NULLs last),
+ * as the sorts below.
+ */
+static inline int
+AggComparePoints(const TimelineAggState *a, int32 i,
+				 const TimelineAggState *b, int32 j)
+{
+	if (a->pairs[i].time != b->pairs[j].time)
+		return a->pairs[i].time < b->pairs[j].time ? -1 : 1;
+	if (a->has_seq)
+		return a->seqs[i] < b->seqs[j] ? -1 : (a->seqs[i] > b->seqs[j] ? 1 : 0);
+	return TimelineCompareTies(a->pairs[i].value, AggIsNull(a, i),
+							   b->pairs[j].value, AggIsNull(b, j));
+}
+
+/* The points of a state with a seq or NULLs, as sort elements. */
+static AggPoint *
+AggStatePoints(const TimelineAggState *state)
+{
+	AggPoint   *points = palloc_extended(sizeof(AggPoint) * Max(state->n, 1), MCXT_ALLOC_HUGE);
+
+	for (int32 i = 0; i < state->n; i++)
+	{
+		TL_CHECK_INTERRUPTS_EVERY_64K(i);
+		points[i].time = state->pairs[i].time;
+		points[i].value = state->pairs[i].value;
+		points[i].seq = state->has_seq ? state->seqs[i] : 0;
+		points[i].isnull = AggIsNull(state, i);
+	}
+	return points;
+}
+
+/* Sorts points taken from state (AggStatePoints) into position order. */
+static void
+AggSortPoints(const TimelineAggState *state, AggPoint *points)
+{
+	if (state->has_seq)
+		sort_points_by_seq(points, state->n);
+	else
+		sort_points_by_value(points, state->n);
+}
+
+/*
+ * Sorts a state's points into position order in place (the serial
+ * function, before writing a partial state).
+ */
+static void
+AggStateSort(TimelineAggState *state)
+{
+	if (state->sorted)
+		return;
+	if (!state->has_seq && !state->has_nulls)
+		sort_pairs(state->pairs, state->n);
+	else
+	{
+		AggPoint   *points = AggStatePoints(state);
+
+		AggSortPoints(state, points);
+		if (state->has_nulls)
+			memset(state->nulls, 0, (state->n + 7) / 8);
+		for (int32 i = 0; i < state->n; i++)
+		{
+			state->pairs[i].time = points[i].time;
+			state->pairs[i].value = points[i].value;
+			if (state->has_seq)
+				state->seqs[i] = points[i].seq;
+			if (points[i].isnull)
+				state->nulls[i >> 3] |= (bits8) (1 << (i & 7));
+		}
+		pfree(points);
+	}
+	state->sorted = true;
+}
+
+/* The shared transition step of every overload. */
+static Datum
+AggTransition(FunctionCallInfo fcinfo, bool is_bool, bool has_seq)
+{
+	MemoryContext aggcxt = AggContext(fcinfo);
+	TimelineAggState   *state = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
+	TimestampTz t;
+	AggPair    *p;
+	int32		i;
+
+	if (state == NULL)
+		state = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), has_seq, 4);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);	/* NULL time: skipped */
+	t = PG_GETARG_TIMESTAMPTZ(1);
+	CheckTimelineTime(t, ERRCODE_INVALID_PARAMETER_VALUE);
+	if (has_seq && PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("timeline_agg seq cannot be NULL"),
+				 errhint("Pass a non-NULL seq such as an event id, or use the two-argument form.")));
+
+	AggStateReserve(state, 1);
+	state->sorted = false;
+	i = state->n++;
+	p = &state->pairs[i];
+	p->time = t;
+	if (has_seq)
+		state->seqs[i] = PG_GETARG_INT64(3);
+	if (PG_ARGISNULL(2))
+	{
+		if (!state->has_nulls)
+			AggStateAddNulls(state);
+		state->nulls[i >> 3] |= (bits8) (1 << (i & 7));
+		p->value = 0.0;
+	}
+	else if (is_bool)
+		p->value = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
+	else
+		p->value = PG_GETARG_FLOAT8(2);
+	PG_RETURN_POINTER(state);
+}
+
+/* Transition of timeline_agg(timestamptz, float8). */
+Datum
+timeline_agg_transfn(PG_FUNCTION_ARGS)
+{
+	return AggTransition(fcinfo, false, false);
+}
+
+/* Transition of timeline_agg(timestamptz, float8, bigint). */
+Datum
+timeline_agg_seq_transfn(PG_FUNCTION_ARGS)
+{
+	return AggTransition(fcinfo, false, true);
+}
+
+/* Transition of timeline_agg(timestamptz, boolean). */
+Datum
+timeline_agg_bool_transfn(PG_FUNCTION_ARGS)
+{
+	return AggTransition(fcinfo, true, false);
+}
+
+/* Transition of timeline_agg(timestamptz, boolean, bigint). */
+Datum
+timeline_agg_bool_seq_transfn(PG_FUNCTION_ARGS)
+{
+	return AggTransition(fcinfo, true, true);
+}
+
+/* Appends the points of src to dst. */
+static void
+AggStateAppend(TimelineAggState *dst, const TimelineAggState *src)
+{
+	AggStateReserve(dst, src->n);
+	memcpy(dst->pairs + dst->n, src->pairs, sizeof(AggPair) * src->n);
+	if (dst->has_seq)
+		memcpy(dst->seqs + dst->n, src->seqs, sizeof(int64) * src->n);
+	if (src->has_nulls)
+	{
+		if (!dst->has_nulls)
+			AggStateAddNulls(dst);
+		for (int32 i = 0; i < src->n; i++)
+			if (AggIsNull(src, i))
+				dst->nulls[(dst->n + i) >> 3] |= (bits8) (1 << ((dst->n + i) & 7));
+	}
+	dst->n += src->n;
+}
+
+/*
+ * Merges the points of src into dst, both in position order: one pass from
+ * the end, in dst's arrays grown to hold both, so dst stays sorted.
+ */
+static void
+AggStateMerge(TimelineAggState *dst, const TimelineAggState *src)
+{
+	int32		i = dst->n - 1;
+	int32		j = src->n - 1;
+	int64		k;
+
+	AggStateReserve(dst, src->n);
+	if (src->has_nulls && !dst->has_nulls)
+		AggStateAddNulls(dst);
+	for (k = (int64) dst->n + src->n - 1; j >= 0; k--)
+	{
+		const TimelineAggState *from;
+		int32		at;
+
+		TL_CHECK_INTERRUPTS_EVERY_64K(k);
+		if (i >= 0 && AggComparePoints(dst, i, src, j) > 0)
+			from = dst, at = i--;
+		else
+			from = src, at = j--;
+		dst->pairs[k] = from->pairs[at];
+		if (dst->has_seq)
+			dst->seqs[k] = from->seqs[at];
+		if (dst->has_nulls)
+		{
+			if (AggIsNull(from, at))
+				dst->nulls[k >> 3] |= (bits8) (1 << (k & 7));
+			else
+				dst->nulls[k >> 3] &= (bits8) ~(1 << (k & 7));
+		}
+	}
+	dst->n += src->n;
+}
+
+/*
+ * Merges two partial states (parallel aggregation): two sorted states (as
+ * the serial function writes them) into a sorted one, others by appending.
+ */
+Datum
+timeline_agg_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContext(fcinfo);
+	TimelineAggState   *s1 = PG_ARGISNULL(0) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(0);
+	TimelineAggState   *s2 = PG_ARGISNULL(1) ? NULL : (TimelineAggState *) PG_GETARG_POINTER(1);
+
+	if (s2 == NULL)
+		PG_RETURN_POINTER(s1);
+	if (s1 == NULL)
+		s1 = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), s2->has_seq, s2->n);
+	if (s1->has_seq != s2->has_seq)
+		elog(ERROR, "cannot combine timeline_agg states with and without seq");
+	if (s1->n == 0)
+	{
+		AggStateAppend(s1, s2);
+		s1->sorted = s2->sorted;
+	}
+	else if (s2->n == 0)
+		;
+	else if (s1->sorted && s2->sorted)
+		AggStateMerge(s1, s2);
+	else
+	{
+		AggStateAppend(s1, s2);
+		s1->sorted = false;
+	}
+	PG_RETURN_POINTER(s1);
+}
+
+/*
+ * Writes a partial state as bytea: the arrays are copied raw (the state
+ * only travels between processes of one server), behind a version byte.
+ * The points are sorted first, in place (the partial aggregate is done with
+ * the state), so that the worker that built them sorts them, not the
+ * leader's final function, and the combine function merges.
+ */
+Datum
+timeline_agg_serialfn(PG_FUNCTION_ARGS)
+{
+	TimelineAggState   *state = (TimelineAggState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	AggStateSort(state);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, AGG_SERIAL_VERSION);
+	pq_sendbyte(&buf, (state->has_seq ? AGG_FLAG_SEQS : 0) |
+				(state->has_nulls ? AGG_FLAG_NULLS : 0) | AGG_FLAG_SORTED);
+	pq_sendint32(&buf, state->n);
+	pq_sendbytes(&buf, (const char *) state->pairs, sizeof(AggPair) * state->n);
+	if (state->has_seq)
+		pq_sendbytes(&buf, (const char *) state->seqs, sizeof(int64) * state->n);
+	if (state->has_nulls)
+		pq_sendbytes(&buf, (const char *) state->nulls, (state->n + 7) / 8);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Reads a partial state written by timeline_agg_serialfn.  The state is
+ * built in the current memory context (the executor calls this in a
+ * per-input-tuple context): the combine function copies it into the
+ * group's state, so a copy in the aggregate context would only stay there,
+ * unread, until the group ends, doubling the memory of a finalize step.
+ */
+Datum
+timeline_agg_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	int			version;
+	int			flags;
+	int32		n;
+	TimelineAggState   *state;
+
+	AggContext(fcinfo);			/* only as an aggregate's support function */
+	initReadOnlyStringInfo(&buf, VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
+	version = pq_getmsgbyte(&buf);
+	if (version != AGG_SERIAL_VERSION)
+		elog(ERROR, "unsupported timeline_agg state version %d", version);
+	flags = pq_getmsgbyte(&buf);
+	n = pq_getmsgint(&buf, 4);
+	if (n < 0)
+		elog(ERROR, "corrupt timeline_agg state: %d points", n);
+	/* check the size before allocating for n points */
+	if ((flags & ~(AGG_FLAG_SEQS | AGG_FLAG_NULLS | AGG_FLAG_SORTED)) != 0 ||
+		(int64) (buf.len - buf.cursor) !=
+		(int64) n * (int64) (sizeof(AggPair) + ((flags & AGG_FLAG_SEQS) ? sizeof(int64) : 0)) +
+		((flags & AGG_FLAG_NULLS) ? ((int64) n + 7) / 8 : 0))
+		elog(ERROR, "corrupt timeline_agg state: flags %d, %d points in %d bytes",
+			 flags, n, buf.len - buf.cursor);
+	state = AggStateCreate(CurrentMemoryContext, CurrentMemoryContext,
+						   (flags & AGG_FLAG_SEQS) != 0, n);
+	pq_copymsgbytes(&buf, (char *) state->pairs, sizeof(AggPair) * n);
+	if (state->has_seq)
+		pq_copymsgbytes(&buf, (char *) state->seqs, sizeof(int64) * n);
+	if (flags & AGG_FLAG_NULLS)
+	{
+		AggStateAddNulls(state);
+		pq_copymsgbytes(&buf, (char *) state->nulls, (n + 7) / 8);
+	}
+	state->n = n;
+	pq_getmsgend(&buf);
+	/* the combine and final functions rely on a sorted state being so */
+	if (flags & AGG_FLAG_SORTED)
+	{
+		for (int32 i = 1; i < n; i++)
+		{
+			TL_CHECK_INTERRUPTS_EVERY_64K(i);
+			if (AggComparePoints(state, i - 1, state, i) > 0)
+				elog(ERROR, "corrupt timeline_agg state: points %d and %d out of order",
+					 i, i + 1);
+		}
+		state->sorted = true;
+	}
+	PG_RETURN_POINTER(state);
+}
+
+
+/*
+ * Sorts the points (unless the state is known sorted) and lays them out as a
+ * discrete timeline.
+ */
 Datum
 timeline_agg_finalfn(PG_FUNCTION_ARGS)
 {
@@ -461,32 +623,24 @@ timeline_agg_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();		/* no row with a time, like other aggregates */
 
 	TimelineBuilderInit(&b, state->has_seq, ERRCODE_UNIQUE_VIOLATION, state->n);
-	if (!state->has_seq && !state->has_nulls)
+	if (state->sorted || (!state->has_seq && !state->has_nulls))
 	{
-		/* common case: sorting the pairs in place is enough */
-		sort_pairs(state->pairs, state->n);
+		/* sorted, or the common case where sorting the pairs in place is enough */
+		if (!state->sorted)
+			sort_pairs(state->pairs, state->n);
 		for (int32 i = 0; i < state->n; i++)
 		{
 			TL_CHECK_INTERRUPTS_EVERY_64K(i);
-			TimelineBuilderAppend(&b, state->pairs[i].time, 0, state->pairs[i].value, false);
+			TimelineBuilderAppend(&b, state->pairs[i].time,
+								  state->has_seq ? state->seqs[i] : 0,
+								  state->pairs[i].value, AggIsNull(state, i));
 		}
 	}
 	else
 	{
-		AggPoint   *points = palloc_extended(sizeof(AggPoint) * state->n, MCXT_ALLOC_HUGE);
+		AggPoint   *points = AggStatePoints(state);
 
-		for (int32 i = 0; i < state->n; i++)
-		{
-			TL_CHECK_INTERRUPTS_EVERY_64K(i);
-			points[i].time = state->pairs[i].time;
-			points[i].value = state->pairs[i].value;
-			points[i].seq = state->has_seq ? state->seqs[i] : 0;
-			points[i].isnull = AggIsNull(state, i);
-		}
-		if (state->has_seq)
-			sort_points_by_seq(points, state->n);
-		else
-			sort_points_by_value(points, state->n);
+		AggSortPoints(state, points);
 		for (int32 i = 0; i < state->n; i++)
 		{
 			TL_CHECK_INTERRUPTS_EVERY_64K(i);
