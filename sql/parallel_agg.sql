@@ -339,6 +339,72 @@ FROM pbig q GROUP BY entity ORDER BY entity;
 RESET enable_partitionwise_aggregate;
 RESET enable_sort;
 
+--
+-- many partial states per group: partitionwise aggregation over 24
+-- partitions that each hold part of every entity gives each group 24 sorted
+-- partial states.  The combine function merges while a merge moves few of
+-- the points already combined (AGG_MERGE_RATIO), then appends, and the final
+-- function sorts.  Over partitions by time the states come one after
+-- another and are appended, still sorted (hashed: in partition order;
+-- sorted: in any order the sort leaves them).
+--
+CREATE TABLE pparts (part int, entity int, ts timestamptz, v float8, b boolean, id bigint)
+    PARTITION BY LIST (part);
+SELECT format('CREATE TABLE pparts_%s PARTITION OF pparts FOR VALUES IN (%s)', i + 1, i)
+FROM generate_series(-1, 23) i \gexec
+INSERT INTO pparts SELECT abs(hashint8(id)) % 24, entity, ts, v, b, id FROM pagg;
+ANALYZE pparts;
+-- counts the partial aggregates of a plan
+CREATE FUNCTION pg_temp.partial_aggs(q text) RETURNS int
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    line text;
+    n int := 0;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+        IF line ~ 'Partial (Hash|Group)Aggregate' THEN
+            n := n + 1;
+        END IF;
+    END LOOP;
+    RETURN n;
+END
+$fn$;
+CREATE FUNCTION pg_temp.parts_differ(OUT entities bigint, OUT differ bigint) LANGUAGE sql AS $$
+SELECT count(*),
+       count(*) FILTER (WHERE pg_temp.differ(s.tl, p.tl) OR pg_temp.differ(s.tl_seq, p.tl_seq)
+                           OR pg_temp.differ(s.tl_b, p.tl_b) OR pg_temp.differ(s.tl_bseq, p.tl_bseq)
+                           OR s.tl::text IS DISTINCT FROM p.tl::text
+                           OR s.tl_seq::text IS DISTINCT FROM p.tl_seq::text)
+FROM agg_serial s
+FULL JOIN (SELECT entity, timeline_agg(ts, v) AS tl, timeline_agg(ts, v, id) AS tl_seq,
+                  timeline_agg(ts, b) AS tl_b, timeline_agg(ts, b, id) AS tl_bseq
+           FROM pparts GROUP BY entity) p USING (entity) $$;
+SET max_parallel_workers_per_gather = 0;
+SET enable_partitionwise_aggregate = on;
+SET enable_hashagg = on;
+SELECT pg_temp.partial_aggs('SELECT entity, timeline_agg(ts, v) FROM pparts GROUP BY entity') AS partial_aggs;
+SELECT * FROM pg_temp.parts_differ();
+SET enable_hashagg = off;
+SELECT pg_temp.partial_aggs('SELECT entity, timeline_agg(ts, v) FROM pparts GROUP BY entity') AS partial_aggs;
+SELECT * FROM pg_temp.parts_differ();
+-- the same rows in partitions by time (-1: a NULL time), 25 of them
+TRUNCATE pparts;
+INSERT INTO pparts
+SELECT coalesce(floor(extract(epoch FROM ts - timestamptz '2023-12-31 22:00:00+00') / 4700)::int, -1),
+       entity, ts, v, b, id
+FROM pagg;
+ANALYZE pparts;
+SELECT count(DISTINCT part) AS parts FROM pparts;
+SET enable_hashagg = on;
+SELECT pg_temp.partial_aggs('SELECT entity, timeline_agg(ts, v) FROM pparts GROUP BY entity') AS partial_aggs;
+SELECT * FROM pg_temp.parts_differ();
+SET enable_hashagg = off;
+SELECT pg_temp.partial_aggs('SELECT entity, timeline_agg(ts, v) FROM pparts GROUP BY entity') AS partial_aggs;
+SELECT * FROM pg_temp.parts_differ();
+RESET enable_hashagg;
+RESET enable_partitionwise_aggregate;
+DROP TABLE pparts;
+
 DROP TABLE pagg, agg_serial, agg_parallel, agg_parallel_spill, agg_parallel_sorted,
     whole_serial, whole_parallel, pbig;
 

@@ -18,7 +18,8 @@
  *
  * Parallel aggregation: the serial function sorts a partial state into
  * position order before writing it (in the worker that built it, so the
- * workers share the sorting), combine merges two sorted states and appends
+ * workers share the sorting), combine merges two sorted states (while the
+ * merge moves few of the points already there, AGG_MERGE_RATIO) and appends
  * otherwise, and the final function sorts only a state not known sorted.
  * serial/deserial write a versioned bytea that only travels between
  * processes of one server:
@@ -52,6 +53,7 @@ PG_FUNCTION_INFO_V1(timeline_agg_finalfn);
 #define AGG_FLAG_SEQS		1
 #define AGG_FLAG_NULLS		2
 #define AGG_FLAG_SORTED		4
+#define AGG_MERGE_RATIO		8	/* see timeline_agg_combinefn */
 
 /* One point as accumulated; seqs and nulls live in side arrays. */
 typedef struct AggPair
@@ -486,8 +488,38 @@ AggStateMerge(TimelineAggState *dst, const TimelineAggState *src)
 }
 
 /*
- * Merges two partial states (parallel aggregation): two sorted states (as
- * the serial function writes them) into a sorted one, others by appending.
+ * The position in sorted dst of src's first point: the number of dst's
+ * points at or before it.
+ */
+static int32
+AggUpperBound(const TimelineAggState *dst, const TimelineAggState *src)
+{
+	int32		lo = 0;
+	int32		hi = dst->n;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (AggComparePoints(dst, mid, src, 0) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Merges two partial states (parallel or partitionwise aggregation).  Two
+ * sorted states (as the serial function writes them) stay sorted: src is
+ * appended if it comes after dst, merged if the points of dst it moves (its
+ * tail after src's first point) are at most AGG_MERGE_RATIO times src's.
+ * Otherwise, and for unsorted states, src is appended and the final
+ * function sorts.  The bound keeps a group of many partial states (one per
+ * partition, under partitionwise aggregation of hundreds) from merging each
+ * small state into a large one, O(states * points): each merge moves at
+ * most AGG_MERGE_RATIO + 1 points per point of src, so all of a group's
+ * merges together move at most that many times its points.
  */
 Datum
 timeline_agg_combinefn(PG_FUNCTION_ARGS)
@@ -510,7 +542,19 @@ timeline_agg_combinefn(PG_FUNCTION_ARGS)
 	else if (s2->n == 0)
 		;
 	else if (s1->sorted && s2->sorted)
-		AggStateMerge(s1, s2);
+	{
+		int32		tail = s1->n - AggUpperBound(s1, s2);
+
+		if (tail == 0)
+			AggStateAppend(s1, s2); /* s2 comes after s1: still sorted */
+		else if (tail <= AGG_MERGE_RATIO * (int64) s2->n)
+			AggStateMerge(s1, s2);
+		else
+		{
+			AggStateAppend(s1, s2);
+			s1->sorted = false;
+		}
+	}
 	else
 	{
 		AggStateAppend(s1, s2);
