@@ -159,6 +159,7 @@ AggStateCreate(MemoryContext aggcxt, MemoryContext pointcxt, bool has_seq, int64
 
 	CheckPointCount(cap);
 	state->has_seq = has_seq;
+	state->sorted = true;		/* no point yet */
 	state->cap = (int32) Max(cap, 4);
 	state->cxt = pointcxt;
 	state->pairs = MemoryContextAllocHuge(pointcxt, sizeof(AggPair) * state->cap);
@@ -534,31 +535,18 @@ timeline_agg_combinefn(PG_FUNCTION_ARGS)
 		s1 = AggStateCreate(aggcxt, PointContext(fcinfo, aggcxt), s2->has_seq, s2->n);
 	if (s1->has_seq != s2->has_seq)
 		elog(ERROR, "cannot combine timeline_agg states with and without seq");
-	if (s1->n == 0)
+	if (s2->n > 0)
 	{
-		AggStateAppend(s1, s2);
-		s1->sorted = s2->sorted;
-	}
-	else if (s2->n == 0)
-		;
-	else if (s1->sorted && s2->sorted)
-	{
-		int32		tail = s1->n - AggUpperBound(s1, s2);
+		/* s1's points after s2's first, or -1 when either is not sorted */
+		int32		tail = (s1->sorted && s2->sorted) ? s1->n - AggUpperBound(s1, s2) : -1;
 
-		if (tail == 0)
-			AggStateAppend(s1, s2); /* s2 comes after s1: still sorted */
-		else if (tail <= AGG_MERGE_RATIO * (int64) s2->n)
+		if (tail > 0 && tail <= AGG_MERGE_RATIO * (int64) s2->n)
 			AggStateMerge(s1, s2);
 		else
 		{
 			AggStateAppend(s1, s2);
-			s1->sorted = false;
+			s1->sorted = (tail == 0);	/* s2 came after s1 (or s1 was empty) */
 		}
-	}
-	else
-	{
-		AggStateAppend(s1, s2);
-		s1->sorted = false;
 	}
 	PG_RETURN_POINTER(s1);
 }
@@ -636,7 +624,8 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 	state->n = n;
 	pq_getmsgend(&buf);
 	/* the combine and final functions rely on a sorted state being so */
-	if (flags & AGG_FLAG_SORTED)
+	state->sorted = (flags & AGG_FLAG_SORTED) != 0;
+	if (state->sorted)
 	{
 		for (int32 i = 1; i < n; i++)
 		{
@@ -645,7 +634,6 @@ timeline_agg_deserialfn(PG_FUNCTION_ARGS)
 				elog(ERROR, "corrupt timeline_agg state: points %d and %d out of order",
 					 i, i + 1);
 		}
-		state->sorted = true;
 	}
 	PG_RETURN_POINTER(state);
 }
